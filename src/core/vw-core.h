@@ -1,0 +1,10 @@
+/* vw-core.h: the Veldwerk core library, everything that is not a widget.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vw-error.h"
+#include "vw-init.h"
+#include "vw-paths.h"
+#include "vw-secret.h"
