@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-cli-commands.h"
+
+static const VwCliCommand commands[] = {
+  { NULL }
+};
+
+const VwCliCommand *
+vw_cli_commands (void)
+{
+  return commands;
+}

@@ -1,0 +1,16 @@
+/* vw-cli-commands.h: every veldwerk-cli command, in one place.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vw-cli.h"
+
+G_BEGIN_DECLS
+
+/* Each command lives in its own vw-cli-<area>.c and is listed in
+ * vw-cli-commands.c. */
+
+const VwCliCommand *vw_cli_commands (void);
+
+G_END_DECLS

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "vw-cli.h"
+
+/* Longest passphrase we accept from any source; longer input is an error
+ * rather than a silent truncation that would later fail to unlock. */
+#define MAX_PASSPHRASE 1024
+
+/**
+ * vw_cli_global_entries:
+ *
+ * Returns: (transfer full): the global options, bound to @cli's fields,
+ * for adding as main entries so that every --help lists them.
+ */
+GOptionEntry *
+vw_cli_global_entries (VwCli *cli)
+{
+  const GOptionEntry entries[] = {
+    { "vault", 0, 0, G_OPTION_ARG_FILENAME, &cli->vault_path,
+      N_("The vault to use (default: the vault in your data directory)"), N_("PATH") },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->passphrase_file,
+      N_("Read the passphrase from FILE instead of VELDWERK_PASSPHRASE or a prompt"), N_("FILE") },
+    { NULL }
+  };
+
+  return g_memdup2 (entries, sizeof entries);
+}
+
+/**
+ * vw_cli_parse:
+ * @exit_code: (out): set when FALSE is returned
+ *
+ * Parses a command's options together with the global ones. Prints the
+ * error and the usage hint itself; the caller returns @exit_code.
+ */
+gboolean
+vw_cli_parse (VwCli               *cli,
+              int                 *argc,
+              char              ***argv,
+              const char          *command,
+              const char          *parameter_string,
+              const char          *summary,
+              const GOptionEntry  *entries,
+              int                 *exit_code)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree GOptionEntry *global = vw_cli_global_entries (cli);
+  g_autofree char *title = NULL;
+
+  title = g_strdup_printf ("%s %s", command, parameter_string ? parameter_string : "");
+  context = g_option_context_new (title);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (summary != NULL)
+    g_option_context_set_summary (context, summary);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, global, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("veldwerk-cli %s: %s\n", command, error->message);
+      g_printerr (_("Run “veldwerk-cli %s --help” for the options.\n"), command);
+      *exit_code = VW_CLI_EXIT_USAGE;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+const char *
+vw_cli_vault_path (VwCli *cli)
+{
+  if (cli->vault_path == NULL)
+    cli->vault_path = vw_paths_default_vault ();
+
+  return cli->vault_path;
+}
+
+static void
+strip_newline (VwSecret *secret)
+{
+  gsize len = vw_secret_len (secret);
+  const guint8 *data = vw_secret_const_data (secret);
+
+  if (len > 0 && data[len - 1] == '\n')
+    len--;
+  if (len > 0 && data[len - 1] == '\r')
+    len--;
+  vw_secret_truncate (secret, len);
+}
+
+static VwSecret *
+read_secret_file (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(VwSecret) secret = vw_secret_new (MAX_PASSPHRASE + 2);
+  gsize total = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Cannot read the passphrase file “%s”: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+
+  for (;;)
+    {
+      gssize n = read (fd, vw_secret_data (secret) + total, vw_secret_len (secret) - total);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("Cannot read the passphrase file “%s”: %s"), path, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      total += n;
+      if (total == vw_secret_len (secret))
+        break;
+    }
+  close (fd);
+
+  vw_secret_truncate (secret, total);
+  strip_newline (secret);
+  if (vw_secret_len (secret) > MAX_PASSPHRASE)
+    {
+      g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                   _("The passphrase in “%s” is longer than %d bytes"), path, MAX_PASSPHRASE);
+      return NULL;
+    }
+
+  return g_steal_pointer (&secret);
+}
+
+/* Reads one line from the terminal with echo off, straight into secure
+ * memory, so the passphrase never sits in a stdio buffer. */
+static VwSecret *
+prompt_secret (int          tty,
+               const char  *prompt,
+               GError     **error)
+{
+  g_autoptr(VwSecret) secret = vw_secret_new (MAX_PASSPHRASE + 1);
+  struct termios saved, quiet;
+  gboolean restore = FALSE;
+  gsize total = 0;
+  gboolean too_long = FALSE;
+
+  if (write (tty, prompt, strlen (prompt)) < 0)
+    { /* A prompt that cannot be shown still lets the user type. */ }
+
+  if (tcgetattr (tty, &saved) == 0)
+    {
+      quiet = saved;
+      quiet.c_lflag &= ~(ECHO | ECHONL);
+      quiet.c_lflag |= ICANON;
+      restore = tcsetattr (tty, TCSAFLUSH, &quiet) == 0;
+    }
+
+  for (;;)
+    {
+      guint8 c;
+      gssize n = read (tty, &c, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || c == '\n' || c == '\r')
+        break;
+      if (total < MAX_PASSPHRASE)
+        vw_secret_data (secret)[total++] = c;
+      else
+        too_long = TRUE;
+    }
+
+  if (restore)
+    tcsetattr (tty, TCSAFLUSH, &saved);
+  if (write (tty, "\n", 1) < 0)
+    { /* Only cosmetic. */ }
+
+  if (too_long)
+    {
+      g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                   _("The passphrase is longer than %d bytes"), MAX_PASSPHRASE);
+      return NULL;
+    }
+
+  vw_secret_truncate (secret, total);
+  return g_steal_pointer (&secret);
+}
+
+/**
+ * vw_cli_read_secret:
+ * @env_name: (nullable): environment variable to take the secret from
+ * @file: (nullable): file to read the secret from; wins over @env_name
+ * @prompt: what to ask on the terminal when neither is given
+ * @confirm: ask twice on the terminal and insist both match
+ *
+ * The one way every command gets a passphrase or recovery code: a file
+ * (for scripts), the environment (for scripts and tests), or a prompt
+ * without echo on the controlling terminal.
+ *
+ * Returns: (transfer full): the secret, or %NULL with @error set
+ */
+VwSecret *
+vw_cli_read_secret (const char  *env_name,
+                    const char  *file,
+                    const char  *prompt,
+                    gboolean     confirm,
+                    GError     **error)
+{
+  const char *env = env_name ? g_getenv (env_name) : NULL;
+  g_autoptr(VwSecret) first = NULL;
+  g_autoptr(VwSecret) second = NULL;
+  int tty;
+
+  if (file != NULL)
+    return read_secret_file (file, error);
+
+  if (env != NULL)
+    {
+      if (strlen (env) > MAX_PASSPHRASE)
+        {
+          g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                       _("The passphrase in %s is longer than %d bytes"), env_name, MAX_PASSPHRASE);
+          return NULL;
+        }
+      return vw_secret_new_from ((const guint8 *) env, strlen (env));
+    }
+
+  tty = g_open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+  if (tty < 0)
+    {
+      if (env_name != NULL)
+        g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                     _("No passphrase: there is no terminal to ask on; set %s or use --passphrase-file"),
+                     env_name);
+      else
+        g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                             _("No passphrase: there is no terminal to ask on"));
+      return NULL;
+    }
+
+  first = prompt_secret (tty, prompt, error);
+  if (first != NULL && confirm)
+    {
+      second = prompt_secret (tty, _("Repeat to confirm: "), error);
+      if (second != NULL && !vw_secret_equal (first, second))
+        {
+          g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                               _("The two entries are not the same"));
+          g_clear_pointer (&first, vw_secret_free);
+        }
+      else if (second == NULL)
+        g_clear_pointer (&first, vw_secret_free);
+    }
+  close (tty);
+
+  return g_steal_pointer (&first);
+}
+
+VwSecret *
+vw_cli_read_passphrase (VwCli       *cli,
+                        const char  *prompt,
+                        gboolean     confirm,
+                        GError     **error)
+{
+  return vw_cli_read_secret ("VELDWERK_PASSPHRASE", cli->passphrase_file,
+                             prompt ? prompt : _("Passphrase: "), confirm, error);
+}
+
+/* One line on standard error: what went wrong, in words a user can act
+ * on. Returns the exit code so commands can `return vw_cli_fail (e);`. */
+int
+vw_cli_fail (const GError *error)
+{
+  g_printerr ("veldwerk-cli: %s\n", error->message);
+  return VW_CLI_EXIT_FAILURE;
+}
+
+int
+vw_cli_fail_printf (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("veldwerk-cli: %s\n", message);
+  return VW_CLI_EXIT_FAILURE;
+}
