@@ -1,0 +1,26 @@
+/* Helpers shared by the test programs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <string.h>
+
+G_BEGIN_DECLS
+
+const char *vw_test_cli_path  (void);
+void        vw_test_init_display (int    *argc,
+                                  char ***argv);
+void        vw_test_rm_rf     (const char *path);
+int         vw_test_run_cli   (const char * const *env,
+                               char              **out,
+                               char              **err,
+                               ...) G_GNUC_NULL_TERMINATED;
+int         vw_test_run_cliv  (const char * const *env,
+                               const char        *input,
+                               char              **out,
+                               char              **err,
+                               const char * const *argv);
+
+G_END_DECLS
