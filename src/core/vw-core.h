@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vw-codebook.h"
 #include "vw-error.h"
 #include "vw-init.h"
 #include "vw-paths.h"
