@@ -203,7 +203,7 @@ next_token (Parser *p)
         {
           t->kind = TOK_ERROR;
           fail (p, start, VW_EXPR_ERROR_SYNTAX,
-                _("A number may only contain digits and one decimal point"));
+                _("a number may only contain digits and one decimal point"));
           return;
         }
       t->kind = TOK_NUMBER;
