@@ -49,20 +49,25 @@ eval (const char *text,
 static void
 test_expr_precedence (void)
 {
+  /* The written-back form keeps only the parentheses that precedence
+   * needs: which ones go shows how the parser grouped the text. */
   static const struct { const char *text; const char *grouped; } cases[] = {
-    { "a = 1 or b = 2 and c = 3", "(a = 1 or (b = 2 and c = 3))" },
-    { "a = 1 and b = 2 or c = 3", "((a = 1 and b = 2) or c = 3)" },
-    { "not a = 1 and b = 2", "((not a = 1) and b = 2)" },
-    { "not a = 1 or not b = 2", "((not a = 1) or (not b = 2))" },
-    { "not (a = 1 or b = 2)", "(not (a = 1 or b = 2))" },
-    { "(a = 1 or b = 2) and c = 3", "((a = 1 or b = 2) and c = 3)" },
-    { "a = 1 or b = 2 or c = 3", "((a = 1 or b = 2) or c = 3)" },
-    { "not not a = 1", "(not (not a = 1))" },
+    { "(a = 1 and b = 2) or c = 3", "a = 1 and b = 2 or c = 3" },
+    { "a = 1 or (b = 2 and c = 3)", "a = 1 or b = 2 and c = 3" },
+    { "(a = 1 or b = 2) and c = 3", "(a = 1 or b = 2) and c = 3" },
+    { "a = 1 and (b = 2 or c = 3)", "a = 1 and (b = 2 or c = 3)" },
+    { "(not a = 1) and b = 2", "not a = 1 and b = 2" },
+    { "not (a = 1 and b = 2)", "not (a = 1 and b = 2)" },
+    { "not (a = 1) or not (b = 2)", "not a = 1 or not b = 2" },
+    { "(a = 1 or b = 2) or c = 3", "a = 1 or b = 2 or c = 3" },
+    { "a = 1 or (b = 2 or c = 3)", "a = 1 or (b = 2 or c = 3)" },
+    { "not not a = 1", "not not a = 1" },
+    { "((answered(a)))", "answered(a)" },
     { "answered(a) and selected(b, 'x') or c in ('p', 2)",
-      "((answered(a) and selected(b, 'x')) or c in ('p', 2))" },
-    { "a not in ('x')  and  b >= -2.5", "(a not in ('x') and b >= -2.5)" },
+      "answered(a) and selected(b, 'x') or c in ('p', 2)" },
+    { "a not in ('x')  and  b >= -2.5", "a not in ('x') and b >= -2.5" },
     { "a = 'it''s'", NULL },
-    { "a = \"say \\\"hi\\\"\"", "a = 'say \"hi\"'" },
+    { "a = \"say \\\"hi\\\"\" or b = 'it\\'s'", "a = 'say \"hi\"' or b = 'it\\'s'" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -289,6 +294,28 @@ test_expr_depth (void)
   g_assert_cmpuint (offset, >, 0);
 }
 
+/* Found by the fuzzer: a long flat `or` chain parses, and its written
+ * form must parse again (it used to be nested one level per operand). */
+static void
+test_expr_long_chains (void)
+{
+  g_autoptr(GString) chain = g_string_new ("q = 0");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwExpr) expr = NULL;
+  g_autoptr(VwExpr) again = NULL;
+  g_autofree char *written = NULL;
+
+  for (int i = 1; i < 200; i++)
+    g_string_append_printf (chain, i % 3 ? " or q = %d" : " and not q = %d", i);
+  expr = vw_expr_parse (chain->str, NULL, &error);
+  g_assert_no_error (error);
+  written = vw_expr_to_string (expr);
+  g_assert_cmpstr (written, ==, chain->str);
+  again = vw_expr_parse (written, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (again);
+}
+
 static void
 collect_reference (const VwExprReference *ref,
                    gpointer               user_data)
@@ -331,6 +358,7 @@ main (int    argc,
   g_test_add_func ("/expr/unknown-names", test_expr_unknown_names);
   g_test_add_func ("/expr/parse-errors", test_expr_parse_errors);
   g_test_add_func ("/expr/depth", test_expr_depth);
+  g_test_add_func ("/expr/long-chains", test_expr_long_chains);
   g_test_add_func ("/expr/references", test_expr_references);
 
   return g_test_run ();

@@ -713,6 +713,15 @@ load_without_crash (const char *dir_relative)
         {
           expr = vw_expr_parse (contents, NULL, &error);
           g_assert_true ((expr != NULL) == (error == NULL));
+          /* What the fuzzer checks: the written form parses again. */
+          if (expr != NULL)
+            {
+              g_autofree char *written = vw_expr_to_string (expr);
+              g_autoptr(VwExpr) again = vw_expr_parse (written, NULL, &error);
+
+              g_assert_no_error (error);
+              g_assert_nonnull (again);
+            }
         }
     }
   g_assert_cmpuint (files, >, 0);

@@ -780,26 +780,44 @@ append_literal (GString       *out,
   g_string_append_c (out, '\'');
 }
 
+static int
+precedence (const Node *node)
+{
+  switch (node->kind)
+    {
+    case NODE_OR: return 1;
+    case NODE_AND: return 2;
+    case NODE_NOT: return 3;
+    default: return 4;
+    }
+}
+
+/* Writes @node, in parentheses only when its precedence is below
+ * @min_precedence: every parenthesis written stands for one in the source,
+ * so the text never nests deeper than the condition it came from. */
 static void
 to_string (const Node *node,
+           int         min_precedence,
            GString    *out)
 {
   static const char *op_text[] = { "=", "!=", "<", "<=", ">", ">=" };
+  gboolean parens = precedence (node) < min_precedence;
 
+  if (parens)
+    g_string_append_c (out, '(');
   switch (node->kind)
     {
     case NODE_OR:
     case NODE_AND:
-      g_string_append_c (out, '(');
-      to_string (node->left, out);
+      /* Left-associative: a right operand of the same kind came from
+       * parentheses and keeps them. */
+      to_string (node->left, precedence (node), out);
       g_string_append (out, node->kind == NODE_OR ? " or " : " and ");
-      to_string (node->right, out);
-      g_string_append_c (out, ')');
+      to_string (node->right, precedence (node) + 1, out);
       break;
     case NODE_NOT:
-      g_string_append (out, "(not ");
-      to_string (node->left, out);
-      g_string_append_c (out, ')');
+      g_string_append (out, "not ");
+      to_string (node->left, precedence (node), out);
       break;
     case NODE_COMPARE:
       g_string_append_printf (out, "%s %s ", node->name, op_text[node->op]);
@@ -826,19 +844,22 @@ to_string (const Node *node,
     default:
       g_assert_not_reached ();
     }
+  if (parens)
+    g_string_append_c (out, ')');
 }
 
 /**
  * vw_expr_to_string:
  *
- * Returns: (transfer full): the tree written back with every `and`, `or`
- *   and `not` in parentheses, which shows how the text was grouped
+ * Returns: (transfer full): the tree written back in a normal form:
+ *   single quotes, single spaces, and only the parentheses that the
+ *   precedence (not > and > or) needs; it parses to the same tree
  */
 char *
 vw_expr_to_string (const VwExpr *expr)
 {
   GString *out = g_string_new (NULL);
 
-  to_string (expr->root, out);
+  to_string (expr->root, 1, out);
   return g_string_free (out, FALSE);
 }
