@@ -6,6 +6,7 @@
 #include "vw-cli-commands.h"
 
 static const VwCliCommand commands[] = {
+  { "questionnaire", N_("Check a questionnaire file: questionnaire check FILE"), vw_cli_questionnaire },
   { NULL }
 };
 

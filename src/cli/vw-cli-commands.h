@@ -13,4 +13,8 @@ G_BEGIN_DECLS
 
 const VwCliCommand *vw_cli_commands (void);
 
+int vw_cli_questionnaire (VwCli  *cli,
+                          int     argc,
+                          char  **argv);
+
 G_END_DECLS

@@ -52,13 +52,81 @@ vw_code_free (VwCode *code)
   g_free (code);
 }
 
-static void
+
+void
 vw_code_list_free (VwCodeList *list)
 {
+  if (list == NULL)
+    return;
   g_free (list->name);
   g_ptr_array_unref (list->codes);
   g_hash_table_unref (list->by_code);
   g_free (list);
+}
+
+/**
+ * vw_code_list_new:
+ *
+ * An empty code list, for code lists that questionnaires define next to
+ * the codebook's.
+ *
+ * Returns: (transfer full): the list; free with vw_code_list_free()
+ */
+VwCodeList *
+vw_code_list_new (const char *name)
+{
+  VwCodeList *list = g_new0 (VwCodeList, 1);
+
+  list->name = g_strdup (name);
+  list->codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_code_free);
+  list->by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  return list;
+}
+
+static gboolean
+code_list_take (VwCodeList *list,
+                VwCode     *code)
+{
+  if (g_hash_table_contains (list->by_code, code->code))
+    {
+      vw_code_free (code);
+      return FALSE;
+    }
+  g_ptr_array_add (list->codes, code);
+  g_hash_table_insert (list->by_code, code->code, code);
+  return TRUE;
+}
+
+static VwCode *
+code_new (const char *code,
+          const char *label_nl,
+          const char *label_en)
+{
+  VwCode *self = g_new0 (VwCode, 1);
+
+  self->code = g_strdup (code);
+  self->label_nl = g_strdup (label_nl);
+  self->label_en = g_strdup (label_en);
+  self->properties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self;
+}
+
+/**
+ * vw_code_list_add:
+ *
+ * Appends a code with its Dutch and English labels.
+ *
+ * Returns: %FALSE, leaving @list unchanged, when @code is already in it
+ */
+gboolean
+vw_code_list_add (VwCodeList *list,
+                  const char *code,
+                  const char *label_nl,
+                  const char *label_en)
+{
+  g_return_val_if_fail (list != NULL && code != NULL, FALSE);
+
+  return code_list_take (list, code_new (code, label_nl, label_en));
 }
 
 static void
@@ -96,11 +164,7 @@ parse_code_list (const char  *name,
                  JsonArray   *array,
                  GError     **error)
 {
-  VwCodeList *list = g_new0 (VwCodeList, 1);
-
-  list->name = g_strdup (name);
-  list->codes = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_code_free);
-  list->by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  VwCodeList *list = vw_code_list_new (name);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -119,11 +183,7 @@ parse_code_list (const char  *name,
           return NULL;
         }
 
-      code = g_new0 (VwCode, 1);
-      code->code = g_strdup (json_object_get_string_member (object, "code"));
-      code->label_nl = g_strdup (nl);
-      code->label_en = g_strdup (en);
-      code->properties = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      code = code_new (json_object_get_string_member (object, "code"), nl, en);
 
       members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
@@ -141,16 +201,14 @@ parse_code_list (const char  *name,
           g_hash_table_insert (code->properties, g_strdup (l->data), value);
         }
 
-      if (g_hash_table_contains (list->by_code, code->code))
+      if (!code_list_take (list, code))
         {
           g_set_error (error, VW_CODEBOOK_ERROR, VW_CODEBOOK_ERROR_INVALID,
-                       "Code list “%s” has the code “%s” twice", name, code->code);
-          vw_code_free (code);
+                       "Code list “%s” has the code “%s” twice", name,
+                       json_object_get_string_member (object, "code"));
           vw_code_list_free (list);
           return NULL;
         }
-      g_ptr_array_add (list->codes, code);
-      g_hash_table_insert (list->by_code, code->code, code);
     }
 
   return list;

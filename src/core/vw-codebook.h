@@ -53,6 +53,12 @@ const char * const *vw_codebook_get_record_columns (VwCodebook   *self,
                                                     const char   *file,
                                                     const char * const **required);
 
+VwCodeList       *vw_code_list_new            (const char        *name);
+gboolean          vw_code_list_add            (VwCodeList        *list,
+                                               const char        *code,
+                                               const char        *label_nl,
+                                               const char        *label_en);
+void              vw_code_list_free           (VwCodeList        *list);
 guint             vw_code_list_get_n_codes    (const VwCodeList  *list);
 const VwCode     *vw_code_list_get_code       (const VwCodeList  *list,
                                                guint              index);
@@ -81,5 +87,6 @@ const char       *vw_age_band                 (int                birth_year,
                                                const char        *scheme);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwCodebook, vw_codebook_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwCodeList, vw_code_list_free)
 
 G_END_DECLS

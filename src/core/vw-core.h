@@ -6,6 +6,8 @@
 
 #include "vw-codebook.h"
 #include "vw-error.h"
+#include "vw-expr.h"
 #include "vw-init.h"
 #include "vw-paths.h"
+#include "vw-questionnaire.h"
 #include "vw-secret.h"
