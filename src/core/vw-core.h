@@ -5,7 +5,9 @@
 #pragma once
 
 #include "vw-codebook.h"
+#include "vw-csv.h"
 #include "vw-error.h"
 #include "vw-init.h"
 #include "vw-paths.h"
+#include "vw-records.h"
 #include "vw-secret.h"
