@@ -11,3 +11,4 @@
 #include "vw-paths.h"
 #include "vw-records.h"
 #include "vw-secret.h"
+#include "vw-trajectory.h"
