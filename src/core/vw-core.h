@@ -11,4 +11,5 @@
 #include "vw-paths.h"
 #include "vw-records.h"
 #include "vw-secret.h"
+#include "vw-tables.h"
 #include "vw-trajectory.h"
