@@ -6,6 +6,9 @@
 #include "vw-cli-commands.h"
 
 static const VwCliCommand commands[] = {
+  { "records", N_("Check a records folder and list every problem"), vw_cli_records },
+  { "report", N_("Print a report table from the records"), vw_cli_report },
+  { "trajectory", N_("Explain a participant’s trajectory type"), vw_cli_trajectory },
   { NULL }
 };
 

@@ -13,4 +13,9 @@ G_BEGIN_DECLS
 
 const VwCliCommand *vw_cli_commands (void);
 
+/* vw-cli-records.c */
+int vw_cli_records    (VwCli *cli, int argc, char **argv);
+int vw_cli_report     (VwCli *cli, int argc, char **argv);
+int vw_cli_trajectory (VwCli *cli, int argc, char **argv);
+
 G_END_DECLS
