@@ -386,14 +386,21 @@ classify_dh3 (const VwStay             *seq,
 
       if (reason != NULL && is_long)
         g_string_append_printf (reason,
-                                _("dh3 rule 5: ends in F (%s since %s) with no earlier departure; "
-                                  "%d months at the last interview (%s) is more than %d"),
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "dh3 rule 5: ends in F (%s since %s) with no earlier departure; "
+                                             "%d month at the last interview (%s) is more than %d",
+                                             "dh3 rule 5: ends in F (%s since %s) with no earlier departure; "
+                                             "%d months at the last interview (%s) is more than %d", months),
                                 shown (final->residence), vw_month_format (final->start, a),
                                 months, vw_month_format (facts->last_month, b), limit);
       else if (reason != NULL)
         g_string_append_printf (reason,
-                                _("dh3 rule 5: ends in F (%s since %s) with no earlier departure, "
-                                  "but %d months at the last interview (%s) is not more than %d"),
+                                g_dngettext (GETTEXT_PACKAGE,
+                                             "dh3 rule 5: ends in F (%s since %s) with no earlier departure, "
+                                             "but %d month at the last interview (%s) is not more than %d",
+                                             "dh3 rule 5: ends in F (%s since %s) with no earlier departure, "
+                                             "but %d months at the last interview (%s) is not more than %d",
+                                             months),
                                 shown (final->residence), vw_month_format (final->start, a),
                                 months, vw_month_format (facts->last_month, b), limit);
       return outcome (is_long ? VW_TRAJECTORY_LANGDURIG_VERBLIJF : VW_TRAJECTORY_NIET_TE_CLASSIFICEREN, 5);
