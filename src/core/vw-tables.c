@@ -287,6 +287,20 @@ set_keys (VwTable    *self,
     }
 }
 
+/* Every builder ends here: a table whose sums do not add up is never
+ * returned. */
+static VwTable *
+finish (VwTable  *table,
+        GError  **error)
+{
+  if (!vw_table_check (table, error))
+    {
+      vw_table_free (table);
+      return NULL;
+    }
+  return table;
+}
+
 /* Counting helpers: each participant's interviews, read from the records. */
 
 typedef struct
@@ -346,6 +360,33 @@ count_interviews_in_round (const Data *data,
   return n;
 }
 
+/* Under dh3 every participant with an interview counts; under fl4 only
+ * those with two or more. */
+static guint
+min_interviews (VwRuleSet rules)
+{
+  return rules == VW_RULE_SET_FL4 ? 2 : 1;
+}
+
+static const char *
+population_text (VwRuleSet rules)
+{
+  return rules == VW_RULE_SET_FL4
+         ? _("participants with at least two interviews (participants with one interview are left out)")
+         : _("participants with at least one interview");
+}
+
+static guint
+count_population (const Data *data,
+                  VwRuleSet   rules)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < data->n_participants; i++)
+    n += count_interviews (data, i) >= min_interviews (rules);
+  return n;
+}
+
 static int
 index_of (const char * const *list,
           guint               n,
@@ -398,8 +439,7 @@ build_attendance (const Data  *data,
   /* The totals, counted on their own. */
   for (guint i = 0; i < data->n_rounds; i++)
     all_interviews += vw_round_record_is_interview (&data->rounds[i]);
-  for (guint i = 0; i < data->n_participants; i++)
-    unique += count_interviews (data, i) > 0;
+  unique = count_population (data, VW_RULE_SET_DH3);
 
   for (guint i = 0; i < data->n_round_numbers; i++)
     {
@@ -421,9 +461,7 @@ build_attendance (const Data  *data,
   table->note = g_strdup_printf (_("Counted: interviews with status interviewed; “new” is a participant’s "
                                    "first interview. Unique participants: %u."), (guint) unique);
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* rounds_attended */
@@ -477,39 +515,10 @@ build_rounds_attended (const Data  *data,
   table->note = g_strdup_printf (_("Denominator: %u participants interviewed in %s; percentages of that number."),
                                  (guint) table->denominator, buf);
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* trajectories and the tables by trajectory type */
-
-/* Under dh3 every participant with an interview counts; under fl4 only
- * those with two or more. */
-static guint
-min_interviews (VwRuleSet rules)
-{
-  return rules == VW_RULE_SET_FL4 ? 2 : 1;
-}
-
-static const char *
-population_text (VwRuleSet rules)
-{
-  return rules == VW_RULE_SET_FL4
-         ? _("participants with at least two interviews (participants with one interview are left out)")
-         : _("participants with at least one interview");
-}
-
-static guint
-count_population (const Data *data,
-                  VwRuleSet   rules)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < data->n_participants; i++)
-    n += count_interviews (data, i) >= min_interviews (rules);
-  return n;
-}
 
 static VwTable *
 build_trajectories (const Data        *data,
@@ -568,9 +577,7 @@ build_trajectories (const Data        *data,
   table->note = g_strdup_printf (_("Denominator: %u %s; percentages of that number."),
                                  (guint) table->denominator, population_text (rules));
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* A round variable at the last interview, by trajectory type: one row per
@@ -665,9 +672,7 @@ build_by_trajectory (const Data        *data,
                                    "an empty value counted as onbekend; percentages of each row’s total."),
                                  (guint) table->denominator, population_text (rules));
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* participation */
@@ -706,15 +711,12 @@ build_participation (const Data  *data,
     vw_table_add_row (table, participation_dh_rows[c],
                       code_label ("participation_dh", participation_dh_rows[c]))->counts[0] = counts[c];
 
-  for (guint i = 0; i < data->n_participants; i++)
-    denominator += count_interviews (data, i) > 0;
+  denominator = count_population (data, VW_RULE_SET_DH3);
   table->denominator = denominator;
   table->note = g_strdup_printf (_("Denominator: %u %s; percentages of that number."),
                                  denominator, population_text (VW_RULE_SET_DH3));
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* participation_by_residence */
@@ -798,9 +800,7 @@ build_participation_by_residence (const Data  *data,
   table->note = g_strdup_printf (_("Denominator: %u participants interviewed in %s; percentages of each "
                                    "column’s total."), (guint) table->denominator, buf);
 
-  if (!vw_table_check (table, error))
-    return NULL;
-  return g_steal_pointer (&table);
+  return finish (g_steal_pointer (&table), error);
 }
 
 /* Building by name. */
