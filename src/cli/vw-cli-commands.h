@@ -16,5 +16,9 @@ const VwCliCommand *vw_cli_commands (void);
 int vw_cli_questionnaire (VwCli  *cli,
                           int     argc,
                           char  **argv);
+/* vw-cli-records.c */
+int vw_cli_records    (VwCli *cli, int argc, char **argv);
+int vw_cli_report     (VwCli *cli, int argc, char **argv);
+int vw_cli_trajectory (VwCli *cli, int argc, char **argv);
 
 G_END_DECLS

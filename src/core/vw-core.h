@@ -5,9 +5,13 @@
 #pragma once
 
 #include "vw-codebook.h"
+#include "vw-csv.h"
 #include "vw-error.h"
 #include "vw-expr.h"
 #include "vw-init.h"
 #include "vw-paths.h"
 #include "vw-questionnaire.h"
+#include "vw-records.h"
 #include "vw-secret.h"
+#include "vw-tables.h"
+#include "vw-trajectory.h"

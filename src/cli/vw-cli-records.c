@@ -1,0 +1,216 @@
+/* veldwerk-cli trajectory, report, records: the records, their trajectory
+ * types and the report tables.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-cli-commands.h"
+
+static int
+usage_error (const char *command,
+             const char *message)
+{
+  g_printerr ("veldwerk-cli %s: %s\n", command, message);
+  g_printerr (_("Run “veldwerk-cli %s --help” for the options.\n"), command);
+  return VW_CLI_EXIT_USAGE;
+}
+
+/* The one place that decides where the records come from: for now a
+ * records folder (--records DIR); the vault becomes the source when no
+ * folder is given. */
+static VwRecords *
+open_records (VwCli       *cli,
+              const char  *records_dir,
+              GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  VwRecords *records;
+
+  if (records_dir == NULL)
+    {
+      g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                           _("No records to read: give a records folder with --records DIR"));
+      return NULL;
+    }
+
+  records = vw_records_load_dir (records_dir, NULL, &local);
+  if (records == NULL && g_error_matches (local, VW_RECORDS_ERROR, VW_RECORDS_ERROR_INVALID))
+    g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_INVALID,
+                 _("%s; run “veldwerk-cli records check %s” to see every problem"),
+                 local->message, records_dir);
+  else if (records == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+
+  return records;
+}
+
+static int
+parse_rules (const char *command,
+             const char *text,
+             VwRuleSet  *rules)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (text == NULL)
+    {
+      *rules = VW_RULE_SET_DH3;
+      return VW_CLI_EXIT_OK;
+    }
+  if (!vw_rule_set_from_string (text, rules, &error))
+    return usage_error (command, error->message);
+  return VW_CLI_EXIT_OK;
+}
+
+int
+vw_cli_trajectory (VwCli  *cli,
+                   int     argc,
+                   char  **argv)
+{
+  g_autofree char *records_dir = NULL;
+  g_autofree char *rules_name = NULL;
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(VwClassification) classification = NULL;
+  g_autoptr(VwTrajectory) trajectory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  VwRuleSet rules;
+  const GOptionEntry entries[] = {
+    { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
+      N_("Read the records from the folder DIR (participants.csv, rounds.csv, episodes.csv)"), N_("DIR") },
+    { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
+    { NULL }
+  };
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "trajectory", _("CODE"),
+                     _("Explain a participant’s trajectory type: the stays, the sequence and the rule that decided."),
+                     entries, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("trajectory", _("give one participant code"));
+  if ((status = parse_rules ("trajectory", rules_name, &rules)) != VW_CLI_EXIT_OK)
+    return status;
+
+  records = open_records (cli, records_dir, &error);
+  if (records == NULL)
+    return vw_cli_fail (error);
+
+  classification = vw_classification_new (records, rules, NULL);
+  trajectory = vw_classification_explain (classification, argv[1], &error);
+  if (trajectory == NULL)
+    return vw_cli_fail (error);
+
+  text = vw_trajectory_to_string (trajectory);
+  g_print ("%s", text);
+  return VW_CLI_EXIT_OK;
+}
+
+int
+vw_cli_report (VwCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *records_dir = NULL;
+  g_autofree char *rules_name = NULL;
+  g_autofree char *round_name = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *tables = g_strjoinv (", ", (char **) vw_table_get_names ());
+  g_autofree char *summary = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(VwTable) table = NULL;
+  g_autoptr(GError) error = NULL;
+  VwTableOptions options = { 0 };
+  gboolean as_text;
+  const GOptionEntry entries[] = {
+    { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
+      N_("Read the records from the folder DIR (participants.csv, rounds.csv, episodes.csv)"), N_("DIR") },
+    { "round", 0, 0, G_OPTION_ARG_STRING, &round_name,
+      N_("The round of rounds_attended and participation_by_residence (default: the last)"), N_("ROUND") },
+    { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or text"), N_("FORMAT") },
+    { NULL }
+  };
+  int status;
+
+  summary = g_strdup_printf (_("Print a report table, counted from the records. The tables: %s."), tables);
+  if (!vw_cli_parse (cli, &argc, &argv, "report", _("TABLE"), summary, entries, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("report", _("give one table name"));
+  if (!g_strv_contains (vw_table_get_names (), argv[1]))
+    {
+      g_autofree char *message = g_strdup_printf (_("unknown table “%s”; the tables are: %s"), argv[1], tables);
+      return usage_error ("report", message);
+    }
+  if ((status = parse_rules ("report", rules_name, &options.rules)) != VW_CLI_EXIT_OK)
+    return status;
+  if (round_name != NULL && !vw_round_parse (round_name, &options.round))
+    return usage_error ("report", _("a round is written T0, T1, T2, …"));
+  options.has_round = round_name != NULL;
+  if (format != NULL && g_strcmp0 (format, "csv") != 0 && g_strcmp0 (format, "text") != 0)
+    return usage_error ("report", _("the format is csv or text"));
+  as_text = g_strcmp0 (format, "text") == 0;
+
+  records = open_records (cli, records_dir, &error);
+  if (records == NULL)
+    return vw_cli_fail (error);
+
+  table = vw_table_build (argv[1], records, &options, &error);
+  if (table == NULL)
+    return vw_cli_fail (error);
+
+  text = as_text ? vw_table_to_text (table) : vw_table_to_csv (table);
+  g_print ("%s", text);
+  return VW_CLI_EXIT_OK;
+}
+
+/* records check DIR: every problem on standard output, one per line as
+ * FILE:LINE:COLUMN: message, so an editor or a script can jump to it. */
+static int
+records_check (const char *dir)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_participants, n_rounds, n_episodes;
+
+  records = vw_records_load_dir (dir, &problems, &error);
+  if (records == NULL)
+    {
+      for (guint i = 0; problems != NULL && i < problems->len; i++)
+        {
+          g_autofree char *line = vw_records_problem_to_string (g_ptr_array_index (problems, i));
+          g_print ("%s\n", line);
+        }
+      return vw_cli_fail (error);
+    }
+
+  vw_records_get_participants (records, &n_participants);
+  vw_records_get_rounds (records, &n_rounds);
+  vw_records_get_episodes (records, &n_episodes);
+  g_print (_("No problems: %u participants, %u rows in rounds.csv, %u episodes.\n"),
+           n_participants, n_rounds, n_episodes);
+  return VW_CLI_EXIT_OK;
+}
+
+int
+vw_cli_records (VwCli  *cli,
+                int     argc,
+                char  **argv)
+{
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "records", _("check DIR"),
+                     _("Check a records folder (participants.csv, rounds.csv, episodes.csv) and list "
+                       "every problem as FILE:LINE:COLUMN: message."),
+                     NULL, &status))
+    return status;
+  if (argc != 3 || g_strcmp0 (argv[1], "check") != 0)
+    return usage_error ("records", _("use “records check DIR”"));
+
+  return records_check (argv[2]);
+}

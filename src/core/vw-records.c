@@ -1,0 +1,1449 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "vw-codebook.h"
+#include "vw-csv.h"
+#include "vw-records.h"
+
+/* Enough for a user to fix a file in one go, few enough to read. */
+#define MAX_PROBLEMS 100
+/* Problems kept before sorting, so that the first MAX_PROBLEMS by file and
+ * line are shown even when cross-file checks find early ones late. */
+#define MAX_PROBLEMS_KEPT 1000
+#define MAX_COLUMNS 16
+#define MIN_BIRTH_YEAR 1900
+/* Invalid values are quoted in messages, cut to this many characters. */
+#define MAX_QUOTED 40
+
+G_DEFINE_QUARK (vw-records-error-quark, vw_records_error)
+
+typedef enum {
+  COL_TEXT,   /* free text, never quoted in messages: it may be personal */
+  COL_CODE,   /* participant code */
+  COL_CHOICE, /* a code of a codebook list */
+  COL_YEAR,
+  COL_MONTH,
+  COL_DATE,
+  COL_ROUND,
+} ColumnType;
+
+typedef struct
+{
+  const char       *name;
+  ColumnType        type;
+  gsize             offset;
+  const VwCodeList *codes;    /* for COL_CHOICE, from the codebook */
+  gboolean          required;
+} Column;
+
+typedef struct
+{
+  const char *name;
+  gsize       row_size;
+  Column      columns[MAX_COLUMNS];
+  guint       n_columns;
+} FileSpec;
+
+#define P(field) offsetof (VwParticipant, field)
+#define R(field) offsetof (VwRoundRecord, field)
+#define E(field) offsetof (VwEpisode, field)
+
+/* The documented column order of each file (codebook section 5) and where
+ * each value lives. init_specs() checks it against the codebook. */
+static FileSpec specs[VW_RECORDS_N_FILES] = {
+  { "participants.csv", sizeof (VwParticipant), {
+      { "code", COL_CODE, P (code) },
+      { "pseudonym", COL_TEXT, P (pseudonym) },
+      { "region", COL_CHOICE, P (region) },
+      { "municipality", COL_TEXT, P (municipality) },
+      { "origin", COL_CHOICE, P (origin) },
+      { "birth_year", COL_YEAR, P (birth_year) },
+      { "hist_street", COL_CHOICE, P (hist_street) },
+      { "hist_youthcare_placement", COL_CHOICE, P (hist_youthcare_placement) },
+      { "hist_unsafe_home", COL_CHOICE, P (hist_unsafe_home) },
+      { "hist_remigration", COL_CHOICE, P (hist_remigration) },
+    }, 10 },
+  { "rounds.csv", sizeof (VwRoundRecord), {
+      { "code", COL_CODE, R (code) },
+      { "round", COL_ROUND, R (round) },
+      { "status", COL_CHOICE, R (status) },
+      { "date", COL_DATE, R (date) },
+      { "residence", COL_CHOICE, R (residence) },
+      { "residence_since", COL_MONTH, R (residence_since) },
+      { "participation", COL_CHOICE, R (participation) },
+      { "participation_fit", COL_CHOICE, R (participation_fit) },
+      { "debts", COL_CHOICE, R (debts) },
+      { "money_management", COL_CHOICE, R (money_management) },
+      { "income", COL_CHOICE, R (income) },
+      { "indication", COL_CHOICE, R (indication) },
+      { "consent_research", COL_CHOICE, R (consent_research) },
+      { "consent_wmo_linkage", COL_CHOICE, R (consent_wmo_linkage) },
+    }, 14 },
+  { "episodes.csv", sizeof (VwEpisode), {
+      { "code", COL_CODE, E (code) },
+      { "start", COL_MONTH, E (start) },
+      { "end", COL_MONTH, E (end) },
+      { "residence", COL_CHOICE, E (residence) },
+    }, 4 },
+};
+
+#undef P
+#undef R
+#undef E
+
+/* Column numbers in the documented order, for the checks below. */
+enum { PC_CODE, PC_PSEUDONYM };
+enum { RC_CODE, RC_ROUND, RC_STATUS, RC_DATE, RC_RESIDENCE, RC_RESIDENCE_SINCE };
+enum { EC_CODE, EC_START, EC_END, EC_RESIDENCE };
+
+static const char *
+type_name (ColumnType type)
+{
+  static const char *names[] = { "text", "code", "choice", "year", "month", "date", "round" };
+
+  return names[type];
+}
+
+/* The codebook is the authority on columns, code lists and what is
+ * required; a mismatch with the table above is a build defect. */
+static const FileSpec *
+get_specs (void)
+{
+  static gsize initialized;
+
+  if (g_once_init_enter (&initialized))
+    {
+      VwCodebook *cb = vw_codebook_get_core ();
+
+      for (guint f = 0; f < VW_RECORDS_N_FILES; f++)
+        {
+          FileSpec *spec = &specs[f];
+          const char * const *required = NULL;
+          const char * const *columns = vw_codebook_get_record_columns (cb, spec->name, &required);
+
+          if (columns == NULL || g_strv_length ((char **) columns) != spec->n_columns)
+            g_error ("The codebook's columns of %s differ from the records model", spec->name);
+          for (guint c = 0; c < spec->n_columns; c++)
+            {
+              Column *col = &spec->columns[c];
+              const VwVariable *var = vw_codebook_get_variable (cb, col->name);
+
+              if (g_strcmp0 (columns[c], col->name) != 0)
+                g_error ("The codebook's column %u of %s is “%s”, not “%s”",
+                         c + 1, spec->name, columns[c], col->name);
+              if (var != NULL && g_strcmp0 (var->type, type_name (col->type)) != 0 &&
+                  !(col->type == COL_TEXT && g_strcmp0 (var->type, "text") == 0))
+                g_error ("The codebook's type of “%s” is “%s”, not “%s”",
+                         col->name, var->type, type_name (col->type));
+              if (col->type == COL_CHOICE)
+                {
+                  col->codes = var != NULL ? vw_codebook_get_code_list (cb, var->codes) : NULL;
+                  if (col->codes == NULL)
+                    g_error ("The codebook has no code list for “%s”", col->name);
+                }
+              col->required = g_strv_contains (required, col->name);
+            }
+        }
+      g_once_init_leave (&initialized, 1);
+    }
+
+  return specs;
+}
+
+const char *
+vw_records_file_name (VwRecordsFile file)
+{
+  g_return_val_if_fail (file < VW_RECORDS_N_FILES, NULL);
+
+  return specs[file].name;
+}
+
+/* Values in the model. */
+
+static gboolean
+all_digits (const char *text,
+            gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static int
+digits (const char *text,
+        gsize       len)
+{
+  int value = 0;
+
+  for (gsize i = 0; i < len; i++)
+    value = value * 10 + (text[i] - '0');
+  return value;
+}
+
+/* "YYYY-MM" with a year from 1900: every valid month is then above
+ * VW_MONTH_NONE. */
+gboolean
+vw_month_parse (const char *text,
+                VwMonth    *month)
+{
+  int y, m;
+
+  if (strlen (text) != 7 || text[4] != '-' || !all_digits (text, 4) || !all_digits (text + 5, 2))
+    return FALSE;
+  y = digits (text, 4);
+  m = digits (text + 5, 2);
+  if (y < MIN_BIRTH_YEAR || m < 1 || m > 12)
+    return FALSE;
+  *month = vw_month_make (y, m);
+  return TRUE;
+}
+
+/* "YYYY-MM-DD", a day that exists in the calendar. */
+gboolean
+vw_date_parse (const char *text,
+               VwDate     *date)
+{
+  int y, m, d;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-' ||
+      !all_digits (text, 4) || !all_digits (text + 5, 2) || !all_digits (text + 8, 2))
+    return FALSE;
+  y = digits (text, 4);
+  m = digits (text + 5, 2);
+  d = digits (text + 8, 2);
+  if (y < MIN_BIRTH_YEAR || !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  *date = y * 10000 + m * 100 + d;
+  return TRUE;
+}
+
+const char *
+vw_month_format (VwMonth month,
+                 char    buf[16])
+{
+  if (month == VW_MONTH_NONE)
+    buf[0] = '\0';
+  else
+    g_snprintf (buf, 16, "%04d-%02d", month / 12, month % 12 + 1);
+  return buf;
+}
+
+const char *
+vw_date_format (VwDate date,
+                char   buf[16])
+{
+  if (date == VW_DATE_NONE)
+    buf[0] = '\0';
+  else
+    g_snprintf (buf, 16, "%04u-%02u-%02u", date / 10000, (date / 100) % 100, date % 100);
+  return buf;
+}
+
+gboolean
+vw_round_parse (const char *text,
+                guint      *round)
+{
+  gsize len = strlen (text);
+
+  if (len < 2 || len > 3 || text[0] != 'T' || !all_digits (text + 1, len - 1) ||
+      (len == 3 && text[1] == '0'))
+    return FALSE;
+  *round = digits (text + 1, len - 1);
+  return TRUE;
+}
+
+const char *
+vw_round_format (guint round,
+                 char  buf[16])
+{
+  g_snprintf (buf, 16, "T%u", round);
+  return buf;
+}
+
+/* Codebook section 1: region, '-', five characters of Crockford base32
+ * (digits and capitals without I, L, O and U). */
+gboolean
+vw_participant_code_is_valid (const char *code)
+{
+  gsize len = strlen (code);
+  gsize prefix = len - 6;
+
+  if (len != 8 && len != 9)
+    return FALSE;
+  for (gsize i = 0; i < prefix; i++)
+    if (code[i] < 'A' || code[i] > 'Z')
+      return FALSE;
+  if (code[prefix] != '-')
+    return FALSE;
+  for (gsize i = prefix + 1; i < len; i++)
+    {
+      char c = code[i];
+
+      if (!g_ascii_isdigit (c) && (c < 'A' || c > 'Z' || c == 'I' || c == 'L' || c == 'O' || c == 'U'))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Problems. */
+
+void
+vw_records_problem_free (VwRecordsProblem *problem)
+{
+  if (problem == NULL)
+    return;
+
+  g_free (problem->message);
+  g_free (problem);
+}
+
+/* Returns: (transfer full): "FILE:LINE:COLUMN: message" */
+char *
+vw_records_problem_to_string (const VwRecordsProblem *problem)
+{
+  return g_strdup_printf ("%s:%u:%u: %s", vw_records_file_name (problem->file),
+                          problem->line, problem->column, problem->message);
+}
+
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const VwRecordsProblem *pa = *(VwRecordsProblem **) a;
+  const VwRecordsProblem *pb = *(VwRecordsProblem **) b;
+
+  if (pa->file != pb->file)
+    return pa->file < pb->file ? -1 : 1;
+  if (pa->line != pb->line)
+    return pa->line < pb->line ? -1 : 1;
+  if (pa->column != pb->column)
+    return pa->column < pb->column ? -1 : 1;
+  return 0;
+}
+
+/* The model. */
+
+struct _VwRecords
+{
+  gatomicrefcount  ref_count;
+  GStringChunk    *strings;      /* owned: codes, pseudonyms, municipalities */
+  GArray          *participants; /* owned: of VwParticipant, by code */
+  GArray          *rounds;       /* owned: of VwRoundRecord, by code then round */
+  GArray          *episodes;     /* owned: of VwEpisode, by code then start */
+  GArray          *round_numbers;/* owned: of guint, ascending */
+  GHashTable      *by_code;      /* owned: code (borrowed) -> index + 1 */
+};
+
+struct _VwRecordsBuilder
+{
+  GStringChunk *strings;
+  GArray       *rows[VW_RECORDS_N_FILES];
+  /* The column number of each documented column in its source (0 when
+   * absent), so that every message points where the user looks. */
+  guint         positions[VW_RECORDS_N_FILES][MAX_COLUMNS];
+  /* A file that could not be read to its end: checks that need all of it
+   * (a participant missing from participants.csv) are skipped. */
+  gboolean      incomplete[VW_RECORDS_N_FILES];
+  GPtrArray    *problems;     /* of VwRecordsProblem */
+  guint         n_problems;   /* including those not kept */
+  int           max_birth_year;
+};
+
+VwRecordsBuilder *
+vw_records_builder_new (void)
+{
+  VwRecordsBuilder *self = g_new0 (VwRecordsBuilder, 1);
+  const FileSpec *all = get_specs ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  self->strings = g_string_chunk_new (64 * 1024);
+  for (guint f = 0; f < VW_RECORDS_N_FILES; f++)
+    {
+      self->rows[f] = g_array_new (FALSE, TRUE, all[f].row_size);
+      for (guint c = 0; c < all[f].n_columns; c++)
+        self->positions[f][c] = c + 1;
+    }
+  self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_records_problem_free);
+  self->max_birth_year = g_date_time_get_year (now);
+
+  return self;
+}
+
+void
+vw_records_builder_free (VwRecordsBuilder *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  for (guint f = 0; f < VW_RECORDS_N_FILES; f++)
+    g_array_unref (self->rows[f]);
+  g_ptr_array_unref (self->problems);
+  g_free (self);
+}
+
+/**
+ * vw_records_builder_add_problem:
+ *
+ * Records a problem found outside the builder's own checks (a file that
+ * cannot be read as CSV, a bad header); the builder then yields no model.
+ */
+void
+vw_records_builder_add_problem (VwRecordsBuilder *self,
+                                VwRecordsFile     file,
+                                guint             line,
+                                guint             column,
+                                const char       *message)
+{
+  VwRecordsProblem *problem;
+
+  self->n_problems++;
+  if (self->problems->len >= MAX_PROBLEMS_KEPT)
+    return;
+
+  problem = g_new0 (VwRecordsProblem, 1);
+  problem->file = file;
+  problem->line = line;
+  problem->column = column;
+  problem->message = g_strdup (message);
+  g_ptr_array_add (self->problems, problem);
+}
+
+static void add_problemf (VwRecordsBuilder *self,
+                          VwRecordsFile     file,
+                          guint             line,
+                          guint             column,
+                          const char       *format,
+                          ...) G_GNUC_PRINTF (5, 6);
+
+static void
+add_problemf (VwRecordsBuilder *self,
+              VwRecordsFile     file,
+              guint             line,
+              guint             column,
+              const char       *format,
+              ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  vw_records_builder_add_problem (self, file, line, column, message);
+}
+
+/* A value as messages show it: cut, so that a whole paragraph pasted into
+ * the wrong column does not flood the terminal. */
+static char *
+quote_value (const char *value)
+{
+  g_autofree char *cut = NULL;
+
+  if (g_utf8_strlen (value, -1) <= MAX_QUOTED)
+    return g_strdup (value);
+  cut = g_utf8_substring (value, 0, MAX_QUOTED - 1);
+  return g_strconcat (cut, "…", NULL);
+}
+
+static char *
+join_codes (const VwCodeList *list)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < vw_code_list_get_n_codes (list); i++)
+    {
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, vw_code_get_code (vw_code_list_get_code (list, i)));
+    }
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+has_control_characters (const char *text)
+{
+  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
+/* Parses one value into the row; on a bad value, reports it and leaves
+ * the field "not recorded". */
+static gboolean
+parse_value (VwRecordsBuilder *self,
+             VwRecordsFile     file,
+             const Column     *col,
+             const char       *value,
+             guint             line,
+             guint             column,
+             guint8           *row)
+{
+  gpointer field = row + col->offset;
+  g_autofree char *shown = NULL;
+
+  if (value == NULL || *value == '\0')
+    {
+      if (col->required)
+        {
+          add_problemf (self, file, line, column, _("the column “%s” needs a value"), col->name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  switch (col->type)
+    {
+    case COL_TEXT:
+      if (has_control_characters (value))
+        {
+          add_problemf (self, file, line, column,
+                        _("the value in the column “%s” contains a line break or another control character"),
+                        col->name);
+          return FALSE;
+        }
+      *(const char **) field = g_string_chunk_insert_const (self->strings, value);
+      return TRUE;
+
+    case COL_CODE:
+      if (!vw_participant_code_is_valid (value))
+        {
+          shown = quote_value (value);
+          add_problemf (self, file, line, column,
+                        _("“%s” is not a participant code: write the region, a dash and five "
+                          "characters of 0-9 and A-Z without I, L, O and U, e.g. DH-7K3QM"), shown);
+          return FALSE;
+        }
+      *(const char **) field = g_string_chunk_insert_const (self->strings, value);
+      return TRUE;
+
+    case COL_CHOICE:
+      {
+        const VwCode *code = vw_code_list_lookup (col->codes, value);
+
+        if (code == NULL)
+          {
+            g_autofree char *allowed = join_codes (col->codes);
+
+            shown = quote_value (value);
+            add_problemf (self, file, line, column,
+                          _("unknown code “%s” in the column “%s”; the codes are: %s"),
+                          shown, col->name, allowed);
+            return FALSE;
+          }
+        /* The codebook's own string: compared and kept without copies. */
+        *(const char **) field = vw_code_get_code (code);
+        return TRUE;
+      }
+
+    case COL_YEAR:
+      {
+        int year = strlen (value) == 4 && all_digits (value, 4) ? digits (value, 4) : 0;
+
+        if (year < MIN_BIRTH_YEAR || year > self->max_birth_year)
+          {
+            shown = quote_value (value);
+            add_problemf (self, file, line, column,
+                          _("“%s” is not a year of birth: write four digits from %d to %d"),
+                          shown, MIN_BIRTH_YEAR, self->max_birth_year);
+            return FALSE;
+          }
+        *(int *) field = year;
+        return TRUE;
+      }
+
+    case COL_MONTH:
+      if (!vw_month_parse (value, field))
+        {
+          shown = quote_value (value);
+          add_problemf (self, file, line, column,
+                        _("“%s” in the column “%s” is not a month: write YYYY-MM, e.g. 2021-03"),
+                        shown, col->name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case COL_DATE:
+      if (!vw_date_parse (value, field))
+        {
+          shown = quote_value (value);
+          add_problemf (self, file, line, column,
+                        _("“%s” in the column “%s” is not a date: write YYYY-MM-DD with a day "
+                          "that exists, e.g. 2021-03-15"), shown, col->name);
+          return FALSE;
+        }
+      return TRUE;
+
+    case COL_ROUND:
+      if (!vw_round_parse (value, field))
+        {
+          shown = quote_value (value);
+          add_problemf (self, file, line, column,
+                        _("“%s” is not a round: write T0, T1, T2, …"), shown);
+          return FALSE;
+        }
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Checks within one row that need more than one of its values; @bad
+ * has a bit set for each column whose value was already reported. */
+static void
+check_row (VwRecordsBuilder *self,
+           VwRecordsFile     file,
+           gpointer          row,
+           const guint      *lines,
+           guint             bad)
+{
+  const guint *pos = self->positions[file];
+  char a[16], b[16];
+
+  if (file == VW_RECORDS_ROUNDS)
+    {
+      VwRoundRecord *r = row;
+
+      /* An interview without a date cannot be placed in time, and the
+       * trajectory rules measure durations to the last interview. */
+      if (bad & (1u << RC_DATE | 1u << RC_RESIDENCE_SINCE))
+        return;
+      if (vw_round_record_is_interview (r) && r->date == VW_DATE_NONE)
+        add_problemf (self, file, lines[RC_DATE], pos[RC_DATE] ? pos[RC_DATE] : pos[RC_STATUS],
+                      _("an interview (status interviewed) needs a date in the column “date”"));
+      else if (r->date != VW_DATE_NONE && r->residence_since != VW_MONTH_NONE &&
+               r->residence_since > vw_date_get_month (r->date))
+        add_problemf (self, file, lines[RC_RESIDENCE_SINCE], pos[RC_RESIDENCE_SINCE],
+                      _("residence_since %s is after the interview date %s"),
+                      vw_month_format (r->residence_since, a), vw_date_format (r->date, b));
+    }
+  else if (file == VW_RECORDS_EPISODES)
+    {
+      VwEpisode *e = row;
+
+      if (!(bad & (1u << EC_START | 1u << EC_END)) &&
+          e->end != VW_MONTH_NONE && e->start != VW_MONTH_NONE && e->end < e->start)
+        add_problemf (self, file, lines[EC_END], pos[EC_END],
+                      _("the episode ends (%s) before it starts (%s)"),
+                      vw_month_format (e->end, a), vw_month_format (e->start, b));
+    }
+}
+
+/* Adds a row given in the documented column order; @lines gives each
+ * value's line (0 for a column the source does not have). */
+static void
+add_row_at (VwRecordsBuilder   *self,
+            VwRecordsFile       file,
+            const char * const *values,
+            const guint        *lines)
+{
+  const FileSpec *spec = &get_specs ()[file];
+  union {
+    VwParticipant participant;
+    VwRoundRecord round;
+    VwEpisode     episode;
+  } row;
+  guint bad = 0;
+
+  memset (&row, 0, sizeof row);
+
+  for (guint c = 0; c < spec->n_columns; c++)
+    if (!parse_value (self, file, &spec->columns[c], values[c],
+                      lines[c], self->positions[file][c], (guint8 *) &row))
+      bad |= 1u << c;
+
+  if (file == VW_RECORDS_PARTICIPANTS)
+    row.participant.line = lines[0];
+  else if (file == VW_RECORDS_ROUNDS)
+    row.round.line = lines[0];
+  else
+    row.episode.line = lines[0];
+
+  check_row (self, file, &row, lines, bad);
+
+  /* A row without a usable key (code, then round or start: the first
+   * columns of every file) is left out: the checks across rows would only
+   * repeat its problem in other words. */
+  if (!(bad & 1u) && (file == VW_RECORDS_PARTICIPANTS || !(bad & 2u)))
+    g_array_append_vals (self->rows[file], &row, 1);
+}
+
+/**
+ * vw_records_builder_add_row:
+ * @values: (array): one value per column of @file in the documented order
+ *   (vw_codebook_get_record_columns()); NULL or "" is "not recorded"
+ * @line: where the row comes from, for messages (0 when it has no line)
+ */
+void
+vw_records_builder_add_row (VwRecordsBuilder   *self,
+                            VwRecordsFile       file,
+                            const char * const *values,
+                            guint               line)
+{
+  guint lines[MAX_COLUMNS];
+
+  g_return_if_fail (file < VW_RECORDS_N_FILES);
+
+  for (guint c = 0; c < MAX_COLUMNS; c++)
+    lines[c] = line;
+  add_row_at (self, file, values, lines);
+}
+
+/* Reads the header; returns FALSE when the rows cannot be interpreted. */
+static gboolean
+read_header (VwRecordsBuilder *self,
+             VwRecordsFile     file,
+             VwCsvReader      *reader,
+             int              *map)
+{
+  const FileSpec *spec = &get_specs ()[file];
+  guint n = vw_csv_reader_get_n_fields (reader);
+  guint line = vw_csv_reader_get_line (reader);
+  gboolean usable = TRUE;
+
+  for (guint c = 0; c < spec->n_columns; c++)
+    self->positions[file][c] = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = vw_csv_reader_get_field (reader, i);
+      guint field_line = vw_csv_reader_get_field_line (reader, i);
+      int found = -1;
+
+      map[i] = -1;
+      for (guint c = 0; c < spec->n_columns; c++)
+        if (g_str_equal (spec->columns[c].name, name))
+          found = c;
+
+      if (found < 0)
+        {
+          g_autofree char *shown = quote_value (name);
+          GString *names = g_string_new (NULL);
+
+          for (guint c = 0; c < spec->n_columns; c++)
+            g_string_append_printf (names, "%s%s", c ? ", " : "", spec->columns[c].name);
+          if (*name == '\0')
+            add_problemf (self, file, field_line, i + 1,
+                          _("a column without a name; the columns of %s are: %s"),
+                          spec->name, names->str);
+          else
+            add_problemf (self, file, field_line, i + 1,
+                          _("unknown column “%s”; the columns of %s are: %s"),
+                          shown, spec->name, names->str);
+          g_string_free (names, TRUE);
+        }
+      else if (self->positions[file][found] != 0)
+        add_problemf (self, file, field_line, i + 1,
+                      _("the column “%s” appears twice (also column %u)"),
+                      name, self->positions[file][found]);
+      else
+        {
+          self->positions[file][found] = i + 1;
+          map[i] = found;
+        }
+    }
+
+  for (guint c = 0; c < spec->n_columns; c++)
+    if (spec->columns[c].required && self->positions[file][c] == 0)
+      {
+        add_problemf (self, file, line, 1, _("the required column “%s” is missing from the header"),
+                      spec->columns[c].name);
+        usable = FALSE;
+      }
+
+  return usable;
+}
+
+/**
+ * vw_records_builder_add_csv:
+ * @data: (array length=len): the whole file, UTF-8
+ *
+ * Reads one records file: header row, columns in any order. Problems are
+ * collected; a file whose structure breaks (bad quoting) is read up to
+ * that point.
+ *
+ * Returns: %TRUE when the file had no problems
+ */
+gboolean
+vw_records_builder_add_csv (VwRecordsBuilder *self,
+                            VwRecordsFile     file,
+                            const char       *data,
+                            gsize             len)
+{
+  const FileSpec *spec = &get_specs ()[file];
+  g_autoptr(VwCsvReader) reader = vw_csv_reader_new (spec->name, data, len);
+  g_autoptr(GError) error = NULL;
+  guint before = self->n_problems;
+  int map[MAX_COLUMNS * 4];
+  guint n_header;
+  gboolean usable;
+
+  if (!vw_csv_reader_next (reader, &error))
+    {
+      if (error == NULL)
+        add_problemf (self, file, 1, 1, _("the file is empty: it needs a header row"));
+      else
+        {
+          guint line, column;
+          const char *message = vw_csv_reader_get_problem (reader, &line, &column);
+          vw_records_builder_add_problem (self, file, line, column, message);
+        }
+      self->incomplete[file] = TRUE;
+      return FALSE;
+    }
+
+  n_header = vw_csv_reader_get_n_fields (reader);
+  if (n_header > G_N_ELEMENTS (map))
+    {
+      add_problemf (self, file, 1, G_N_ELEMENTS (map) + 1,
+                    _("the header has %u columns; %s has %u"), n_header, spec->name, spec->n_columns);
+      self->incomplete[file] = TRUE;
+      return FALSE;
+    }
+  usable = read_header (self, file, reader, map);
+  if (!usable)
+    {
+      self->incomplete[file] = TRUE;
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      const char *values[MAX_COLUMNS] = { NULL };
+      guint lines[MAX_COLUMNS] = { 0 };
+      guint n, line;
+
+      if (!vw_csv_reader_next (reader, &error))
+        break;
+
+      n = vw_csv_reader_get_n_fields (reader);
+      line = vw_csv_reader_get_line (reader);
+      if (n != n_header)
+        {
+          add_problemf (self, file, line, MIN (n, n_header) + 1,
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "the row has %u field but the header has %u",
+                                     "the row has %u fields but the header has %u", n),
+                        n, n_header);
+          continue;
+        }
+
+      for (guint i = 0; i < n; i++)
+        if (map[i] >= 0)
+          {
+            values[map[i]] = vw_csv_reader_get_field (reader, i);
+            lines[map[i]] = vw_csv_reader_get_field_line (reader, i);
+          }
+      /* A column the file does not have is reported on the row's line. */
+      for (guint c = 0; c < spec->n_columns; c++)
+        if (lines[c] == 0)
+          lines[c] = line;
+      add_row_at (self, file, values, lines);
+    }
+
+  if (error != NULL)
+    {
+      guint line, column;
+      const char *message = vw_csv_reader_get_problem (reader, &line, &column);
+
+      vw_records_builder_add_problem (self, file, line, column, message);
+      self->incomplete[file] = TRUE;
+    }
+
+  return self->n_problems == before;
+}
+
+/* Cross-row checks and the final order. */
+
+static int
+compare_participants (gconstpointer a,
+                      gconstpointer b)
+{
+  const VwParticipant *pa = a, *pb = b;
+  int cmp = strcmp (pa->code, pb->code);
+
+  if (cmp != 0)
+    return cmp;
+  return pa->line < pb->line ? -1 : pa->line > pb->line;
+}
+
+static int
+compare_rounds (gconstpointer a,
+                gconstpointer b)
+{
+  const VwRoundRecord *ra = a, *rb = b;
+
+  if (ra->participant != rb->participant)
+    return ra->participant < rb->participant ? -1 : 1;
+  /* Rows of unknown participants sort by their code among themselves. */
+  if (ra->participant == G_MAXUINT && ra->code != rb->code)
+    return strcmp (ra->code, rb->code);
+  if (ra->round != rb->round)
+    return ra->round < rb->round ? -1 : 1;
+  return ra->line < rb->line ? -1 : ra->line > rb->line;
+}
+
+static gint64
+end_key (const VwEpisode *e)
+{
+  return e->end == VW_MONTH_NONE ? G_MAXINT64 : e->end;
+}
+
+static int
+compare_episodes (gconstpointer a,
+                  gconstpointer b)
+{
+  const VwEpisode *ea = a, *eb = b;
+  int cmp;
+
+  if (ea->participant != eb->participant)
+    return ea->participant < eb->participant ? -1 : 1;
+  if (ea->participant == G_MAXUINT && ea->code != eb->code)
+    return strcmp (ea->code, eb->code);
+  if (ea->start != eb->start)
+    return ea->start < eb->start ? -1 : 1;
+  if (end_key (ea) != end_key (eb))
+    return end_key (ea) < end_key (eb) ? -1 : 1;
+  cmp = g_strcmp0 (ea->residence, eb->residence);
+  if (cmp != 0)
+    return cmp;
+  return ea->line < eb->line ? -1 : ea->line > eb->line;
+}
+
+static void
+check_participants (VwRecordsBuilder *self,
+                    GHashTable       *by_code)
+{
+  GArray *rows = self->rows[VW_RECORDS_PARTICIPANTS];
+  const guint *pos = self->positions[VW_RECORDS_PARTICIPANTS];
+  g_autoptr(GHashTable) pseudonyms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_array_sort (rows, compare_participants);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VwParticipant *p = &g_array_index (rows, VwParticipant, i);
+      const VwParticipant *first = g_hash_table_lookup (by_code, p->code);
+
+      if (first != NULL)
+        add_problemf (self, VW_RECORDS_PARTICIPANTS, p->line, pos[PC_CODE],
+                      _("duplicate row: participant %s is already on line %u"), p->code, first->line);
+      else
+        g_hash_table_insert (by_code, (gpointer) p->code, p);
+    }
+
+  /* In file order, so the second use of a pseudonym is the one reported. */
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VwParticipant *p = &g_array_index (rows, VwParticipant, i);
+      g_autofree char *folded = NULL;
+      g_autofree char *key = NULL;
+      VwParticipant *other;
+
+      if (p->pseudonym == NULL)
+        continue;
+      folded = g_utf8_casefold (p->pseudonym, -1);
+      key = g_utf8_normalize (folded, -1, G_NORMALIZE_ALL);
+      other = g_hash_table_lookup (pseudonyms, key);
+      if (other == NULL)
+        g_hash_table_insert (pseudonyms, g_steal_pointer (&key), p);
+      else
+        {
+          VwParticipant *later = other->line > p->line ? other : p;
+          VwParticipant *earlier = later == p ? other : p;
+
+          add_problemf (self, VW_RECORDS_PARTICIPANTS, later->line, pos[PC_PSEUDONYM],
+                        _("the pseudonym is already used on line %u (pseudonyms must differ, "
+                          "also in upper and lower case)"), earlier->line);
+          if (later == other)
+            g_hash_table_replace (pseudonyms, g_steal_pointer (&key), p);
+        }
+    }
+}
+
+/* Links rows to their participant by index; reports unknown codes. */
+static void
+resolve_participants (VwRecordsBuilder *self,
+                      VwRecordsFile     file,
+                      GHashTable       *by_code,
+                      VwParticipant    *base)
+{
+  GArray *rows = self->rows[file];
+  gsize size = get_specs ()[file].row_size;
+  gboolean report = !self->incomplete[VW_RECORDS_PARTICIPANTS];
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      guint8 *row = (guint8 *) rows->data + i * size;
+      const char **code = (const char **) (row + (file == VW_RECORDS_ROUNDS ? offsetof (VwRoundRecord, code)
+                                                                              : offsetof (VwEpisode, code)));
+      guint *participant = (guint *) (row + (file == VW_RECORDS_ROUNDS ? offsetof (VwRoundRecord, participant)
+                                                                         : offsetof (VwEpisode, participant)));
+      guint line = file == VW_RECORDS_ROUNDS ? ((VwRoundRecord *) row)->line : ((VwEpisode *) row)->line;
+      VwParticipant *p = g_hash_table_lookup (by_code, *code);
+
+      if (p != NULL)
+        {
+          *participant = p - base;
+          *code = p->code;
+          continue;
+        }
+      *participant = G_MAXUINT;
+      if (report)
+        add_problemf (self, file, line, self->positions[file][0],
+                      _("participant %s is not in participants.csv"), *code);
+    }
+}
+
+static void
+check_rounds (VwRecordsBuilder *self)
+{
+  GArray *rows = self->rows[VW_RECORDS_ROUNDS];
+  const guint *pos = self->positions[VW_RECORDS_ROUNDS];
+  const VwRoundRecord *last_interview = NULL;
+  char a[16], b[16], c[16];
+
+  g_array_sort (rows, compare_rounds);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VwRoundRecord *r = &g_array_index (rows, VwRoundRecord, i);
+      VwRoundRecord *prev = i > 0 ? &g_array_index (rows, VwRoundRecord, i - 1) : NULL;
+
+      if (prev == NULL || prev->participant != r->participant || g_strcmp0 (prev->code, r->code) != 0)
+        last_interview = NULL;
+
+      if (prev != NULL && prev->participant == r->participant && prev->round == r->round &&
+          g_str_equal (prev->code, r->code))
+        {
+          add_problemf (self, VW_RECORDS_ROUNDS, r->line, pos[RC_CODE],
+                        _("duplicate row: participant %s already has a row for %s on line %u"),
+                        r->code, vw_round_format (r->round, a), prev->line);
+          continue;
+        }
+
+      if (!vw_round_record_is_interview (r) || r->date == VW_DATE_NONE)
+        continue;
+      /* The rules read interviews in round order as time order. */
+      if (last_interview != NULL && r->date < last_interview->date)
+        add_problemf (self, VW_RECORDS_ROUNDS, r->line, pos[RC_DATE],
+                      _("the interview date %s is before the date of the interview in %s (%s, line %u)"),
+                      vw_date_format (r->date, a), vw_round_format (last_interview->round, b),
+                      vw_date_format (last_interview->date, c), last_interview->line);
+      last_interview = r;
+    }
+}
+
+static void
+check_episodes (VwRecordsBuilder *self)
+{
+  GArray *rows = self->rows[VW_RECORDS_EPISODES];
+  const guint *pos = self->positions[VW_RECORDS_EPISODES];
+  const VwEpisode *latest = NULL; /* the episode so far that ends last */
+  char a[16], b[16];
+
+  g_array_sort (rows, compare_episodes);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      VwEpisode *e = &g_array_index (rows, VwEpisode, i);
+      VwEpisode *prev = i > 0 ? &g_array_index (rows, VwEpisode, i - 1) : NULL;
+
+      if (prev == NULL || prev->participant != e->participant || !g_str_equal (prev->code, e->code))
+        latest = NULL;
+
+      if (latest != NULL && prev->start == e->start && prev->end == e->end &&
+          g_strcmp0 (prev->residence, e->residence) == 0)
+        {
+          add_problemf (self, VW_RECORDS_EPISODES, e->line, pos[EC_CODE],
+                        _("duplicate row: the same episode is already on line %u"), prev->line);
+          continue;
+        }
+
+      /* Months are the finest grain: one stay may end in the month the
+       * next begins, so only a start before the other's end overlaps. */
+      if (latest != NULL && latest->end == VW_MONTH_NONE)
+        add_problemf (self, VW_RECORDS_EPISODES, e->line, pos[EC_START],
+                      _("the episode overlaps the episode from %s on line %u, which has no end"),
+                      vw_month_format (latest->start, a), latest->line);
+      else if (latest != NULL && e->start < latest->end)
+        add_problemf (self, VW_RECORDS_EPISODES, e->line, pos[EC_START],
+                      _("the episode overlaps the episode from %s to %s on line %u"),
+                      vw_month_format (latest->start, a), vw_month_format (latest->end, b),
+                      latest->line);
+
+      if (latest == NULL || end_key (e) > end_key (latest))
+        latest = e;
+    }
+}
+
+static void
+vw_records_free (VwRecords *self)
+{
+  g_clear_pointer (&self->strings, g_string_chunk_free);
+  g_array_unref (self->participants);
+  g_array_unref (self->rounds);
+  g_array_unref (self->episodes);
+  g_array_unref (self->round_numbers);
+  g_hash_table_unref (self->by_code);
+  g_free (self);
+}
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint ua = *(const guint *) a, ub = *(const guint *) b;
+
+  return ua < ub ? -1 : ua > ub;
+}
+
+/* Builds the model's indexes from rows that passed every check. */
+static VwRecords *
+assemble (VwRecordsBuilder *self)
+{
+  VwRecords *records = g_new0 (VwRecords, 1);
+  VwParticipant *participants;
+  gboolean seen[100] = { FALSE };
+
+  g_atomic_ref_count_init (&records->ref_count);
+  records->strings = g_steal_pointer (&self->strings);
+  records->participants = g_array_ref (self->rows[VW_RECORDS_PARTICIPANTS]);
+  records->rounds = g_array_ref (self->rows[VW_RECORDS_ROUNDS]);
+  records->episodes = g_array_ref (self->rows[VW_RECORDS_EPISODES]);
+  records->round_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  records->by_code = g_hash_table_new (g_str_hash, g_str_equal);
+
+  participants = (VwParticipant *) (gpointer) records->participants->data;
+  for (guint i = 0; i < records->participants->len; i++)
+    g_hash_table_insert (records->by_code, (gpointer) participants[i].code, GUINT_TO_POINTER (i + 1));
+
+  for (guint i = 0; i < records->rounds->len; i++)
+    {
+      const VwRoundRecord *r = &g_array_index (records->rounds, VwRoundRecord, i);
+      VwParticipant *p = &participants[r->participant];
+
+      if (p->n_rounds++ == 0)
+        p->first_round = i;
+      if (!seen[r->round])
+        {
+          seen[r->round] = TRUE;
+          g_array_append_val (records->round_numbers, r->round);
+        }
+    }
+  g_array_sort (records->round_numbers, compare_uint);
+
+  for (guint i = 0; i < records->episodes->len; i++)
+    {
+      const VwEpisode *e = &g_array_index (records->episodes, VwEpisode, i);
+      VwParticipant *p = &participants[e->participant];
+
+      if (p->n_episodes++ == 0)
+        p->first_episode = i;
+    }
+
+  return records;
+}
+
+/**
+ * vw_records_builder_end:
+ * @problems: (out) (optional) (transfer container): the problems found, by
+ *   file, line and column, at most 100
+ *
+ * Runs the checks across rows and files and, when nothing is wrong,
+ * returns the model. The builder cannot be used afterwards except to be
+ * freed.
+ *
+ * Returns: (transfer full) (nullable): the records, or %NULL with @error
+ *   naming the first problem and how many there are
+ */
+VwRecords *
+vw_records_builder_end (VwRecordsBuilder  *self,
+                        GPtrArray        **problems,
+                        GError           **error)
+{
+  g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  VwParticipant *base;
+
+  check_participants (self, by_code);
+  base = (VwParticipant *) (gpointer) self->rows[VW_RECORDS_PARTICIPANTS]->data;
+  resolve_participants (self, VW_RECORDS_ROUNDS, by_code, base);
+  resolve_participants (self, VW_RECORDS_EPISODES, by_code, base);
+  check_rounds (self);
+  check_episodes (self);
+
+  g_ptr_array_sort (self->problems, compare_problems);
+  if (self->problems->len > MAX_PROBLEMS)
+    g_ptr_array_set_size (self->problems, MAX_PROBLEMS);
+  if (problems != NULL)
+    *problems = g_ptr_array_ref (self->problems);
+
+  if (self->n_problems > 0)
+    {
+      g_autofree char *first = vw_records_problem_to_string (g_ptr_array_index (self->problems, 0));
+
+      if (self->n_problems == 1)
+        g_set_error_literal (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_INVALID, first);
+      else
+        g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_INVALID,
+                     g_dngettext (GETTEXT_PACKAGE, "%s (and %u more problem)", "%s (and %u more problems)",
+                                  self->n_problems - 1),
+                     first, self->n_problems - 1);
+      return NULL;
+    }
+
+  return assemble (self);
+}
+
+/* Loading and writing files. */
+
+static gboolean
+add_file (VwRecordsBuilder  *builder,
+          VwRecordsFile      file,
+          const char        *dir,
+          gboolean           optional,
+          GError           **error)
+{
+  g_autofree char *path = g_build_filename (dir, vw_records_file_name (file), NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      if (optional && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        return TRUE;
+      g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_IO,
+                   _("Cannot read %s: %s"), path, local->message);
+      return FALSE;
+    }
+
+  vw_records_builder_add_csv (builder, file, data, len);
+  return TRUE;
+}
+
+/**
+ * vw_records_load_dir:
+ * @dir: a folder with participants.csv and rounds.csv, and episodes.csv
+ *   when there are episodes (a missing episodes.csv means none: rounds
+ *   collected on paper often have no history between interviews)
+ * @problems: (out) (optional) (transfer container): see
+ *   vw_records_builder_end()
+ *
+ * Returns: (transfer full) (nullable): the records; %NULL when a file
+ *   cannot be read or anything in them is wrong: nothing is half-loaded
+ */
+VwRecords *
+vw_records_load_dir (const char  *dir,
+                     GPtrArray  **problems,
+                     GError     **error)
+{
+  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
+
+  if (problems != NULL)
+    *problems = NULL;
+  if (!add_file (builder, VW_RECORDS_PARTICIPANTS, dir, FALSE, error) ||
+      !add_file (builder, VW_RECORDS_ROUNDS, dir, FALSE, error) ||
+      !add_file (builder, VW_RECORDS_EPISODES, dir, TRUE, error))
+    return NULL;
+
+  return vw_records_builder_end (builder, problems, error);
+}
+
+/**
+ * vw_records_new_from_csv:
+ * @episodes: (nullable): episodes.csv, or %NULL for none
+ *
+ * The three files' text, for tests and for sources other than a folder.
+ */
+VwRecords *
+vw_records_new_from_csv (const char  *participants,
+                         const char  *rounds,
+                         const char  *episodes,
+                         GPtrArray  **problems,
+                         GError     **error)
+{
+  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
+
+  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants, strlen (participants));
+  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds, strlen (rounds));
+  if (episodes != NULL)
+    vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes, strlen (episodes));
+
+  return vw_records_builder_end (builder, problems, error);
+}
+
+VwRecords *
+vw_records_ref (VwRecords *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+vw_records_unref (VwRecords *self)
+{
+  if (self != NULL && g_atomic_ref_count_dec (&self->ref_count))
+    vw_records_free (self);
+}
+
+/* Returns: (array length=n_participants): by code */
+const VwParticipant *
+vw_records_get_participants (VwRecords *self,
+                             guint     *n_participants)
+{
+  *n_participants = self->participants->len;
+  return (const VwParticipant *) (gpointer) self->participants->data;
+}
+
+/* Returns: (array length=n_rounds): by participant code, then round */
+const VwRoundRecord *
+vw_records_get_rounds (VwRecords *self,
+                       guint     *n_rounds)
+{
+  *n_rounds = self->rounds->len;
+  return (const VwRoundRecord *) (gpointer) self->rounds->data;
+}
+
+/* Returns: (array length=n_episodes): by participant code, then start */
+const VwEpisode *
+vw_records_get_episodes (VwRecords *self,
+                         guint     *n_episodes)
+{
+  *n_episodes = self->episodes->len;
+  return (const VwEpisode *) (gpointer) self->episodes->data;
+}
+
+/**
+ * vw_records_get_round_numbers:
+ *
+ * The study's rounds as far as the records know them: every round named
+ * in rounds.csv, in order.
+ *
+ * Returns: (array length=n_round_numbers): ascending
+ */
+const guint *
+vw_records_get_round_numbers (VwRecords *self,
+                              guint     *n_round_numbers)
+{
+  *n_round_numbers = self->round_numbers->len;
+  return (const guint *) (gpointer) self->round_numbers->data;
+}
+
+/* Returns: the participant's index, or -1 */
+int
+vw_records_find_participant (VwRecords  *self,
+                             const char *code)
+{
+  return (int) GPOINTER_TO_UINT (g_hash_table_lookup (self->by_code, code)) - 1;
+}
+
+static const char *
+format_value (const Column *col,
+              const guint8 *row,
+              char          buf[16])
+{
+  gconstpointer field = row + col->offset;
+
+  switch (col->type)
+    {
+    case COL_TEXT:
+    case COL_CODE:
+    case COL_CHOICE:
+      return *(const char * const *) field;
+    case COL_YEAR:
+      if (*(const int *) field == 0)
+        return NULL;
+      g_snprintf (buf, 16, "%d", *(const int *) field);
+      return buf;
+    case COL_MONTH:
+      return vw_month_format (*(const VwMonth *) field, buf);
+    case COL_DATE:
+      return vw_date_format (*(const VwDate *) field, buf);
+    case COL_ROUND:
+      return vw_round_format (*(const guint *) field, buf);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/**
+ * vw_records_format_csv:
+ *
+ * Returns: (transfer full): @file as CSV: every column in the documented
+ *   order, rows in the model's order, CRLF line ends as RFC 4180 has them
+ */
+char *
+vw_records_format_csv (VwRecords     *self,
+                       VwRecordsFile  file)
+{
+  const FileSpec *spec = &get_specs ()[file];
+  GArray *rows = file == VW_RECORDS_PARTICIPANTS ? self->participants
+               : file == VW_RECORDS_ROUNDS ? self->rounds : self->episodes;
+  GString *out = g_string_sized_new (64 + rows->len * 64);
+  const char *values[MAX_COLUMNS];
+  char bufs[MAX_COLUMNS][16];
+
+  for (guint c = 0; c < spec->n_columns; c++)
+    values[c] = spec->columns[c].name;
+  vw_csv_append_row (out, values, spec->n_columns, "\r\n");
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const guint8 *row = (const guint8 *) rows->data + i * spec->row_size;
+
+      for (guint c = 0; c < spec->n_columns; c++)
+        values[c] = format_value (&spec->columns[c], row, bufs[c]);
+      vw_csv_append_row (out, values, spec->n_columns, "\r\n");
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * vw_records_write_dir:
+ *
+ * Writes the three files into @dir (created when missing). Each file is
+ * replaced in one step, so a failure never leaves a half-written file.
+ */
+gboolean
+vw_records_write_dir (VwRecords   *self,
+                      const char  *dir,
+                      GError     **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_IO,
+                   _("Cannot create the folder %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  for (guint f = 0; f < VW_RECORDS_N_FILES; f++)
+    {
+      g_autofree char *path = g_build_filename (dir, vw_records_file_name (f), NULL);
+      g_autofree char *text = vw_records_format_csv (self, f);
+      g_autoptr(GError) local = NULL;
+
+      if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+        {
+          g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_IO,
+                       _("Cannot write %s: %s"), path, local->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,195 @@
+/* Benchmark: classify and tabulate synthetic records of 1,000, 10,000 and
+ * 100,000 participants x 5 rounds with episodes. Prints the time of each
+ * step, the time per participant at each size (growth should be linear)
+ * and the peak memory. Never asserts timing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <sys/resource.h>
+
+#include "vw-core.h"
+
+static const char *residences[] = {
+  "mo", "mo", "bw", "bw", "bw", "omklap", "housing_first", "eigen_woning", "eigen_woning",
+  "tijdelijk", "netwerk", "straat", "nachtopvang", "detentie", "instelling", "onbekend",
+};
+static const char *participations[] = {
+  "betaald_werk", "beschut_werk", "opleiding", "werk_zoekend", "vrijwilligerswerk",
+  "dagbesteding", "geen", "onbekend", "",
+};
+static const char *debts[] = { "ja", "nee", "onbekend", "" };
+static const char *money[] = { "zelf", "bewindvoering", "budgetbeheer", "familie_anders", "onbekend", "" };
+
+static const char *
+pick (GRand        *rand,
+      const char  **list,
+      guint         n)
+{
+  return list[g_rand_int_range (rand, 0, n)];
+}
+
+#define PICK(rand, list) pick (rand, list, G_N_ELEMENTS (list))
+
+static void
+append_month (GString *out,
+              int      month)
+{
+  g_string_append_printf (out, "%04d-%02d", month / 12, month % 12 + 1);
+}
+
+/* The three records files for @n participants, the same for a given @n. */
+static void
+generate (guint    n,
+          GString *participants,
+          GString *rounds,
+          GString *episodes)
+{
+  static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20180601 + n);
+
+  g_string_append (participants, "code,pseudonym,region,birth_year\n");
+  g_string_append (rounds, "code,round,status,date,residence,residence_since,participation,debts,money_management\n");
+  g_string_append (episodes, "code,start,end,residence\n");
+
+  for (guint i = 0; i < n; i++)
+    {
+      char code[9] = "DH-00000";
+      int cursor;
+
+      for (guint d = 0, v = i; d < 5; d++, v /= 32)
+        code[7 - d] = crockford[v % 32];
+      g_string_append_printf (participants, "%s,P%u,DH,%d\n", code, i, g_rand_int_range (rand, 1950, 2003));
+
+      /* History before T0: one or two episodes. */
+      cursor = 2019 * 12 - g_rand_int_range (rand, 12, 60);
+      for (int e = g_rand_int_range (rand, 0, 3); e > 0; e--)
+        {
+          int end = cursor + g_rand_int_range (rand, 1, 6);
+
+          g_string_append_printf (episodes, "%s,", code);
+          append_month (episodes, cursor);
+          g_string_append_c (episodes, ',');
+          append_month (episodes, end);
+          g_string_append_printf (episodes, ",%s\n", PICK (rand, residences));
+          cursor = end;
+        }
+
+      for (guint r = 0; r < 5; r++)
+        {
+          int month = (2019 + r) * 12 + g_rand_int_range (rand, 1, 6);
+
+          if (g_rand_int_range (rand, 0, 10) < 2)
+            {
+              g_string_append_printf (rounds, "%s,T%u,%s,,,,,,\n", code, r,
+                                      g_rand_boolean (rand) ? "declined" : "unreachable");
+              continue;
+            }
+          /* Sometimes an episode between the interviews. */
+          if (cursor < month - 3 && g_rand_int_range (rand, 0, 3) == 0)
+            {
+              int start = cursor + 1;
+
+              g_string_append_printf (episodes, "%s,", code);
+              append_month (episodes, start);
+              g_string_append_c (episodes, ',');
+              append_month (episodes, start + 1);
+              g_string_append_printf (episodes, ",%s\n", PICK (rand, residences));
+              cursor = start + 1;
+            }
+          g_string_append_printf (rounds, "%s,T%u,interviewed,%04d-%02d-%02d,%s,", code, r,
+                                  month / 12, month % 12 + 1, g_rand_int_range (rand, 1, 29),
+                                  PICK (rand, residences));
+          if (g_rand_boolean (rand))
+            append_month (rounds, MAX (cursor, month - g_rand_int_range (rand, 0, 11)));
+          g_string_append_printf (rounds, ",%s,%s,%s\n", PICK (rand, participations), PICK (rand, debts),
+                                  PICK (rand, money));
+          cursor = MAX (cursor, month);
+        }
+    }
+}
+
+static double
+peak_mib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+static void
+run (guint   n,
+     double *per_participant)
+{
+  g_autoptr(GString) participants = g_string_new (NULL);
+  g_autoptr(GString) rounds = g_string_new (NULL);
+  g_autoptr(GString) episodes = g_string_new (NULL);
+  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0, t1, t2, t3;
+  guint n_rounds, n_episodes, n_tables = 0;
+  gsize output = 0;
+
+  generate (n, participants, rounds, episodes);
+
+  t0 = g_get_monotonic_time ();
+  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
+  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
+  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
+  records = vw_records_builder_end (builder, NULL, &error);
+  if (records == NULL)
+    g_error ("The synthetic records are invalid: %s", error->message);
+  vw_records_get_rounds (records, &n_rounds);
+  vw_records_get_episodes (records, &n_episodes);
+
+  t1 = g_get_monotonic_time ();
+  {
+    g_autoptr(VwClassification) dh3 = vw_classification_new (records, VW_RULE_SET_DH3, NULL);
+    g_autoptr(VwClassification) fl4 = vw_classification_new (records, VW_RULE_SET_FL4, NULL);
+
+    t2 = g_get_monotonic_time ();
+    for (const char * const *name = vw_table_get_names (); *name != NULL; name++)
+      for (guint k = 0; k < 2; k++)
+        {
+          VwTableOptions options = { .classification = k ? fl4 : dh3 };
+          g_autoptr(VwTable) table = vw_table_build (*name, records, &options, &error);
+          g_autofree char *csv = NULL;
+          g_autofree char *text = NULL;
+
+          if (table == NULL)
+            g_error ("Table %s failed: %s", *name, error->message);
+          csv = vw_table_to_csv (table);
+          text = vw_table_to_text (table);
+          output += strlen (csv) + strlen (text);
+          n_tables++;
+        }
+    t3 = g_get_monotonic_time ();
+  }
+
+  *per_participant = (double) (t3 - t1) / n;
+  g_print ("%7u participants, %u round rows, %u episodes: load+validate %.1f ms; "
+           "classify dh3+fl4 %.1f ms; %u tables (CSV and text) %.1f ms; "
+           "classify+tabulate %.1f ms = %.2f us per participant; peak RSS so far %.0f MiB\n",
+           n, n_rounds, n_episodes, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0, n_tables,
+           (t3 - t2) / 1000.0, (t3 - t1) / 1000.0, *per_participant, peak_mib ());
+  (void) output;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const guint sizes[] = { 1000, 10000, 100000 };
+  double per[G_N_ELEMENTS (sizes)];
+
+  g_print ("# records benchmark: synthetic participants x 5 rounds with episodes\n");
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    run (sizes[i], &per[i]);
+  g_print ("# growth: time per participant at 10,000 is %.2fx, at 100,000 %.2fx that at 1,000 "
+           "(1.00x is linear)\n", per[1] / per[0], per[2] / per[0]);
+  g_print ("# peak memory (max RSS, whole run, dominated by 100,000): %.0f MiB\n", peak_mib ());
+  return 0;
+}
