@@ -4,8 +4,11 @@
  */
 #pragma once
 
+#include "vw-bech32.h"
 #include "vw-codebook.h"
 #include "vw-error.h"
 #include "vw-init.h"
 #include "vw-paths.h"
+#include "vw-recovery-code.h"
 #include "vw-secret.h"
+#include "vw-vault.h"
