@@ -6,6 +6,11 @@
 #include "vw-cli-commands.h"
 
 static const VwCliCommand commands[] = {
+  { "init", N_("Make a new vault with one study"), vw_cli_init },
+  { "passwd", N_("Change the passphrase of the vault"), vw_cli_passwd },
+  { "recover", N_("Set a new passphrase with the recovery code"), vw_cli_recover },
+  { "keys", N_("Print this laptop’s public keys"), vw_cli_keys },
+  { "verify", N_("Check the vault for damage and tampering"), vw_cli_verify },
   { NULL }
 };
 

@@ -13,4 +13,11 @@ G_BEGIN_DECLS
 
 const VwCliCommand *vw_cli_commands (void);
 
+/* vw-cli-vault.c */
+int vw_cli_init    (VwCli *cli, int argc, char **argv);
+int vw_cli_passwd  (VwCli *cli, int argc, char **argv);
+int vw_cli_recover (VwCli *cli, int argc, char **argv);
+int vw_cli_keys    (VwCli *cli, int argc, char **argv);
+int vw_cli_verify  (VwCli *cli, int argc, char **argv);
+
 G_END_DECLS
