@@ -429,11 +429,12 @@ vw_vault_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
-/* Takes the vault key: derives the subkeys and brings the schema up to
- * date. */
+/* Takes the vault key: derives the subkeys and, with @migrate, brings
+ * the schema up to date. */
 static gboolean
 install_key (VwVault   *self,
              VwSecret  *key,
+             gboolean   migrate,
              GError   **error)
 {
   g_autoptr(GBytes) device = NULL;
@@ -453,7 +454,7 @@ install_key (VwVault   *self,
     }
   self->device_id = g_strndup (g_bytes_get_data (device, NULL), g_bytes_get_size (device));
 
-  if (!vw_vault_schema_migrate (self, error))
+  if (migrate && !vw_vault_schema_migrate (self, error))
     {
       wipe_keys (self);
       return FALSE;
@@ -548,7 +549,7 @@ finish_unlock (VwVault   *self,
                gboolean   recovery,
                GError   **error)
 {
-  if (!install_key (self, key, error))
+  if (!install_key (self, key, TRUE, error))
     return FALSE;
 
   if (recovery)
@@ -1124,7 +1125,8 @@ vw_vault_create_at_version (const char                 *path,
   fsync_directory (path, NULL);
 
   self = vw_vault_open (path, error);
-  if (self == NULL || !install_key (self, g_steal_pointer (&key), error))
+  /* A vault made at an older schema (test fixtures) stays at it. */
+  if (self == NULL || !install_key (self, g_steal_pointer (&key), FALSE, error))
     return NULL;
   if (recovery_code != NULL)
     *recovery_code = g_steal_pointer (&code);
