@@ -185,6 +185,14 @@ mismatch:
 }
 
 static VwDevice *
+read_device (VwVault       *self,
+             sqlite3_stmt  *stmt,
+             GError       **error)
+{
+  return device_from_row (self, stmt, NULL, error);
+}
+
+static VwDevice *
 load_own_device (VwVault   *self,
                  VwSecret **secrets,
                  GError   **error)
@@ -348,29 +356,14 @@ GPtrArray *
 vw_vault_list_devices (VwVault  *self,
                        GError  **error)
 {
-  g_autoptr(GPtrArray) devices = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_device_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "SELECT " DEVICE_COLUMNS " FROM devices ORDER BY own DESC, created, id", error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwDevice *device = device_from_row (self, stmt, NULL, error);
-
-      if (device == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (devices, device);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&devices);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) read_device, (GDestroyNotify) vw_device_free, error);
 }
 
 /**

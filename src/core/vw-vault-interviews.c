@@ -10,19 +10,6 @@
 
 #include "vw-vault-private.h"
 
-static gboolean
-finish_write (VwVault   *self,
-              gboolean   ok,
-              GError   **error)
-{
-  if (!ok)
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return FALSE;
-    }
-  return vw_vault_tx_commit (self, error);
-}
 
 #define INTERVIEW_COLUMNS "id, study, code, round, questionnaire_id, questionnaire_version, questionnaire_sha256, " \
                           "interviewer1, interviewer2, status, date, nonresponse_reason, state, resume_module, " \
@@ -170,9 +157,7 @@ vw_vault_list_interviews (VwVault     *self,
                           const char  *round,
                           GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_interview_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -188,20 +173,7 @@ vw_vault_list_interviews (VwVault     *self,
   vw_vault_bind_text (stmt, 1, study);
   vw_vault_bind_text (stmt, 2, code);
   vw_vault_bind_text (stmt, 3, round);
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwInterview *iv = interview_from_row (self, stmt, error);
-
-      if (iv == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, iv);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) interview_from_row, (GDestroyNotify) vw_interview_free, error);
 }
 
 static gboolean
@@ -356,7 +328,7 @@ vw_vault_start_interview (VwVault     *self,
     }
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
        vw_vault_audit_append (self, "interview_started", code, round, error);
-  if (!finish_write (self, ok, error))
+  if (!vw_vault_tx_finish (self, ok, error))
     return NULL;
 
   return vw_vault_get_interview (self, id, error);
@@ -385,7 +357,7 @@ change_interview (VwVault          *self,
   iv = vw_vault_get_interview (self, id, error);
   ok = iv != NULL && change (self, iv, data, &action, error) && write_interview (self, iv, error) &&
        (action == NULL || vw_vault_audit_append (self, action, iv->code, iv->round, error));
-  return finish_write (self, ok, error);
+  return vw_vault_tx_finish (self, ok, error);
 }
 
 typedef struct
@@ -533,7 +505,7 @@ vw_vault_delete_interview (VwVault     *self,
     vw_vault_bind_text (stmt, 1, id);
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
        vw_vault_audit_append (self, "interview_deleted", iv->code, iv->round, error);
-  return finish_write (self, ok, error);
+  return vw_vault_tx_finish (self, ok, error);
 }
 
 /* The round key of an interview, and that the interview exists. */
@@ -623,7 +595,7 @@ save_interview_text (VwVault     *self,
                                  interview, question, error)
                  : -1;
   if (revision < 0)
-    return finish_write (self, FALSE, error);
+    return vw_vault_tx_finish (self, FALSE, error);
 
   if (text == NULL)
     stmt = vw_vault_prepare (self, answers ? "DELETE FROM answers WHERE interview = ? AND question = ?"
@@ -654,7 +626,7 @@ save_interview_text (VwVault     *self,
         }
     }
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error);
-  return finish_write (self, ok, error);
+  return vw_vault_tx_finish (self, ok, error);
 }
 
 /**
@@ -901,7 +873,7 @@ vw_vault_add_quote (VwVault     *self,
       !vw_vault_check_participant (self, study, code, error) || !vw_vault_check_round (self, study, round, error) ||
       !vw_vault_tx_begin (self, error))
     return NULL;
-  if (!finish_write (self, write_quote (self, id, study, code, round, question, theme, text, 1, error), error))
+  if (!vw_vault_tx_finish (self, write_quote (self, id, study, code, round, question, theme, text, 1, error), error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -952,7 +924,7 @@ vw_vault_update_quote (VwVault     *self,
     return FALSE;
   stmt = vw_vault_prepare (self, "SELECT " QUOTE_COLUMNS " FROM quotes WHERE id = ?", error);
   if (stmt == NULL)
-    return finish_write (self, FALSE, error);
+    return vw_vault_tx_finish (self, FALSE, error);
   vw_vault_bind_text (stmt, 1, id);
   rc = vw_vault_step (self, stmt, error);
   if (rc == SQLITE_DONE)
@@ -960,7 +932,7 @@ vw_vault_update_quote (VwVault     *self,
   if (rc == SQLITE_ROW)
     quote = quote_from_row (self, stmt, error);
   sqlite3_reset (stmt);
-  return finish_write (self, quote != NULL &&
+  return vw_vault_tx_finish (self, quote != NULL &&
                              write_quote (self, id, quote->study, quote->code, quote->round, quote->question, theme,
                                           text, quote->revision + 1, error),
                        error);
@@ -982,7 +954,7 @@ vw_vault_delete_quote (VwVault     *self,
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error);
   if (ok && vw_vault_changes (self) == 0)
     ok = vw_vault_not_found (error, _("quote"), id);
-  return finish_write (self, ok && vw_vault_audit_append (self, "quote_deleted", id, NULL, error), error);
+  return vw_vault_tx_finish (self, ok && vw_vault_audit_append (self, "quote_deleted", id, NULL, error), error);
 }
 
 /**
@@ -999,9 +971,7 @@ vw_vault_list_quotes (VwVault     *self,
                       const char  *round,
                       GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_quote_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -1015,40 +985,9 @@ vw_vault_list_quotes (VwVault     *self,
   vw_vault_bind_text (stmt, 1, study);
   vw_vault_bind_text (stmt, 2, code);
   vw_vault_bind_text (stmt, 3, round);
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwQuote *quote = quote_from_row (self, stmt, error);
-
-      if (quote == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, quote);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) quote_from_row, (GDestroyNotify) vw_quote_free, error);
 }
 
-static void
-add_error (GPtrArray *problems,
-           GError    *error)
-{
-  g_ptr_array_add (problems, g_strdup (error->message));
-}
-
-static void
-check_interview_row (VwVault      *self,
-                     sqlite3_stmt *stmt,
-                     GPtrArray    *problems)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VwInterview) iv = interview_from_row (self, stmt, &error);
-
-  if (iv == NULL)
-    add_error (problems, error);
-}
 
 static void
 check_text_row (VwVault      *self,
@@ -1066,7 +1005,7 @@ check_text_row (VwVault      *self,
                      sqlite3_column_int64 (stmt, 3) };
 
   if (key == NULL)
-    add_error (problems, error);
+    vw_vault_add_problem (problems, error);
   else
     vw_vault_verify_value (self, stmt, 2, key, &ref, problems);
 }
@@ -1087,26 +1026,16 @@ check_note_row (VwVault      *self,
   check_text_row (self, stmt, "notes", "text", problems);
 }
 
-static void
-check_quote_row (VwVault      *self,
-                 sqlite3_stmt *stmt,
-                 GPtrArray    *problems)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VwQuote) quote = quote_from_row (self, stmt, &error);
-
-  if (quote == NULL)
-    add_error (problems, error);
-}
-
 void
 vw_vault_verify_interviews (VwVault   *self,
                             GPtrArray *problems)
 {
-  vw_vault_verify_rows (self, "SELECT " INTERVIEW_COLUMNS " FROM interviews", check_interview_row, problems);
+  vw_vault_verify_readable (self, "SELECT " INTERVIEW_COLUMNS " FROM interviews", (VwRowReadFunc) interview_from_row,
+                            (GDestroyNotify) vw_interview_free, problems);
   vw_vault_verify_rows (self, "SELECT a.interview, a.question, a.value, a.revision, i.study, i.round "
                               "FROM answers a JOIN interviews i ON i.id = a.interview", check_answer_row, problems);
   vw_vault_verify_rows (self, "SELECT n.interview, n.question, n.text, n.revision, i.study, i.round "
                               "FROM notes n JOIN interviews i ON i.id = n.interview", check_note_row, problems);
-  vw_vault_verify_rows (self, "SELECT " QUOTE_COLUMNS " FROM quotes", check_quote_row, problems);
+  vw_vault_verify_readable (self, "SELECT " QUOTE_COLUMNS " FROM quotes", (VwRowReadFunc) quote_from_row,
+                            (GDestroyNotify) vw_quote_free, problems);
 }

@@ -17,21 +17,6 @@
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* Ends a write: commits, or rolls back whatever the transaction did. */
-static gboolean
-finish_write (VwVault   *self,
-              gboolean   ok,
-              GError   **error)
-{
-  if (!ok)
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return FALSE;
-    }
-  return vw_vault_tx_commit (self, error);
-}
-
 static gboolean
 check_participant_code (const char  *code,
                         GError     **error)
@@ -365,9 +350,7 @@ vw_vault_list_participants (VwVault     *self,
                             const char  *study,
                             GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_participant_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -376,20 +359,7 @@ vw_vault_list_participants (VwVault     *self,
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwParticipant *p = participant_from_row (self, stmt, error);
-
-      if (p == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, p);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) participant_from_row, (GDestroyNotify) vw_participant_free, error);
 }
 
 gboolean
@@ -436,7 +406,7 @@ vw_vault_set_pseudonym (VwVault     *self,
       vw_vault_bind_text (stmt, 5, code);
       sqlite3_bind_int64 (stmt, 6, current->revision);
     }
-  return finish_write (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "participant_changed", code, "pseudonym", error),
                        error);
 }
@@ -466,7 +436,7 @@ vw_vault_delete_participant (VwVault     *self,
       vw_vault_bind_text (stmt, 1, study);
       vw_vault_bind_text (stmt, 2, code);
     }
-  return finish_write (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "participant_deleted", code, NULL, error),
                        error);
 }
@@ -565,7 +535,7 @@ vw_vault_set_participant_value (VwVault     *self,
   revision = current_revision (self, "SELECT revision FROM participant_values WHERE study = ? AND code = ? "
                                      "AND variable = ?", study, code, variable, NULL, error);
   if (revision < 0)
-    return finish_write (self, FALSE, error);
+    return vw_vault_tx_finish (self, FALSE, error);
 
   if (value == NULL)
     {
@@ -598,7 +568,7 @@ vw_vault_set_participant_value (VwVault     *self,
     }
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
        vw_vault_audit_append (self, "participant_changed", code, variable, error);
-  return finish_write (self, ok, error);
+  return vw_vault_tx_finish (self, ok, error);
 }
 
 /**
@@ -756,7 +726,7 @@ vw_vault_set_contact (VwVault          *self,
   revision = current_revision (self, "SELECT revision FROM contacts WHERE study = ? AND code = ?", study, code,
                                NULL, NULL, error);
   if (revision < 0)
-    return finish_write (self, FALSE, error);
+    return vw_vault_tx_finish (self, FALSE, error);
   {
     VwValueRef ref = { "contacts", "details", { study, code }, revision + 1 };
     sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_CONTACT), &ref, json);
@@ -771,7 +741,7 @@ vw_vault_set_contact (VwVault          *self,
       sqlite3_bind_int64 (stmt, 4, revision + 1);
       vw_vault_bind_text (stmt, 5, now);
     }
-  return finish_write (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "contact_changed", code, NULL, error),
                        error);
 }
@@ -851,7 +821,7 @@ vw_vault_delete_contact (VwVault     *self,
       vw_vault_bind_text (stmt, 1, study);
       vw_vault_bind_text (stmt, 2, code);
     }
-  return finish_write (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "contact_deleted", code, NULL, error),
                        error);
 }
@@ -963,7 +933,7 @@ vw_vault_add_episode (VwVault          *self,
   if (!vw_vault_require_unlocked (self, error) || !check_episode (self, episode, error) ||
       !vw_vault_tx_begin (self, error))
     return NULL;
-  if (!finish_write (self, write_episode (self, id, episode, 1, TRUE, error), error))
+  if (!vw_vault_tx_finish (self, write_episode (self, id, episode, 1, TRUE, error), error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -982,7 +952,7 @@ vw_vault_update_episode (VwVault          *self,
                                episode->id, episode->study, episode->code, NULL, error);
   if (revision == 0)
     vw_vault_not_found (error, _("episode"), episode->id ? episode->id : "");
-  return finish_write (self, revision > 0 && write_episode (self, episode->id, episode, revision + 1, FALSE, error),
+  return vw_vault_tx_finish (self, revision > 0 && write_episode (self, episode->id, episode, revision + 1, FALSE, error),
                        error);
 }
 
@@ -1002,7 +972,7 @@ vw_vault_delete_episode (VwVault     *self,
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error);
   if (ok && vw_vault_changes (self) == 0)
     ok = vw_vault_not_found (error, _("episode"), id);
-  return finish_write (self, ok && vw_vault_audit_append (self, "episode_deleted", id, NULL, error), error);
+  return vw_vault_tx_finish (self, ok && vw_vault_audit_append (self, "episode_deleted", id, NULL, error), error);
 }
 
 static VwEpisode *
@@ -1134,7 +1104,7 @@ vw_vault_set_consent (VwVault     *self,
   revision = current_revision (self, "SELECT revision FROM consents WHERE study = ? AND code = ? AND round = ? "
                                      "AND purpose = ?", study, code, round, purpose, error);
   if (revision < 0)
-    return finish_write (self, FALSE, error);
+    return vw_vault_tx_finish (self, FALSE, error);
   {
     VwValueRef value_ref = { "consents", "value", { study, code, round, purpose }, revision + 1 };
     VwValueRef date_ref = { "consents", "date", { study, code, round, purpose }, revision + 1 };
@@ -1154,7 +1124,7 @@ vw_vault_set_consent (VwVault     *self,
       sqlite3_bind_int64 (stmt, 7, revision + 1);
       vw_vault_bind_text (stmt, 8, now);
     }
-  return finish_write (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "consent_recorded", code, round, error),
                        error);
 }
@@ -1202,9 +1172,7 @@ vw_vault_list_consents (VwVault     *self,
                         const char  *code,
                         GError     **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_consent_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -1215,28 +1183,9 @@ vw_vault_list_consents (VwVault     *self,
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
   vw_vault_bind_text (stmt, 2, code);
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwConsent *consent = consent_from_row (self, stmt, error);
-
-      if (consent == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, consent);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) consent_from_row, (GDestroyNotify) vw_consent_free, error);
 }
 
-static void
-add_error (GPtrArray *problems,
-           GError    *error)
-{
-  g_ptr_array_add (problems, g_strdup (error->message));
-}
 
 static void
 check_participant_row (VwVault      *self,
@@ -1248,7 +1197,7 @@ check_participant_row (VwVault      *self,
 
   if (p == NULL)
     {
-      add_error (problems, error);
+      vw_vault_add_problem (problems, error);
       return;
     }
   {
@@ -1286,30 +1235,6 @@ check_contact_row (VwVault      *self,
   vw_vault_verify_value (self, stmt, 2, vw_vault_subkey (self, VW_SUBKEY_CONTACT), &ref, problems);
 }
 
-static void
-check_episode_row (VwVault      *self,
-                   sqlite3_stmt *stmt,
-                   GPtrArray    *problems)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VwEpisode) episode = episode_from_row (self, stmt, &error);
-
-  if (episode == NULL)
-    add_error (problems, error);
-}
-
-static void
-check_consent_row (VwVault      *self,
-                   sqlite3_stmt *stmt,
-                   GPtrArray    *problems)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VwConsent) consent = consent_from_row (self, stmt, &error);
-
-  if (consent == NULL)
-    add_error (problems, error);
-}
-
 void
 vw_vault_verify_participants (VwVault   *self,
                               GPtrArray *problems)
@@ -1319,7 +1244,8 @@ vw_vault_verify_participants (VwVault   *self,
   vw_vault_verify_rows (self, "SELECT study, code, variable, value, revision FROM participant_values",
                         check_value_row, problems);
   vw_vault_verify_rows (self, "SELECT study, code, details, revision FROM contacts", check_contact_row, problems);
-  vw_vault_verify_rows (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes",
-                        check_episode_row, problems);
-  vw_vault_verify_rows (self, "SELECT " CONSENT_COLUMNS " FROM consents", check_consent_row, problems);
+  vw_vault_verify_readable (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes",
+                            (VwRowReadFunc) episode_from_row, (GDestroyNotify) vw_episode_free, problems);
+  vw_vault_verify_readable (self, "SELECT " CONSENT_COLUMNS " FROM consents", (VwRowReadFunc) consent_from_row,
+                            (GDestroyNotify) vw_consent_free, problems);
 }

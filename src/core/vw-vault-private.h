@@ -132,6 +132,17 @@ gint64        vw_vault_changes          (VwVault          *self);
 gboolean      vw_vault_not_found        (GError          **error,
                                          const char       *what,
                                          const char       *where);
+gboolean      vw_vault_tx_finish        (VwVault          *self,
+                                         gboolean          ok,
+                                         GError          **error);
+typedef gpointer (*VwRowReadFunc) (VwVault       *self,
+                                   sqlite3_stmt  *stmt,
+                                   GError       **error);
+GPtrArray    *vw_vault_collect_rows     (VwVault          *self,
+                                         sqlite3_stmt     *stmt,
+                                         VwRowReadFunc     read,
+                                         GDestroyNotify    free_func,
+                                         GError          **error);
 
 /* vw-vault-crypto.c: values, wrapped keys, subkeys, blind index. */
 GBytes       *vw_vault_seal             (VwVault          *self,
@@ -261,6 +272,13 @@ void          vw_vault_verify_rows         (VwVault       *self,
                                             const char    *sql,
                                             VwRowCheckFunc check,
                                             GPtrArray     *problems);
+void          vw_vault_verify_readable     (VwVault       *self,
+                                            const char    *sql,
+                                            VwRowReadFunc  read,
+                                            GDestroyNotify free_func,
+                                            GPtrArray     *problems);
+void          vw_vault_add_problem         (GPtrArray     *problems,
+                                            const GError  *error);
 void          vw_vault_verify_value        (VwVault       *self,
                                             sqlite3_stmt  *stmt,
                                             int            column,

@@ -241,3 +241,114 @@ vw_vault_not_found (GError     **error,
                _("There is no %s “%s” in the vault"), what, where);
   return FALSE;
 }
+
+/**
+ * vw_vault_collect_rows:
+ * @read: makes one item of the current row, or returns %NULL with @error
+ *
+ * Steps @stmt to its end and collects what @read makes of each row.
+ *
+ * Returns: (transfer full): the items, or %NULL at the first failure
+ */
+GPtrArray *
+vw_vault_collect_rows (VwVault         *self,
+                       sqlite3_stmt    *stmt,
+                       VwRowReadFunc    read,
+                       GDestroyNotify   free_func,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
+  int rc;
+
+  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      gpointer item = read (self, stmt, error);
+
+      if (item == NULL)
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      g_ptr_array_add (items, item);
+    }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&items);
+}
+
+/* Ends a write begun with vw_vault_tx_begin(): commits when @ok, else
+ * rolls back whatever the transaction did. */
+gboolean
+vw_vault_tx_finish (VwVault   *self,
+                    gboolean   ok,
+                    GError   **error)
+{
+  if (!ok)
+    {
+      if (self->tx_depth > 0)
+        vw_vault_tx_rollback (self);
+      return FALSE;
+    }
+  return vw_vault_tx_commit (self, error);
+}
+
+void
+vw_vault_add_problem (GPtrArray    *problems,
+                      const GError *error)
+{
+  g_ptr_array_add (problems, g_strdup (error->message));
+}
+
+/* Runs @sql (no parameters) and calls @check on each row. */
+void
+vw_vault_verify_rows (VwVault        *self,
+                      const char     *sql,
+                      VwRowCheckFunc  check,
+                      GPtrArray      *problems)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
+      return;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    check (self, stmt, problems);
+  if (rc != SQLITE_DONE)
+    g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
+  sqlite3_finalize (stmt);
+}
+
+/* Like vw_vault_verify_rows(), for tables whose reader decrypts and
+ * checks everything of a row: each row that does not read is a problem. */
+void
+vw_vault_verify_readable (VwVault        *self,
+                          const char     *sql,
+                          VwRowReadFunc   read,
+                          GDestroyNotify  free_func,
+                          GPtrArray      *problems)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
+      return;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) error = NULL;
+      gpointer item = read (self, stmt, &error);
+
+      if (item == NULL)
+        vw_vault_add_problem (problems, error);
+      else
+        free_func (item);
+    }
+  if (rc != SQLITE_DONE)
+    g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
+  sqlite3_finalize (stmt);
+}

@@ -913,29 +913,14 @@ GPtrArray *
 vw_vault_list_interviewers (VwVault  *self,
                             GError  **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_interviewer_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "SELECT " INTERVIEWER_COLUMNS " FROM interviewers ORDER BY created, id", error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    {
-      VwInterviewer *interviewer = interviewer_from_row (self, stmt, error);
-
-      if (interviewer == NULL)
-        {
-          sqlite3_reset (stmt);
-          return NULL;
-        }
-      g_ptr_array_add (list, interviewer);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) interviewer_from_row, (GDestroyNotify) vw_interviewer_free, error);
 }
 
 /**
@@ -992,35 +977,6 @@ vw_vault_update_interviewer (VwVault              *self,
   return TRUE;
 }
 
-static void
-add_problem (GPtrArray *problems,
-             GError    *error)
-{
-  g_ptr_array_add (problems, g_strdup (error->message));
-}
-
-/* Runs @sql (no parameters) and calls @check on each row. */
-void
-vw_vault_verify_rows (VwVault        *self,
-                      const char     *sql,
-                      VwRowCheckFunc  check,
-                      GPtrArray      *problems)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
-      return;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    check (self, stmt, problems);
-  if (rc != SQLITE_DONE)
-    g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
-  sqlite3_finalize (stmt);
-}
-
 /* Unseals column @column of @stmt at @ref and reports a failure. */
 void
 vw_vault_verify_value (VwVault          *self,
@@ -1034,7 +990,7 @@ vw_vault_verify_value (VwVault          *self,
   g_autofree char *plain = NULL;
 
   if (!vw_vault_column_unseal (self, stmt, column, key, ref, &plain, &error))
-    add_problem (problems, error);
+    vw_vault_add_problem (problems, error);
   if (plain != NULL)
     sodium_memzero (plain, strlen (plain));
 }
@@ -1055,7 +1011,7 @@ check_study_row (VwVault      *self,
                                                         sqlite3_column_blob (stmt, 1 + i),
                                                         sqlite3_column_bytes (stmt, 1 + i), &error);
       if (key == NULL)
-        add_problem (problems, error);
+        vw_vault_add_problem (problems, error);
     }
 }
 
@@ -1075,7 +1031,7 @@ check_round_row (VwVault      *self,
   key = vw_vault_unseal_secret (self, vw_vault_subkey (self, VW_SUBKEY_VAULT), &ref,
                                 sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2), &error);
   if (key == NULL)
-    add_problem (problems, error);
+    vw_vault_add_problem (problems, error);
 }
 
 static void
