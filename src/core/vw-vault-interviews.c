@@ -89,8 +89,7 @@ load_interview (VwVault     *self,
                 GError     **error)
 {
   sqlite3_stmt *stmt = vw_vault_prepare (self, sql, error);
-  VwInterview *iv;
-  int rc;
+  g_autofree char *where = c ? g_strdup_printf ("%s/%s", b, c) : g_strdup (a);
 
   if (stmt == NULL)
     return NULL;
@@ -99,19 +98,7 @@ load_interview (VwVault     *self,
     vw_vault_bind_text (stmt, 2, b);
   if (c != NULL)
     vw_vault_bind_text (stmt, 3, c);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        {
-          g_autofree char *where = c ? g_strdup_printf ("%s/%s", b, c) : g_strdup (a);
-          vw_vault_not_found (error, _("interview"), where);
-        }
-      return NULL;
-    }
-  iv = interview_from_row (self, stmt, error);
-  sqlite3_reset (stmt);
-  return iv;
+  return vw_vault_read_one (self, stmt, (VwRowReadFunc) interview_from_row, _("interview"), where, error);
 }
 
 VwInterview *
@@ -535,30 +522,6 @@ interview_key (VwVault     *self,
   return vw_vault_round_key (self, study, round, error);
 }
 
-static gint64
-row_revision (VwVault     *self,
-              const char  *sql,
-              const char  *a,
-              const char  *b,
-              GError     **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (self, sql, error);
-  gint64 revision = 0;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  vw_vault_bind_text (stmt, 1, a);
-  vw_vault_bind_text (stmt, 2, b);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc < 0)
-    return -1;
-  if (rc == SQLITE_ROW)
-    revision = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return revision;
-}
-
 /* Saves or removes (@text NULL) an answer or note, in one transaction. */
 static gboolean
 save_interview_text (VwVault     *self,
@@ -590,9 +553,9 @@ save_interview_text (VwVault     *self,
     return FALSE;
 
   key = interview_key (self, interview, error);
-  revision = key ? row_revision (self, answers ? "SELECT revision FROM answers WHERE interview = ? AND question = ?"
+  revision = key ? vw_vault_row_revision (self, answers ? "SELECT revision FROM answers WHERE interview = ? AND question = ?"
                                                : "SELECT revision FROM notes WHERE interview = ? AND question = ?",
-                                 interview, question, error)
+                                 interview, question, NULL, NULL, error)
                  : -1;
   if (revision < 0)
     return vw_vault_tx_finish (self, FALSE, error);

@@ -316,8 +316,6 @@ vw_vault_get_participant (VwVault     *self,
                           GError     **error)
 {
   sqlite3_stmt *stmt;
-  VwParticipant *p;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -327,16 +325,7 @@ vw_vault_get_participant (VwVault     *self,
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
   vw_vault_bind_text (stmt, 2, code);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        vw_vault_not_found (error, _("participant"), code);
-      return NULL;
-    }
-  p = participant_from_row (self, stmt, error);
-  sqlite3_reset (stmt);
-  return p;
+  return vw_vault_read_one (self, stmt, (VwRowReadFunc) participant_from_row, _("participant"), code, error);
 }
 
 /**
@@ -478,33 +467,6 @@ check_participant_variable (const char  *variable,
   return TRUE;
 }
 
-static gint64
-current_revision (VwVault     *self,
-                  const char  *sql,
-                  const char  *a,
-                  const char  *b,
-                  const char  *c,
-                  const char  *d,
-                  GError     **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (self, sql, error);
-  const char *params[] = { a, b, c, d };
-  gint64 revision = 0;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  for (int i = 0; i < 4 && params[i] != NULL; i++)
-    vw_vault_bind_text (stmt, i + 1, params[i]);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc < 0)
-    return -1;
-  if (rc == SQLITE_ROW)
-    revision = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return revision;
-}
-
 /**
  * vw_vault_set_participant_value:
  * @variable: a participant variable of the codebook (section 2) or one
@@ -532,7 +494,7 @@ vw_vault_set_participant_value (VwVault     *self,
       !vw_vault_check_participant (self, study, code, error) || !vw_vault_tx_begin (self, error))
     return FALSE;
 
-  revision = current_revision (self, "SELECT revision FROM participant_values WHERE study = ? AND code = ? "
+  revision = vw_vault_row_revision (self, "SELECT revision FROM participant_values WHERE study = ? AND code = ? "
                                      "AND variable = ?", study, code, variable, NULL, error);
   if (revision < 0)
     return vw_vault_tx_finish (self, FALSE, error);
@@ -723,7 +685,7 @@ vw_vault_set_contact (VwVault          *self,
 
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
-  revision = current_revision (self, "SELECT revision FROM contacts WHERE study = ? AND code = ?", study, code,
+  revision = vw_vault_row_revision (self, "SELECT revision FROM contacts WHERE study = ? AND code = ?", study, code,
                                NULL, NULL, error);
   if (revision < 0)
     return vw_vault_tx_finish (self, FALSE, error);
@@ -948,7 +910,7 @@ vw_vault_update_episode (VwVault          *self,
   if (!vw_vault_require_unlocked (self, error) || !check_episode (self, episode, error) ||
       !vw_vault_tx_begin (self, error))
     return FALSE;
-  revision = current_revision (self, "SELECT revision FROM episodes WHERE id = ? AND study = ? AND code = ?",
+  revision = vw_vault_row_revision (self, "SELECT revision FROM episodes WHERE id = ? AND study = ? AND code = ?",
                                episode->id, episode->study, episode->code, NULL, error);
   if (revision == 0)
     vw_vault_not_found (error, _("episode"), episode->id ? episode->id : "");
@@ -1101,7 +1063,7 @@ vw_vault_set_consent (VwVault     *self,
       (key = vw_vault_round_key (self, study, round, error)) == NULL || !vw_vault_tx_begin (self, error))
     return FALSE;
 
-  revision = current_revision (self, "SELECT revision FROM consents WHERE study = ? AND code = ? AND round = ? "
+  revision = vw_vault_row_revision (self, "SELECT revision FROM consents WHERE study = ? AND code = ? AND round = ? "
                                      "AND purpose = ?", study, code, round, purpose, error);
   if (revision < 0)
     return vw_vault_tx_finish (self, FALSE, error);

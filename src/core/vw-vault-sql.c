@@ -352,3 +352,64 @@ vw_vault_verify_readable (VwVault        *self,
     g_ptr_array_add (problems, g_strdup_printf ("%s", sqlite3_errmsg (self->db)));
   sqlite3_finalize (stmt);
 }
+
+/**
+ * vw_vault_read_one:
+ * @what: (nullable): what a missing row is called in the NOT_FOUND error
+ *
+ * Steps @stmt once and reads its row with @read.
+ *
+ * Returns: (transfer full): the item, or %NULL with @error set
+ */
+gpointer
+vw_vault_read_one (VwVault        *self,
+                   sqlite3_stmt   *stmt,
+                   VwRowReadFunc   read,
+                   const char     *what,
+                   const char     *where,
+                   GError        **error)
+{
+  gpointer item = NULL;
+  int rc = vw_vault_step (self, stmt, error);
+
+  if (rc == SQLITE_DONE)
+    vw_vault_not_found (error, what, where ? where : "");
+  else if (rc == SQLITE_ROW)
+    item = read (self, stmt, error);
+  sqlite3_reset (stmt);
+  return item;
+}
+
+/**
+ * vw_vault_row_revision:
+ * @sql: a query of one revision column with up to four ? parameters
+ * @a: (nullable): the parameters; the first %NULL ends them
+ *
+ * Returns: the row's revision, 0 when there is no row, -1 on error
+ */
+gint64
+vw_vault_row_revision (VwVault     *self,
+                       const char  *sql,
+                       const char  *a,
+                       const char  *b,
+                       const char  *c,
+                       const char  *d,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (self, sql, error);
+  const char *params[] = { a, b, c, d };
+  gint64 revision = 0;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  for (int i = 0; i < 4 && params[i] != NULL; i++)
+    vw_vault_bind_text (stmt, i + 1, params[i]);
+  rc = vw_vault_step (self, stmt, error);
+  if (rc < 0)
+    return -1;
+  if (rc == SQLITE_ROW)
+    revision = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return revision;
+}

@@ -483,7 +483,9 @@ vw_vault_create_study (VwVault      *self,
                       "questionnaire_sha256, created"
 
 static VwStudy *
-study_from_row (sqlite3_stmt *stmt)
+study_from_row (VwVault       *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
 {
   VwStudy *study = g_new0 (VwStudy, 1);
 
@@ -505,8 +507,6 @@ vw_vault_get_study (VwVault     *self,
                     GError     **error)
 {
   sqlite3_stmt *stmt;
-  VwStudy *study;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -514,16 +514,7 @@ vw_vault_get_study (VwVault     *self,
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, id);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        vw_vault_not_found (error, _("study"), id);
-      return NULL;
-    }
-  study = study_from_row (stmt);
-  sqlite3_reset (stmt);
-  return study;
+  return vw_vault_read_one (self, stmt, (VwRowReadFunc) study_from_row, _("study"), id, error);
 }
 
 /**
@@ -535,20 +526,14 @@ GPtrArray *
 vw_vault_list_studies (VwVault  *self,
                        GError  **error)
 {
-  g_autoptr(GPtrArray) studies = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_study_free);
   sqlite3_stmt *stmt;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "SELECT " STUDY_COLUMNS " FROM studies ORDER BY created, id", error);
   if (stmt == NULL)
     return NULL;
-  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (studies, study_from_row (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&studies);
+  return vw_vault_collect_rows (self, stmt, (VwRowReadFunc) study_from_row, (GDestroyNotify) vw_study_free, error);
 }
 
 gboolean
@@ -882,8 +867,6 @@ vw_vault_get_interviewer (VwVault     *self,
                           GError     **error)
 {
   sqlite3_stmt *stmt;
-  VwInterviewer *interviewer;
-  int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
@@ -891,16 +874,7 @@ vw_vault_get_interviewer (VwVault     *self,
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, id);
-  rc = vw_vault_step (self, stmt, error);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        vw_vault_not_found (error, _("interviewer"), id);
-      return NULL;
-    }
-  interviewer = interviewer_from_row (self, stmt, error);
-  sqlite3_reset (stmt);
-  return interviewer;
+  return vw_vault_read_one (self, stmt, (VwRowReadFunc) interviewer_from_row, _("interviewer"), id, error);
 }
 
 /**
