@@ -680,6 +680,8 @@ test_vault_migrates_v1 (Fixture       *f,
   VwTestFill fill = { 0 };
   VwAuditEntry *last;
 
+  /* meson test sets VELDWERK_SOURCE_DIR. */
+  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
   vw_test_copy_file (fixture, f->path);
   vault = vw_vault_open (f->path, &error);
   g_assert_no_error (error);

@@ -335,14 +335,11 @@ vw_vault_add_device (VwVault       *self,
     }
   if (!vw_vault_tx_begin (self, error))
     return NULL;
-  if (!insert_device (self, id, study, label, x25519_public, ed25519_public, trusted, FALSE, NULL, error) ||
-      !vw_vault_audit_append (self, "device_added", id, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return NULL;
-    }
+  if (!vw_vault_tx_finish (self, insert_device (self, id, study, label, x25519_public, ed25519_public, trusted,
+                                                FALSE, NULL, error) &&
+                                 vw_vault_audit_append (self, "device_added", id, NULL, error),
+                           error))
+    return NULL;
   return g_steal_pointer (&id);
 }
 
@@ -418,15 +415,9 @@ vw_vault_revoke_device (VwVault     *self,
       sqlite3_bind_int64 (stmt, 3, revision + 1);
       vw_vault_bind_text (stmt, 4, id);
     }
-  if (stmt == NULL || !vw_vault_step_done (self, stmt, error) ||
-      !vw_vault_audit_append (self, "device_revoked", id, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+                                   vw_vault_audit_append (self, "device_revoked", id, NULL, error),
+                             error);
 }
 
 static void

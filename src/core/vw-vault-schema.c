@@ -293,14 +293,10 @@ vw_vault_schema_migrate (VwVault  *self,
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
   detail = g_strdup_printf ("%d -> %d", from, VW_VAULT_SCHEMA_VERSION);
-  if (!apply (self->db, from, VW_VAULT_SCHEMA_VERSION, error) ||
-      !vw_vault_audit_append (self, "vault_migrated", NULL, detail, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return FALSE;
-    }
+  if (!vw_vault_tx_finish (self, apply (self->db, from, VW_VAULT_SCHEMA_VERSION, error) &&
+                                 vw_vault_audit_append (self, "vault_migrated", NULL, detail, error),
+                           error))
+    return FALSE;
   self->schema_version = VW_VAULT_SCHEMA_VERSION;
   /* Statements prepared against the old schema must be prepared again. */
   vw_vault_clear_statements (self);

@@ -752,35 +752,31 @@ vw_vault_destroy_round (VwVault     *self,
   };
   g_autofree char *now = vw_vault_now ();
   sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
 
   if (!vw_vault_require_unlocked (self, error) || !vw_vault_check_round (self, study, label, error) ||
       !vw_vault_tx_begin (self, error))
     return FALSE;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (deletes); i++)
-    if (!exec_for_round (self, deletes[i], study, label, error))
-      goto fail;
-  stmt = vw_vault_prepare (self, "UPDATE rounds SET wrapped_key = NULL, destroyed_at = ? "
-                                 "WHERE study = ? AND label = ?", error);
-  if (stmt == NULL)
-    goto fail;
-  vw_vault_bind_text (stmt, 1, now);
-  vw_vault_bind_text (stmt, 2, study);
-  vw_vault_bind_text (stmt, 3, label);
-  if (!vw_vault_step_done (self, stmt, error) ||
-      !vw_vault_audit_append (self, "round_destroyed", label, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    goto fail;
+  for (gsize i = 0; ok && i < G_N_ELEMENTS (deletes); i++)
+    ok = exec_for_round (self, deletes[i], study, label, error);
+  stmt = ok ? vw_vault_prepare (self, "UPDATE rounds SET wrapped_key = NULL, destroyed_at = ? "
+                                      "WHERE study = ? AND label = ?", error) : NULL;
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, now);
+      vw_vault_bind_text (stmt, 2, study);
+      vw_vault_bind_text (stmt, 3, label);
+    }
+  ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+       vw_vault_audit_append (self, "round_destroyed", label, NULL, error);
+  if (!vw_vault_tx_finish (self, ok, error))
+    return FALSE;
 
   vw_vault_forget_round_key (self, study, label);
   /* Old page images live on in the journal until it is checkpointed;
    * TRUNCATE empties it. secure_delete has zeroed the freed pages. */
   return vw_vault_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
-
-fail:
-  if (self->tx_depth > 0)
-    vw_vault_tx_rollback (self);
-  return FALSE;
 }
 
 /**
@@ -824,14 +820,10 @@ vw_vault_add_interviewer (VwVault            *self,
       vw_vault_bind_text (stmt, 5, now);
       vw_vault_bind_text (stmt, 6, now);
     }
-  if (stmt == NULL || !vw_vault_step_done (self, stmt, error) ||
-      !vw_vault_audit_append (self, "interviewer_added", id, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return NULL;
-    }
+  if (!vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+                                 vw_vault_audit_append (self, "interviewer_added", id, NULL, error),
+                           error))
+    return NULL;
   return g_steal_pointer (&id);
 }
 
@@ -940,15 +932,9 @@ vw_vault_update_interviewer (VwVault              *self,
       vw_vault_bind_text (stmt, 7, interviewer->id);
       sqlite3_bind_int64 (stmt, 8, current->revision);
     }
-  if (stmt == NULL || !vw_vault_step_done (self, stmt, error) ||
-      !vw_vault_audit_append (self, "interviewer_changed", interviewer->id, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      return FALSE;
-    }
-  return TRUE;
+  return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+                                   vw_vault_audit_append (self, "interviewer_changed", interviewer->id, NULL, error),
+                             error);
 }
 
 /* Unseals column @column of @stmt at @ref and reports a failure. */

@@ -554,13 +554,11 @@ finish_unlock (VwVault   *self,
 
   if (recovery)
     {
-      if (!vw_vault_tx_begin (self, error))
-        return FALSE;
-      if (!vw_vault_audit_append (self, "recovery_used", NULL, NULL, error) ||
-          !vw_vault_tx_commit (self, error))
+      /* Unlocked only if the audit trail says so. */
+      if (!vw_vault_tx_begin (self, error) ||
+          !vw_vault_tx_finish (self, vw_vault_audit_append (self, "recovery_used", NULL, NULL, error), error))
         {
-          if (self->tx_depth > 0)
-            vw_vault_tx_rollback (self);
+          wipe_keys (self);
           return FALSE;
         }
     }
@@ -931,14 +929,10 @@ vw_vault_change_passphrase (VwVault         *self,
 
   if (!vw_vault_tx_begin (self, error))
     goto restore;
-  if (!write_key_meta (self, error) ||
-      !vw_vault_audit_append (self, "passphrase_changed", NULL, NULL, error) ||
-      !vw_vault_tx_commit (self, error))
-    {
-      if (self->tx_depth > 0)
-        vw_vault_tx_rollback (self);
-      goto restore;
-    }
+  if (!vw_vault_tx_finish (self, write_key_meta (self, error) &&
+                                 vw_vault_audit_append (self, "passphrase_changed", NULL, NULL, error),
+                           error))
+    goto restore;
   return TRUE;
 
 restore:
@@ -1057,7 +1051,8 @@ vw_vault_create_at_version (const char                 *path,
 
   code = vw_recovery_code_generate ();
   material = vw_recovery_code_parse (code, error);
-  g_assert (material != NULL);
+  if (material == NULL)
+    goto fail;
 
   if ((kek_pass = vw_kdf_stretch (&building->kdf_passphrase, vw_secret_const_data (passphrase),
                                   vw_secret_len (passphrase), error)) == NULL ||
