@@ -717,6 +717,181 @@ test_vault_migrates_v1 (Fixture       *f,
   vw_test_fill_clear (&fill);
 }
 
+static void
+on_recovered (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GError **error = user_data;
+
+  vw_vault_unlock_with_recovery_code_finish (VW_VAULT (source), result, error);
+  g_main_context_wakeup (NULL);
+}
+
+/* The calls of later stages: a second study, editing and deleting every
+ * kind of row, the actor in the audit trail, revoking a device. */
+static void
+test_vault_edits_and_deletes (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *study = NULL;
+  g_autoptr(VwSecret) recovery = NULL;
+  g_autoptr(VwVault) vault = vw_test_create_vault (f->path, &study, &recovery);
+  g_autoptr(GBytes) questionnaire = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *researcher = NULL;
+  VwTestFill fill;
+
+  vw_test_fill_vault (vault, study, "edit", &fill);
+  g_assert_cmpstr (vw_vault_get_path (vault), ==, f->path);
+
+  /* A coordinator's study on its own questionnaire. */
+  {
+    static const char json[] = "{\"id\": \"eigen-lijst\", \"version\": \"2\", \"modules\": []}";
+    g_autoptr(VwStudy) s = NULL;
+    g_autoptr(GPtrArray) rounds = NULL;
+
+    questionnaire = g_bytes_new_static (json, sizeof json - 1);
+    second = vw_vault_create_study (vault, "Landelijk", "ZK", VW_STUDY_ROLE_COORDINATOR, questionnaire, &error);
+    g_assert_no_error (error);
+    s = vw_vault_get_study (vault, second, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (s->role, ==, VW_STUDY_ROLE_COORDINATOR);
+    g_assert_cmpstr (s->questionnaire_id, ==, "eigen-lijst");
+    stored = vw_vault_get_questionnaire (vault, "eigen-lijst", "2", &sha, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (stored, questionnaire));
+    g_assert_cmpstr (sha, ==, s->questionnaire_sha256);
+    rounds = vw_vault_list_rounds (vault, second, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rounds->len, ==, 1);
+    vw_vault_set_round_fieldwork (vault, second, "T0", "2026-01-05", "2026-03-31", &error);
+    g_assert_no_error (error);
+    g_assert_false (vw_vault_set_round_fieldwork (vault, second, "T0", "2026-02-30", NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_false (vw_vault_set_round_fieldwork (vault, second, "T7", NULL, NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* The duo changes; the actor is named in the audit trail. */
+  researcher = vw_vault_add_interviewer (vault, "Onderzoeker", VW_INTERVIEWER_RESEARCHER, NULL, &error);
+  g_assert_no_error (error);
+  vw_vault_set_actor (vault, researcher);
+  g_assert_cmpstr (vw_vault_get_actor (vault), ==, researcher);
+  vw_vault_set_interviewers (vault, fill.interview, researcher, fill.interviewer, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(VwInterview) iv = vw_vault_get_interview (vault, fill.interview, &error);
+    g_autoptr(GPtrArray) audit = vw_vault_list_audit (vault, &error);
+    VwAuditEntry *last;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (iv->interviewer1, ==, researcher);
+    g_assert_cmpstr (iv->interviewer2, ==, fill.interviewer);
+    /* Still encrypted in its place after the revision moved on. */
+    g_assert_cmpstr (iv->status, ==, "deceased");
+    last = g_ptr_array_index (audit, audit->len - 1);
+    g_assert_cmpstr (last->actor, ==, researcher);
+    g_assert_cmpstr (last->action, ==, "interview_duo_changed");
+  }
+  g_assert_false (vw_vault_set_interviewers (vault, fill.interview, "nobody", NULL, &error));
+  g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  vw_vault_set_actor (vault, NULL);
+  g_assert_cmpstr (vw_vault_get_actor (vault), ==, "device");
+
+  {
+    g_autoptr(VwInterviewer) interviewer = vw_vault_get_interviewer (vault, fill.interviewer, &error);
+    g_autoptr(VwInterviewer) again = NULL;
+
+    g_assert_no_error (error);
+    g_free (interviewer->name);
+    interviewer->name = g_strdup ("Nieuwe naam");
+    interviewer->active = FALSE;
+    vw_vault_update_interviewer (vault, interviewer, &error);
+    g_assert_no_error (error);
+    again = vw_vault_get_interviewer (vault, fill.interviewer, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (again->name, ==, "Nieuwe naam");
+    g_assert_false (again->active);
+    g_assert_cmpint (again->revision, ==, 2);
+  }
+
+  /* Episodes are edited and removed. */
+  {
+    g_autoptr(GPtrArray) episodes = vw_vault_list_episodes (vault, study, fill.code, &error);
+    VwEpisode *episode;
+
+    g_assert_no_error (error);
+    episode = g_ptr_array_index (episodes, 0);
+    g_free (episode->end);
+    episode->end = g_strdup ("2001-12");
+    vw_vault_update_episode (vault, episode, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&episodes, g_ptr_array_unref);
+    episodes = vw_vault_list_episodes (vault, study, fill.code, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (((VwEpisode *) g_ptr_array_index (episodes, 0))->end, ==, "2001-12");
+    vw_vault_delete_episode (vault, fill.episode, &error);
+    g_assert_no_error (error);
+    g_assert_false (vw_vault_delete_episode (vault, fill.episode, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+
+  /* Quotes, contact details and interviews are removed. */
+  vw_vault_delete_quote (vault, fill.quote, &error);
+  g_assert_no_error (error);
+  vw_vault_delete_contact (vault, study, fill.code, &error);
+  g_assert_no_error (error);
+  g_assert_null (vw_vault_get_contact (vault, study, fill.code, &error));
+  g_assert_no_error (error);
+  vw_vault_delete_interview (vault, fill.interview_t1, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) quotes = vw_vault_list_quotes (vault, study, NULL, NULL, &error);
+    g_autoptr(GPtrArray) interviews = vw_vault_list_interviews (vault, study, fill.code, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (quotes->len, ==, 0);
+    g_assert_cmpuint (interviews->len, ==, 1);
+  }
+
+  /* A revoked device stays listed, with the revocation bound to it. */
+  vw_vault_revoke_device (vault, fill.device, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, &error);
+    g_autoptr(VwDevice) own = vw_vault_get_own_device (vault, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (((VwDevice *) g_ptr_array_index (devices, 1))->revoked_at);
+    g_assert_true (own->own);
+    g_assert_false (vw_vault_revoke_device (vault, own->id, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  g_assert_true (vw_vault_verify (vault, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Recovery, asynchronously, as the interface does it. */
+  {
+    GError *async_error = NULL;
+
+    vw_vault_lock (vault);
+    vw_vault_unlock_with_recovery_code_async (vault, recovery, NULL, on_recovered, &async_error);
+    while (!vw_vault_is_unlocked (vault) && async_error == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_no_error (async_error);
+  }
+  vw_test_fill_clear (&fill);
+}
+
 static char *
 run (const char * const *argv,
      const char         *input)
@@ -801,6 +976,7 @@ main (int    argc,
   ADD ("recovery-code-errors", test_vault_recovery_code_errors);
   ADD ("wrong-passphrase-writes-nothing", test_vault_wrong_passphrase_writes_nothing);
   ADD ("domain", test_vault_domain);
+  ADD ("edits-and-deletes", test_vault_edits_and_deletes);
   ADD ("destroy-round", test_vault_destroy_round);
   ADD ("newer-format", test_vault_newer_format);
   ADD ("corrupt-files", test_vault_corrupt_files);
