@@ -7,6 +7,11 @@
  * vw-vault-contacts.h, so that code which builds submissions or exports
  * does not reach them by accident.
  *
+ * A VwVault belongs to the thread that opened it; only the key derivation
+ * of the _async unlock calls runs elsewhere. Every write is its own
+ * durable transaction unless it is made between vw_vault_begin() and
+ * vw_vault_commit().
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
