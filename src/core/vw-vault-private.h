@@ -307,6 +307,10 @@ void          vw_vault_verify_participants (VwVault       *self,
 void          vw_vault_verify_interviews   (VwVault       *self,
                                             GPtrArray     *problems);
 
+gboolean      vw_vault_unlock_with_key   (VwVault         *self,
+                                          const VwSecret  *key,
+                                          GError         **error);
+
 /* Tests build the schema-v1 fixture with this. */
 VwVault      *vw_vault_create_at_version (const char      *path,
                                           const VwSecret  *passphrase,
