@@ -145,7 +145,7 @@ test_trajectory (void)
   g_autoptr(VwRecords) records = vw_records_load_dir (dir, NULL, NULL);
   g_autoptr(VwClassification) classification = vw_classification_new (records, VW_RULE_SET_FL4, NULL);
   guint n;
-  const VwParticipant *p = vw_records_get_participants (records, &n);
+  const VwRecordParticipant *p = vw_records_get_participants (records, &n);
   g_autoptr(VwTrajectory) trajectory = vw_classification_explain (classification, p[3].code, NULL);
   g_autofree char *expected = vw_trajectory_to_string (trajectory);
   g_autofree char *out = NULL, *err = NULL;

@@ -88,9 +88,9 @@ test_records_load (void)
     "mo,2019-06,2018-05,FL-ZZ999\n";
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(GError) error = NULL;
-  const VwParticipant *p;
+  const VwRecordParticipant *p;
   const VwRoundRecord *r;
-  const VwEpisode *e;
+  const VwRecordEpisode *e;
   const guint *numbers;
   guint n_p, n_r, n_e, n_numbers;
   char buf[16];
@@ -245,7 +245,7 @@ test_records_round_trip (void)
   /* Spot checks that the values, not only the text, survived. */
   {
     guint n;
-    const VwParticipant *p = vw_records_get_participants (second, &n);
+    const VwRecordParticipant *p = vw_records_get_participants (second, &n);
     const VwRoundRecord *r = vw_records_get_rounds (second, &n);
 
     g_assert_cmpstr (p[0].municipality, ==, "Den Haag, \"Centrum\"");

@@ -10,6 +10,11 @@ static const VwCliCommand commands[] = {
   { "records", N_("Check a records folder and list every problem"), vw_cli_records },
   { "report", N_("Print a report table from the records"), vw_cli_report },
   { "trajectory", N_("Explain a participant’s trajectory type"), vw_cli_trajectory },
+  { "init", N_("Make a new vault with one study"), vw_cli_init },
+  { "passwd", N_("Change the passphrase of the vault"), vw_cli_passwd },
+  { "recover", N_("Set a new passphrase with the recovery code"), vw_cli_recover },
+  { "keys", N_("Print this laptop’s public keys"), vw_cli_keys },
+  { "verify", N_("Check the vault for damage and tampering"), vw_cli_verify },
   { NULL }
 };
 

@@ -20,5 +20,11 @@ int vw_cli_questionnaire (VwCli  *cli,
 int vw_cli_records    (VwCli *cli, int argc, char **argv);
 int vw_cli_report     (VwCli *cli, int argc, char **argv);
 int vw_cli_trajectory (VwCli *cli, int argc, char **argv);
+/* vw-cli-vault.c */
+int vw_cli_init    (VwCli *cli, int argc, char **argv);
+int vw_cli_passwd  (VwCli *cli, int argc, char **argv);
+int vw_cli_recover (VwCli *cli, int argc, char **argv);
+int vw_cli_keys    (VwCli *cli, int argc, char **argv);
+int vw_cli_verify  (VwCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -286,6 +286,30 @@ vw_cli_read_passphrase (VwCli       *cli,
                              prompt ? prompt : _("Passphrase: "), confirm, error);
 }
 
+/**
+ * vw_cli_open_vault:
+ *
+ * Opens the vault of --vault (or the default one) and unlocks it with the
+ * passphrase from --passphrase-file, VELDWERK_PASSPHRASE or a prompt.
+ * A wrong passphrase writes nothing to the vault.
+ *
+ * Returns: (transfer full): the unlocked vault
+ */
+VwVault *
+vw_cli_open_vault (VwCli   *cli,
+                   GError **error)
+{
+  g_autoptr(VwVault) vault = vw_vault_open (vw_cli_vault_path (cli), error);
+  g_autoptr(VwSecret) passphrase = NULL;
+
+  if (vault == NULL)
+    return NULL;
+  passphrase = vw_cli_read_passphrase (cli, NULL, FALSE, error);
+  if (passphrase == NULL || !vw_vault_unlock (vault, passphrase, NULL, error))
+    return NULL;
+  return g_steal_pointer (&vault);
+}
+
 /* One line on standard error: what went wrong, in words a user can act
  * on. Returns the exit code so commands can `return vw_cli_fail (e);`. */
 int

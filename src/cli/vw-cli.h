@@ -55,6 +55,8 @@ VwSecret     *vw_cli_read_passphrase    (VwCli         *cli,
                                          const char    *prompt,
                                          gboolean       confirm,
                                          GError       **error);
+VwVault      *vw_cli_open_vault         (VwCli         *cli,
+                                         GError       **error);
 int           vw_cli_fail               (const GError  *error);
 int           vw_cli_fail_printf        (const char    *format,
                                          ...) G_GNUC_PRINTF (1, 2);

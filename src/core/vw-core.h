@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vw-bech32.h"
 #include "vw-codebook.h"
 #include "vw-csv.h"
 #include "vw-error.h"
@@ -12,6 +13,8 @@
 #include "vw-paths.h"
 #include "vw-questionnaire.h"
 #include "vw-records.h"
+#include "vw-recovery-code.h"
 #include "vw-secret.h"
 #include "vw-tables.h"
 #include "vw-trajectory.h"
+#include "vw-vault.h"

@@ -50,14 +50,14 @@ typedef struct
   guint       n_columns;
 } FileSpec;
 
-#define P(field) offsetof (VwParticipant, field)
+#define P(field) offsetof (VwRecordParticipant, field)
 #define R(field) offsetof (VwRoundRecord, field)
-#define E(field) offsetof (VwEpisode, field)
+#define E(field) offsetof (VwRecordEpisode, field)
 
 /* The documented column order of each file (codebook section 5) and where
  * each value lives. init_specs() checks it against the codebook. */
 static FileSpec specs[VW_RECORDS_N_FILES] = {
-  { "participants.csv", sizeof (VwParticipant), {
+  { "participants.csv", sizeof (VwRecordParticipant), {
       { "code", COL_CODE, P (code) },
       { "pseudonym", COL_TEXT, P (pseudonym) },
       { "region", COL_CHOICE, P (region) },
@@ -85,7 +85,7 @@ static FileSpec specs[VW_RECORDS_N_FILES] = {
       { "consent_research", COL_CHOICE, R (consent_research) },
       { "consent_wmo_linkage", COL_CHOICE, R (consent_wmo_linkage) },
     }, 14 },
-  { "episodes.csv", sizeof (VwEpisode), {
+  { "episodes.csv", sizeof (VwRecordEpisode), {
       { "code", COL_CODE, E (code) },
       { "start", COL_MONTH, E (start) },
       { "end", COL_MONTH, E (end) },
@@ -334,9 +334,9 @@ struct _VwRecords
 {
   gatomicrefcount  ref_count;
   GStringChunk    *strings;      /* owned: codes, pseudonyms, municipalities */
-  GArray          *participants; /* owned: of VwParticipant, by code */
+  GArray          *participants; /* owned: of VwRecordParticipant, by code */
   GArray          *rounds;       /* owned: of VwRoundRecord, by code then round */
-  GArray          *episodes;     /* owned: of VwEpisode, by code then start */
+  GArray          *episodes;     /* owned: of VwRecordEpisode, by code then start */
   GArray          *round_numbers;/* owned: of guint, ascending */
   GHashTable      *by_code;      /* owned: code (borrowed) -> index + 1 */
 };
@@ -629,7 +629,7 @@ check_row (VwRecordsBuilder *self,
     }
   else if (file == VW_RECORDS_EPISODES)
     {
-      VwEpisode *e = row;
+      VwRecordEpisode *e = row;
 
       if (!(bad & (1u << EC_START | 1u << EC_END)) &&
           e->end != VW_MONTH_NONE && e->start != VW_MONTH_NONE && e->end < e->start)
@@ -649,9 +649,9 @@ add_row_at (VwRecordsBuilder   *self,
 {
   const FileSpec *spec = &get_specs ()[file];
   union {
-    VwParticipant participant;
+    VwRecordParticipant participant;
     VwRoundRecord round;
-    VwEpisode     episode;
+    VwRecordEpisode     episode;
   } row;
   guint bad = 0;
 
@@ -869,7 +869,7 @@ static int
 compare_participants (gconstpointer a,
                       gconstpointer b)
 {
-  const VwParticipant *pa = a, *pb = b;
+  const VwRecordParticipant *pa = a, *pb = b;
   int cmp = strcmp (pa->code, pb->code);
 
   if (cmp != 0)
@@ -894,7 +894,7 @@ compare_rounds (gconstpointer a,
 }
 
 static gint64
-end_key (const VwEpisode *e)
+end_key (const VwRecordEpisode *e)
 {
   return e->end == VW_MONTH_NONE ? G_MAXINT64 : e->end;
 }
@@ -903,7 +903,7 @@ static int
 compare_episodes (gconstpointer a,
                   gconstpointer b)
 {
-  const VwEpisode *ea = a, *eb = b;
+  const VwRecordEpisode *ea = a, *eb = b;
   int cmp;
 
   if (ea->participant != eb->participant)
@@ -932,8 +932,8 @@ check_participants (VwRecordsBuilder *self,
 
   for (guint i = 0; i < rows->len; i++)
     {
-      VwParticipant *p = &g_array_index (rows, VwParticipant, i);
-      const VwParticipant *first = g_hash_table_lookup (by_code, p->code);
+      VwRecordParticipant *p = &g_array_index (rows, VwRecordParticipant, i);
+      const VwRecordParticipant *first = g_hash_table_lookup (by_code, p->code);
 
       if (first != NULL)
         add_problemf (self, VW_RECORDS_PARTICIPANTS, p->line, pos[PC_CODE],
@@ -945,10 +945,10 @@ check_participants (VwRecordsBuilder *self,
   /* In file order, so the second use of a pseudonym is the one reported. */
   for (guint i = 0; i < rows->len; i++)
     {
-      VwParticipant *p = &g_array_index (rows, VwParticipant, i);
+      VwRecordParticipant *p = &g_array_index (rows, VwRecordParticipant, i);
       g_autofree char *folded = NULL;
       g_autofree char *key = NULL;
-      VwParticipant *other;
+      VwRecordParticipant *other;
 
       if (p->pseudonym == NULL)
         continue;
@@ -959,8 +959,8 @@ check_participants (VwRecordsBuilder *self,
         g_hash_table_insert (pseudonyms, g_steal_pointer (&key), p);
       else
         {
-          VwParticipant *later = other->line > p->line ? other : p;
-          VwParticipant *earlier = later == p ? other : p;
+          VwRecordParticipant *later = other->line > p->line ? other : p;
+          VwRecordParticipant *earlier = later == p ? other : p;
 
           add_problemf (self, VW_RECORDS_PARTICIPANTS, later->line, pos[PC_PSEUDONYM],
                         _("the pseudonym is already used on line %u (pseudonyms must differ, "
@@ -976,7 +976,7 @@ static void
 resolve_participants (VwRecordsBuilder *self,
                       VwRecordsFile     file,
                       GHashTable       *by_code,
-                      VwParticipant    *base)
+                      VwRecordParticipant    *base)
 {
   GArray *rows = self->rows[file];
   gsize size = get_specs ()[file].row_size;
@@ -986,11 +986,11 @@ resolve_participants (VwRecordsBuilder *self,
     {
       guint8 *row = (guint8 *) rows->data + i * size;
       const char **code = (const char **) (row + (file == VW_RECORDS_ROUNDS ? offsetof (VwRoundRecord, code)
-                                                                              : offsetof (VwEpisode, code)));
+                                                                              : offsetof (VwRecordEpisode, code)));
       guint *participant = (guint *) (row + (file == VW_RECORDS_ROUNDS ? offsetof (VwRoundRecord, participant)
-                                                                         : offsetof (VwEpisode, participant)));
-      guint line = file == VW_RECORDS_ROUNDS ? ((VwRoundRecord *) row)->line : ((VwEpisode *) row)->line;
-      VwParticipant *p = g_hash_table_lookup (by_code, *code);
+                                                                         : offsetof (VwRecordEpisode, participant)));
+      guint line = file == VW_RECORDS_ROUNDS ? ((VwRoundRecord *) row)->line : ((VwRecordEpisode *) row)->line;
+      VwRecordParticipant *p = g_hash_table_lookup (by_code, *code);
 
       if (p != NULL)
         {
@@ -1049,15 +1049,15 @@ check_episodes (VwRecordsBuilder *self)
 {
   GArray *rows = self->rows[VW_RECORDS_EPISODES];
   const guint *pos = self->positions[VW_RECORDS_EPISODES];
-  const VwEpisode *latest = NULL; /* the episode so far that ends last */
+  const VwRecordEpisode *latest = NULL; /* the episode so far that ends last */
   char a[16], b[16];
 
   g_array_sort (rows, compare_episodes);
 
   for (guint i = 0; i < rows->len; i++)
     {
-      VwEpisode *e = &g_array_index (rows, VwEpisode, i);
-      VwEpisode *prev = i > 0 ? &g_array_index (rows, VwEpisode, i - 1) : NULL;
+      VwRecordEpisode *e = &g_array_index (rows, VwRecordEpisode, i);
+      VwRecordEpisode *prev = i > 0 ? &g_array_index (rows, VwRecordEpisode, i - 1) : NULL;
 
       if (prev == NULL || prev->participant != e->participant || !g_str_equal (prev->code, e->code))
         latest = NULL;
@@ -1113,7 +1113,7 @@ static VwRecords *
 assemble (VwRecordsBuilder *self)
 {
   VwRecords *records = g_new0 (VwRecords, 1);
-  VwParticipant *participants;
+  VwRecordParticipant *participants;
   gboolean seen[100] = { FALSE };
 
   g_atomic_ref_count_init (&records->ref_count);
@@ -1124,14 +1124,14 @@ assemble (VwRecordsBuilder *self)
   records->round_numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   records->by_code = g_hash_table_new (g_str_hash, g_str_equal);
 
-  participants = (VwParticipant *) (gpointer) records->participants->data;
+  participants = (VwRecordParticipant *) (gpointer) records->participants->data;
   for (guint i = 0; i < records->participants->len; i++)
     g_hash_table_insert (records->by_code, (gpointer) participants[i].code, GUINT_TO_POINTER (i + 1));
 
   for (guint i = 0; i < records->rounds->len; i++)
     {
       const VwRoundRecord *r = &g_array_index (records->rounds, VwRoundRecord, i);
-      VwParticipant *p = &participants[r->participant];
+      VwRecordParticipant *p = &participants[r->participant];
 
       if (p->n_rounds++ == 0)
         p->first_round = i;
@@ -1145,8 +1145,8 @@ assemble (VwRecordsBuilder *self)
 
   for (guint i = 0; i < records->episodes->len; i++)
     {
-      const VwEpisode *e = &g_array_index (records->episodes, VwEpisode, i);
-      VwParticipant *p = &participants[e->participant];
+      const VwRecordEpisode *e = &g_array_index (records->episodes, VwRecordEpisode, i);
+      VwRecordParticipant *p = &participants[e->participant];
 
       if (p->n_episodes++ == 0)
         p->first_episode = i;
@@ -1173,10 +1173,10 @@ vw_records_builder_end (VwRecordsBuilder  *self,
                         GError           **error)
 {
   g_autoptr(GHashTable) by_code = g_hash_table_new (g_str_hash, g_str_equal);
-  VwParticipant *base;
+  VwRecordParticipant *base;
 
   check_participants (self, by_code);
-  base = (VwParticipant *) (gpointer) self->rows[VW_RECORDS_PARTICIPANTS]->data;
+  base = (VwRecordParticipant *) (gpointer) self->rows[VW_RECORDS_PARTICIPANTS]->data;
   resolve_participants (self, VW_RECORDS_ROUNDS, by_code, base);
   resolve_participants (self, VW_RECORDS_EPISODES, by_code, base);
   check_rounds (self);
@@ -1300,12 +1300,12 @@ vw_records_unref (VwRecords *self)
 }
 
 /* Returns: (array length=n_participants): by code */
-const VwParticipant *
+const VwRecordParticipant *
 vw_records_get_participants (VwRecords *self,
                              guint     *n_participants)
 {
   *n_participants = self->participants->len;
-  return (const VwParticipant *) (gpointer) self->participants->data;
+  return (const VwRecordParticipant *) (gpointer) self->participants->data;
 }
 
 /* Returns: (array length=n_rounds): by participant code, then round */
@@ -1318,12 +1318,12 @@ vw_records_get_rounds (VwRecords *self,
 }
 
 /* Returns: (array length=n_episodes): by participant code, then start */
-const VwEpisode *
+const VwRecordEpisode *
 vw_records_get_episodes (VwRecords *self,
                          guint     *n_episodes)
 {
   *n_episodes = self->episodes->len;
-  return (const VwEpisode *) (gpointer) self->episodes->data;
+  return (const VwRecordEpisode *) (gpointer) self->episodes->data;
 }
 
 /**

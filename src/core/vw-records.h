@@ -87,7 +87,7 @@ typedef struct
   guint       first_episode;
   guint       n_episodes;
   guint       line;        /* where the row was read; 0 when not from a file */
-} VwParticipant;
+} VwRecordParticipant;
 
 typedef struct
 {
@@ -117,7 +117,7 @@ typedef struct
   VwMonth     end;         /* VW_MONTH_NONE: still going on */
   const char *residence;
   guint       line;
-} VwEpisode;
+} VwRecordEpisode;
 
 static inline gboolean
 vw_round_record_is_interview (const VwRoundRecord *row)
@@ -174,11 +174,11 @@ VwRecords           *vw_records_new_from_csv      (const char        *participan
 VwRecords           *vw_records_ref               (VwRecords         *self);
 void                 vw_records_unref             (VwRecords         *self);
 
-const VwParticipant *vw_records_get_participants  (VwRecords         *self,
+const VwRecordParticipant *vw_records_get_participants  (VwRecords         *self,
                                                    guint             *n_participants);
 const VwRoundRecord *vw_records_get_rounds        (VwRecords         *self,
                                                    guint             *n_rounds);
-const VwEpisode     *vw_records_get_episodes      (VwRecords         *self,
+const VwRecordEpisode     *vw_records_get_episodes      (VwRecords         *self,
                                                    guint             *n_episodes);
 const guint         *vw_records_get_round_numbers (VwRecords         *self,
                                                    guint             *n_round_numbers);

@@ -306,7 +306,7 @@ finish (VwTable  *table,
 typedef struct
 {
   VwRecords           *records;
-  const VwParticipant *participants;
+  const VwRecordParticipant *participants;
   guint                n_participants;
   const VwRoundRecord *rounds;
   guint                n_rounds;
@@ -328,7 +328,7 @@ static guint
 count_interviews (const Data *data,
                   guint       participant)
 {
-  const VwParticipant *p = &data->participants[participant];
+  const VwRecordParticipant *p = &data->participants[participant];
   guint n = 0;
 
   for (guint r = p->first_round; r < p->first_round + p->n_rounds; r++)
@@ -341,7 +341,7 @@ static const VwRoundRecord *
 last_interview (const Data *data,
                 guint       participant)
 {
-  const VwParticipant *p = &data->participants[participant];
+  const VwRecordParticipant *p = &data->participants[participant];
 
   for (guint r = p->first_round + p->n_rounds; r-- > p->first_round;)
     if (vw_round_record_is_interview (&data->rounds[r]))
@@ -418,7 +418,7 @@ build_attendance (const Data  *data,
 
   for (guint i = 0; i < data->n_participants; i++)
     {
-      const VwParticipant *p = &data->participants[i];
+      const VwRecordParticipant *p = &data->participants[i];
       gboolean seen = FALSE;
 
       for (guint r = p->first_round; r < p->first_round + p->n_rounds; r++)
@@ -490,7 +490,7 @@ build_rounds_attended (const Data  *data,
 
   for (guint i = 0; i < data->n_participants; i++)
     {
-      const VwParticipant *p = &data->participants[i];
+      const VwRecordParticipant *p = &data->participants[i];
       gboolean in_round = FALSE;
       guint attended = 0;
 

@@ -181,9 +181,9 @@ build_sequence (VwRecords *records,
                 Facts     *facts)
 {
   guint n;
-  const VwParticipant *p = &vw_records_get_participants (records, &n)[index];
+  const VwRecordParticipant *p = &vw_records_get_participants (records, &n)[index];
   const VwRoundRecord *rounds = vw_records_get_rounds (records, &n) + p->first_round;
-  const VwEpisode *episodes = vw_records_get_episodes (records, &n) + p->first_episode;
+  const VwRecordEpisode *episodes = vw_records_get_episodes (records, &n) + p->first_episode;
   VwStay *last = NULL;
 
   g_array_set_size (stays, 0);
@@ -222,7 +222,7 @@ build_sequence (VwRecords *records,
 
   for (guint i = 0; i < p->n_episodes; i++)
     {
-      const VwEpisode *e = &episodes[i];
+      const VwRecordEpisode *e = &episodes[i];
       VwStay stay = { 0 };
 
       stay.cls = stay_class (e->residence);

@@ -1,0 +1,305 @@
+/* vw-vault-schema.c: the vault's tables and their ordered migrations.
+ *
+ * PRAGMA user_version is the schema version. A migration is appended to
+ * the list below and never edited once released: a vault made by any
+ * earlier build must open in every later one (tests/data/vault-v1.vault
+ * holds a vault of schema 1 to prove it).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "vw-vault-private.h"
+
+/* Schema 1: every table of the first release. Only structural
+ * identifiers are in clear; every BLOB column but the keys' public halves,
+ * hashes and MACs is an encrypted value (see vw-vault-crypto.c). */
+static const char schema_1[] =
+  "CREATE TABLE meta ("
+  "  key TEXT PRIMARY KEY,"
+  "  value BLOB NOT NULL"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE questionnaires ("
+  "  id TEXT NOT NULL,"
+  "  version TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  json TEXT NOT NULL,"
+  "  added TEXT NOT NULL,"
+  "  PRIMARY KEY (id, version)"
+  ");"
+
+  "CREATE TABLE studies ("
+  "  id TEXT PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  regions TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('duo', 'coordinator')),"
+  "  questionnaire_id TEXT,"
+  "  questionnaire_version TEXT,"
+  "  questionnaire_sha256 TEXT,"
+  "  linkage_key BLOB NOT NULL,"
+  "  export_key BLOB NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  FOREIGN KEY (questionnaire_id, questionnaire_version) REFERENCES questionnaires (id, version)"
+  ");"
+
+  "CREATE TABLE rounds ("
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  label TEXT NOT NULL,"
+  "  position INTEGER NOT NULL,"
+  "  fieldwork_start TEXT,"
+  "  fieldwork_end TEXT,"
+  "  wrapped_key BLOB,"
+  "  created TEXT NOT NULL,"
+  "  destroyed_at TEXT,"
+  "  PRIMARY KEY (study, label),"
+  "  UNIQUE (study, position)"
+  ");"
+
+  "CREATE TABLE interviewers ("
+  "  id TEXT PRIMARY KEY,"
+  "  name BLOB NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('researcher', 'peer_researcher')),"
+  "  training_date TEXT,"
+  "  active INTEGER NOT NULL DEFAULT 1,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE participants ("
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  code TEXT NOT NULL,"
+  "  pseudonym BLOB NOT NULL,"
+  "  pseudonym_index BLOB NOT NULL,"
+  "  region TEXT NOT NULL,"
+  "  linkage_hash BLOB,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  PRIMARY KEY (study, code),"
+  "  UNIQUE (study, pseudonym_index)"
+  ");"
+
+  "CREATE TABLE participant_values ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  variable TEXT NOT NULL,"
+  "  value BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  device TEXT,"
+  "  PRIMARY KEY (study, code, variable),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ");"
+
+  "CREATE TABLE contacts ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  details BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (study, code),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ");"
+
+  "CREATE TABLE interviews ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  questionnaire_id TEXT,"
+  "  questionnaire_version TEXT,"
+  "  questionnaire_sha256 TEXT,"
+  "  interviewer1 TEXT REFERENCES interviewers (id),"
+  "  interviewer2 TEXT REFERENCES interviewers (id),"
+  "  status BLOB,"
+  "  date BLOB,"
+  "  nonresponse_reason BLOB,"
+  "  state TEXT NOT NULL CHECK (state IN ('in_progress', 'paused', 'finished')),"
+  "  resume_module TEXT,"
+  "  resume_question TEXT,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  UNIQUE (study, code, round),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE,"
+  "  FOREIGN KEY (study, round) REFERENCES rounds (study, label),"
+  "  FOREIGN KEY (questionnaire_id, questionnaire_version) REFERENCES questionnaires (id, version)"
+  ");"
+
+  "CREATE TABLE answers ("
+  "  interview TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,"
+  "  question TEXT NOT NULL,"
+  "  value BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  device TEXT,"
+  "  PRIMARY KEY (interview, question)"
+  ") WITHOUT ROWID;"
+
+  /* question is '' for the general note of an interview, so that the
+   * primary key holds for it too (NULLs never collide in sqlite). */
+  "CREATE TABLE notes ("
+  "  interview TEXT NOT NULL REFERENCES interviews (id) ON DELETE CASCADE,"
+  "  question TEXT NOT NULL,"
+  "  text BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (interview, question)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE quotes ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  question TEXT,"
+  "  theme TEXT,"
+  "  text BLOB NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE,"
+  "  FOREIGN KEY (study, round) REFERENCES rounds (study, label)"
+  ");"
+
+  "CREATE TABLE episodes ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  interview TEXT REFERENCES interviews (id) ON DELETE SET NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ");"
+
+  "CREATE TABLE consents ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  purpose TEXT NOT NULL CHECK (purpose IN ('research', 'wmo_linkage')),"
+  "  value BLOB NOT NULL,"
+  "  date BLOB,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (study, code, round, purpose),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE,"
+  "  FOREIGN KEY (study, round) REFERENCES rounds (study, label)"
+  ");"
+
+  "CREATE TABLE devices ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT REFERENCES studies (id),"
+  "  label BLOB NOT NULL,"
+  "  x25519_public BLOB NOT NULL,"
+  "  ed25519_public BLOB NOT NULL,"
+  "  trusted INTEGER NOT NULL,"
+  "  own INTEGER NOT NULL DEFAULT 0,"
+  "  secrets BLOB,"
+  "  created TEXT NOT NULL,"
+  "  revoked_at TEXT,"
+  "  revision INTEGER NOT NULL"
+  ");"
+
+  "CREATE TABLE audit ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  ts TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object TEXT,"
+  "  detail BLOB,"
+  "  prev_mac BLOB NOT NULL,"
+  "  mac BLOB NOT NULL"
+  ");";
+
+/* Schema 2: indexes for the per-participant and per-round lists the
+ * interview screen and the exports ask for, and triggers that make the
+ * audit trail append-only for anything that goes through sqlite (the MAC
+ * chain catches what goes around it). */
+static const char schema_2[] =
+  "CREATE INDEX interviews_by_round ON interviews (study, round);"
+  "CREATE INDEX quotes_by_participant ON quotes (study, code, round);"
+  "CREATE INDEX episodes_by_participant ON episodes (study, code);"
+  "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;"
+  "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+  "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
+
+static const char * const migrations[] = {
+  schema_1,
+  schema_2,
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);
+
+static gboolean
+apply (sqlite3     *db,
+       int          from,
+       int          to,
+       GError     **error)
+{
+  g_autofree char *set_version = NULL;
+
+  for (int v = from; v < to; v++)
+    {
+      if (sqlite3_exec (db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+        {
+          g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_CORRUPT,
+                       _("Cannot update the vault to format %d: %s"), v + 1, sqlite3_errmsg (db));
+          return FALSE;
+        }
+    }
+
+  /* PRAGMA takes no parameters; the value is our own integer. */
+  set_version = g_strdup_printf ("PRAGMA user_version = %d", to);
+  if (sqlite3_exec (db, set_version, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_IO,
+                   _("Cannot update the vault to format %d: %s"), to, sqlite3_errmsg (db));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Creates the tables of @target_version in a new, empty database, inside
+ * the caller's transaction. */
+gboolean
+vw_vault_schema_create (sqlite3  *db,
+                        int       target_version,
+                        GError  **error)
+{
+  g_return_val_if_fail (target_version >= 1 && target_version <= VW_VAULT_SCHEMA_VERSION, FALSE);
+
+  return apply (db, 0, target_version, error);
+}
+
+/* Brings an unlocked vault of an older schema up to date, in one
+ * transaction: either every step applies or none does. */
+gboolean
+vw_vault_schema_migrate (VwVault  *self,
+                         GError  **error)
+{
+  g_autofree char *detail = NULL;
+  int from = self->schema_version;
+
+  if (from >= VW_VAULT_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!vw_vault_tx_begin (self, error))
+    return FALSE;
+  detail = g_strdup_printf ("%d -> %d", from, VW_VAULT_SCHEMA_VERSION);
+  if (!vw_vault_tx_finish (self, apply (self->db, from, VW_VAULT_SCHEMA_VERSION, error) &&
+                                 vw_vault_audit_append (self, "vault_migrated", NULL, detail, error),
+                           error))
+    return FALSE;
+  self->schema_version = VW_VAULT_SCHEMA_VERSION;
+  /* Statements prepared against the old schema must be prepared again. */
+  vw_vault_clear_statements (self);
+
+  return TRUE;
+}
