@@ -6,6 +6,9 @@
 #include "vw-cli-commands.h"
 
 static const VwCliCommand commands[] = {
+  { "decrypt", N_("Decrypt an age file with identity files or a passphrase"), vw_cli_decrypt },
+  { "encrypt", N_("Encrypt a file in the age format to recipients or with a passphrase"), vw_cli_encrypt },
+  { "keygen", N_("Generate an age identity, as age-keygen does"), vw_cli_keygen },
   { NULL }
 };
 

@@ -13,4 +13,15 @@ G_BEGIN_DECLS
 
 const VwCliCommand *vw_cli_commands (void);
 
+/* vw-cli-age.c */
+int vw_cli_encrypt (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
+int vw_cli_decrypt (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
+int vw_cli_keygen  (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
+
 G_END_DECLS

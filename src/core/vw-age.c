@@ -526,7 +526,7 @@ next_chunk (VwAgeDecryptor  *self,
   if (!ok)
     {
       vw_age_fail (error, VW_AGE_ERROR_PAYLOAD,
-                   _("chunk %" G_GUINT64_FORMAT " failed authentication: the file is damaged or was changed"),
+                   _("chunk %" G_GUINT64_FORMAT " failed authentication: the file is damaged, cut short or changed"),
                    self->counter + 1);
       return -1;
     }

@@ -160,22 +160,22 @@ vw_bech32_decode (const char  *text,
   guint bits = 0;
 
   if (max_length > 0 && len > max_length)
-    return fail (error, _("The key is too long"));
+    return fail (error, _("the key is too long"));
 
   for (gsize i = 0; i < len; i++)
     {
       if (text[i] < 33 || text[i] > 126)
-        return fail (error, _("The key contains a character that is not allowed"));
+        return fail (error, _("the key contains a character that is not allowed"));
       has_lower |= g_ascii_islower (text[i]);
       has_upper |= g_ascii_isupper (text[i]);
     }
   if (has_lower && has_upper)
-    return fail (error, _("The key mixes upper and lower case"));
+    return fail (error, _("the key mixes upper and lower case"));
   if (sep == NULL || sep == text)
-    return fail (error, _("The key has no prefix"));
+    return fail (error, _("the key has no prefix"));
   hrp_len = sep - text;
   if (len - hrp_len - 1 < 6)
-    return fail (error, _("The key is too short"));
+    return fail (error, _("the key is too short"));
 
   chk = polymod_hrp (text, hrp_len);
   for (gsize i = hrp_len + 1; i < len; i++)
@@ -184,7 +184,7 @@ vw_bech32_decode (const char  *text,
       guint8 value;
 
       if (p == NULL || *p == '\0')
-        return fail (error, _("The key contains a character that is not allowed"));
+        return fail (error, _("the key contains a character that is not allowed"));
       value = p - charset;
       chk = polymod_step (chk, value);
 
@@ -199,7 +199,7 @@ vw_bech32_decode (const char  *text,
               if (out >= data_size)
                 {
                   sodium_memzero (data, data_size);
-                  return fail (error, _("The key is too long"));
+                  return fail (error, _("the key is too long"));
                 }
               data[out++] = (acc >> bits) & 0xff;
             }
@@ -209,12 +209,12 @@ vw_bech32_decode (const char  *text,
   if (chk != 1)
     {
       sodium_memzero (data, data_size);
-      return fail (error, _("The key has a wrong checksum: it was probably mistyped"));
+      return fail (error, _("the key has a wrong checksum: it was probably mistyped"));
     }
   if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0)
     {
       sodium_memzero (data, data_size);
-      return fail (error, _("The key is not encoded canonically"));
+      return fail (error, _("the key is not encoded canonically"));
     }
 
   acc = 0;

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include "vw-age.h"
+#include "vw-atomic-file.h"
 #include "vw-codebook.h"
 #include "vw-error.h"
 #include "vw-init.h"
