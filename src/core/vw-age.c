@@ -455,6 +455,14 @@ parse_header (VwAgeDecryptor  *self,
   return vw_age_validate_stanzas (self->stanzas, error);
 }
 
+/* Chunk numbers in messages count from 1. They are formatted apart so
+ * that translatable strings hold no platform format macro. */
+static char *
+chunk_number (guint64 number)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, number);
+}
+
 /* Decrypts the next chunk into @target (room for a whole chunk). Returns
  * the plaintext length or -1. Plaintext is written only for a chunk that
  * authenticated. */
@@ -465,6 +473,7 @@ next_chunk (VwAgeDecryptor  *self,
             GError         **error)
 {
   const guint8 *key = vw_secret_const_data (self->payload_key);
+  g_autofree char *number = NULL;
   guint8 nonce[12];
   gssize avail;
   gsize take;
@@ -480,7 +489,8 @@ next_chunk (VwAgeDecryptor  *self,
         vw_age_fail (error, VW_AGE_ERROR_PAYLOAD, _("the file is truncated: the payload is missing"));
       else
         vw_age_fail (error, VW_AGE_ERROR_PAYLOAD,
-                     _("the file is truncated after chunk %" G_GUINT64_FORMAT), self->counter);
+                     _("the file is truncated after chunk %s"),
+                     (number = chunk_number (self->counter)));
       return -1;
     }
 
@@ -488,8 +498,8 @@ next_chunk (VwAgeDecryptor  *self,
   chunk = self->in + self->in_start;
   if (take < VW_AGE_TAG_SIZE)
     {
-      vw_age_fail (error, VW_AGE_ERROR_PAYLOAD, _("the file is truncated in chunk %" G_GUINT64_FORMAT),
-                   self->counter + 1);
+      vw_age_fail (error, VW_AGE_ERROR_PAYLOAD, _("the file is truncated in chunk %s"),
+                   (number = chunk_number (self->counter + 1)));
       return -1;
     }
 
@@ -526,8 +536,8 @@ next_chunk (VwAgeDecryptor  *self,
   if (!ok)
     {
       vw_age_fail (error, VW_AGE_ERROR_PAYLOAD,
-                   _("chunk %" G_GUINT64_FORMAT " failed authentication: the file is damaged, cut short or changed"),
-                   self->counter + 1);
+                   _("chunk %s failed authentication: the file is damaged, cut short or changed"),
+                   (number = chunk_number (self->counter + 1)));
       return -1;
     }
 

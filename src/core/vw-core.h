@@ -6,6 +6,7 @@
 
 #include "vw-age.h"
 #include "vw-atomic-file.h"
+#include "vw-bundle.h"
 #include "vw-codebook.h"
 #include "vw-error.h"
 #include "vw-init.h"
