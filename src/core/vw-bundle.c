@@ -791,8 +791,10 @@ vw_bundle_load_content (VwBundle  *self,
 
   if (self->manifest.content_size > max_size)
     {
+      g_autofree char *limit = g_format_size (max_size);
+
       g_set_error (error, VW_BUNDLE_ERROR, VW_BUNDLE_ERROR_INVALID,
-                   _("The bundle’s content is larger than %" G_GSIZE_FORMAT " bytes"), max_size);
+                   _("The bundle’s content is larger than %s"), limit);
       return NULL;
     }
   in = vw_bundle_read_content (self, error);
