@@ -527,9 +527,9 @@ static void
 test_age_bad_recipients (void)
 {
   g_autoptr(VwSecret) passphrase = vw_secret_new_from ((const guint8 *) "pass", 4);
+  g_autoptr(VwAgeIdentity) someone = vw_age_identity_generate ();
   g_autoptr(GPtrArray) mixed = recipient_list (vw_age_recipient_new_passphrase (passphrase, 10),
-                                               vw_age_identity_to_recipient (vw_age_identity_generate ()),
-                                               NULL);
+                                               vw_age_identity_to_recipient (someone), NULL);
   g_autoptr(GPtrArray) none = recipient_list (NULL, NULL);
   g_autoptr(GPtrArray) low_order = NULL;
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
@@ -619,6 +619,53 @@ test_age_abandoned_encryptor (void)
 
       g_assert_null (decrypt_bytes (file, identities, VW_AGE_ARMOR_AUTO, &error));
       g_assert_error (error, VW_AGE_ERROR, (armor ? VW_AGE_ERROR_ARMOR : VW_AGE_ERROR_PAYLOAD));
+    }
+}
+
+/* libsodium's base64 decoder reads a byte with the high bit set as the
+ * ASCII character below it. Such a byte in the MAC line or the armor must
+ * not decode to the same file: that would make files malleable. */
+static void
+test_age_high_bit_bytes (void)
+{
+  g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
+  g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
+  g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
+  g_autoptr(GBytes) plain = random_bytes (100);
+  g_autoptr(GBytes) binary = encrypt_bytes (plain, recipients, FALSE);
+  g_autoptr(GBytes) armored = encrypt_bytes (plain, recipients, TRUE);
+  const char *data = g_bytes_get_data (binary, NULL);
+  gsize mac_start = strstr (data, "\n--- ") - data + 5;
+  guint8 out[32];
+  gsize len = 0;
+
+  g_assert_false (vw_age_base64_decode ("W\xf9Jp9F/9", 8, out, sizeof out, &len));
+  g_assert_true (vw_age_base64_decode ("WyJp9F/9", 8, out, sizeof out, &len));
+
+  for (gsize i = 0; i < 43; i++)
+    {
+      g_autofree char *copy = g_memdup2 (data, g_bytes_get_size (binary));
+      g_autoptr(GBytes) changed = NULL;
+      g_autoptr(GError) error = NULL;
+
+      copy[mac_start + i] ^= 0x80;
+      changed = g_bytes_new (copy, g_bytes_get_size (binary));
+      g_assert_null (decrypt_bytes (changed, identities, VW_AGE_ARMOR_NONE, &error));
+      g_assert_error (error, VW_AGE_ERROR, VW_AGE_ERROR_HEADER);
+    }
+
+  for (gsize i = strlen ("-----BEGIN AGE ENCRYPTED FILE-----\n"); i < g_bytes_get_size (armored); i += 5)
+    {
+      g_autofree char *copy = g_memdup2 (g_bytes_get_data (armored, NULL), g_bytes_get_size (armored));
+      g_autoptr(GBytes) changed = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (copy[i] == '\n' || copy[i] == '-')
+        continue;
+      copy[i] ^= 0x80;
+      changed = g_bytes_new (copy, g_bytes_get_size (armored));
+      g_assert_null (decrypt_bytes (changed, identities, VW_AGE_ARMOR_REQUIRED, &error));
+      g_assert_error (error, VW_AGE_ERROR, VW_AGE_ERROR_ARMOR);
     }
 }
 
@@ -851,6 +898,7 @@ main (int    argc,
   g_test_add_func ("/age/passphrase", test_age_passphrase);
   g_test_add_func ("/age/bad-recipients", test_age_bad_recipients);
   g_test_add_func ("/age/truncation", test_age_truncation);
+  g_test_add_func ("/age/high-bit-bytes", test_age_high_bit_bytes);
   g_test_add_func ("/age/abandoned-encryptor", test_age_abandoned_encryptor);
   g_test_add_func ("/age/decrypt-to-file", test_age_decrypt_to_file);
   g_test_add_func ("/age/read-before-unlock", test_age_read_before_unlock);

@@ -245,7 +245,8 @@ next_line (VwAgeArmorReader  *self,
       return armor_fail (self, error, message);
     }
   /* Padded, canonical base64 and nothing else, line by line. */
-  if (sodium_base642bin (self->decoded, sizeof self->decoded, line, len, NULL, &decoded_len,
+  if (!vw_age_base64_is_alphabet (line, len, TRUE) ||
+      sodium_base642bin (self->decoded, sizeof self->decoded, line, len, NULL, &decoded_len,
                          NULL, sodium_base64_VARIANT_ORIGINAL) != 0)
     {
       g_autofree char *message = g_strdup_printf (_("line %u is not canonical base64"), self->line);

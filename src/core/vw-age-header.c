@@ -98,11 +98,32 @@ vw_age_base64_encode (const guint8 *data,
 }
 
 /**
+ * vw_age_base64_is_alphabet:
+ * @padding: also allow "=" (the armor's padded base64)
+ *
+ * libsodium 1.0.18's decoder takes a byte with the high bit set for the
+ * ASCII character below it, which would let anyone change a MAC line or
+ * the armor without changing what it decodes to. So every byte is checked
+ * here first.
+ */
+gboolean
+vw_age_base64_is_alphabet (const char *text,
+                           gsize       len,
+                           gboolean    padding)
+{
+  for (gsize i = 0; i < len; i++)
+    if (!(g_ascii_isalnum (text[i]) || text[i] == '+' || text[i] == '/' || (padding && text[i] == '=')))
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * vw_age_base64_decode:
  *
- * libsodium's decoder rejects characters outside the alphabet, "=", a
- * length that leaves a lone character, and non-zero bits in the last
- * character: exactly the canonical, unpadded encoding that age requires.
+ * Accepts exactly the canonical, unpadded encoding that age requires:
+ * only the alphabet, no "=", no lone last character, and zero bits where
+ * the last character has more than the data needs (libsodium checks the
+ * last three).
  */
 gboolean
 vw_age_base64_decode (const char *text,
@@ -111,6 +132,8 @@ vw_age_base64_decode (const char *text,
                       gsize       out_size,
                       gsize      *out_len)
 {
+  if (!vw_age_base64_is_alphabet (text, text_len, FALSE))
+    return FALSE;
   if (text_len == 0)
     {
       *out_len = 0;

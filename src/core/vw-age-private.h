@@ -59,6 +59,9 @@ VwAgeStanza *vw_age_stanza_new            (GStrv               args,
 /* Strict unpadded base64 of the header: canonical, no "=". */
 char        *vw_age_base64_encode         (const guint8       *data,
                                            gsize               len);
+gboolean     vw_age_base64_is_alphabet    (const char         *text,
+                                           gsize               len,
+                                           gboolean            padding);
 gboolean     vw_age_base64_decode         (const char         *text,
                                            gsize               text_len,
                                            guint8             *out,

@@ -342,12 +342,6 @@ read_header_line (VwAgeDecryptor  *self,
     }
 }
 
-static gboolean
-is_base64_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '+' || c == '/';
-}
-
 /* Reads the body lines of a stanza: full 64-column lines, then one that
  * is shorter (possibly empty). */
 static gboolean
@@ -367,10 +361,9 @@ read_stanza_body (VwAgeDecryptor  *self,
       g_byte_array_append (self->header, (const guint8 *) "\n", 1);
       if (len > 64)
         return vw_age_fail (error, VW_AGE_ERROR_HEADER, _("line %u of the header is longer than 64 columns"), self->line);
-      for (gsize i = 0; i < len; i++)
-        if (!is_base64_char (line[i]))
-          return vw_age_fail (error, VW_AGE_ERROR_HEADER,
-                              _("line %u of the header is not a stanza body line"), self->line);
+      if (!vw_age_base64_is_alphabet (line, len, FALSE))
+        return vw_age_fail (error, VW_AGE_ERROR_HEADER,
+                            _("line %u of the header is not a stanza body line"), self->line);
       g_string_append_len (body, line, len);
       if (len < 64)
         return TRUE;
@@ -384,6 +377,15 @@ parse_header (VwAgeDecryptor  *self,
 {
   g_autofree char *version = NULL;
   gsize len = 0;
+  gssize avail;
+
+  /* Anything else is not age at all: say so without reading on. */
+  avail = fill (self, strlen ("age-encryption.org/"), cancellable, error);
+  if (avail < 0)
+    return FALSE;
+  if (avail > 0 && memcmp (self->in + self->in_start, "age-encryption.org/",
+                           MIN ((gsize) avail, strlen ("age-encryption.org/"))) != 0)
+    return vw_age_fail (error, VW_AGE_ERROR_HEADER, _("this is not an age encrypted file"));
 
   version = read_header_line (self, &len, cancellable, error);
   if (version == NULL)

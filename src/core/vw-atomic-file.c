@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* renameat2 */
 #include "config.h"
 
 #include <errno.h>
@@ -6,6 +7,7 @@
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "vw-atomic-file.h"
@@ -103,6 +105,38 @@ sync_directory (const char  *path,
   return TRUE;
 }
 
+static gboolean
+exists_error (GError     **error,
+              const char  *path)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               _("“%s” already exists; it was not overwritten"), path);
+  return FALSE;
+}
+
+/* RENAME_NOREPLACE fails when the name exists, so two writers cannot both
+ * win. File systems without it (FAT on a USB stick, some network file
+ * systems) get a check before the rename: a small race, but no silent
+ * overwrite of a file that was already there. */
+static gboolean
+rename_no_replace (const char  *from,
+                   const char  *to,
+                   GError     **error)
+{
+  if (renameat2 (AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    return TRUE;
+  if (errno == EEXIST)
+    return exists_error (error, to);
+  if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+    return set_io_error (error, errno, to);
+
+  if (g_file_test (to, G_FILE_TEST_EXISTS))
+    return exists_error (error, to);
+  if (g_rename (from, to) != 0)
+    return set_io_error (error, errno, to);
+  return TRUE;
+}
+
 /**
  * vw_atomic_file_commit:
  * @overwrite: replace an existing file at the final name; when %FALSE an
@@ -133,23 +167,8 @@ vw_atomic_file_commit (VwAtomicFile  *self,
       if (g_rename (self->tmp_path, self->path) != 0)
         return set_io_error (error, errno, self->path);
     }
-  else
-    {
-      /* link() fails when the name exists, so two writers cannot both win. */
-      if (link (self->tmp_path, self->path) != 0)
-        {
-          int saved = errno;
-
-          if (saved == EEXIST)
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-                           _("“%s” already exists; it was not overwritten"), self->path);
-              return FALSE;
-            }
-          return set_io_error (error, saved, self->path);
-        }
-      g_unlink (self->tmp_path);
-    }
+  else if (!rename_no_replace (self->tmp_path, self->path, error))
+    return FALSE;
   self->committed = TRUE;
 
   return sync_directory (self->path, error);
