@@ -604,7 +604,8 @@ test_age_abandoned_encryptor (void)
   for (int armor = 0; armor <= 1; armor++)
     {
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-      g_autoptr(GBytes) plain = random_bytes (100000);
+      /* Several chunks, so that some are out before the stream is dropped. */
+      g_autoptr(GBytes) plain = random_bytes (300000);
       g_autoptr(GBytes) file = NULL;
       g_autoptr(GError) error = NULL;
       VwAgeEncryptor *encryptor = vw_age_encryptor_new (out, recipients, armor, NULL, &error);
@@ -616,6 +617,7 @@ test_age_abandoned_encryptor (void)
       g_object_unref (encryptor);
       g_assert_true (g_output_stream_close (out, NULL, NULL));
       file = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+      g_assert_cmpuint (g_bytes_get_size (file), >, 65536);
 
       g_assert_null (decrypt_bytes (file, identities, VW_AGE_ARMOR_AUTO, &error));
       g_assert_error (error, VW_AGE_ERROR, (armor ? VW_AGE_ERROR_ARMOR : VW_AGE_ERROR_PAYLOAD));

@@ -86,6 +86,10 @@ VwAgeEncryptor *vw_age_encryptor_new              (GOutputStream       *base,
                                                    gboolean             armor,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
+gboolean        vw_age_encryptor_write_from       (VwAgeEncryptor      *self,
+                                                   GInputStream        *in,
+                                                   GCancellable        *cancellable,
+                                                   GError             **error);
 
 /* Streaming decryption in two steps: vw_age_decryptor_new() reads and
  * checks the header; vw_age_decryptor_unlock() finds the file key. Then
