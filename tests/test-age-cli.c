@@ -8,7 +8,6 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <sodium.h>
 #include <sys/stat.h>
 
 #include "vw-test-util.h"
@@ -29,24 +28,12 @@ path_in (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
-static char *
-public_key_of (const char *identity_file)
-{
-  g_autofree char *contents = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (identity_file, &contents, NULL, NULL));
-  line = strstr (contents, "# public key: ");
-  g_assert_nonnull (line);
-  return g_strndup (line + 14, strchr (line, '\n') - line - 14);
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree guint8 *bytes = g_malloc (150000);
+  g_autoptr(GBytes) bytes = vw_test_random_bytes (150000);
 
   fixture->dir = g_dir_make_tmp ("vw-age-cli-XXXXXX", &error);
   g_assert_no_error (error);
@@ -55,9 +42,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->enc = path_in (fixture, "plain.age");
 
   g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "keygen", "-o", fixture->key, NULL), ==, 0);
-  fixture->public = public_key_of (fixture->key);
-  randombytes_buf (bytes, 150000);
-  g_assert_true (g_file_set_contents (fixture->plain, (const char *) bytes, 150000, NULL));
+  fixture->public = vw_test_age_public_key (fixture->key);
+  g_assert_true (g_file_set_contents (fixture->plain, g_bytes_get_data (bytes, NULL), 150000, NULL));
   g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "encrypt", "-r", fixture->public,
                                     "-o", fixture->enc, fixture->plain, NULL), ==, 0);
 }
@@ -172,15 +158,7 @@ test_cli_decrypt_failure_kinds (Fixture       *fixture,
 
   /* The good file decrypts, armored too (detected by itself). */
   g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "decrypt", "-i", fixture->key, "-o", out, armored, NULL), ==, 0);
-  {
-    g_autofree char *a = NULL;
-    g_autofree char *b = NULL;
-    gsize la = 0, lb = 0;
-
-    g_assert_true (g_file_get_contents (out, &a, &la, NULL));
-    g_assert_true (g_file_get_contents (fixture->plain, &b, &lb, NULL));
-    g_assert_cmpmem (a, la, b, lb);
-  }
+  vw_test_assert_same_file (out, fixture->plain);
 }
 
 static void
@@ -242,15 +220,7 @@ test_cli_passphrase (Fixture       *fixture,
 
   /* An identity given as well does not stop it asking. */
   g_assert_cmpint (vw_test_run_cli (right, NULL, NULL, "decrypt", "-i", fixture->key, "-o", out, enc, NULL), ==, 0);
-  {
-    g_autofree char *a = NULL;
-    g_autofree char *b = NULL;
-    gsize la = 0, lb = 0;
-
-    g_assert_true (g_file_get_contents (out, &a, &la, NULL));
-    g_assert_true (g_file_get_contents (fixture->plain, &b, &lb, NULL));
-    g_assert_cmpmem (a, la, b, lb);
-  }
+  vw_test_assert_same_file (out, fixture->plain);
 }
 
 /* keygen: age-keygen's format, mode 0600, never over an existing file. */
@@ -291,7 +261,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
 
   g_test_add ("/age/cli/decrypt-failure-kinds", Fixture, NULL, fixture_set_up,
               test_cli_decrypt_failure_kinds, fixture_tear_down);

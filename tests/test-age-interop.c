@@ -14,7 +14,6 @@
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <signal.h>
-#include <sodium.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
@@ -150,31 +149,6 @@ age_decrypt (const char *identity,
 }
 
 static void
-assert_same_file (const char *a,
-                  const char *b)
-{
-  g_autofree char *da = NULL;
-  g_autofree char *db = NULL;
-  gsize la = 0, lb = 0;
-
-  g_assert_true (g_file_get_contents (a, &da, &la, NULL));
-  g_assert_true (g_file_get_contents (b, &db, &lb, NULL));
-  g_assert_cmpmem (da, la, db, lb);
-}
-
-static char *
-public_key_of (const char *identity_file)
-{
-  g_autofree char *contents = NULL;
-  const char *line;
-
-  g_assert_true (g_file_get_contents (identity_file, &contents, NULL, NULL));
-  line = strstr (contents, "# public key: ");
-  g_assert_nonnull (line);
-  return g_strndup (line + 14, strchr (line, '\n') - line - 14);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -192,16 +166,15 @@ fixture_set_up (Fixture       *fixture,
         RUN_OK ("age-keygen", "-o", fixture->keys[k]);
       else
         g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "keygen", "-o", fixture->keys[k], NULL), ==, 0);
-      fixture->publics[k] = public_key_of (fixture->keys[k]);
+      fixture->publics[k] = vw_test_age_public_key (fixture->keys[k]);
     }
 
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autofree guint8 *bytes = g_malloc (MAX (sizes[i], 1));
+      g_autoptr(GBytes) bytes = vw_test_random_bytes (sizes[i]);
 
-      randombytes_buf (bytes, sizes[i]);
       fixture->inputs[i] = g_strdup_printf ("%s/plain-%" G_GSIZE_FORMAT, fixture->dir, sizes[i]);
-      g_assert_true (g_file_set_contents (fixture->inputs[i], (const char *) bytes, sizes[i], NULL));
+      g_assert_true (g_file_set_contents (fixture->inputs[i], g_bytes_get_data (bytes, NULL), sizes[i], NULL));
     }
 }
 
@@ -258,20 +231,20 @@ test_interop_we_encrypt (Fixture       *fixture,
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "encrypt", "-r", fixture->publics[0],
                                         "-o", single, in, NULL), ==, 0);
       age_decrypt (fixture->keys[0], single, back);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
 
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "encrypt", "-r", fixture->publics[0],
                                         "-r", fixture->publics[1], "-R", recipients_file,
                                         "-o", multi, in, NULL), ==, 0);
       age_decrypt (key_for_multi, multi, back);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
 
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "encrypt", "-a", "-r", fixture->publics[1],
                                         "-o", armored, in, NULL), ==, 0);
       age_decrypt (fixture->keys[1], armored, back);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
     }
 
@@ -287,7 +260,7 @@ test_interop_we_encrypt (Fixture       *fixture,
       g_assert_cmpint (vw_test_run_cli (env, NULL, NULL, "encrypt", "-p", "-o", enc, in, NULL), ==, 0);
       g_assert_cmpint (run_with_terminal (argv, &prompts), ==, 0);
       g_assert_cmpuint (prompts, ==, 1);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
     }
 }
@@ -310,20 +283,20 @@ test_interop_age_encrypts (Fixture       *fixture,
       RUN_OK ("age", "-r", fixture->publics[2], "-o", enc, in);
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "decrypt", "-i", fixture->keys[2],
                                         "-o", back, enc, NULL), ==, 0);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
 
       RUN_OK ("age", "-a", "-r", fixture->publics[0], "-o", armored, in);
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "decrypt", "-i", fixture->keys[0],
                                         "-o", back, armored, NULL), ==, 0);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
 
       RUN_OK ("age", "-r", fixture->publics[0], "-r", fixture->publics[1], "-r", fixture->publics[2],
               "-o", multi, in);
       g_assert_cmpint (vw_test_run_cli (NULL, NULL, NULL, "decrypt", "-i", fixture->keys[i % 3],
                                         "-o", back, multi, NULL), ==, 0);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
     }
 
@@ -337,7 +310,7 @@ test_interop_age_encrypts (Fixture       *fixture,
                                                 fixture->keys[2], enc, back);
 
     RUN_OK ("sh", "-c", command);
-    assert_same_file (back, in);
+    vw_test_assert_same_file (back, in);
   }
 
   for (gsize p = 0; p < G_N_ELEMENTS (passphrase_sizes); p++)
@@ -353,7 +326,7 @@ test_interop_age_encrypts (Fixture       *fixture,
       g_assert_cmpuint (prompts, ==, 2);
       /* No -i: decrypt sees the scrypt stanza and takes the passphrase. */
       g_assert_cmpint (vw_test_run_cli (env, NULL, NULL, "decrypt", "-o", back, enc, NULL), ==, 0);
-      assert_same_file (back, in);
+      vw_test_assert_same_file (back, in);
       g_unlink (back);
     }
 }
@@ -363,7 +336,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_assert_cmpint (sodium_init (), >=, 0);
 
   g_test_add ("/age/interop/keys", Fixture, NULL, fixture_set_up, test_interop_keys, fixture_tear_down);
   g_test_add ("/age/interop/we-encrypt-age-decrypts", Fixture, NULL, fixture_set_up,

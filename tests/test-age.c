@@ -45,42 +45,24 @@ hex (const guint8 *data,
   return text;
 }
 
-static GBytes *
-random_bytes (gsize len)
-{
-  guint8 *data = g_malloc (MAX (len, 1));
-
-  randombytes_buf (data, len);
-  return g_bytes_new_take (data, len);
-}
-
+/* A list of @first and the following pointers up to NULL, owning them. */
 static GPtrArray *
-identity_list (VwAgeIdentity *first,
-               ...)
+owned_list (GDestroyNotify free_func,
+            gpointer       first,
+            ...)
 {
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_identity_free);
+  GPtrArray *list = g_ptr_array_new_with_free_func (free_func);
   va_list args;
 
   va_start (args, first);
-  for (VwAgeIdentity *id = first; id != NULL; id = va_arg (args, VwAgeIdentity *))
-    g_ptr_array_add (list, id);
+  for (gpointer item = first; item != NULL; item = va_arg (args, gpointer))
+    g_ptr_array_add (list, item);
   va_end (args);
   return list;
 }
 
-static GPtrArray *
-recipient_list (VwAgeRecipient *first,
-                ...)
-{
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
-  va_list args;
-
-  va_start (args, first);
-  for (VwAgeRecipient *r = first; r != NULL; r = va_arg (args, VwAgeRecipient *))
-    g_ptr_array_add (list, r);
-  va_end (args);
-  return list;
-}
+#define identity_list(...)  owned_list ((GDestroyNotify) vw_age_identity_free, __VA_ARGS__)
+#define recipient_list(...) owned_list ((GDestroyNotify) vw_age_recipient_free, __VA_ARGS__)
 
 static VwAgeIdentity *
 copy_identity (const VwAgeIdentity *identity)
@@ -444,7 +426,7 @@ test_age_round_trip (void)
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     for (int armor = 0; armor <= 1; armor++)
       {
-        g_autoptr(GBytes) plain = random_bytes (sizes[i]);
+        g_autoptr(GBytes) plain = vw_test_random_bytes (sizes[i]);
         g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, armor);
         g_autoptr(GError) error = NULL;
 
@@ -501,7 +483,7 @@ test_age_passphrase (void)
   g_autoptr(GPtrArray) right_ids = identity_list (vw_age_identity_new_passphrase (passphrase), NULL);
   g_autoptr(GPtrArray) wrong_ids = identity_list (vw_age_identity_new_passphrase (wrong),
                                                   vw_age_identity_generate (), NULL);
-  g_autoptr(GBytes) plain = random_bytes (70000);
+  g_autoptr(GBytes) plain = vw_test_random_bytes (70000);
   g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, FALSE);
   g_autoptr(GBytes) back = NULL;
   g_autoptr(GError) error = NULL;
@@ -562,7 +544,7 @@ test_age_truncation (void)
   g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
   g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
   g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
-  g_autoptr(GBytes) plain = random_bytes (3 * 65536 + 100);
+  g_autoptr(GBytes) plain = vw_test_random_bytes (3 * 65536 + 100);
   g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, FALSE);
   const char *data = g_bytes_get_data (file, NULL);
   gsize header_len = (const char *) memchr (strstr (data, "\n--- ") + 1, '\n', 100) - data + 1;
@@ -605,7 +587,7 @@ test_age_abandoned_encryptor (void)
     {
       g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
       /* Several chunks, so that some are out before the stream is dropped. */
-      g_autoptr(GBytes) plain = random_bytes (300000);
+      g_autoptr(GBytes) plain = vw_test_random_bytes (300000);
       g_autoptr(GBytes) file = NULL;
       g_autoptr(GError) error = NULL;
       VwAgeEncryptor *encryptor = vw_age_encryptor_new (out, recipients, armor, NULL, &error);
@@ -633,7 +615,7 @@ test_age_high_bit_bytes (void)
   g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
   g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
   g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
-  g_autoptr(GBytes) plain = random_bytes (100);
+  g_autoptr(GBytes) plain = vw_test_random_bytes (100);
   g_autoptr(GBytes) binary = encrypt_bytes (plain, recipients, FALSE);
   g_autoptr(GBytes) armored = encrypt_bytes (plain, recipients, TRUE);
   const char *data = g_bytes_get_data (binary, NULL);
@@ -671,17 +653,6 @@ test_age_high_bit_bytes (void)
     }
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 /* Decrypting to a file: on success the file is there with mode 0600; on
  * failure nothing appears, no temporary file is left, and a file already
  * at that name is untouched. */
@@ -694,7 +665,7 @@ test_age_decrypt_to_file (void)
   g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
   g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
   g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
-  g_autoptr(GBytes) plain = random_bytes (200000);
+  g_autoptr(GBytes) plain = vw_test_random_bytes (200000);
   g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, FALSE);
   g_autofree guint8 *broken = g_memdup2 (g_bytes_get_data (file, NULL), g_bytes_get_size (file));
   g_autofree char *contents = NULL;
@@ -716,7 +687,7 @@ test_age_decrypt_to_file (void)
   g_assert_cmpmem (contents, len, g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (vw_test_count_entries (dir), ==, 1);
 
   /* Damage the last chunk: the first two decrypt before the failure. */
   broken[g_bytes_get_size (file) - 20] ^= 1;
@@ -739,7 +710,7 @@ test_age_decrypt_to_file (void)
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "keep me");
-  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (vw_test_count_entries (dir), ==, 1);
 
   vw_test_rm_rf (dir);
 }
@@ -849,9 +820,9 @@ test_atomic_file (void)
     g_assert_no_error (error);
     g_assert_true (g_output_stream_write_all (vw_atomic_file_get_stream (file), "one", 3, &written, NULL, &error));
     g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-    g_assert_cmpuint (count_entries (dir), ==, 1);
+    g_assert_cmpuint (vw_test_count_entries (dir), ==, 1);
   }
-  g_assert_cmpuint (count_entries (dir), ==, 0);
+  g_assert_cmpuint (vw_test_count_entries (dir), ==, 0);
 
   for (int i = 0; i < 3; i++)
     {
@@ -877,7 +848,7 @@ test_atomic_file (void)
 
     g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
     g_assert_cmpstr (contents, ==, "two");
-    g_assert_cmpuint (count_entries (dir), ==, 1);
+    g_assert_cmpuint (vw_test_count_entries (dir), ==, 1);
   }
 
   vw_test_rm_rf (dir);

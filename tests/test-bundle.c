@@ -50,17 +50,6 @@ trust_list (const char   *study_id,
   return FALSE;
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -85,7 +74,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   /* Opened or rejected, no content is ever left in the spool directory. */
-  g_assert_cmpuint (count_entries (fixture->spool), ==, 0);
+  g_assert_cmpuint (vw_test_count_entries (fixture->spool), ==, 0);
   vw_test_rm_rf (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->spool);
@@ -93,15 +82,6 @@ fixture_tear_down (Fixture       *fixture,
   g_ptr_array_unref (fixture->recipients);
   vw_age_identity_free (fixture->identity);
   vw_secret_free (fixture->device_key);
-}
-
-static GBytes *
-random_bytes (gsize len)
-{
-  guint8 *data = g_malloc (MAX (len, 1));
-
-  randombytes_buf (data, len);
-  return g_bytes_new_take (data, len);
 }
 
 /* Writes a bundle from the trusted device and returns its bytes. */
@@ -189,7 +169,7 @@ test_bundle_round_trip (Fixture       *fixture,
 
   for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
-      g_autoptr(GBytes) content = random_bytes (sizes[i]);
+      g_autoptr(GBytes) content = vw_test_random_bytes (sizes[i]);
       g_autofree char *content_path = g_build_filename (fixture->dir, "content.bin", NULL);
       g_autofree char *bundle_path = g_build_filename (fixture->dir, "out.vwb", NULL);
       g_autofree char *saved_path = g_build_filename (fixture->dir, "saved.bin", NULL);
@@ -218,7 +198,7 @@ test_bundle_round_trip (Fixture       *fixture,
       g_assert_cmpint (ABS (g_date_time_difference (now, vw_bundle_get_created (bundle))), <, 300 * G_TIME_SPAN_SECOND);
       assert_content (bundle, content);
       /* The spool file is unlinked at once: the directory stays empty. */
-      g_assert_cmpuint (count_entries (fixture->spool), ==, 0);
+      g_assert_cmpuint (vw_test_count_entries (fixture->spool), ==, 0);
 
       /* The content can be read again, and saved. */
       assert_content (bundle, content);
@@ -249,7 +229,7 @@ test_bundle_round_trip (Fixture       *fixture,
       g_unlink (bundle_path);
       g_unlink (content_path);
       g_unlink (saved_path);
-      g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+      g_assert_cmpuint (vw_test_count_entries (fixture->dir), ==, 1);
     }
 }
 
@@ -257,7 +237,7 @@ static void
 test_bundle_kind_and_study (Fixture       *fixture,
                             gconstpointer  user_data)
 {
-  g_autoptr(GBytes) content = random_bytes (100);
+  g_autoptr(GBytes) content = vw_test_random_bytes (100);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_INVITATION, content);
   g_autoptr(GError) error = NULL;
   g_autoptr(VwBundle) any = NULL;
@@ -278,7 +258,7 @@ static void
 test_bundle_untrusted (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autoptr(GBytes) content = random_bytes (100);
+  g_autoptr(GBytes) content = vw_test_random_bytes (100);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_SUBMISSION, content);
   g_autoptr(GError) error = NULL;
   g_autoptr(GInputStream) in = NULL;
@@ -299,7 +279,7 @@ static void
 test_bundle_no_match (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_autoptr(GBytes) content = random_bytes (100);
+  g_autoptr(GBytes) content = vw_test_random_bytes (100);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_SUBMISSION, content);
   g_autoptr(VwAgeIdentity) stranger = vw_age_identity_generate ();
   g_autoptr(GError) error = NULL;
@@ -344,7 +324,7 @@ test_bundle_tamper_every_byte (Fixture       *fixture,
                                gconstpointer  user_data)
 {
   static const guint8 flips[] = { 0x01, 0x80 };
-  g_autoptr(GBytes) content = random_bytes (200);
+  g_autoptr(GBytes) content = vw_test_random_bytes (200);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_SUBMISSION, content);
   gsize len = g_bytes_get_size (bundle);
   gsize header_len = age_header_length (bundle);
@@ -400,7 +380,7 @@ static void
 test_bundle_tamper_truncation (Fixture       *fixture,
                                gconstpointer  user_data)
 {
-  g_autoptr(GBytes) content = random_bytes (3 * 65536 + 500);
+  g_autoptr(GBytes) content = vw_test_random_bytes (3 * 65536 + 500);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_HANDOVER, content);
   gsize len = g_bytes_get_size (bundle);
   gsize payload = age_header_length (bundle) + 16;
@@ -522,7 +502,7 @@ static void
 test_bundle_tamper_forged (Fixture       *fixture,
                            gconstpointer  user_data)
 {
-  g_autoptr(GBytes) content = random_bytes (5000);
+  g_autoptr(GBytes) content = vw_test_random_bytes (5000);
   g_autoptr(GBytes) bundle = make_bundle (fixture, VW_BUNDLE_KIND_SUBMISSION, content);
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GError) error = NULL;
@@ -557,7 +537,7 @@ test_bundle_tamper_forged (Fixture       *fixture,
   /* Other content, same length and another length: the hash fails. */
   for (int i = 0; i < 2; i++)
     {
-      g_autoptr(GBytes) other = random_bytes (i == 0 ? 5000 : 4000);
+      g_autoptr(GBytes) other = vw_test_random_bytes (i == 0 ? 5000 : 4000);
       g_autoptr(GBytes) forged = frame (manifest, signature, other);
       g_autoptr(GBytes) file = encrypt_to_recipient (fixture, forged, FALSE);
 
@@ -569,7 +549,7 @@ test_bundle_tamper_forged (Fixture       *fixture,
   /* The manifest edited to match other content, or another kind or
    * study: the signature fails. */
   {
-    g_autoptr(GBytes) other = random_bytes (5000);
+    g_autoptr(GBytes) other = vw_test_random_bytes (5000);
     guint8 digest[32];
     char digest_hex[65];
     const char *old_hash = strstr (manifest, "\"content_sha256\":\"") + 18;
@@ -619,7 +599,7 @@ test_bundle_tamper_forged (Fixture       *fixture,
   /* Not a bundle at all, and a manifest that is signed but not in the
    * one canonical form: format failures. */
   {
-    g_autoptr(GBytes) junk = random_bytes (3000);
+    g_autoptr(GBytes) junk = vw_test_random_bytes (3000);
     g_autoptr(GBytes) file = encrypt_to_recipient (fixture, junk, FALSE);
     g_autofree char *spaced = replace (manifest, "\"format\":1", "\"format\": 1");
     guint8 spaced_signature[64];
@@ -652,11 +632,11 @@ test_bundle_write_failures (Fixture       *fixture,
   g_autofree char *missing = g_build_filename (fixture->dir, "no-such-content", NULL);
   g_autofree char *path = g_build_filename (fixture->dir, "out.vwb", NULL);
   g_autoptr(GFile) content = g_file_new_for_path (missing);
-  g_autoptr(GBytes) bytes = random_bytes (10);
+  g_autoptr(GBytes) bytes = vw_test_random_bytes (10);
   g_autoptr(GError) error = NULL;
   g_autoptr(VwSecret) short_key = vw_secret_new (32);
   g_autofree char *long_study = g_strnfill (201, 'x');
-  guint before = count_entries (fixture->dir);
+  guint before = vw_test_count_entries (fixture->dir);
 
   g_assert_false (vw_bundle_write_file (path, VW_BUNDLE_KIND_EXPORT, STUDY, fixture->device_key,
                                         fixture->recipients, content, NULL, NULL, &error));
@@ -676,7 +656,7 @@ test_bundle_write_failures (Fixture       *fixture,
   g_assert_error (error, VW_BUNDLE_ERROR, VW_BUNDLE_ERROR_INVALID);
   g_clear_error (&error);
 
-  g_assert_cmpuint (count_entries (fixture->dir), ==, before);
+  g_assert_cmpuint (vw_test_count_entries (fixture->dir), ==, before);
 }
 
 int
