@@ -18,14 +18,7 @@
 #define IN_SIZE    (2 * VW_AGE_ENC_CHUNK_SIZE)
 #define MAX_HEADER (1024 * 1024)
 
-/* Encryptor
- *
- * libsodium's ChaCha20-Poly1305 is the slowest step, so a worker thread
- * seals chunk n while this thread writes chunk n-1 and reads chunk n+1.
- * Only one chunk is ever in flight; the order of the output is the order
- * of the chunks. */
-
-#define MAX_BUFFERS 4
+/* Encryptor */
 
 struct _VwAgeEncryptor
 {
@@ -37,154 +30,34 @@ struct _VwAgeEncryptor
   guint64        counter;     /* of the next chunk to seal */
   guint8        *buf;         /* owned: the chunk being filled, with room for the tag */
   gsize          buf_len;
-  guint8        *pool[MAX_BUFFERS]; /* owned: free chunk buffers */
-  guint          n_pool;
+  guint8        *spare;       /* owned, nullable: for reading one chunk ahead */
   gboolean       abandoned;   /* a write failed or the stream was never closed */
-
-  /* The sealing thread; job fields under lock. */
-  GThread       *thread;      /* owned, NULL until the second chunk */
-  GMutex         lock;
-  GCond          cond;
-  guint8        *job;         /* owned: the chunk in flight, or NULL */
-  gsize          job_len;
-  guint64        job_counter;
-  gboolean       job_done;
-  gboolean       quit;
 };
 
 G_DEFINE_FINAL_TYPE (VwAgeEncryptor, vw_age_encryptor, G_TYPE_OUTPUT_STREAM)
 
-/* Encrypts @len bytes of @buf in place and puts the tag after them. */
-static void
-seal_buffer (const VwSecret *key,
-             guint64         counter,
-             gboolean        last,
-             guint8         *buf,
-             gsize           len)
+/* Encrypts buf in place, puts the tag after it and writes it out. */
+static gboolean
+seal_chunk (VwAgeEncryptor  *self,
+            gboolean         last,
+            GCancellable    *cancellable,
+            GError         **error)
 {
   guint8 nonce[12];
-
-  vw_age_stream_nonce (counter, last, nonce);
-  crypto_aead_chacha20poly1305_ietf_encrypt_detached (buf, buf + len, NULL, buf, len, NULL, 0, NULL,
-                                                      nonce, vw_secret_const_data (key));
-}
-
-static gpointer
-sealer_main (gpointer data)
-{
-  VwAgeEncryptor *self = data;
-
-  g_mutex_lock (&self->lock);
-  for (;;)
-    {
-      guint8 *job;
-      gsize len;
-      guint64 counter;
-
-      while (!self->quit && (self->job == NULL || self->job_done))
-        g_cond_wait (&self->cond, &self->lock);
-      if (self->quit)
-        break;
-      job = self->job;
-      len = self->job_len;
-      counter = self->job_counter;
-      g_mutex_unlock (&self->lock);
-
-      seal_buffer (self->payload_key, counter, FALSE, job, len);
-
-      g_mutex_lock (&self->lock);
-      self->job_done = TRUE;
-      g_cond_broadcast (&self->cond);
-    }
-  g_mutex_unlock (&self->lock);
-
-  return NULL;
-}
-
-static guint8 *
-take_buffer (VwAgeEncryptor *self)
-{
-  if (self->n_pool > 0)
-    return self->pool[--self->n_pool];
-  return g_malloc (VW_AGE_ENC_CHUNK_SIZE);
-}
-
-static void
-give_buffer (VwAgeEncryptor *self,
-             guint8         *buf)
-{
-  g_assert (self->n_pool < MAX_BUFFERS);
-  self->pool[self->n_pool++] = buf;
-}
-
-/* Waits for the chunk in flight and takes it back, sealed; NULL if none. */
-static guint8 *
-collect_job (VwAgeEncryptor *self,
-             gsize          *len)
-{
-  guint8 *job;
-
-  g_mutex_lock (&self->lock);
-  while (self->job != NULL && !self->job_done)
-    g_cond_wait (&self->cond, &self->lock);
-  job = g_steal_pointer (&self->job);
-  *len = self->job_len;
-  self->job_done = FALSE;
-  g_mutex_unlock (&self->lock);
-
-  return job;
-}
-
-static gboolean
-write_sealed (VwAgeEncryptor  *self,
-              guint8          *buf,
-              gsize            len,
-              GCancellable    *cancellable,
-              GError         **error)
-{
   gsize written = 0;
 
-  if (!g_output_stream_write_all (self->dest, buf, len + VW_AGE_TAG_SIZE, &written, cancellable, error))
+  vw_age_stream_nonce (self->counter++, last, nonce);
+  crypto_aead_chacha20poly1305_ietf_encrypt_detached (self->buf, self->buf + self->buf_len, NULL,
+                                                      self->buf, self->buf_len, NULL, 0, NULL,
+                                                      nonce, vw_secret_const_data (self->payload_key));
+  if (!g_output_stream_write_all (self->dest, self->buf, self->buf_len + VW_AGE_TAG_SIZE,
+                                  &written, cancellable, error))
     {
       self->abandoned = TRUE;
       return FALSE;
     }
-  return TRUE;
-}
-
-/* Hands the full, not-last chunk in buf to the sealing thread, continues
- * with @replacement (or a free buffer), and meanwhile writes the chunk
- * sealed before. */
-static gboolean
-submit_chunk (VwAgeEncryptor  *self,
-              guint8          *replacement,
-              GCancellable    *cancellable,
-              GError         **error)
-{
-  gsize previous_len = 0;
-  guint8 *previous = collect_job (self, &previous_len);
-  gboolean ok = TRUE;
-
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("vw-age-seal", sealer_main, self);
-
-  g_mutex_lock (&self->lock);
-  self->job = self->buf;
-  self->job_len = self->buf_len;
-  self->job_counter = self->counter++;
-  self->job_done = FALSE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-
-  self->buf = replacement != NULL ? replacement : take_buffer (self);
   self->buf_len = 0;
-
-  if (previous != NULL)
-    {
-      ok = write_sealed (self, previous, previous_len, cancellable, error);
-      give_buffer (self, previous);
-    }
-  return ok;
+  return TRUE;
 }
 
 static gboolean
@@ -218,7 +91,7 @@ vw_age_encryptor_write (GOutputStream  *stream,
 
       /* A full chunk is only sealed once more data shows it is not the
        * last one. */
-      if (self->buf_len == VW_AGE_CHUNK_SIZE && !submit_chunk (self, NULL, cancellable, error))
+      if (self->buf_len == VW_AGE_CHUNK_SIZE && !seal_chunk (self, FALSE, cancellable, error))
         return -1;
       take = MIN (VW_AGE_CHUNK_SIZE - self->buf_len, count - done);
       memcpy (self->buf + self->buf_len, data + done, take);
@@ -235,27 +108,17 @@ vw_age_encryptor_close (GOutputStream  *stream,
                         GError        **error)
 {
   VwAgeEncryptor *self = VW_AGE_ENCRYPTOR (stream);
-  gsize previous_len = 0;
-  guint8 *previous = collect_job (self, &previous_len);
-  gboolean ok = TRUE;
-
-  if (previous != NULL)
-    {
-      ok = self->abandoned || write_sealed (self, previous, previous_len, cancellable, error);
-      give_buffer (self, previous);
-    }
 
   /* A stream that failed, or that is dropped without a close, must not
    * end with a valid final chunk: the file would look whole. */
-  if (self->abandoned || !ok)
+  if (self->abandoned)
     {
       if (self->dest != self->base)
         vw_age_armor_writer_abandon (self->dest);
-      return ok;
+      return TRUE;
     }
 
-  seal_buffer (self->payload_key, self->counter++, TRUE, self->buf, self->buf_len);
-  if (!write_sealed (self, self->buf, self->buf_len, cancellable, error))
+  if (!seal_chunk (self, TRUE, cancellable, error))
     return FALSE;
   if (self->dest != self->base && !g_output_stream_close (self->dest, cancellable, error))
     return FALSE;
@@ -274,7 +137,7 @@ vw_age_encryptor_dispose (GObject *object)
 }
 
 static void
-wipe_buffer (guint8 *buf)
+wipe_chunk_buffer (guint8 *buf)
 {
   if (buf == NULL)
     return;
@@ -286,27 +149,13 @@ static void
 vw_age_encryptor_finalize (GObject *object)
 {
   VwAgeEncryptor *self = VW_AGE_ENCRYPTOR (object);
-  gsize len;
-
-  if (self->thread != NULL)
-    {
-      wipe_buffer (collect_job (self, &len));
-      g_mutex_lock (&self->lock);
-      self->quit = TRUE;
-      g_cond_broadcast (&self->cond);
-      g_mutex_unlock (&self->lock);
-      g_thread_join (self->thread);
-    }
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->cond);
 
   if (self->dest != NULL && self->dest != self->base)
     g_object_unref (self->dest);
   g_clear_object (&self->base);
   g_clear_pointer (&self->payload_key, vw_secret_free);
-  wipe_buffer (self->buf);
-  for (guint i = 0; i < self->n_pool; i++)
-    wipe_buffer (self->pool[i]);
+  wipe_chunk_buffer (self->buf);
+  wipe_chunk_buffer (self->spare);
 
   G_OBJECT_CLASS (vw_age_encryptor_parent_class)->finalize (object);
 }
@@ -326,9 +175,7 @@ vw_age_encryptor_class_init (VwAgeEncryptorClass *klass)
 static void
 vw_age_encryptor_init (VwAgeEncryptor *self)
 {
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
-  self->buf = take_buffer (self);
+  self->buf = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
 }
 
 /**
@@ -401,9 +248,9 @@ vw_age_encryptor_new (GOutputStream  *base,
 /**
  * vw_age_encryptor_write_from:
  *
- * Encrypts all of @in, read straight into the chunk buffer (no copy, which
- * is what makes it faster than writing to the stream). The stream still
- * needs g_output_stream_close() to write the final chunk.
+ * Encrypts all of @in, read straight into the chunk buffer: no copy, so
+ * faster than writing to the stream. The stream still needs
+ * g_output_stream_close() to write the final chunk.
  */
 gboolean
 vw_age_encryptor_write_from (VwAgeEncryptor  *self,
@@ -430,40 +277,36 @@ vw_age_encryptor_write_from (VwAgeEncryptor  *self,
           if (!g_input_stream_read_all (in, self->buf + self->buf_len, want, &got, cancellable, error))
             break;
           self->buf_len += got;
-          if (got < want)
-            {
-              ok = TRUE;
-              break;
-            }
+          ok = got < want;
         }
       else
         {
-          /* Read ahead: a full chunk is the last one if nothing follows. */
-          guint8 *next = take_buffer (self);
+          /* Read one chunk ahead: a full chunk is the last one if nothing
+           * follows it. */
+          guint8 *next;
 
-          if (!g_input_stream_read_all (in, next, VW_AGE_CHUNK_SIZE, &got, cancellable, error))
-            {
-              give_buffer (self, next);
-              break;
-            }
-          if (got == 0)
-            {
-              give_buffer (self, next);
-              ok = TRUE;
-              break;
-            }
-          if (!submit_chunk (self, next, cancellable, error))
+          if (self->spare == NULL)
+            self->spare = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
+          if (!g_input_stream_read_all (in, self->spare, VW_AGE_CHUNK_SIZE, &got, cancellable, error))
             break;
-          self->buf_len = got;
-          if (got < VW_AGE_CHUNK_SIZE)
+          if (got == 0)
+            ok = TRUE;
+          else if (!seal_chunk (self, FALSE, cancellable, error))
+            break;
+          else
             {
-              ok = TRUE;
-              break;
+              next = self->spare;
+              self->spare = self->buf;
+              self->buf = next;
+              self->buf_len = got;
+              ok = got < VW_AGE_CHUNK_SIZE;
             }
         }
+      if (ok)
+        break;
     }
 
-  /* A failed read leaves the file unfinished on purpose. */
+  /* After a failed read the file stays unfinished, on purpose. */
   if (!ok)
     {
       self->abandoned = TRUE;
