@@ -216,37 +216,6 @@ test_key_wrap_binds_params (void)
     }
 }
 
-/* Known answers from BIP 173 (valid Bech32 strings), encoded here. */
-static void
-test_bech32_vectors (void)
-{
-  static const char split_data[] = "checkupstagehandshakeupstreamerranterredcaperred";
-  static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
-  guint8 values[64];
-  g_autofree char *a = vw_bech32_encode_5bit ("a", NULL, 0);
-  g_autofree char *abcdef = NULL;
-  g_autofree char *split = NULL;
-  g_autofree char *age = NULL;
-  guint8 zero[32] = { 0 };
-
-  g_assert_cmpstr (a, ==, "a12uel5l");
-
-  for (int i = 0; i < 32; i++)
-    values[i] = i;
-  abcdef = vw_bech32_encode_5bit ("abcdef", values, 32);
-  g_assert_cmpstr (abcdef, ==, "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw");
-
-  for (gsize i = 0; i < strlen (split_data); i++)
-    values[i] = strchr (charset, split_data[i]) - charset;
-  split = vw_bech32_encode_5bit ("split", values, strlen (split_data));
-  g_assert_cmpstr (split, ==, "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w");
-
-  /* 32 bytes become 52 five-bit groups: "age1" + 52 + 6 checksum. */
-  age = vw_bech32_encode ("age", zero, 32);
-  g_assert_cmpuint (strlen (age), ==, 62);
-  g_assert_true (g_str_has_prefix (age, "age1qqqqqqqq"));
-}
-
 static VwSecret *
 text_secret (const char *text)
 {
@@ -413,7 +382,6 @@ main (int    argc,
   g_test_add_func ("/vault-crypto/value-format", test_value_format);
   g_test_add_func ("/vault-crypto/value-binding", test_value_binding);
   g_test_add_func ("/vault-crypto/key-wrap-binds-params", test_key_wrap_binds_params);
-  g_test_add_func ("/vault-crypto/bech32-vectors", test_bech32_vectors);
   g_test_add_func ("/vault-crypto/recovery-code-format", test_recovery_code_format);
   g_test_add_func ("/vault-crypto/recovery-code-catches-typos", test_recovery_code_catches_typos);
   g_test_add_func ("/vault-crypto/pseudonym-normalisation", test_pseudonym_normalisation);

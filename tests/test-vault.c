@@ -934,7 +934,6 @@ test_vault_device_keys_age_interop (Fixture       *f,
   g_autoptr(VwSecret) sign_secret = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *signing = NULL;
-  g_autofree char *identity = NULL;
   g_autofree char *identity_upper = NULL;
   g_autofree char *identity_file = g_build_filename (f->dir, "identity.txt", NULL);
   g_autofree char *encrypted = g_build_filename (f->dir, "msg.age", NULL);
@@ -951,8 +950,9 @@ test_vault_device_keys_age_interop (Fixture       *f,
 
   x_secret = vw_vault_dup_x25519_secret (vault, &error);
   g_assert_no_error (error);
-  identity = vw_bech32_encode ("age-secret-key-", vw_secret_const_data (x_secret), 32);
-  identity_upper = g_ascii_strup (identity, -1);
+  identity_upper = g_malloc (vw_bech32_encoded_size (strlen ("age-secret-key-"), 32));
+  g_assert_true (vw_bech32_encode ("age-secret-key-", vw_secret_const_data (x_secret), 32, TRUE,
+                                   identity_upper, vw_bech32_encoded_size (strlen ("age-secret-key-"), 32)));
   g_assert_true (g_file_set_contents (identity_file, identity_upper, -1, NULL));
   g_chmod (identity_file, 0600);
 

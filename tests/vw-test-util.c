@@ -127,6 +127,59 @@ vw_test_rm_rf (const char *path)
   g_file_delete (file, NULL, NULL);
 }
 
+/* The number of entries in @dir, to check that nothing was left behind. */
+guint
+vw_test_count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+/* Byte for byte, whatever the size (including 0). */
+void
+vw_test_assert_same_file (const char *a,
+                          const char *b)
+{
+  g_autofree char *da = NULL;
+  g_autofree char *db = NULL;
+  gsize la = 0, lb = 0;
+
+  g_assert_true (g_file_get_contents (a, &da, &la, NULL));
+  g_assert_true (g_file_get_contents (b, &db, &lb, NULL));
+  g_assert_cmpmem (da, la, db, lb);
+}
+
+/* Test content that no step can compress or guess. */
+GBytes *
+vw_test_random_bytes (gsize len)
+{
+  guint8 *data = g_malloc (MAX (len, 1));
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = g_random_int () & 0xff;
+  return g_bytes_new_take (data, len);
+}
+
+/* The "# public key: age1..." line that age-keygen and veldwerk-cli keygen
+ * write into an identity file. */
+char *
+vw_test_age_public_key (const char *identity_file)
+{
+  g_autofree char *contents = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (identity_file, &contents, NULL, NULL));
+  line = strstr (contents, "# public key: ");
+  g_assert_nonnull (line);
+  line += strlen ("# public key: ");
+  return g_strndup (line, strchr (line, '\n') - line);
+}
+
 static char *display_home;
 
 static void

@@ -23,4 +23,11 @@ int         vw_test_run_cliv  (const char * const *env,
                                char              **err,
                                const char * const *argv);
 
+/* For tests that work with files. */
+guint       vw_test_count_entries     (const char *dir);
+void        vw_test_assert_same_file  (const char *a,
+                                       const char *b);
+GBytes     *vw_test_random_bytes      (gsize       len);
+char       *vw_test_age_public_key    (const char *identity_file);
+
 G_END_DECLS

@@ -15,6 +15,9 @@ static const VwCliCommand commands[] = {
   { "recover", N_("Set a new passphrase with the recovery code"), vw_cli_recover },
   { "keys", N_("Print this laptop’s public keys"), vw_cli_keys },
   { "verify", N_("Check the vault for damage and tampering"), vw_cli_verify },
+  { "decrypt", N_("Decrypt an age file with identity files or a passphrase"), vw_cli_decrypt },
+  { "encrypt", N_("Encrypt a file in the age format to recipients or with a passphrase"), vw_cli_encrypt },
+  { "keygen", N_("Generate an age identity, as age-keygen does"), vw_cli_keygen },
   { NULL }
 };
 

@@ -26,5 +26,15 @@ int vw_cli_passwd  (VwCli *cli, int argc, char **argv);
 int vw_cli_recover (VwCli *cli, int argc, char **argv);
 int vw_cli_keys    (VwCli *cli, int argc, char **argv);
 int vw_cli_verify  (VwCli *cli, int argc, char **argv);
+/* vw-cli-age.c */
+int vw_cli_encrypt (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
+int vw_cli_decrypt (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
+int vw_cli_keygen  (VwCli  *cli,
+                    int     argc,
+                    char  **argv);
 
 G_END_DECLS

@@ -4,7 +4,10 @@
  */
 #pragma once
 
+#include "vw-age.h"
+#include "vw-atomic-file.h"
 #include "vw-bech32.h"
+#include "vw-bundle.h"
 #include "vw-codebook.h"
 #include "vw-csv.h"
 #include "vw-error.h"

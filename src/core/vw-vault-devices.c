@@ -246,8 +246,15 @@ vw_vault_get_age_recipient (VwVault  *self,
                             GError  **error)
 {
   g_autoptr(VwDevice) device = vw_vault_get_own_device (self, error);
+  gsize size = vw_bech32_encoded_size (strlen ("age"), 32);
+  g_autofree char *text = g_malloc (size);
 
-  return device ? vw_bech32_encode ("age", device->x25519_public, 32) : NULL;
+  if (device == NULL)
+    return NULL;
+  /* 32 bytes always fit the size computed above. */
+  if (!vw_bech32_encode ("age", device->x25519_public, 32, FALSE, text, size))
+    g_return_val_if_reached (NULL);
+  return g_steal_pointer (&text);
 }
 
 /**
