@@ -1,0 +1,24 @@
+/* vw-results-view.h: the report tables and charts of a study, for the
+ * coordinator and the duo.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vw-core.h"
+
+G_BEGIN_DECLS
+
+#define VW_TYPE_RESULTS_VIEW (vw_results_view_get_type ())
+G_DECLARE_FINAL_TYPE (VwResultsView, vw_results_view, VW, RESULTS_VIEW, AdwBin)
+
+GtkWidget  *vw_results_view_new    (void);
+/* Loads the records of @study from @vault (unlocked) and shows them;
+ * reports an error in the view itself, not by return value. */
+void        vw_results_view_reload (VwResultsView *self,
+                                    VwVault       *vault,
+                                    const char    *study);
+
+G_END_DECLS
