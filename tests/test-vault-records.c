@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "vw-core.h"
 #include "vw-test-util.h"
@@ -535,6 +536,221 @@ test_cli (Fixture       *f,
   }
 }
 
+/* The first participant whose derived dh3 type is @type, or -1. */
+static int
+find_with_type (VwClassification *c,
+                guint             n,
+                VwTrajectoryType  type)
+{
+  for (guint i = 0; i < n; i++)
+    if (vw_classification_get (c, i)->derived == type)
+      return i;
+  return -1;
+}
+
+static char *
+count_in_table (VwRecords        *records,
+                VwClassification *classification,
+                const char       *type)
+{
+  VwTableOptions options = { .rules = VW_RULE_SET_DH3, .classification = classification };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwTable) table = vw_table_build ("trajectories", records, &options, &error);
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_no_error (error);
+  csv = vw_table_to_csv (table);
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s,,", type);
+
+      if (g_str_has_prefix (lines[i], prefix))
+        return g_strdup (lines[i] + strlen (prefix));
+    }
+  g_assert_not_reached ();
+}
+
+/* A coordinator's override is stored encrypted, applied by the
+ * classification and the tables, explained, and can be taken back. */
+static void
+test_override (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *dir = published_dir ("denhaag");
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(VwClassification) plain = NULL;
+  g_autoptr(VwClassification) with = NULL;
+  g_autoptr(VwClassification) cleared = NULL;
+  g_autoptr(VwTrajectory) trajectory = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  g_autofree char *count_before = NULL, *count_after = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  const VwRecordParticipant *p;
+  const VwTrajectoryResult *r;
+  const char *reason = "Woont sinds kort zelfstandig-Q9, bevestigd door de begeleider";
+  guint n;
+  int who;
+
+  import_ok (f, dir, NULL);
+  records = load_ok (f);
+  p = vw_records_get_participants (records, &n);
+  plain = vw_vault_classify (f->vault, f->study, records, VW_RULE_SET_DH3, NULL, &error);
+  g_assert_no_error (error);
+  who = find_with_type (plain, n, VW_TRAJECTORY_LANGDURIG_VERBLIJF);
+  g_assert_cmpint (who, >=, 0);
+  g_assert_false (vw_classification_get (plain, who)->overridden);
+  count_before = count_in_table (records, plain, "uitstroom_woning");
+
+  /* Refused: a type of the other rule set, a missing reason or subtype. */
+  before = vault_state (f);
+  g_assert_false (vw_vault_set_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3,
+                                                    "stabiel_gehuisvest", NULL, reason, &error));
+  g_assert_error (error, VW_TRAJECTORY_ERROR, VW_TRAJECTORY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vw_vault_set_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3,
+                                                    "uitstroom_woning", "eigen_naam", "  ", &error));
+  g_assert_error (error, VW_TRAJECTORY_ERROR, VW_TRAJECTORY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vw_vault_set_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3,
+                                                    "uitstroom_woning", NULL, reason, &error));
+  g_assert_error (error, VW_TRAJECTORY_ERROR, VW_TRAJECTORY_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (vw_vault_set_trajectory_override (f->vault, f->study, "DH-00000", VW_RULE_SET_DH3,
+                                                    "onderbroken", NULL, reason, &error));
+  g_assert_error (error, VW_TRAJECTORY_ERROR, VW_TRAJECTORY_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  after = vault_state (f);
+  g_assert_cmpstr (before, ==, after);
+
+  vw_vault_set_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3, "uitstroom_woning",
+                                    "eigen_naam", reason, &error);
+  g_assert_no_error (error);
+
+  with = vw_vault_classify (f->vault, f->study, records, VW_RULE_SET_DH3, NULL, &error);
+  g_assert_no_error (error);
+  r = vw_classification_get (with, who);
+  g_assert_true (r->overridden);
+  g_assert_cmpint (r->derived, ==, VW_TRAJECTORY_LANGDURIG_VERBLIJF);
+  g_assert_cmpint (r->final, ==, VW_TRAJECTORY_UITSTROOM_WONING);
+  g_assert_cmpint (r->final_subtype, ==, VW_SUBTYPE_EIGEN_NAAM);
+  g_assert_cmpstr (r->override_reason, ==, reason);
+  /* Only under the rule set it was made for. */
+  {
+    g_autoptr(VwClassification) fl4 = vw_vault_classify (f->vault, f->study, records, VW_RULE_SET_FL4, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_false (vw_classification_get (fl4, who)->overridden);
+  }
+
+  trajectory = vw_classification_explain (with, p[who].code, &error);
+  g_assert_no_error (error);
+  text = vw_trajectory_to_string (trajectory);
+  g_assert_nonnull (strstr (text, "Derived type: langdurig_verblijf\n"));
+  {
+    g_autofree char *line = g_strdup_printf ("Final type: uitstroom_woning (eigen_naam) (override by the "
+                                             "coordinator: %s)\n", reason);
+    g_assert_nonnull (strstr (text, line));
+  }
+
+  /* The table counts the final type: one more in uitstroom_woning. */
+  count_after = count_in_table (records, with, "uitstroom_woning");
+  g_assert_cmpint (atoi (count_after), ==, atoi (count_before) + 1);
+
+  problems = NULL;
+  g_assert_true (vw_vault_verify (f->vault, &problems, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  vw_vault_clear_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3, &error);
+  g_assert_no_error (error);
+  cleared = vw_vault_classify (f->vault, f->study, records, VW_RULE_SET_DH3, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (vw_classification_get (cleared, who)->overridden);
+  g_assert_false (vw_vault_clear_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3, &error));
+  g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The reason never reached the file in clear. */
+  vw_vault_close (f->vault, NULL);
+  g_clear_object (&f->vault);
+  {
+    g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+
+    g_assert_false (vw_test_file_contains (f->path, reason, strlen (reason)));
+    g_assert_false (vw_test_file_contains (wal, reason, strlen (reason)));
+  }
+}
+
+/* veldwerk-cli trajectory CODE --override TYPE --reason TEXT, and the
+ * report from the vault counting it. */
+static void
+test_override_cli (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *dir = published_dir ("denhaag");
+  g_autofree char *vault_arg = g_strdup_printf ("--vault=%s", f->path);
+  g_autofree char *env_pass = g_strdup_printf ("VELDWERK_PASSPHRASE=%s", VW_TEST_PASSPHRASE);
+  const char *env[] = { env_pass, NULL };
+  g_autoptr(VwRecords) records = load_dir_ok (dir);
+  g_autoptr(VwClassification) plain = vw_classification_new (records, VW_RULE_SET_DH3, NULL);
+  g_autofree char *out = NULL, *err = NULL, *expected = NULL;
+  const VwRecordParticipant *p;
+  guint n;
+  int who, status;
+
+  import_ok (f, dir, NULL);
+  vw_vault_close (f->vault, NULL);
+  g_clear_object (&f->vault);
+  p = vw_records_get_participants (records, &n);
+  who = find_with_type (plain, n, VW_TRAJECTORY_ONDERBROKEN);
+  g_assert_cmpint (who, >=, 0);
+
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "trajectory", p[who].code, "--override",
+                            "niet_te_classificeren", "--reason", "Gegevens van T2 twijfelachtig", NULL);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Derived type: onderbroken\n"));
+  g_assert_nonnull (strstr (out, "Final type: niet_te_classificeren (override by the coordinator: "
+                                 "Gegevens van T2 twijfelachtig)\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Shown again without the option; the folder does not know it. */
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "trajectory", p[who].code, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "(override by the coordinator: Gegevens van T2 twijfelachtig)"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = vw_test_run_cli (env, &expected, NULL, "report", "trajectories", "--records", dir, NULL);
+  g_assert_cmpint (status, ==, 0);
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "report", "trajectories", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, !=, expected);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "trajectory", p[who].code, "--override", "onderbroken",
+                            NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_cmpstr (err, ==, "veldwerk-cli: an override needs a reason\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "trajectory", p[who].code, "--clear-override", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_null (strstr (out, "override by the coordinator"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = vw_test_run_cli (env, &out, &err, vault_arg, "report", "trajectories", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -553,6 +769,8 @@ main (int    argc,
   ADD ("/vault-records/bad", test_bad, NULL);
   ADD ("/vault-records/no-plaintext", test_no_plaintext, NULL);
   ADD ("/vault-records/cli", test_cli, NULL);
+  ADD ("/vault-records/override", test_override, NULL);
+  ADD ("/vault-records/override-cli", test_override_cli, NULL);
 #undef ADD
 
   return g_test_run ();

@@ -127,6 +127,10 @@ vw_cli_trajectory (VwCli  *cli,
   g_autofree char *rules_name = NULL;
   g_autofree char *study_name = NULL;
   g_autofree char *study = NULL;
+  g_autofree char *override = NULL;
+  g_autofree char *subtype = NULL;
+  g_autofree char *reason = NULL;
+  gboolean clear_override = FALSE;
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwClassification) classification = NULL;
@@ -140,6 +144,13 @@ vw_cli_trajectory (VwCli  *cli,
     { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
     { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
       N_("NAME") },
+    { "override", 0, 0, G_OPTION_ARG_STRING, &override,
+      N_("As coordinator, set the participant’s type under the rule set to TYPE (needs --reason)"), N_("TYPE") },
+    { "subtype", 0, 0, G_OPTION_ARG_STRING, &subtype,
+      N_("The subtype of an override to uitstroom_woning under dh3: omklap or eigen_naam"), N_("SUBTYPE") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the override was made"), N_("TEXT") },
+    { "clear-override", 0, 0, G_OPTION_ARG_NONE, &clear_override,
+      N_("Remove the override, so that the derived type counts again"), NULL },
     { NULL }
   };
   int status;
@@ -153,11 +164,27 @@ vw_cli_trajectory (VwCli  *cli,
   if ((status = parse_rules ("trajectory", rules_name, &rules)) != VW_CLI_EXIT_OK)
     return status;
 
+  if ((override != NULL || clear_override) && records_dir != NULL)
+    return usage_error ("trajectory", _("overrides are stored in the vault; leave out --records"));
+  if (override != NULL && clear_override)
+    return usage_error ("trajectory", _("use either --override or --clear-override"));
+  if ((subtype != NULL || reason != NULL) && override == NULL)
+    return usage_error ("trajectory", _("--subtype and --reason go with --override"));
+
   records = open_records (cli, records_dir, study_name, &vault, &study, &error);
   if (records == NULL)
     return vw_cli_fail (error);
 
-  classification = vw_classification_new (records, rules, NULL);
+  if (override != NULL &&
+      !vw_vault_set_trajectory_override (vault, study, argv[1], rules, override, subtype, reason, &error))
+    return vw_cli_fail (error);
+  if (clear_override && !vw_vault_clear_trajectory_override (vault, study, argv[1], rules, &error))
+    return vw_cli_fail (error);
+
+  classification = vault ? vw_vault_classify (vault, study, records, rules, NULL, &error)
+                         : vw_classification_new (records, rules, NULL);
+  if (classification == NULL)
+    return vw_cli_fail (error);
   trajectory = vw_classification_explain (classification, argv[1], &error);
   if (trajectory == NULL)
     return vw_cli_fail (error);
@@ -184,6 +211,7 @@ vw_cli_report (VwCli  *cli,
   g_autofree char *text = NULL;
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwTable) table = NULL;
+  g_autoptr(VwClassification) classification = NULL;
   g_autoptr(GError) error = NULL;
   VwTableOptions options = { 0 };
   gboolean as_text;
@@ -222,6 +250,11 @@ vw_cli_report (VwCli  *cli,
   records = open_records (cli, records_dir, study_name, &vault, &study, &error);
   if (records == NULL)
     return vw_cli_fail (error);
+  /* From the vault, the coordinator's overrides count. */
+  if (vault != NULL &&
+      (classification = vw_vault_classify (vault, study, records, options.rules, NULL, &error)) == NULL)
+    return vw_cli_fail (error);
+  options.classification = classification;
 
   table = vw_table_build (argv[1], records, &options, &error);
   if (table == NULL)

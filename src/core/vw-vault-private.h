@@ -315,6 +315,8 @@ void          vw_vault_verify_participants (VwVault       *self,
                                             GPtrArray     *problems);
 void          vw_vault_verify_interviews   (VwVault       *self,
                                             GPtrArray     *problems);
+void          vw_vault_verify_records      (VwVault       *self,
+                                            GPtrArray     *problems);
 
 gboolean      vw_vault_unlock_with_key   (VwVault         *self,
                                           const VwSecret  *key,

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "vw-codebook.h"
@@ -878,4 +879,248 @@ vw_vault_export_records (VwVault     *self,
   records = vw_vault_load_records (self, study, error);
   return records != NULL && vw_records_write_dir (records, dir, error) &&
          vw_vault_audit (self, "records_exported", study, NULL, error);
+}
+
+/* Trajectory overrides. */
+
+static char *
+override_json (const char *type,
+               const char *subtype,
+               const char *reason)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type);
+  json_builder_set_member_name (builder, "subtype");
+  if (subtype != NULL && *subtype != '\0')
+    json_builder_add_string_value (builder, subtype);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/**
+ * vw_vault_set_trajectory_override:
+ * @type: a type of @rules
+ * @subtype: (nullable): under dh3, the subtype uitstroom_woning needs
+ * @reason: why the coordinator decided otherwise; required
+ *
+ * Stores the override after checking it as vw_classification_set_override()
+ * does against the study's records; it replaces an earlier one.
+ */
+gboolean
+vw_vault_set_trajectory_override (VwVault     *self,
+                                  const char  *study,
+                                  const char  *code,
+                                  VwRuleSet    rules,
+                                  const char  *type,
+                                  const char  *subtype,
+                                  const char  *reason,
+                                  GError     **error)
+{
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(VwClassification) classification = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *trimmed = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  const char *rules_name = vw_rule_set_to_string (rules);
+  sqlite3_stmt *stmt;
+  gint64 revision;
+  gboolean ok;
+
+  g_return_val_if_fail (VW_IS_VAULT (self), FALSE);
+
+  /* The same checks as an override in memory: the participant is in the
+   * records, the type belongs to the rule set, the reason is given. */
+  records = vw_vault_load_records (self, study, error);
+  if (records == NULL)
+    return FALSE;
+  classification = vw_classification_new (records, rules, NULL);
+  if (!vw_classification_set_override (classification, code, type, subtype, reason, error))
+    return FALSE;
+
+  if (!vw_vault_tx_begin (self, error))
+    return FALSE;
+  revision = vw_vault_row_revision (self, "SELECT revision FROM trajectory_overrides WHERE study = ? AND code = ? "
+                                          "AND rules = ?", study, code, rules_name, NULL, error);
+  if (revision < 0)
+    return vw_vault_tx_finish (self, FALSE, error);
+  {
+    VwValueRef ref = { "trajectory_overrides", "data", { study, code, rules_name }, revision + 1 };
+
+    trimmed = g_strstrip (g_strdup (reason));
+    json = override_json (type, subtype, trimmed);
+    sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, json);
+    sodium_memzero (json, strlen (json));
+  }
+  now = vw_vault_now ();
+  stmt = vw_vault_prepare (self, "INSERT OR REPLACE INTO trajectory_overrides (study, code, rules, data, revision, "
+                                 "updated) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, study);
+      vw_vault_bind_text (stmt, 2, code);
+      vw_vault_bind_text (stmt, 3, rules_name);
+      vw_vault_bind_bytes (stmt, 4, sealed);
+      sqlite3_bind_int64 (stmt, 5, revision + 1);
+      vw_vault_bind_text (stmt, 6, now);
+    }
+  ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
+       vw_vault_audit_append (self, "trajectory_overridden", code, rules_name, error);
+  return vw_vault_tx_finish (self, ok, error);
+}
+
+gboolean
+vw_vault_clear_trajectory_override (VwVault     *self,
+                                    const char  *study,
+                                    const char  *code,
+                                    VwRuleSet    rules,
+                                    GError     **error)
+{
+  const char *rules_name = vw_rule_set_to_string (rules);
+  sqlite3_stmt *stmt;
+  gboolean ok;
+
+  g_return_val_if_fail (VW_IS_VAULT (self), FALSE);
+
+  if (!vw_vault_require_unlocked (self, error) || !vw_vault_tx_begin (self, error))
+    return FALSE;
+  stmt = vw_vault_prepare (self, "DELETE FROM trajectory_overrides WHERE study = ? AND code = ? AND rules = ?", error);
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, study);
+      vw_vault_bind_text (stmt, 2, code);
+      vw_vault_bind_text (stmt, 3, rules_name);
+    }
+  ok = stmt != NULL && vw_vault_step_done (self, stmt, error);
+  if (ok && vw_vault_changes (self) == 0)
+    {
+      g_autofree char *where = g_strdup_printf ("%s (%s)", code, rules_name);
+      ok = vw_vault_not_found (error, _("trajectory override"), where);
+    }
+  return vw_vault_tx_finish (self, ok && vw_vault_audit_append (self, "trajectory_override_cleared", code,
+                                                                rules_name, error),
+                             error);
+}
+
+typedef struct
+{
+  char *code;
+  char *type;
+  char *subtype;
+  char *reason;
+} Override;
+
+static void
+override_free (Override *o)
+{
+  g_free (o->code);
+  g_free (o->type);
+  g_free (o->subtype);
+  g_free (o->reason);
+  g_free (o);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Override, override_free)
+
+/* Reads "study, code, rules, data, revision". */
+static Override *
+override_from_row (VwVault       *self,
+                   sqlite3_stmt  *stmt,
+                   GError       **error)
+{
+  g_autoptr(Override) o = g_new0 (Override, 1);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *json = NULL;
+  VwValueRef ref = { "trajectory_overrides", "data",
+                     { (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                       (const char *) sqlite3_column_text (stmt, 2) },
+                     sqlite3_column_int64 (stmt, 4) };
+  JsonObject *object;
+
+  o->code = vw_vault_column_text (stmt, 1);
+  if (!vw_vault_column_unseal (self, stmt, 3, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, &json, error))
+    return NULL;
+  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_CORRUPT, _("The trajectory override of %s is damaged"),
+                   o->code);
+      return NULL;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  o->type = g_strdup (json_object_get_string_member_with_default (object, "type", NULL));
+  o->subtype = g_strdup (json_object_get_string_member_with_default (object, "subtype", NULL));
+  o->reason = g_strdup (json_object_get_string_member_with_default (object, "reason", NULL));
+  sodium_memzero (json, strlen (json));
+  return g_steal_pointer (&o);
+}
+
+/**
+ * vw_vault_classify:
+ * @records: the study's records (vw_vault_load_records())
+ * @params: (nullable): the codebook's defaults when %NULL
+ *
+ * Classifies @records under @rules with the overrides the coordinator
+ * stored for that rule set. Overrides of participants who are not in
+ * @records are left out.
+ *
+ * Returns: (transfer full): the classification
+ */
+VwClassification *
+vw_vault_classify (VwVault                   *self,
+                   const char                *study,
+                   VwRecords                 *records,
+                   VwRuleSet                  rules,
+                   const VwTrajectoryParams  *params,
+                   GError                   **error)
+{
+  g_autoptr(VwClassification) classification = NULL;
+  g_autoptr(GPtrArray) overrides = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (VW_IS_VAULT (self), NULL);
+
+  if (!vw_vault_require_unlocked (self, error))
+    return NULL;
+  stmt = vw_vault_prepare (self, "SELECT study, code, rules, data, revision FROM trajectory_overrides "
+                                 "WHERE study = ? AND rules = ? ORDER BY code", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, vw_rule_set_to_string (rules));
+  overrides = vw_vault_collect_rows (self, stmt, (VwRowReadFunc) override_from_row, (GDestroyNotify) override_free,
+                                     error);
+  if (overrides == NULL)
+    return NULL;
+
+  classification = vw_classification_new (records, rules, params);
+  for (guint i = 0; i < overrides->len; i++)
+    {
+      Override *o = g_ptr_array_index (overrides, i);
+
+      if (vw_records_find_participant (records, o->code) < 0)
+        continue;
+      if (!vw_classification_set_override (classification, o->code, o->type, o->subtype, o->reason, error))
+        return NULL;
+    }
+  return g_steal_pointer (&classification);
+}
+
+void
+vw_vault_verify_records (VwVault   *self,
+                         GPtrArray *problems)
+{
+  vw_vault_verify_readable (self, "SELECT study, code, rules, data, revision FROM trajectory_overrides",
+                            (VwRowReadFunc) override_from_row, (GDestroyNotify) override_free, problems);
 }

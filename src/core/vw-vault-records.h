@@ -48,4 +48,26 @@ gboolean   vw_vault_export_records      (VwVault          *vault,
                                          const char       *dir,
                                          GError          **error);
 
+/* A coordinator's override of a derived trajectory type, per rule set,
+ * with a reason; type, subtype and reason are encrypted. */
+gboolean   vw_vault_set_trajectory_override    (VwVault          *vault,
+                                                const char       *study,
+                                                const char       *code,
+                                                VwRuleSet         rules,
+                                                const char       *type,
+                                                const char       *subtype,
+                                                const char       *reason,
+                                                GError          **error);
+gboolean   vw_vault_clear_trajectory_override  (VwVault          *vault,
+                                                const char       *study,
+                                                const char       *code,
+                                                VwRuleSet         rules,
+                                                GError          **error);
+VwClassification *vw_vault_classify            (VwVault          *vault,
+                                                const char       *study,
+                                                VwRecords        *records,
+                                                VwRuleSet         rules,
+                                                const VwTrajectoryParams *params,
+                                                GError          **error);
+
 G_END_DECLS
