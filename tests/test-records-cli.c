@@ -201,7 +201,7 @@ test_usage (void)
   expect_exit (2, "veldwerk-cli report: give one table name", "report", "--records", dir, NULL);
   expect_exit (2, "veldwerk-cli trajectory: give one participant code", "trajectory", "--records", dir, NULL);
   expect_exit (2, "veldwerk-cli records: use “records check DIR”", "records", "show", dir, NULL);
-  expect_exit (1, "veldwerk-cli: No records to read: give a records folder with --records DIR\n",
+  expect_exit (1, "veldwerk-cli: No records to read: there is no vault at ",
                "report", "attendance", NULL);
   expect_exit (1, "veldwerk-cli: the records have no round T9; their rounds are: T0, T1\n",
                "report", "rounds_attended", "--round", "T9", "--records", dir, NULL);

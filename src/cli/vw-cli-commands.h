@@ -20,6 +20,11 @@ int vw_cli_questionnaire (VwCli  *cli,
 int vw_cli_records    (VwCli *cli, int argc, char **argv);
 int vw_cli_report     (VwCli *cli, int argc, char **argv);
 int vw_cli_trajectory (VwCli *cli, int argc, char **argv);
+int vw_cli_import     (VwCli *cli, int argc, char **argv);
+int vw_cli_export     (VwCli *cli, int argc, char **argv);
+int vw_cli_export_records (VwCli      *cli,
+                           const char *dir,
+                           const char *study_name);
 /* vw-cli-vault.c */
 int vw_cli_init    (VwCli *cli, int argc, char **argv);
 int vw_cli_passwd  (VwCli *cli, int argc, char **argv);

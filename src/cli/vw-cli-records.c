@@ -18,12 +18,67 @@ usage_error (const char *command,
   return VW_CLI_EXIT_USAGE;
 }
 
-/* The one place that decides where the records come from: for now a
- * records folder (--records DIR); the vault becomes the source when no
- * folder is given. */
+/* The study a command works on: --study (a name or an id), or the
+ * vault's only study. */
+static char *
+resolve_study (VwVault     *vault,
+               const char  *name,
+               GError     **error)
+{
+  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
+
+  if (studies == NULL)
+    return NULL;
+  for (guint i = 0; name != NULL && i < studies->len; i++)
+    {
+      VwStudy *study = g_ptr_array_index (studies, i);
+
+      if (g_strcmp0 (study->id, name) == 0 || g_strcmp0 (study->name, name) == 0)
+        return g_strdup (study->id);
+    }
+  if (name != NULL)
+    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study “%s”"), name);
+  else if (studies->len == 1)
+    return g_strdup (((VwStudy *) g_ptr_array_index (studies, 0))->id);
+  else if (studies->len == 0)
+    g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study yet"));
+  else
+    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                 _("The vault has %u studies; choose one with --study NAME"), studies->len);
+  return NULL;
+}
+
+/* Opens the vault and finds the study; both stay open for the command. */
+static VwVault *
+open_study (VwCli       *cli,
+            const char  *study_name,
+            char       **study,
+            GError     **error)
+{
+  g_autoptr(VwVault) vault = NULL;
+
+  if (!g_file_test (vw_cli_vault_path (cli), G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                   _("No records to read: there is no vault at %s; give one with --vault FILE, "
+                     "or a records folder with --records DIR"), vw_cli_vault_path (cli));
+      return NULL;
+    }
+  vault = vw_cli_open_vault (cli, error);
+  if (vault == NULL || (*study = resolve_study (vault, study_name, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&vault);
+}
+
+/* The one place that decides where the records come from: a records
+ * folder (--records DIR), else the study in the vault. With a vault,
+ * @vault and @study are set so that the caller can read more (overrides). */
 static VwRecords *
 open_records (VwCli       *cli,
               const char  *records_dir,
+              const char  *study_name,
+              VwVault    **vault,
+              char       **study,
               GError     **error)
 {
   g_autoptr(GError) local = NULL;
@@ -31,9 +86,8 @@ open_records (VwCli       *cli,
 
   if (records_dir == NULL)
     {
-      g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                           _("No records to read: give a records folder with --records DIR"));
-      return NULL;
+      *vault = open_study (cli, study_name, study, error);
+      return *vault ? vw_vault_load_records (*vault, *study, error) : NULL;
     }
 
   records = vw_records_load_dir (records_dir, NULL, &local);
@@ -71,6 +125,13 @@ vw_cli_trajectory (VwCli  *cli,
 {
   g_autofree char *records_dir = NULL;
   g_autofree char *rules_name = NULL;
+  g_autofree char *study_name = NULL;
+  g_autofree char *study = NULL;
+  g_autofree char *override = NULL;
+  g_autofree char *subtype = NULL;
+  g_autofree char *reason = NULL;
+  gboolean clear_override = FALSE;
+  g_autoptr(VwVault) vault = NULL;
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwClassification) classification = NULL;
   g_autoptr(VwTrajectory) trajectory = NULL;
@@ -81,6 +142,15 @@ vw_cli_trajectory (VwCli  *cli,
     { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
       N_("Read the records from the folder DIR (participants.csv, rounds.csv, episodes.csv)"), N_("DIR") },
     { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+      N_("NAME") },
+    { "override", 0, 0, G_OPTION_ARG_STRING, &override,
+      N_("As coordinator, set the participant’s type under the rule set to TYPE (needs --reason)"), N_("TYPE") },
+    { "subtype", 0, 0, G_OPTION_ARG_STRING, &subtype,
+      N_("The subtype of an override to uitstroom_woning under dh3: omklap or eigen_naam"), N_("SUBTYPE") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the override was made"), N_("TEXT") },
+    { "clear-override", 0, 0, G_OPTION_ARG_NONE, &clear_override,
+      N_("Remove the override, so that the derived type counts again"), NULL },
     { NULL }
   };
   int status;
@@ -94,11 +164,27 @@ vw_cli_trajectory (VwCli  *cli,
   if ((status = parse_rules ("trajectory", rules_name, &rules)) != VW_CLI_EXIT_OK)
     return status;
 
-  records = open_records (cli, records_dir, &error);
+  if ((override != NULL || clear_override) && records_dir != NULL)
+    return usage_error ("trajectory", _("overrides are stored in the vault; leave out --records"));
+  if (override != NULL && clear_override)
+    return usage_error ("trajectory", _("use either --override or --clear-override"));
+  if ((subtype != NULL || reason != NULL) && override == NULL)
+    return usage_error ("trajectory", _("--subtype and --reason go with --override"));
+
+  records = open_records (cli, records_dir, study_name, &vault, &study, &error);
   if (records == NULL)
     return vw_cli_fail (error);
 
-  classification = vw_classification_new (records, rules, NULL);
+  if (override != NULL &&
+      !vw_vault_set_trajectory_override (vault, study, argv[1], rules, override, subtype, reason, &error))
+    return vw_cli_fail (error);
+  if (clear_override && !vw_vault_clear_trajectory_override (vault, study, argv[1], rules, &error))
+    return vw_cli_fail (error);
+
+  classification = vault ? vw_vault_classify (vault, study, records, rules, NULL, &error)
+                         : vw_classification_new (records, rules, NULL);
+  if (classification == NULL)
+    return vw_cli_fail (error);
   trajectory = vw_classification_explain (classification, argv[1], &error);
   if (trajectory == NULL)
     return vw_cli_fail (error);
@@ -117,11 +203,15 @@ vw_cli_report (VwCli  *cli,
   g_autofree char *rules_name = NULL;
   g_autofree char *round_name = NULL;
   g_autofree char *format = NULL;
+  g_autofree char *study_name = NULL;
+  g_autofree char *study = NULL;
+  g_autoptr(VwVault) vault = NULL;
   g_autofree char *tables = g_strjoinv (", ", (char **) vw_table_get_names ());
   g_autofree char *summary = NULL;
   g_autofree char *text = NULL;
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwTable) table = NULL;
+  g_autoptr(VwClassification) classification = NULL;
   g_autoptr(GError) error = NULL;
   VwTableOptions options = { 0 };
   gboolean as_text;
@@ -132,6 +222,8 @@ vw_cli_report (VwCli  *cli,
       N_("The round of rounds_attended and participation_by_residence (default: the last)"), N_("ROUND") },
     { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or text"), N_("FORMAT") },
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+      N_("NAME") },
     { NULL }
   };
   int status;
@@ -155,9 +247,14 @@ vw_cli_report (VwCli  *cli,
     return usage_error ("report", _("the format is csv or text"));
   as_text = g_strcmp0 (format, "text") == 0;
 
-  records = open_records (cli, records_dir, &error);
+  records = open_records (cli, records_dir, study_name, &vault, &study, &error);
   if (records == NULL)
     return vw_cli_fail (error);
+  /* From the vault, the coordinator's overrides count. */
+  if (vault != NULL &&
+      (classification = vw_vault_classify (vault, study, records, options.rules, NULL, &error)) == NULL)
+    return vw_cli_fail (error);
+  options.classification = classification;
 
   table = vw_table_build (argv[1], records, &options, &error);
   if (table == NULL)
@@ -213,4 +310,88 @@ vw_cli_records (VwCli  *cli,
     return usage_error ("records", _("use “records check DIR”"));
 
   return records_check (argv[2]);
+}
+
+int
+vw_cli_import (VwCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *study_name = NULL;
+  g_autofree char *study = NULL;
+  g_autoptr(VwVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+  VwImportSummary summary;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+      N_("NAME") },
+    { NULL }
+  };
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "import", _("DIR"),
+                     _("Import a records folder (participants.csv, rounds.csv, episodes.csv) into the study: "
+                       "all or nothing; rows the vault already has are left alone."),
+                     entries, &status))
+    return status;
+  if (argc != 2)
+    return usage_error ("import", _("give one records folder"));
+
+  vault = vw_cli_open_vault (cli, &error);
+  if (vault == NULL || (study = resolve_study (vault, study_name, &error)) == NULL ||
+      !vw_vault_import_records_dir (vault, study, argv[1], &summary, &error))
+    return vw_cli_fail (error);
+
+  g_print (_("Imported: %u new participants (%u changed), %u new rows of rounds (%u changed), "
+             "%u new episodes, %u new rounds.\n"),
+           summary.participants_added, summary.participants_changed, summary.interviews_added,
+           summary.interviews_changed, summary.episodes_added, summary.rounds_added);
+  return VW_CLI_EXIT_OK;
+}
+
+/* export --records DIR; kept apart from the other kinds of export so that
+ * each has its own handler. */
+int
+vw_cli_export_records (VwCli       *cli,
+                       const char  *dir,
+                       const char  *study_name)
+{
+  g_autofree char *study = NULL;
+  g_autoptr(VwVault) vault = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vault = vw_cli_open_vault (cli, &error);
+  if (vault == NULL || (study = resolve_study (vault, study_name, &error)) == NULL ||
+      !vw_vault_export_records (vault, study, dir, &error))
+    return vw_cli_fail (error);
+
+  g_print (_("Wrote the records to %s.\n"), dir);
+  return VW_CLI_EXIT_OK;
+}
+
+int
+vw_cli_export (VwCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *records_dir = NULL;
+  g_autofree char *study_name = NULL;
+  const GOptionEntry entries[] = {
+    { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
+      N_("Write the pseudonymized records into the folder DIR (participants.csv, rounds.csv, episodes.csv)"),
+      N_("DIR") },
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+      N_("NAME") },
+    { NULL }
+  };
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "export", NULL, _("Export the study’s records."), entries, &status))
+    return status;
+  if (argc != 1)
+    return usage_error ("export", _("export takes no arguments besides its options"));
+  if (records_dir == NULL)
+    return usage_error ("export", _("say what to export, e.g. --records DIR"));
+
+  return vw_cli_export_records (cli, records_dir, study_name);
 }

@@ -21,3 +21,4 @@
 #include "vw-tables.h"
 #include "vw-trajectory.h"
 #include "vw-vault.h"
+#include "vw-vault-records.h"

@@ -16,7 +16,7 @@
 /* Problems kept before sorting, so that the first MAX_PROBLEMS by file and
  * line are shown even when cross-file checks find early ones late. */
 #define MAX_PROBLEMS_KEPT 1000
-#define MAX_COLUMNS 16
+#define MAX_COLUMNS VW_RECORDS_MAX_COLUMNS
 #define MIN_BIRTH_YEAR 1900
 /* Invalid values are quoted in messages, cut to this many characters. */
 #define MAX_QUOTED 40
@@ -1377,6 +1377,41 @@ format_value (const Column *col,
     default:
       g_assert_not_reached ();
     }
+}
+
+/**
+ * vw_records_get_row_values:
+ * @values: (out caller-allocates) (array fixed-size=16): the row's values
+ *   in the documented column order; %NULL where not recorded
+ * @bufs: room for the numbers formatted as text, which @values point into
+ *
+ * The text of one row, as vw_records_format_csv() writes it, for callers
+ * that store records elsewhere (the vault).
+ *
+ * Returns: the number of columns of @file
+ */
+guint
+vw_records_get_row_values (VwRecords     *self,
+                           VwRecordsFile  file,
+                           guint          index,
+                           const char    *values[VW_RECORDS_MAX_COLUMNS],
+                           char           bufs[VW_RECORDS_MAX_COLUMNS][16])
+{
+  const FileSpec *spec = &get_specs ()[file];
+  GArray *rows = file == VW_RECORDS_PARTICIPANTS ? self->participants
+               : file == VW_RECORDS_ROUNDS ? self->rounds : self->episodes;
+  const guint8 *row;
+
+  g_return_val_if_fail (index < rows->len, 0);
+
+  row = (const guint8 *) rows->data + index * spec->row_size;
+  for (guint c = 0; c < spec->n_columns; c++)
+    {
+      values[c] = format_value (&spec->columns[c], row, bufs[c]);
+      if (values[c] != NULL && *values[c] == '\0')
+        values[c] = NULL;
+    }
+  return spec->n_columns;
 }
 
 /**

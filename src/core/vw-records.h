@@ -67,6 +67,9 @@ typedef enum {
 
 const char *vw_records_file_name (VwRecordsFile file);
 
+/* The most columns a records file has. */
+#define VW_RECORDS_MAX_COLUMNS 16
+
 /* Coded values point into the core codebook and text into the records:
  * both live as long as the records. NULL, 0 or VW_*_NONE = not recorded. */
 typedef struct
@@ -184,6 +187,11 @@ const guint         *vw_records_get_round_numbers (VwRecords         *self,
                                                    guint             *n_round_numbers);
 int                  vw_records_find_participant  (VwRecords         *self,
                                                    const char        *code);
+guint                vw_records_get_row_values    (VwRecords         *self,
+                                                   VwRecordsFile      file,
+                                                   guint              index,
+                                                   const char        *values[VW_RECORDS_MAX_COLUMNS],
+                                                   char               bufs[VW_RECORDS_MAX_COLUMNS][16]);
 char                *vw_records_format_csv        (VwRecords         *self,
                                                    VwRecordsFile      file);
 gboolean             vw_records_write_dir         (VwRecords         *self,

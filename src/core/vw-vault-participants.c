@@ -846,13 +846,15 @@ episode_json (const VwEpisode *episode)
   return json_generator_to_data (generator, NULL);
 }
 
-static gboolean
-write_episode (VwVault          *self,
-               const char       *id,
-               const VwEpisode  *episode,
-               gint64            revision,
-               gboolean          insert,
-               GError          **error)
+/* Seals and writes an episode with @revision, and audits it; the caller
+ * holds the transaction. */
+gboolean
+vw_vault_write_episode (VwVault          *self,
+                        const char       *id,
+                        const VwEpisode  *episode,
+                        gint64            revision,
+                        gboolean          insert,
+                        GError          **error)
 {
   g_auto(VwWipedString) json = episode_json (episode);
   g_autofree char *now = vw_vault_now ();
@@ -895,7 +897,7 @@ vw_vault_add_episode (VwVault          *self,
   if (!vw_vault_require_unlocked (self, error) || !check_episode (self, episode, error) ||
       !vw_vault_tx_begin (self, error))
     return NULL;
-  if (!vw_vault_tx_finish (self, write_episode (self, id, episode, 1, TRUE, error), error))
+  if (!vw_vault_tx_finish (self, vw_vault_write_episode (self, id, episode, 1, TRUE, error), error))
     return NULL;
   return g_steal_pointer (&id);
 }
@@ -914,7 +916,7 @@ vw_vault_update_episode (VwVault          *self,
                                episode->id, episode->study, episode->code, NULL, error);
   if (revision == 0)
     vw_vault_not_found (error, _("episode"), episode->id ? episode->id : "");
-  return vw_vault_tx_finish (self, revision > 0 && write_episode (self, episode->id, episode, revision + 1, FALSE, error),
+  return vw_vault_tx_finish (self, revision > 0 && vw_vault_write_episode (self, episode->id, episode, revision + 1, FALSE, error),
                        error);
 }
 
@@ -937,10 +939,11 @@ vw_vault_delete_episode (VwVault     *self,
   return vw_vault_tx_finish (self, ok && vw_vault_audit_append (self, "episode_deleted", id, NULL, error), error);
 }
 
-static VwEpisode *
-episode_from_row (VwVault       *self,
-                  sqlite3_stmt  *stmt,
-                  GError       **error)
+/* Reads "id, study, code, data, interview, revision, updated". */
+VwEpisode *
+vw_vault_episode_from_row (VwVault       *self,
+                           sqlite3_stmt  *stmt,
+                           GError       **error)
 {
   g_autoptr(VwEpisode) episode = g_new0 (VwEpisode, 1);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -1009,7 +1012,7 @@ vw_vault_list_episodes (VwVault     *self,
   vw_vault_bind_text (stmt, 2, code);
   while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
     {
-      VwEpisode *episode = episode_from_row (self, stmt, error);
+      VwEpisode *episode = vw_vault_episode_from_row (self, stmt, error);
 
       if (episode == NULL)
         {
@@ -1207,7 +1210,7 @@ vw_vault_verify_participants (VwVault   *self,
                         check_value_row, problems);
   vw_vault_verify_rows (self, "SELECT study, code, details, revision FROM contacts", check_contact_row, problems);
   vw_vault_verify_readable (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes",
-                            (VwRowReadFunc) episode_from_row, (GDestroyNotify) vw_episode_free, problems);
+                            (VwRowReadFunc) vw_vault_episode_from_row, (GDestroyNotify) vw_episode_free, problems);
   vw_vault_verify_readable (self, "SELECT " CONSENT_COLUMNS " FROM consents", (VwRowReadFunc) consent_from_row,
                             (GDestroyNotify) vw_consent_free, problems);
 }

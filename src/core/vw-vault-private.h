@@ -275,6 +275,15 @@ gboolean      vw_vault_check_participant (VwVault         *self,
                                           const char      *study,
                                           const char      *code,
                                           GError         **error);
+gboolean      vw_vault_write_episode     (VwVault         *self,
+                                          const char      *id,
+                                          const VwEpisode *episode,
+                                          gint64           revision,
+                                          gboolean         insert,
+                                          GError         **error);
+VwEpisode    *vw_vault_episode_from_row  (VwVault         *self,
+                                          sqlite3_stmt    *stmt,
+                                          GError         **error);
 
 /* Per-table checks run by vw_vault_verify(): each decrypts every value of
  * its tables and appends a line per break to @problems. */
@@ -305,6 +314,8 @@ void          vw_vault_verify_devices      (VwVault       *self,
 void          vw_vault_verify_participants (VwVault       *self,
                                             GPtrArray     *problems);
 void          vw_vault_verify_interviews   (VwVault       *self,
+                                            GPtrArray     *problems);
+void          vw_vault_verify_records      (VwVault       *self,
                                             GPtrArray     *problems);
 
 gboolean      vw_vault_unlock_with_key   (VwVault         *self,

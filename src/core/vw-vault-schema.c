@@ -229,9 +229,25 @@ static const char schema_2[] =
   "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
   "  BEGIN SELECT RAISE (ABORT, 'the audit trail is append-only'); END;";
 
+/* Schema 3 (recvault): a coordinator's override of a participant's
+ * trajectory type under one rule set. The type, subtype and reason are
+ * one encrypted value (JSON), bound to the row. */
+static const char schema_3[] =
+  "CREATE TABLE trajectory_overrides ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  rules TEXT NOT NULL CHECK (rules IN ('dh3', 'fl4')),"
+  "  data BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (study, code, rules),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ");";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
+  schema_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);

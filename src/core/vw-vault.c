@@ -1230,6 +1230,7 @@ vw_vault_verify (VwVault       *self,
     vw_vault_verify_devices,
     vw_vault_verify_participants,
     vw_vault_verify_interviews,
+    vw_vault_verify_records,
   };
 
   if (!vw_vault_require_unlocked (self, error))
