@@ -10,6 +10,7 @@ static const VwCliCommand commands[] = {
   { "records", N_("Check a records folder and list every problem"), vw_cli_records },
   { "report", N_("Print a report table from the records"), vw_cli_report },
   { "trajectory", N_("Explain a participant’s trajectory type"), vw_cli_trajectory },
+  { "export", N_("Write an anonymized export for central analysis"), vw_cli_export_anonymized },
   { "init", N_("Make a new vault with one study"), vw_cli_init },
   { "passwd", N_("Change the passphrase of the vault"), vw_cli_passwd },
   { "recover", N_("Set a new passphrase with the recovery code"), vw_cli_recover },

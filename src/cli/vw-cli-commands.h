@@ -26,6 +26,8 @@ int vw_cli_passwd  (VwCli *cli, int argc, char **argv);
 int vw_cli_recover (VwCli *cli, int argc, char **argv);
 int vw_cli_keys    (VwCli *cli, int argc, char **argv);
 int vw_cli_verify  (VwCli *cli, int argc, char **argv);
+/* vw-cli-export.c */
+int vw_cli_export_anonymized (VwCli *cli, int argc, char **argv);
 /* vw-cli-age.c */
 int vw_cli_encrypt (VwCli  *cli,
                     int     argc,
