@@ -809,16 +809,14 @@ protect (VwExport  *self,
       values[i * m + q] = vw_export_table_get (wide, i, columns[q]);
   original = g_memdup2 (values, sizeof (const char *) * ((gsize) n * m + 1));
 
-  /* Exact counts decide which participants are rare. */
+  /* A blank (not recorded) matches anything, in both modes, so that
+   * "rare" means the same whatever is done about it. */
   {
     g_autoptr(GPtrArray) groups = NULL;
     g_autoptr(GHashTable) index = count_groups (values, self->suppressed, n, m, &groups);
 
     for (guint i = 0; i < n; i++)
-      {
-        g_autofree char *key = combination_key (&values[i * m], m);
-        counts[i] = ((Group *) g_hash_table_lookup (index, key))->count;
-      }
+      counts[i] = compatible_count (&values[i * m], groups, m);
   }
 
   if (self->options.rare == VW_EXPORT_RARE_SUPPRESS)
