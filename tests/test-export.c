@@ -668,13 +668,19 @@ test_qdpx (void)
   options.study_name = "Testonderzoek & <co>";
   dir = export_to_folder (records, quotes, key, &options, NULL);
 
+  /* The quotes in the order of export ids, an interview's in their own
+   * order. */
   csv = read_table (dir, "quotes.csv");
   g_assert_cmpuint (csv->len, ==, 1 + 4);
-  g_assert_cmpstr (((GStrv) g_ptr_array_index (csv, 4))[0], ==, id_b);
-  g_assert_cmpstr (((GStrv) g_ptr_array_index (csv, 4))[4], ==,
+  g_assert_cmpstr (row_of (csv, key, "DH-BBBB1")[4], ==,
                    "Bel [persoon] op [telefoon] of mail [e-mail], ik ben [code], sinds [datum].");
-  g_assert_cmpstr (((GStrv) g_ptr_array_index (csv, 1))[4], ==,
+  g_assert_cmpstr (row_of (csv, key, "DH-AAAA1")[1], ==, "T0");
+  g_assert_cmpstr (row_of (csv, key, "DH-AAAA1")[2], ==, "wonen");
+  g_assert_cmpstr (row_of (csv, key, "DH-AAAA1")[4], ==,
                    "Bij [organisatie] kreeg ik een kamer; [persoon] <3 & \"ik\" wachtten.");
+  for (guint r = 2; r < csv->len; r++)
+    g_assert_cmpint (strcmp (((GStrv) g_ptr_array_index (csv, r - 1))[0],
+                             ((GStrv) g_ptr_array_index (csv, r))[0]), <=, 0);
 
   qdpx = g_build_filename (dir, "quotes.qdpx", NULL);
   project = zip_entry (qdpx, "project.qde");
@@ -708,8 +714,15 @@ test_qdpx (void)
 
   /* The selection of the first quote points at its text in the source. */
   {
+    g_autofree char *source_name = g_strdup_printf ("name=\"%s T0\"", id_a);
     const char *source = strstr (xml, "<TextSource guid=\"");
-    g_autofree char *guid = g_strndup (source + strlen ("<TextSource guid=\""), 36);
+    g_autofree char *guid = NULL;
+
+    while (source != NULL && strncmp (source + strlen ("<TextSource guid=\"") + 38, source_name,
+                                      strlen (source_name)) != 0)
+      source = strstr (source + 1, "<TextSource guid=\"");
+    g_assert_nonnull (source);
+    guid = g_strndup (source + strlen ("<TextSource guid=\""), 36);
     g_autofree char *path = g_strconcat ("sources/", guid, ".txt", NULL);
     g_autoptr(GBytes) text = zip_entry (qdpx, path);
     const char *selection = strstr (source, "startPosition=\"");

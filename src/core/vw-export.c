@@ -82,6 +82,8 @@ struct _VwExport
   VwExportTable     *wide;
   VwExportTable     *long_;
   GPtrArray         *quotes;     /* VwExportQuote* */
+  guint             *order;      /* participants by export id: rows say nothing of
+                                    the order of enrolment */
   gboolean          *suppressed; /* per participant */
   guint32           *blanked;    /* per participant: bit q = quasi[q] blanked */
   guint              n_participants;
@@ -501,6 +503,16 @@ participant_age_band (VwExport                  *self,
   return year ? vw_age_band (p->birth_year, year, self->age_scheme) : NULL;
 }
 
+static int
+compare_by_export_id (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const ParticipantValues *values = user_data;
+
+  return strcmp (values[*(const guint *) a].export_id, values[*(const guint *) b].export_id);
+}
+
 static void
 build_wide (VwExport          *self,
             ParticipantValues *values)
@@ -537,7 +549,6 @@ build_wide (VwExport          *self,
       const VwTrajectoryResult *result = vw_classification_get (self->classification, i);
       ParticipantValues *pv = &values[i];
       g_autofree char *id = vw_export_id (self->key, p->code);
-      char buf[16];
 
       pv->export_id = intern (wide, id);
       pv->age_band = intern (wide, participant_age_band (self, p, rounds));
@@ -547,6 +558,16 @@ build_wide (VwExport          *self,
       pv->trajectory_final = intern (wide, vw_trajectory_type_to_string (result->final));
       pv->trajectory_final_subtype = intern (wide, subtype_value (result->final_subtype));
       pv->long_stay = intern (wide, result->long_stay ? "ja" : "nee");
+      self->order[i] = i;
+    }
+  g_qsort_with_data (self->order, n, sizeof (guint), compare_by_export_id, values);
+
+  for (guint o = 0; o < n; o++)
+    {
+      guint i = self->order[o];
+      const VwRecordParticipant *p = &participants[i];
+      const ParticipantValues *pv = &values[i];
+      char buf[16];
 
       g_ptr_array_add (wide->cells, (gpointer) pv->export_id);
       g_ptr_array_add (wide->cells, (gpointer) intern (wide, p->region));
@@ -630,42 +651,49 @@ build_long (VwExport                *self,
         }
     }
 
-  for (guint r = 0; r < n_rows; r++)
+  /* In the order of the wide table, each participant's rows in round
+   * order. */
+  for (guint o = 0; o < n; o++)
     {
-      const VwRoundRecord *row = &rounds[r];
-      const VwRecordParticipant *p = &participants[row->participant];
-      const ParticipantValues *pv = &values[row->participant];
-      const char **cells;
-      guint c = 0;
-      char buf[16];
+      guint participant = self->order[o];
+      const VwRecordParticipant *p = &participants[participant];
+      const ParticipantValues *pv = &values[participant];
 
-      if (self->suppressed[row->participant])
+      if (self->suppressed[participant])
         continue;
 
-      g_ptr_array_set_size (table->cells, table->cells->len + n_columns);
-      cells = (const char **) &table->cells->pdata[table->cells->len - n_columns];
-      cells[c++] = intern (table, pv->export_id);
-      cells[c++] = intern (table, p->region);
-      cells[c++] = intern (table, p->origin);
-      cells[c++] = intern (table, pv->age_band);
-      cells[c++] = intern (table, vw_round_format (row->round, buf));
-      for (guint v = 0; round_variables[v] != NULL; v++)
-        cells[c++] = intern (table, round_value (row, round_variables[v], buf));
-      for (guint h = 0; hist_variables[h] != NULL; h++)
-        cells[c++] = intern (table, hist_value (p, hist_variables[h]));
-      cells[c++] = intern (table, pv->trajectory);
-      cells[c++] = intern (table, pv->trajectory_subtype);
-      cells[c++] = intern (table, pv->trajectory_final);
-      cells[c++] = intern (table, pv->trajectory_final_subtype);
-      cells[c++] = intern (table, pv->long_stay);
-      g_assert (c == n_columns);
+      for (guint r = p->first_round; r < p->first_round + p->n_rounds; r++)
+        {
+          const VwRoundRecord *row = &rounds[r];
+          const char **cells;
+          guint c = 0;
+          char buf[16];
 
-      for (guint q = 0; self->quasi[q] != NULL; q++)
-        if ((self->blanked[row->participant] & (1u << q)) && quasi_column[q] >= 0 &&
-            (quasi_round[q] == G_MAXUINT || quasi_round[q] == row->round))
-          cells[quasi_column[q]] = NULL;
+          g_ptr_array_set_size (table->cells, table->cells->len + n_columns);
+          cells = (const char **) &table->cells->pdata[table->cells->len - n_columns];
+          cells[c++] = intern (table, pv->export_id);
+          cells[c++] = intern (table, p->region);
+          cells[c++] = intern (table, p->origin);
+          cells[c++] = intern (table, pv->age_band);
+          cells[c++] = intern (table, vw_round_format (row->round, buf));
+          for (guint v = 0; round_variables[v] != NULL; v++)
+            cells[c++] = intern (table, round_value (row, round_variables[v], buf));
+          for (guint h = 0; hist_variables[h] != NULL; h++)
+            cells[c++] = intern (table, hist_value (p, hist_variables[h]));
+          cells[c++] = intern (table, pv->trajectory);
+          cells[c++] = intern (table, pv->trajectory_subtype);
+          cells[c++] = intern (table, pv->trajectory_final);
+          cells[c++] = intern (table, pv->trajectory_final_subtype);
+          cells[c++] = intern (table, pv->long_stay);
+          g_assert (c == n_columns);
 
-      g_array_append_val (table->owners, row->participant);
+          for (guint q = 0; self->quasi[q] != NULL; q++)
+            if ((self->blanked[participant] & (1u << q)) && quasi_column[q] >= 0 &&
+                (quasi_round[q] == G_MAXUINT || quasi_round[q] == row->round))
+              cells[quasi_column[q]] = NULL;
+
+          g_array_append_val (table->owners, participant);
+        }
     }
 
   self->long_ = table;
@@ -789,6 +817,9 @@ protect (VwExport  *self,
   g_autoptr(GPtrArray) rare_order = g_ptr_array_new ();
   g_autofree guint *counts = g_new0 (guint, n);
   g_autofree char *quasi_list = g_strjoinv (", ", self->quasi);
+  /* Per row of the wide table; mapped to participants at the end. */
+  g_autofree gboolean *suppressed = g_new0 (gboolean, n + 1);
+  g_autofree guint32 *blanked = g_new0 (guint32, n + 1);
 
   for (guint q = 0; q < m; q++)
     {
@@ -813,7 +844,7 @@ protect (VwExport  *self,
    * "rare" means the same whatever is done about it. */
   {
     g_autoptr(GPtrArray) groups = NULL;
-    g_autoptr(GHashTable) index = count_groups (values, self->suppressed, n, m, &groups);
+    g_autoptr(GHashTable) index = count_groups (values, suppressed, n, m, &groups);
 
     for (guint i = 0; i < n; i++)
       counts[i] = compatible_count (&values[i * m], groups, m);
@@ -823,7 +854,7 @@ protect (VwExport  *self,
     {
       for (guint i = 0; i < n; i++)
         if (counts[i] < k)
-          self->suppressed[i] = TRUE;
+          suppressed[i] = TRUE;
     }
   else
     {
@@ -833,11 +864,11 @@ protect (VwExport  *self,
       for (guint step = 0; step <= m; step++)
         {
           g_autoptr(GPtrArray) groups = NULL;
-          g_autoptr(GHashTable) index = count_groups (values, self->suppressed, n, m, &groups);
+          g_autoptr(GHashTable) index = count_groups (values, suppressed, n, m, &groups);
           g_autoptr(GArray) still_rare = g_array_new (FALSE, FALSE, sizeof (guint));
 
           for (guint i = 0; i < n; i++)
-            if (!self->suppressed[i] && compatible_count (&values[i * m], groups, m) < k)
+            if (!suppressed[i] && compatible_count (&values[i * m], groups, m) < k)
               g_array_append_val (still_rare, i);
           if (still_rare->len == 0)
             break;
@@ -851,11 +882,11 @@ protect (VwExport  *self,
                 if (values[i * m + q] != NULL)
                   {
                     values[i * m + q] = NULL;
-                    self->blanked[i] |= 1u << q;
+                    blanked[i] |= 1u << q;
                     blanked_one = TRUE;
                   }
               if (!blanked_one)
-                self->suppressed[i] = TRUE;
+                suppressed[i] = TRUE;
             }
         }
     }
@@ -866,7 +897,7 @@ protect (VwExport  *self,
       g_autofree char *key = NULL;
       RareCombination *combination;
 
-      if (!self->suppressed[i] && self->blanked[i] == 0)
+      if (!suppressed[i] && blanked[i] == 0)
         continue;
 
       key = combination_key (&original[i * m], m);
@@ -881,19 +912,27 @@ protect (VwExport  *self,
           g_ptr_array_add (rare_order, combination);
         }
       combination->count++;
-      if (self->suppressed[i])
+      if (suppressed[i])
         {
           combination->n_suppressed++;
           self->n_suppressed++;
         }
       else
         {
-          combination->blanked |= self->blanked[i];
+          combination->blanked |= blanked[i];
           self->n_generalized++;
           for (guint q = 0; q < m; q++)
-            if (self->blanked[i] & (1u << q))
+            if (blanked[i] & (1u << q))
               wide->cells->pdata[i * wide->columns->len + columns[q]] = NULL;
         }
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint participant = g_array_index (wide->owners, guint, i);
+
+      self->suppressed[participant] = suppressed[i];
+      self->blanked[participant] = blanked[i];
     }
 
   /* Drop suppressed rows from the wide table. */
@@ -903,7 +942,7 @@ protect (VwExport  *self,
 
     for (guint i = 0; i < n; i++)
       {
-        if (self->suppressed[i])
+        if (suppressed[i])
           continue;
         if (out != i)
           {
@@ -955,6 +994,17 @@ export_quote_free (VwExportQuote *quote)
   g_free (quote);
 }
 
+static int
+compare_quotes (gconstpointer a,
+                gconstpointer b)
+{
+  const VwExportQuote *qa = *(VwExportQuote * const *) a;
+  const VwExportQuote *qb = *(VwExportQuote * const *) b;
+  int c = strcmp (qa->export_id, qb->export_id);
+
+  return c != 0 ? c : (qa->round > qb->round) - (qa->round < qb->round);
+}
+
 static void
 build_quotes (VwExport  *self,
               GPtrArray *quotes,
@@ -983,6 +1033,9 @@ build_quotes (VwExport  *self,
       out->text = redact_with (pseudonyms, quote->text ? quote->text : "");
       g_ptr_array_add (self->quotes, out);
     }
+  /* Like the rows, the quotes say nothing of who was enrolled when; the
+   * sort is stable, so an interview's quotes keep their order. */
+  g_ptr_array_sort (self->quotes, compare_quotes);
 }
 
 /* The export */
@@ -1004,6 +1057,7 @@ vw_export_free (VwExport *self)
   g_clear_pointer (&self->wide, export_table_free);
   g_clear_pointer (&self->long_, export_table_free);
   g_clear_pointer (&self->quotes, g_ptr_array_unref);
+  g_free (self->order);
   g_free (self->suppressed);
   g_free (self->blanked);
   if (self->report)
@@ -1106,6 +1160,7 @@ vw_export_new (VwRecords              *records,
   vw_records_get_participants (records, &self->n_participants);
   self->suppressed = g_new0 (gboolean, self->n_participants + 1);
   self->blanked = g_new0 (guint32, self->n_participants + 1);
+  self->order = g_new0 (guint, self->n_participants + 1);
   values = g_new0 (ParticipantValues, self->n_participants + 1);
 
   build_wide (self, values);
