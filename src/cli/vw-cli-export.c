@@ -132,22 +132,8 @@ vw_cli_export_anonymized (VwCli  *cli,
   options.quasi = (const char * const *) quasi;
   options.include_quotes = include_quotes;
 
-  for (guint i = 0; recipient_texts != NULL && recipient_texts[i] != NULL; i++)
-    {
-      VwAgeRecipient *recipient = vw_age_recipient_parse (recipient_texts[i], &error);
-
-      if (recipient == NULL)
-        return vw_cli_fail (error);
-      g_ptr_array_add (recipients, recipient);
-    }
-  for (guint i = 0; recipient_files != NULL && recipient_files[i] != NULL; i++)
-    {
-      g_autoptr(GPtrArray) from_file = vw_age_recipients_from_file (recipient_files[i], &error);
-
-      if (from_file == NULL)
-        return vw_cli_fail (error);
-      g_ptr_array_extend_and_steal (recipients, g_steal_pointer (&from_file));
-    }
+  if (!vw_cli_add_recipients (recipients, recipient_texts, recipient_files, &error))
+    return vw_cli_fail (error);
   options.recipients = recipients;
 
   if (records_dir == NULL)

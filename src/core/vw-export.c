@@ -513,6 +513,117 @@ compare_by_export_id (gconstpointer a,
   return strcmp (values[*(const guint *) a].export_id, values[*(const guint *) b].export_id);
 }
 
+/* Both tables are made of the same parts: the quasi-identifiers first,
+ * the life history, the trajectory; and the round variables, once per row
+ * (long) or once per round (wide). */
+
+static void
+add_head_columns (VwExport      *self,
+                  VwExportTable *table)
+{
+  add_column (table, "export_id", NULL, G_MAXUINT);
+  add_column (table, "region", NULL, G_MAXUINT);
+  add_column (table, "origin", NULL, G_MAXUINT);
+  add_column (table, "age_band", self->age_scheme, G_MAXUINT);
+}
+
+static void
+add_cell (VwExportTable *table,
+          const char    *value)
+{
+  g_ptr_array_add (table->cells, (gpointer) intern (table, value));
+}
+
+static void
+add_head_cells (VwExportTable             *table,
+                const VwRecordParticipant *p,
+                const ParticipantValues   *pv)
+{
+  add_cell (table, pv->export_id);
+  add_cell (table, p->region);
+  add_cell (table, p->origin);
+  add_cell (table, pv->age_band);
+}
+
+static void
+add_hist_columns (VwExportTable *table)
+{
+  for (guint h = 0; hist_variables[h] != NULL; h++)
+    add_column (table, hist_variables[h], NULL, G_MAXUINT);
+}
+
+static void
+add_hist_cells (VwExportTable             *table,
+                const VwRecordParticipant *p)
+{
+  for (guint h = 0; hist_variables[h] != NULL; h++)
+    add_cell (table, hist_value (p, hist_variables[h]));
+}
+
+static void
+add_trajectory_columns (VwExportTable *table)
+{
+  static const char * const names[] = {
+    "trajectory", "trajectory_subtype", "trajectory_final", "trajectory_final_subtype", "long_stay",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    add_column (table, names[i], NULL, G_MAXUINT);
+}
+
+static void
+add_trajectory_cells (VwExportTable           *table,
+                      const ParticipantValues *pv)
+{
+  add_cell (table, pv->trajectory);
+  add_cell (table, pv->trajectory_subtype);
+  add_cell (table, pv->trajectory_final);
+  add_cell (table, pv->trajectory_final_subtype);
+  add_cell (table, pv->long_stay);
+}
+
+/* The round variables of @row, or blanks when there is no row. */
+static void
+add_round_cells (VwExportTable       *table,
+                 const VwRoundRecord *row)
+{
+  char buf[16];
+
+  for (guint v = 0; round_variables[v] != NULL; v++)
+    add_cell (table, row ? round_value (row, round_variables[v], buf) : NULL);
+}
+
+static void
+compute_participant_values (VwExport          *self,
+                            VwExportTable     *table,
+                            ParticipantValues *values)
+{
+  const VwRecordParticipant *participants;
+  const VwRoundRecord *rounds;
+  guint n, n_rows;
+
+  participants = vw_records_get_participants (self->records, &n);
+  rounds = vw_records_get_rounds (self->records, &n_rows);
+  for (guint i = 0; i < n; i++)
+    {
+      const VwRecordParticipant *p = &participants[i];
+      const VwTrajectoryResult *result = vw_classification_get (self->classification, i);
+      ParticipantValues *pv = &values[i];
+      g_autofree char *id = vw_export_id (self->key, p->code);
+
+      pv->export_id = intern (table, id);
+      pv->age_band = intern (table, participant_age_band (self, p, rounds));
+      pv->n_interviews = result->n_interviews;
+      pv->trajectory = intern (table, vw_trajectory_type_to_string (result->derived));
+      pv->trajectory_subtype = intern (table, subtype_value (result->derived_subtype));
+      pv->trajectory_final = intern (table, vw_trajectory_type_to_string (result->final));
+      pv->trajectory_final_subtype = intern (table, subtype_value (result->final_subtype));
+      pv->long_stay = intern (table, result->long_stay ? "ja" : "nee");
+      self->order[i] = i;
+    }
+  g_qsort_with_data (self->order, n, sizeof (guint), compare_by_export_id, values);
+}
+
 static void
 build_wide (VwExport          *self,
             ParticipantValues *values)
@@ -526,41 +637,15 @@ build_wide (VwExport          *self,
   participants = vw_records_get_participants (self->records, &n);
   rounds = vw_records_get_rounds (self->records, &n_rows);
   round_numbers = vw_records_get_round_numbers (self->records, &n_round_numbers);
+  compute_participant_values (self, wide, values);
 
-  add_column (wide, "export_id", NULL, G_MAXUINT);
-  add_column (wide, "region", NULL, G_MAXUINT);
-  add_column (wide, "origin", NULL, G_MAXUINT);
-  add_column (wide, "age_band", self->age_scheme, G_MAXUINT);
-  for (guint h = 0; hist_variables[h] != NULL; h++)
-    add_column (wide, hist_variables[h], NULL, G_MAXUINT);
+  add_head_columns (self, wide);
+  add_hist_columns (wide);
   add_column (wide, "n_interviews", NULL, G_MAXUINT);
-  add_column (wide, "trajectory", NULL, G_MAXUINT);
-  add_column (wide, "trajectory_subtype", NULL, G_MAXUINT);
-  add_column (wide, "trajectory_final", NULL, G_MAXUINT);
-  add_column (wide, "trajectory_final_subtype", NULL, G_MAXUINT);
-  add_column (wide, "long_stay", NULL, G_MAXUINT);
+  add_trajectory_columns (wide);
   for (guint r = 0; r < n_round_numbers; r++)
     for (guint v = 0; round_variables[v] != NULL; v++)
       add_column (wide, round_variables[v], NULL, round_numbers[r]);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const VwRecordParticipant *p = &participants[i];
-      const VwTrajectoryResult *result = vw_classification_get (self->classification, i);
-      ParticipantValues *pv = &values[i];
-      g_autofree char *id = vw_export_id (self->key, p->code);
-
-      pv->export_id = intern (wide, id);
-      pv->age_band = intern (wide, participant_age_band (self, p, rounds));
-      pv->n_interviews = result->n_interviews;
-      pv->trajectory = intern (wide, vw_trajectory_type_to_string (result->derived));
-      pv->trajectory_subtype = intern (wide, subtype_value (result->derived_subtype));
-      pv->trajectory_final = intern (wide, vw_trajectory_type_to_string (result->final));
-      pv->trajectory_final_subtype = intern (wide, subtype_value (result->final_subtype));
-      pv->long_stay = intern (wide, result->long_stay ? "ja" : "nee");
-      self->order[i] = i;
-    }
-  g_qsort_with_data (self->order, n, sizeof (guint), compare_by_export_id, values);
 
   for (guint o = 0; o < n; o++)
     {
@@ -569,19 +654,11 @@ build_wide (VwExport          *self,
       const ParticipantValues *pv = &values[i];
       char buf[16];
 
-      g_ptr_array_add (wide->cells, (gpointer) pv->export_id);
-      g_ptr_array_add (wide->cells, (gpointer) intern (wide, p->region));
-      g_ptr_array_add (wide->cells, (gpointer) intern (wide, p->origin));
-      g_ptr_array_add (wide->cells, (gpointer) pv->age_band);
-      for (guint h = 0; hist_variables[h] != NULL; h++)
-        g_ptr_array_add (wide->cells, (gpointer) intern (wide, hist_value (p, hist_variables[h])));
+      add_head_cells (wide, p, pv);
+      add_hist_cells (wide, p);
       g_snprintf (buf, sizeof buf, "%u", pv->n_interviews);
-      g_ptr_array_add (wide->cells, (gpointer) intern (wide, buf));
-      g_ptr_array_add (wide->cells, (gpointer) pv->trajectory);
-      g_ptr_array_add (wide->cells, (gpointer) pv->trajectory_subtype);
-      g_ptr_array_add (wide->cells, (gpointer) pv->trajectory_final);
-      g_ptr_array_add (wide->cells, (gpointer) pv->trajectory_final_subtype);
-      g_ptr_array_add (wide->cells, (gpointer) pv->long_stay);
+      add_cell (wide, buf);
+      add_trajectory_cells (wide, pv);
       for (guint r = 0; r < n_round_numbers; r++)
         {
           const VwRoundRecord *row = NULL;
@@ -589,9 +666,7 @@ build_wide (VwExport          *self,
           for (guint k = p->first_round; k < p->first_round + p->n_rounds; k++)
             if (rounds[k].round == round_numbers[r])
               row = &rounds[k];
-          for (guint v = 0; round_variables[v] != NULL; v++)
-            g_ptr_array_add (wide->cells,
-                             (gpointer) (row ? intern (wide, round_value (row, round_variables[v], buf)) : NULL));
+          add_round_cells (wide, row);
         }
       g_array_append_val (wide->owners, i);
     }
@@ -618,20 +693,12 @@ build_long (VwExport                *self,
   participants = vw_records_get_participants (self->records, &n);
   rounds = vw_records_get_rounds (self->records, &n_rows);
 
-  add_column (table, "export_id", NULL, G_MAXUINT);
-  add_column (table, "region", NULL, G_MAXUINT);
-  add_column (table, "origin", NULL, G_MAXUINT);
-  add_column (table, "age_band", self->age_scheme, G_MAXUINT);
+  add_head_columns (self, table);
   add_column (table, "round", NULL, G_MAXUINT);
   for (guint v = 0; round_variables[v] != NULL; v++)
     add_column (table, round_variables[v], NULL, G_MAXUINT);
-  for (guint h = 0; hist_variables[h] != NULL; h++)
-    add_column (table, hist_variables[h], NULL, G_MAXUINT);
-  add_column (table, "trajectory", NULL, G_MAXUINT);
-  add_column (table, "trajectory_subtype", NULL, G_MAXUINT);
-  add_column (table, "trajectory_final", NULL, G_MAXUINT);
-  add_column (table, "trajectory_final_subtype", NULL, G_MAXUINT);
-  add_column (table, "long_stay", NULL, G_MAXUINT);
+  add_hist_columns (table);
+  add_trajectory_columns (table);
   n_columns = table->columns->len;
 
   for (guint q = 0; self->quasi[q] != NULL; q++)
@@ -665,28 +732,17 @@ build_long (VwExport                *self,
       for (guint r = p->first_round; r < p->first_round + p->n_rounds; r++)
         {
           const VwRoundRecord *row = &rounds[r];
-          const char **cells;
-          guint c = 0;
+          gpointer *cells;
           char buf[16];
 
-          g_ptr_array_set_size (table->cells, table->cells->len + n_columns);
-          cells = (const char **) &table->cells->pdata[table->cells->len - n_columns];
-          cells[c++] = intern (table, pv->export_id);
-          cells[c++] = intern (table, p->region);
-          cells[c++] = intern (table, p->origin);
-          cells[c++] = intern (table, pv->age_band);
-          cells[c++] = intern (table, vw_round_format (row->round, buf));
-          for (guint v = 0; round_variables[v] != NULL; v++)
-            cells[c++] = intern (table, round_value (row, round_variables[v], buf));
-          for (guint h = 0; hist_variables[h] != NULL; h++)
-            cells[c++] = intern (table, hist_value (p, hist_variables[h]));
-          cells[c++] = intern (table, pv->trajectory);
-          cells[c++] = intern (table, pv->trajectory_subtype);
-          cells[c++] = intern (table, pv->trajectory_final);
-          cells[c++] = intern (table, pv->trajectory_final_subtype);
-          cells[c++] = intern (table, pv->long_stay);
-          g_assert (c == n_columns);
+          add_head_cells (table, p, pv);
+          add_cell (table, vw_round_format (row->round, buf));
+          add_round_cells (table, row);
+          add_hist_cells (table, p);
+          add_trajectory_cells (table, pv);
+          g_assert (table->cells->len % n_columns == 0);
 
+          cells = &table->cells->pdata[table->cells->len - n_columns];
           for (guint q = 0; self->quasi[q] != NULL; q++)
             if ((self->blanked[participant] & (1u << q)) && quasi_column[q] >= 0 &&
                 (quasi_round[q] == G_MAXUINT || quasi_round[q] == row->round))
