@@ -32,6 +32,7 @@ typedef struct
   VwTestFill  fill;
   GPtrArray  *codes;     /* every participant code of the records */
   GPtrArray  *forbidden; /* strings no exported file may contain */
+  GPtrArray  *forbidden_extra;
 } Fixture;
 
 static void
@@ -53,6 +54,7 @@ fixture_setup (Fixture       *f,
   f->dir = g_dir_make_tmp ("export-cli-XXXXXX", &error);
   g_assert_no_error (error);
   f->vault = g_build_filename (f->dir, "test.vault", NULL);
+  f->forbidden_extra = g_ptr_array_new_with_free_func (g_free);
   f->records = g_build_filename (f->dir, "records", NULL);
   g_assert_cmpint (g_mkdir (f->records, 0700), ==, 0);
 
@@ -62,6 +64,19 @@ fixture_setup (Fixture       *f,
                                 PREFIX, quote_details[0], quote_details[1], quote_details[2]);
   quote_id = vw_vault_add_quote (vault, study, f->fill.code, "T0", NULL, "terugblik", quote_text, &error);
   g_assert_no_error (error);
+  /* An open answer with personal details, and a short answer (the
+   * municipality question) that is data and never leaves as text. */
+  {
+    g_autofree char *story = g_strdup_printf ("Via %s-pseudonym-marker kwam ik in de opvang, bel %s.", PREFIX,
+                                              quote_details[0]);
+    g_autofree char *municipality = g_strdup_printf ("%s-short-answer-marker", PREFIX);
+
+    vw_vault_save_answer (vault, f->fill.interview, "life_story", story, &error);
+    g_assert_no_error (error);
+    vw_vault_save_answer (vault, f->fill.interview, "municipality", municipality, &error);
+    g_assert_no_error (error);
+    g_ptr_array_add (f->forbidden_extra, g_steal_pointer (&municipality));
+  }
   other_study = vw_vault_create_study (vault, "Ander onderzoek", "DH", VW_STUDY_ROLE_COORDINATOR, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (vw_vault_close (vault, &error));
@@ -86,6 +101,8 @@ fixture_setup (Fixture       *f,
     }
   for (guint i = 0; i < G_N_ELEMENTS (quote_details); i++)
     g_ptr_array_add (f->forbidden, g_strdup (quote_details[i]));
+  for (guint i = 0; i < f->forbidden_extra->len; i++)
+    g_ptr_array_add (f->forbidden, g_strdup (g_ptr_array_index (f->forbidden_extra, i)));
 
   for (guint i = 0; i < f->codes->len; i++)
     {
@@ -130,6 +147,7 @@ fixture_teardown (Fixture       *f,
   vw_test_fill_clear (&f->fill);
   g_ptr_array_unref (f->codes);
   g_ptr_array_unref (f->forbidden);
+  g_ptr_array_unref (f->forbidden_extra);
 }
 
 /* Binary files (.sav, .dta, zip) may hold NUL bytes. */
@@ -376,6 +394,8 @@ test_markers_age (Fixture       *f,
             g_assert_nonnull (strstr (contents, "Ik woonde bij [organisatie]. [persoon] belde [telefoon], "
                                                 "mail [e-mail], op [datum]."));
             g_assert_nonnull (strstr (contents, PREFIX "-quote-marker"));
+            g_assert_nonnull (strstr (contents, ",T0,life_history,life_story,"
+                                                "\"Via [persoon] kwam ik in de opvang, bel [telefoon].\""));
             found = TRUE;
           }
       }

@@ -90,7 +90,7 @@ vw_cli_export_anonymized (VwCli  *cli,
     { "rare", 0, 0, G_OPTION_ARG_STRING, &rare,
       N_("What to do with rare combinations: generalize (default) or suppress"), N_("ACTION") },
     { "include-quotes", 0, 0, G_OPTION_ARG_NONE, &include_quotes,
-      N_("Include the redacted quotes (free text): quotes.csv, and quotes.qdpx with --format qdpx"), NULL },
+      N_("Include the redacted quotes and open answers (free text): quotes.csv, and quotes.qdpx with --format qdpx"), NULL },
     { "format", 0, 0, G_OPTION_ARG_STRING, &formats,
       N_("The formats, separated by commas: csv, sav, dta, qdpx (default csv)"), N_("FORMATS") },
     { "language", 0, 0, G_OPTION_ARG_STRING, &language,
@@ -158,9 +158,15 @@ vw_cli_export_anonymized (VwCli  *cli,
     return vw_cli_fail (error);
   if (include_quotes)
     {
+      g_autoptr(GPtrArray) answers = NULL;
+
       quotes = vw_vault_list_quotes (vault, study->id, NULL, NULL, &error);
       if (quotes == NULL)
         return vw_cli_fail (error);
+      answers = vw_export_collect_open_answers (vault, study->id, &error);
+      if (answers == NULL)
+        return vw_cli_fail (error);
+      g_ptr_array_extend_and_steal (quotes, g_steal_pointer (&answers));
     }
   options.study_id = study->id;
   options.study_name = study->name;

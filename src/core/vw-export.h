@@ -13,6 +13,7 @@
 #include "vw-records.h"
 #include "vw-secret.h"
 #include "vw-trajectory.h"
+#include "vw-vault.h"
 
 G_BEGIN_DECLS
 
@@ -73,6 +74,12 @@ char    *vw_export_id            (const VwSecret  *key,
  * placeholders. */
 char    *vw_export_redact        (VwRecords       *records,
                                   const char      *text);
+
+/* vw-export-vault.c: the answers to the long open questions of every
+ * interview of @study, as VwQuote* with the question's module as theme. */
+GPtrArray *vw_export_collect_open_answers (VwVault     *vault,
+                                           const char  *study,
+                                           GError     **error);
 
 typedef struct _VwExport VwExport;
 
