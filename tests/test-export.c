@@ -846,6 +846,49 @@ test_manifest (void)
     }
 }
 
+static void
+on_run_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  VwExport **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = vw_export_run_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* The worker thread gets copies: the options and strings the caller
+ * passed are gone before it runs. */
+static void
+test_async (void)
+{
+  g_autoptr(VwRecords) records = crafted_records ();
+  g_autoptr(VwSecret) key = random_key ();
+  g_autofree char *path = tmp_path ("package");
+  g_autoptr(VwExport) export = NULL;
+  g_autoptr(GPtrArray) wide = NULL;
+
+  {
+    g_autofree char *scheme = g_strdup ("gv");
+    g_auto(GStrv) quasi = g_strsplit ("hist_street", ",", -1);
+    VwExportOptions options = { 0 };
+
+    options.age_scheme = scheme;
+    options.quasi = (const char * const *) quasi;
+    options.rare = VW_EXPORT_RARE_SUPPRESS;
+    vw_export_run_async (records, NULL, key, &options, path, NULL, on_run_done, &export);
+  }
+  while (export == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* C1, C2, D1 and A6 (rare on hist_street) are left out. */
+  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 4);
+  wide = read_table (path, "trajectories_wide.csv");
+  g_assert_cmpuint (wide->len, ==, 1 + 11);
+  g_assert_cmpstr (row_of (wide, key, "DH-AAAA1")[column_of (wide, "age_band")], ==, "lt35");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -862,5 +905,6 @@ main (int    argc,
   g_test_add_func ("/export/qdpx", test_qdpx);
   g_test_add_func ("/export/refusals", test_refusals);
   g_test_add_func ("/export/manifest", test_manifest);
+  g_test_add_func ("/export/async", test_async);
   return g_test_run ();
 }

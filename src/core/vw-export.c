@@ -1655,3 +1655,111 @@ vw_export_write (VwExport      *self,
     return write_age (self, files, path, cancellable, error);
   return write_folder (files, path, cancellable, error);
 }
+
+/* Running off the main thread */
+
+typedef struct
+{
+  VwRecords          *records;
+  GPtrArray          *quotes;     /* nullable */
+  VwSecret           *key;
+  VwExportOptions     options;    /* points into the fields below */
+  VwTrajectoryParams  params;
+  char               *study_id;
+  char               *study_name;
+  char               *age_scheme;
+  char               *language;
+  GStrv               quasi;
+  GPtrArray          *recipients;
+  char               *path;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  vw_records_unref (job->records);
+  g_clear_pointer (&job->quotes, g_ptr_array_unref);
+  vw_secret_free (job->key);
+  g_free (job->study_id);
+  g_free (job->study_name);
+  g_free (job->age_scheme);
+  g_free (job->language);
+  g_strfreev (job->quasi);
+  g_clear_pointer (&job->recipients, g_ptr_array_unref);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+export_run_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwExport) export = vw_export_new (job->records, job->quotes, job->key, &job->options, &error);
+
+  if (export == NULL || !vw_export_write (export, job->path, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&export), (GDestroyNotify) vw_export_free);
+}
+
+void
+vw_export_run_async (VwRecords             *records,
+                     GPtrArray             *quotes,
+                     const VwSecret        *export_key,
+                     const VwExportOptions *options,
+                     const char            *path,
+                     GCancellable          *cancellable,
+                     GAsyncReadyCallback    callback,
+                     gpointer               user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  g_return_if_fail (options->classification == NULL);
+
+  job->records = vw_records_ref (records);
+  job->quotes = quotes ? g_ptr_array_ref (quotes) : NULL;
+  job->key = vw_secret_dup (export_key);
+  job->options = *options;
+  if (options->params != NULL)
+    {
+      job->params = *options->params;
+      job->options.params = &job->params;
+    }
+  job->options.study_id = job->study_id = g_strdup (options->study_id);
+  job->options.study_name = job->study_name = g_strdup (options->study_name);
+  job->options.age_scheme = job->age_scheme = g_strdup (options->age_scheme);
+  job->options.language = job->language = g_strdup (options->language);
+  job->quasi = g_strdupv ((GStrv) options->quasi);
+  job->options.quasi = (const char * const *) job->quasi;
+  if (options->recipients != NULL)
+    {
+      job->recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+      for (guint i = 0; i < options->recipients->len; i++)
+        g_ptr_array_add (job->recipients, vw_age_recipient_copy (g_ptr_array_index (options->recipients, i)));
+    }
+  job->options.recipients = job->recipients;
+  job->path = g_strdup (path);
+
+  g_task_set_source_tag (task, vw_export_run_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_run_thread);
+}
+
+/**
+ * vw_export_run_finish:
+ *
+ * Returns: (transfer full): the export that was written, for its report
+ */
+VwExport *
+vw_export_run_finish (GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

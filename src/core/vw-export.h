@@ -106,6 +106,20 @@ gboolean    vw_export_write           (VwExport              *self,
                                        GCancellable          *cancellable,
                                        GError               **error);
 
+/* vw_export_new() and vw_export_write() on a worker thread, for the
+ * application. Everything the options point to is copied before this
+ * returns, except @options->classification, which must be NULL. */
+void        vw_export_run_async       (VwRecords             *records,
+                                       GPtrArray             *quotes,
+                                       const VwSecret        *export_key,
+                                       const VwExportOptions *options,
+                                       const char            *path,
+                                       GCancellable          *cancellable,
+                                       GAsyncReadyCallback    callback,
+                                       gpointer               user_data);
+VwExport   *vw_export_run_finish      (GAsyncResult          *result,
+                                       GError               **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwExport, vw_export_free)
 
 G_END_DECLS
