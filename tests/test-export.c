@@ -642,6 +642,17 @@ zip_entry (const char *zip_path,
   return found;
 }
 
+static guint
+count_of (const char *text,
+          const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
 static void
 test_qdpx (void)
 {
@@ -707,9 +718,9 @@ test_qdpx (void)
   g_assert_nonnull (strstr (xml, id_a));
   g_assert_nonnull (strstr (xml, id_b));
   g_assert_null (strstr (xml, id_d));
-  g_assert_cmpuint (g_strv_length ((GStrv) g_strsplit (xml, "<TextSource ", -1)) - 1, ==, 3);
-  g_assert_cmpuint (g_strv_length ((GStrv) g_strsplit (xml, "<Case ", -1)) - 1, ==, 2);
-  g_assert_cmpuint (g_strv_length ((GStrv) g_strsplit (xml, "<Code guid", -1)) - 1, ==, 3);
+  g_assert_cmpuint (count_of (xml, "<TextSource "), ==, 3);
+  g_assert_cmpuint (count_of (xml, "<Case "), ==, 2);
+  g_assert_cmpuint (count_of (xml, "<Code guid"), ==, 3);
   g_assert_nonnull (strstr (xml, "name=\"Testonderzoek &amp; &lt;co&gt;\""));
 
   /* The selection of the first quote points at its text in the source. */
