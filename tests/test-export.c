@@ -301,6 +301,61 @@ test_k_generalize (void)
     }
 }
 
+/* A round variable as quasi-identifier: blanked in the wide column of its
+ * round and in the long row of that round only. */
+static void
+test_k_round_quasi (void)
+{
+  g_autoptr(VwRecords) records = crafted_records ();
+  g_autoptr(VwSecret) key = random_key ();
+  g_autoptr(VwExport) export = NULL;
+  const char *quasi[] = { "residence_T1", NULL };
+  VwExportOptions options = { 0 };
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) wide = NULL;
+  g_autoptr(GPtrArray) long_rows = NULL;
+  const VwRecordParticipant *participants;
+  const VwRoundRecord *rounds;
+  guint n, n_rows, blanked = 0;
+  int wide_res, long_res, long_round;
+
+  options.quasi = quasi;
+  dir = export_to_folder (records, NULL, key, &options, &export);
+  wide = read_table (dir, "trajectories_wide.csv");
+  long_rows = read_table (dir, "trajectories_long.csv");
+  wide_res = column_of (wide, "residence_T1");
+  long_res = column_of (long_rows, "residence");
+  long_round = column_of (long_rows, "round");
+
+  participants = vw_records_get_participants (records, &n);
+  rounds = vw_records_get_rounds (records, &n_rows);
+  for (guint i = 0; i < n; i++)
+    {
+      GStrv row = row_of (wide, key, participants[i].code);
+      const VwRoundRecord *t1 = &rounds[participants[i].first_round + 1];
+
+      g_assert_nonnull (row);
+      g_assert_cmpuint (t1->round, ==, 1);
+      if (t1->residence != NULL && *row[wide_res] == '\0')
+        blanked++;
+      else
+        g_assert_cmpstr (row[wide_res], ==, t1->residence ? t1->residence : "");
+      for (guint r = 1; r < long_rows->len; r++)
+        {
+          GStrv lrow = g_ptr_array_index (long_rows, r);
+
+          if (!g_str_equal (lrow[0], row[0]))
+            continue;
+          if (g_str_equal (lrow[long_round], "T1"))
+            g_assert_cmpstr (lrow[long_res], ==, row[wide_res]);
+          else
+            g_assert_cmpstr (lrow[long_res], ==, "mo");
+        }
+    }
+  g_assert_cmpuint (blanked, >, 0);
+  g_assert_cmpuint (blanked, <=, vw_export_get_n_generalized (export));
+}
+
 /* Fewer participants than k: blanking everything does not help, so all
  * are left out and the tables are empty. */
 static void
@@ -910,6 +965,7 @@ main (int    argc,
   g_test_add_func ("/export/k/suppress", test_k_suppress);
   g_test_add_func ("/export/k/generalize", test_k_generalize);
   g_test_add_func ("/export/k/too-few", test_k_too_few);
+  g_test_add_func ("/export/k/round-quasi", test_k_round_quasi);
   g_test_add_func ("/export/stats/read-back", test_stats_read_back);
   g_test_add_func ("/export/r-script", test_r_script);
   g_test_add_func ("/export/redact", test_redact);
