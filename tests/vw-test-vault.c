@@ -80,6 +80,15 @@ static const char * const coded_values[][2] = {
  * Returns: (transfer full) (element-type VwTestMarker): every value the
  * fill writes into an encrypted field
  */
+static void
+marker_free (gpointer data)
+{
+  VwTestMarker *marker = data;
+
+  g_free (marker->text);
+  g_free (marker);
+}
+
 GPtrArray *
 vw_test_markers (const char *prefix)
 {
@@ -88,7 +97,7 @@ vw_test_markers (const char *prefix)
     "real-name", "remarks", "interviewer-name", "reason", "answer-q1", "answer-q2", "answer-t1",
     "note-general", "note-q1", "quote", "audit-detail", "device-label",
   };
-  GPtrArray *markers = g_ptr_array_new ();
+  GPtrArray *markers = g_ptr_array_new_with_free_func (marker_free);
 
   for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
     {

@@ -78,22 +78,8 @@ vw_cli_encrypt (VwCli  *cli,
   if (!passphrase && recipient_args == NULL && recipient_files == NULL)
     return usage_error ("encrypt", _("Give a recipient with -r or -R, or use -p for a passphrase"));
 
-  for (gsize i = 0; recipient_args != NULL && recipient_args[i] != NULL; i++)
-    {
-      VwAgeRecipient *recipient = vw_age_recipient_parse (recipient_args[i], &error);
-
-      if (recipient == NULL)
-        return vw_cli_fail (error);
-      g_ptr_array_add (recipients, recipient);
-    }
-  for (gsize i = 0; recipient_files != NULL && recipient_files[i] != NULL; i++)
-    {
-      g_autoptr(GPtrArray) from_file = vw_age_recipients_from_file (recipient_files[i], &error);
-
-      if (from_file == NULL)
-        return vw_cli_fail (error);
-      g_ptr_array_extend_and_steal (recipients, g_steal_pointer (&from_file));
-    }
+  if (!vw_cli_add_recipients (recipients, recipient_args, recipient_files, &error))
+    return vw_cli_fail (error);
   if (passphrase)
     {
       /* We do not make up a passphrase as age does: the user must know it

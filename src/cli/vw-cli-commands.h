@@ -21,7 +21,6 @@ int vw_cli_records    (VwCli *cli, int argc, char **argv);
 int vw_cli_report     (VwCli *cli, int argc, char **argv);
 int vw_cli_trajectory (VwCli *cli, int argc, char **argv);
 int vw_cli_import     (VwCli *cli, int argc, char **argv);
-int vw_cli_export     (VwCli *cli, int argc, char **argv);
 int vw_cli_export_records (VwCli      *cli,
                            const char *dir,
                            const char *study_name);
@@ -31,6 +30,8 @@ int vw_cli_passwd  (VwCli *cli, int argc, char **argv);
 int vw_cli_recover (VwCli *cli, int argc, char **argv);
 int vw_cli_keys    (VwCli *cli, int argc, char **argv);
 int vw_cli_verify  (VwCli *cli, int argc, char **argv);
+/* vw-cli-export.c */
+int vw_cli_export_anonymized (VwCli *cli, int argc, char **argv);
 /* vw-cli-age.c */
 int vw_cli_encrypt (VwCli  *cli,
                     int     argc,

@@ -368,30 +368,3 @@ vw_cli_export_records (VwCli       *cli,
   g_print (_("Wrote the records to %s.\n"), dir);
   return VW_CLI_EXIT_OK;
 }
-
-int
-vw_cli_export (VwCli  *cli,
-               int     argc,
-               char  **argv)
-{
-  g_autofree char *records_dir = NULL;
-  g_autofree char *study_name = NULL;
-  const GOptionEntry entries[] = {
-    { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
-      N_("Write the pseudonymized records into the folder DIR (participants.csv, rounds.csv, episodes.csv)"),
-      N_("DIR") },
-    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
-      N_("NAME") },
-    { NULL }
-  };
-  int status;
-
-  if (!vw_cli_parse (cli, &argc, &argv, "export", NULL, _("Export the study’s records."), entries, &status))
-    return status;
-  if (argc != 1)
-    return usage_error ("export", _("export takes no arguments besides its options"));
-  if (records_dir == NULL)
-    return usage_error ("export", _("say what to export, e.g. --records DIR"));
-
-  return vw_cli_export_records (cli, records_dir, study_name);
-}

@@ -310,6 +310,39 @@ vw_cli_open_vault (VwCli   *cli,
   return g_steal_pointer (&vault);
 }
 
+/**
+ * vw_cli_add_recipients:
+ * @recipients: (element-type VwAgeRecipient): where to add them
+ * @texts: (nullable): the -r arguments
+ * @files: (nullable): the -R arguments, files of recipients
+ *
+ * Parses the age recipients of -r and -R, as `age` takes them.
+ */
+gboolean
+vw_cli_add_recipients (GPtrArray  *recipients,
+                       char      **texts,
+                       char      **files,
+                       GError    **error)
+{
+  for (gsize i = 0; texts != NULL && texts[i] != NULL; i++)
+    {
+      VwAgeRecipient *recipient = vw_age_recipient_parse (texts[i], error);
+
+      if (recipient == NULL)
+        return FALSE;
+      g_ptr_array_add (recipients, recipient);
+    }
+  for (gsize i = 0; files != NULL && files[i] != NULL; i++)
+    {
+      g_autoptr(GPtrArray) from_file = vw_age_recipients_from_file (files[i], error);
+
+      if (from_file == NULL)
+        return FALSE;
+      g_ptr_array_extend_and_steal (recipients, g_steal_pointer (&from_file));
+    }
+  return TRUE;
+}
+
 /* One line on standard error: what went wrong, in words a user can act
  * on. Returns the exit code so commands can `return vw_cli_fail (e);`. */
 int

@@ -57,6 +57,10 @@ VwSecret     *vw_cli_read_passphrase    (VwCli         *cli,
                                          GError       **error);
 VwVault      *vw_cli_open_vault         (VwCli         *cli,
                                          GError       **error);
+gboolean      vw_cli_add_recipients     (GPtrArray     *recipients,
+                                         char         **texts,
+                                         char         **files,
+                                         GError       **error);
 int           vw_cli_fail               (const GError  *error);
 int           vw_cli_fail_printf        (const char    *format,
                                          ...) G_GNUC_PRINTF (1, 2);

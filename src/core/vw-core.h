@@ -11,6 +11,7 @@
 #include "vw-codebook.h"
 #include "vw-csv.h"
 #include "vw-error.h"
+#include "vw-export.h"
 #include "vw-expr.h"
 #include "vw-init.h"
 #include "vw-paths.h"

@@ -9,6 +9,7 @@ G_BEGIN_DECLS
  * questionnaires. */
 #define VW_RESOURCE_PREFIX             "/io/github/veldwerk/Veldwerk/core/"
 #define VW_RESOURCE_CORE_CODEBOOK      VW_RESOURCE_PREFIX "codebook/core.json"
+#define VW_RESOURCE_EXPORT_R_SCRIPT    VW_RESOURCE_PREFIX "export/veldwerk_labels.R"
 #define VW_RESOURCE_SHIPPED_QUESTIONNAIRE VW_RESOURCE_PREFIX "questionnaires/mo-bw-trajectory.json"
 
 /* The resource registers itself when the program starts; look data up

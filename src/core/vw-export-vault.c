@@ -1,0 +1,106 @@
+/* vw-export-vault.c: what the export takes from the vault besides the
+ * records: the open answers of the interviews, as quotes to redact.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "vw-codebook.h"
+#include "vw-export.h"
+#include "vw-questionnaire.h"
+#include "vw-vault.h"
+
+/* The questionnaire an interview was held with, parsed once per version. */
+static VwQuestionnaire *
+interview_questionnaire (VwVault           *vault,
+                         GHashTable        *cache,
+                         const VwInterview *interview,
+                         GError           **error)
+{
+  g_autofree char *key = NULL;
+  VwQuestionnaire *questionnaire;
+  g_autoptr(GBytes) json = NULL;
+
+  if (interview->questionnaire_id == NULL || interview->questionnaire_version == NULL)
+    return NULL;
+  key = g_strconcat (interview->questionnaire_id, "\x1f", interview->questionnaire_version, NULL);
+  if (g_hash_table_lookup_extended (cache, key, NULL, (gpointer *) &questionnaire))
+    return questionnaire;
+
+  json = vw_vault_get_questionnaire (vault, interview->questionnaire_id, interview->questionnaire_version,
+                                     NULL, error);
+  if (json == NULL)
+    return NULL;
+  questionnaire = vw_questionnaire_new_from_bytes (json, interview->questionnaire_id, NULL, error);
+  if (questionnaire == NULL)
+    return NULL;
+  g_hash_table_insert (cache, g_steal_pointer (&key), questionnaire);
+  return questionnaire;
+}
+
+/**
+ * vw_export_collect_open_answers:
+ *
+ * The answers to the long open questions of every interview of @study, as
+ * quotes whose theme is the question's module. Short text answers (such
+ * as the municipality) and answers to questions that are codebook
+ * variables are never collected: they are data, not narrative.
+ *
+ * Returns: (transfer full) (element-type VwQuote): the open answers
+ */
+GPtrArray *
+vw_export_collect_open_answers (VwVault     *vault,
+                                const char  *study,
+                                GError     **error)
+{
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_quote_free);
+  g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  interviews = vw_vault_list_interviews (vault, study, NULL, NULL, error);
+  if (interviews == NULL)
+    return NULL;
+
+  for (guint i = 0; i < interviews->len; i++)
+    {
+      const VwInterview *interview = g_ptr_array_index (interviews, i);
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GPtrArray) values = NULL;
+      VwQuestionnaire *questionnaire = interview_questionnaire (vault, cache, interview, &local);
+
+      if (local != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      if (questionnaire == NULL)
+        continue;
+
+      values = vw_vault_list_answers (vault, interview->id, error);
+      if (values == NULL)
+        return NULL;
+      for (guint a = 0; a < values->len; a++)
+        {
+          const VwAnswer *answer = g_ptr_array_index (values, a);
+          const VwQuestion *question = vw_questionnaire_lookup_question (questionnaire, answer->question);
+          VwQuote *quote;
+
+          if (question == NULL || vw_question_get_question_type (question) != VW_QUESTION_LONG_TEXT ||
+              vw_codebook_get_variable (vw_codebook_get_core (), answer->question) != NULL ||
+              answer->value == NULL || *answer->value == '\0')
+            continue;
+
+          quote = g_new0 (VwQuote, 1);
+          quote->id = g_strconcat (interview->id, "/", answer->question, NULL);
+          quote->study = g_strdup (study);
+          quote->code = g_strdup (interview->code);
+          quote->round = g_strdup (interview->round);
+          quote->question = g_strdup (answer->question);
+          quote->theme = g_strdup (vw_module_get_id (vw_question_get_module (question)));
+          quote->text = g_strdup (answer->value);
+          g_ptr_array_add (answers, quote);
+        }
+    }
+
+  return g_steal_pointer (&answers);
+}
