@@ -33,6 +33,7 @@ typedef struct
   GPtrArray  *codes;     /* every participant code of the records */
   GPtrArray  *forbidden; /* strings no exported file may contain */
   GPtrArray  *forbidden_extra;
+  gboolean    from_vault; /* leave out --from-records: the vault's own records */
 } Fixture;
 
 static void
@@ -245,8 +246,11 @@ run_export (Fixture     *f,
   g_ptr_array_add (args, (gpointer) "--vault");
   g_ptr_array_add (args, f->vault);
   g_ptr_array_add (args, (gpointer) "export");
-  g_ptr_array_add (args, (gpointer) "--from-records");
-  g_ptr_array_add (args, f->records);
+  if (!f->from_vault)
+    {
+      g_ptr_array_add (args, (gpointer) "--from-records");
+      g_ptr_array_add (args, f->records);
+    }
   va_start (ap, first);
   for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
     g_ptr_array_add (args, (gpointer) arg);
@@ -442,6 +446,40 @@ test_refusals (Fixture       *f,
   g_assert_false (g_file_test (out_dir, G_FILE_TEST_EXISTS));
 }
 
+/* The default source is the vault itself: the records imported into it
+ * (into the second study, whose participants they do not overlap) give the
+ * same export ids and leak nothing either. */
+static void
+test_from_vault (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *from_folder = g_build_filename (f->dir, "from-folder", NULL);
+  g_autofree char *from_vault = g_build_filename (f->dir, "from-vault", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *ids_folder = NULL, *ids_vault = NULL;
+  const char *env[] = { ENV_PASSPHRASE, NULL };
+  int status;
+
+  status = vw_test_run_cli (env, &out, &err, "--vault", f->vault, "import", "--study", "Ander onderzoek",
+                            f->records, NULL);
+  g_test_message ("import: %s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_export (f, &out, &err, "--study", "Ander onderzoek", "--anonymized", from_folder,
+                               "--k", "1", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  f->from_vault = TRUE;
+  g_assert_cmpint (run_export (f, &out, &err, "--study", "Ander onderzoek", "--anonymized", from_vault,
+                               "--format", "csv,sav,dta", "--k", "1", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote the anonymized export of 8 participants"));
+  g_assert_cmpuint (scan_folder (f, from_vault), ==, 9);
+  ids_folder = export_ids (from_folder);
+  ids_vault = export_ids (from_vault);
+  g_assert_cmpstr (ids_vault, ==, ids_folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -453,5 +491,6 @@ main (int    argc,
   ADD ("markers-folder-and-ids", test_markers_folder);
   ADD ("markers-age-package", test_markers_age);
   ADD ("refusals", test_refusals);
+  ADD ("from-vault", test_from_vault);
   return g_test_run ();
 }
