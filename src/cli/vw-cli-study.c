@@ -525,9 +525,11 @@ vw_cli_submit (VwCli  *cli,
 static void
 print_conflict (const VwConflict *c)
 {
+  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+
   /* Translators: kind, record, field, value, device, revision, time. */
-  g_print (_("conflict: %s %s %s: “%s” by device %s (revision %" G_GINT64_FORMAT ", %s)\n"), c->kind, c->object,
-           c->field, c->value, *c->device ? c->device : "?", c->revision, c->updated);
+  g_print (_("conflict: %s %s %s: “%s” by device %s (revision %s, %s)\n"), c->kind, c->object, c->field, c->value,
+           *c->device ? c->device : "?", revision, c->updated);
 }
 
 static void

@@ -1218,8 +1218,10 @@ apply_bundle (Merge         *m,
     g_set_error_literal (&local, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT, _("the content is empty"));
   if (local != NULL)
     {
-      g_set_error (error, local->domain, local->code, _("%s, line %" G_GUINT64_FORMAT ": %s"), name, line_no,
-                   local->message);
+      g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, line_no);
+
+      /* Translators: file, line number, what is wrong there. */
+      g_set_error (error, local->domain, local->code, _("%s, line %s: %s"), name, number, local->message);
       return FALSE;
     }
   if (progress->func != NULL)
