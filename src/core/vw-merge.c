@@ -366,6 +366,14 @@ cell_merge (Merge         *m,
   g_auto(Version) top = { 0 };
   int found, open, settled, added_stored, added_incoming;
 
+  if ((found = cell_read (m, cell, &stored, error)) < 0)
+    return FALSE;
+  if (!found)
+    {
+      m->report->added++;
+      return cell_write (m, cell, v, error);
+    }
+  /* A resolution always leaves the cell in place. */
   if ((settled = conflict_exists (m, cell, "SELECT 1 FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
                                            "AND field = ? AND device = ? AND revision = ? AND resolved IS NOT NULL",
                                   v->device, v->revision, error)) < 0)
@@ -374,13 +382,6 @@ cell_merge (Merge         *m,
     {
       m->report->unchanged++;
       return TRUE;
-    }
-  if ((found = cell_read (m, cell, &stored, error)) < 0)
-    return FALSE;
-  if (!found)
-    {
-      m->report->added++;
-      return cell_write (m, cell, v, error);
     }
   if ((open = conflict_exists (m, cell, "SELECT 1 FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
                                         "AND field = ? AND resolved IS NULL LIMIT 1", NULL, 0, error)) < 0)
