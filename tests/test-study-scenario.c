@@ -112,8 +112,16 @@ enrol (World      *w,
   g_autofree char *out1 = cli_ok (w->coord, "study", "add-device", "--label", label, "--x25519", recipient,
                                   "--ed25519", signing, NULL);
   g_autofree char *out2 = cli_ok (w->coord, "study", "invite", label, "-o", invitation, NULL);
-  g_autofree char *out3 = cli_ok (vault, "study", "join", invitation, NULL);
+  g_autofree char *coord_keys = cli_ok (w->coord, "keys", NULL);
+  g_autofree char *coord_signing = field (coord_keys, "signing-key");
+  g_autofree char *out3 = NULL;
+  g_autofree char *err = NULL;
 
+  /* A key read out wrongly is refused; the right one is accepted. */
+  g_assert_cmpint (cli_status (NULL, &err, vault, "study", "join", "--coordinator-key", signing, invitation, NULL),
+                   ==, 1);
+  g_assert_nonnull (strstr (err, "not signed with the coordinator key"));
+  out3 = cli_ok (vault, "study", "join", "--coordinator-key", coord_signing, invitation, NULL);
   g_assert_nonnull (strstr (out3, w->study));
 }
 
@@ -466,10 +474,12 @@ test_submission_privacy (void)
   w.duo1 = path_in (&w, "duo1.vault");
   g_free (cli_ok (w.coord, "init", "--study", "Den Haag", "--region", "DH", "--coordinator", NULL));
   g_free (cli_ok (w.duo1, "init", "--study", "eigen", "--region", "DH", NULL));
-  g_free (cli_ok (w.coord, "study", "setup", NULL));
+  g_free (cli_ok (w.coord, "study", "setup", "--name", "Den Haag 2026-2030", NULL));
   {
     g_autofree char *show = cli_ok (w.coord, "study", "show", NULL);
+    g_autofree char *name = field (show, "name");
     w.study = field (show, "study");
+    g_assert_cmpstr (name, ==, "Den Haag 2026-2030");
   }
   enrol (&w, w.duo1, "duo");
   {

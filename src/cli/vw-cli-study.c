@@ -53,11 +53,16 @@ study_setup (VwCli  *cli,
              char  **argv)
 {
   g_autofree char *study = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *questionnaire = NULL;
   g_auto(GStrv) regions = NULL;
   g_auto(GStrv) rounds = NULL;
   g_auto(GStrv) recipients = NULL;
   const GOptionEntry entries[] = {
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A new name for the study"), N_("NAME") },
+    { "questionnaire", 0, 0, G_OPTION_ARG_FILENAME, &questionnaire,
+      N_("The study’s questionnaire (before the first interview)"), N_("FILE") },
     { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &regions, N_("Add a region code; repeat for more"), N_("CODE") },
     { "round", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rounds,
       N_("A round and its fieldwork window, as T1:2026-01-05:2026-03-27; repeat for more"), N_("ROUND") },
@@ -78,6 +83,19 @@ study_setup (VwCli  *cli,
 
   if (!vw_vault_begin (ctx.vault, &error))
     return vw_cli_fail (error);
+  if (name != NULL || questionnaire != NULL)
+    {
+      g_autoptr(GBytes) json = NULL;
+
+      if (questionnaire != NULL)
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (questionnaire);
+          if ((json = g_file_load_bytes (file, NULL, NULL, &error)) == NULL)
+            goto fail;
+        }
+      if (!vw_study_set_definition (ctx.vault, ctx.study, name, json, &error))
+        goto fail;
+    }
   for (guint i = 0; regions != NULL && regions[i] != NULL; i++)
     if (!vw_vault_add_study_region (ctx.vault, ctx.study, regions[i], &error))
       goto fail;
@@ -247,17 +265,24 @@ study_join (VwCli  *cli,
             int     argc,
             char  **argv)
 {
+  g_autofree char *coordinator_key = NULL;
+  const GOptionEntry entries[] = {
+    { "coordinator-key", 0, 0, G_OPTION_ARG_STRING, &coordinator_key,
+      N_("The coordinator’s signing key, as the coordinator read it out to you"), N_("ED25519:…") },
+    { NULL }
+  };
   g_autoptr(GError) error = NULL;
   g_autoptr(VwVault) vault = NULL;
   g_autofree char *study = NULL;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "study join", _("FILE"),
-                     _("Join the study of an invitation the coordinator made for this laptop."), NULL, &status))
+                     _("Join the study of an invitation the coordinator made for this laptop."), entries, &status))
     return status;
   if (argc != 2)
     return usage (_("study join needs one FILE"));
-  if ((vault = vw_cli_open_vault (cli, &error)) == NULL || (study = vw_study_join (vault, argv[1], &error)) == NULL)
+  if ((vault = vw_cli_open_vault (cli, &error)) == NULL ||
+      (study = vw_study_join (vault, argv[1], coordinator_key, &error)) == NULL)
     return vw_cli_fail (error);
   g_print (_("Joined the study %s.\n"), study);
   return VW_CLI_EXIT_OK;

@@ -49,6 +49,74 @@ vw_study_resolve (VwVault     *vault,
 }
 
 gboolean
+vw_study_set_definition (VwVault     *vault,
+                         const char  *study,
+                         const char  *name,
+                         GBytes      *questionnaire,
+                         GError     **error)
+{
+  g_autofree char *q_id = NULL, *q_version = NULL, *q_sha = NULL;
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
+    return FALSE;
+  if (name != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (name));
+
+      if (*trimmed == '\0' || !g_utf8_validate (name, -1, NULL))
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("A study needs a name"));
+          return FALSE;
+        }
+    }
+  if (questionnaire != NULL)
+    {
+      if ((interviews = vw_vault_list_interviews (vault, study, NULL, NULL, error)) == NULL)
+        return FALSE;
+      if (interviews->len > 0)
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_NOT_ALLOWED,
+                               _("The study has interviews already: its questionnaire can no longer change"));
+          return FALSE;
+        }
+    }
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  if (questionnaire != NULL)
+    {
+      ok = vw_vault_add_questionnaire (vault, questionnaire, &q_id, &q_version, error) &&
+           (stored = vw_vault_get_questionnaire (vault, q_id, q_version, &q_sha, error)) != NULL &&
+           (stmt = vw_vault_prepare (vault, "UPDATE studies SET questionnaire_id = ?, questionnaire_version = ?, "
+                                            "questionnaire_sha256 = ? WHERE id = ?", error)) != NULL;
+      if (ok)
+        {
+          vw_vault_bind_text (stmt, 1, q_id);
+          vw_vault_bind_text (stmt, 2, q_version);
+          vw_vault_bind_text (stmt, 3, q_sha);
+          vw_vault_bind_text (stmt, 4, study);
+          ok = vw_vault_step_done (vault, stmt, error) &&
+               vw_vault_audit_append (vault, "study_questionnaire_set", study, q_version, error);
+        }
+    }
+  if (ok && name != NULL)
+    {
+      ok = (stmt = vw_vault_prepare (vault, "UPDATE studies SET name = ? WHERE id = ?", error)) != NULL;
+      if (ok)
+        {
+          vw_vault_bind_text (stmt, 1, name);
+          vw_vault_bind_text (stmt, 2, study);
+          ok = vw_vault_step_done (vault, stmt, error) &&
+               vw_vault_audit_append (vault, "study_renamed", study, NULL, error);
+        }
+    }
+  return vw_vault_tx_finish (vault, ok, error);
+}
+
+gboolean
 vw_study_add_recipient (VwVault     *vault,
                         const char  *study,
                         const char  *recipient,
@@ -608,6 +676,7 @@ join_in_tx (VwVault    *vault,
 char *
 vw_study_join (VwVault     *vault,
                const char  *path,
+               const char  *coordinator_key,
                GError     **error)
 {
   g_autoptr(VwBundle) bundle = NULL;
@@ -620,7 +689,28 @@ vw_study_join (VwVault     *vault,
   if (!vw_vault_require_unlocked (vault, error))
     return NULL;
   bundle = open_bundle (vault, path, VW_BUNDLE_KIND_INVITATION, NULL, trust_anyone, error);
-  if (bundle == NULL || (content = vw_bundle_load_content (bundle, MAX_INVITATION, error)) == NULL)
+  if (bundle == NULL)
+    return NULL;
+  if (coordinator_key != NULL)
+    {
+      g_autofree guchar *pinned = NULL;
+      gsize len = 0;
+
+      if (!g_str_has_prefix (coordinator_key, "ed25519:") ||
+          (pinned = g_base64_decode (coordinator_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
+        {
+          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                       _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), coordinator_key);
+          return NULL;
+        }
+      if (memcmp (pinned, vw_bundle_get_signer (bundle), 32) != 0)
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                               _("The invitation is not signed with the coordinator key you gave"));
+          return NULL;
+        }
+    }
+  if ((content = vw_bundle_load_content (bundle, MAX_INVITATION, error)) == NULL)
     return NULL;
   if (!json_parser_load_from_data (parser, g_bytes_get_data (content, NULL), g_bytes_get_size (content), NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))

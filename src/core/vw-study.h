@@ -32,6 +32,13 @@ char       *vw_study_resolve            (VwVault     *vault,
                                          const char  *study,
                                          GError     **error);
 
+/* Renames the study and/or gives it another questionnaire (only before
+ * its first interview); %NULL leaves either as it is. */
+gboolean    vw_study_set_definition     (VwVault     *vault,
+                                         const char  *study,
+                                         const char  *name,
+                                         GBytes      *questionnaire,
+                                         GError     **error);
 gboolean    vw_study_add_recipient      (VwVault     *vault,
                                          const char  *study,
                                          const char  *recipient,
@@ -63,8 +70,12 @@ gboolean    vw_study_write_invitation   (VwVault     *vault,
                                          const char  *device,
                                          const char  *path,
                                          GError     **error);
+/* @coordinator_key: (nullable): "ed25519:..." the invitation must be
+ * signed with, as the coordinator read it out; without it the first
+ * invitation is trusted as signed by the coordinator it names. */
 char       *vw_study_join               (VwVault     *vault,
                                          const char  *path,
+                                         const char  *coordinator_key,
                                          GError     **error);
 
 /* This laptop's age identity, for vw_bundle_open(). */
