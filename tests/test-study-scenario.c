@@ -595,7 +595,7 @@ test_rejections (void)
   truncated = path_in (&w, "truncated.submission");
   g_file_set_contents (truncated, bytes, len / 2, &error);
   g_assert_no_error (error);
-  assert_rejected (&w, truncated, "Rejected");
+  assert_rejected (&w, truncated, "cut short");
 
   /* Forged and wrong study: the real content, re-signed. */
   {
@@ -617,11 +617,36 @@ test_rejections (void)
   {
     g_autoptr(VwVault) duo = vw_test_open_vault (w.duo1);
     g_autoptr(VwSecret) signing = vw_vault_dup_ed25519_secret (duo, &error);
+    g_autofree char *with_contact = path_in (&w, "with-contact.submission");
+    g_autofree char *bad_escape = path_in (&w, "bad-escape.submission");
+    g_autoptr(GString) text = g_string_new_len (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+    g_autoptr(GBytes) changed = NULL;
+    guint lines = 0;
+
     g_assert_no_error (error);
     wrong_study = path_in (&w, "wrong-study.submission");
     write_forged (wrong_study, "0123456789abcdef0123456789abcdef", recipient, signing, content);
+    g_clear_object (&duo);
+    assert_rejected (&w, wrong_study, "study");
+
+    /* Properly signed by the enrolled duo, but with contact details: the
+     * whole bundle is refused, naming the line. */
+    for (const char *p = text->str; *p; p++)
+      lines += *p == '\n';
+    g_string_append (text, "K\tDH-XXXXX\t06-11111111\t\\N\t\\N\t\\N\t\\N\n");
+    changed = g_bytes_new (text->str, text->len);
+    write_forged (with_contact, w.study, recipient, signing, changed);
+    {
+      g_autofree char *line = g_strdup_printf ("line %u: contact details may travel only in a handover", lines + 1);
+      assert_rejected (&w, with_contact, line);
+    }
+    g_string_truncate (text, g_bytes_get_size (content));
+    g_string_append (text, "A\tx\\qy\tq1\tv\t1\t2026-01-01T00:00:00Z\t\\N\n");
+    g_clear_pointer (&changed, g_bytes_unref);
+    changed = g_bytes_new (text->str, text->len);
+    write_forged (bad_escape, w.study, recipient, signing, changed);
+    assert_rejected (&w, bad_escape, "a badly escaped field");
   }
-  assert_rejected (&w, wrong_study, "study");
 
   /* The good one merges; replayed, it changes nothing. */
   out = cli_ok (w.coord, "merge", good, NULL);

@@ -1222,7 +1222,8 @@ apply_bundle (Merge         *m,
       g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, line_no);
 
       /* Translators: file, line number, what is wrong there. */
-      g_set_error (error, local->domain, local->code, _("%s, line %s: %s"), name, number, local->message);
+      g_set_error (error, local->domain, local->code, _("Rejected %s, line %s: %s; nothing was merged"), name,
+                   number, local->message);
       return FALSE;
     }
   if (progress->func != NULL)
