@@ -306,6 +306,12 @@ test_scenario (void)
 
   /* Anna moves to the south duo; for a while both laptops have her T0
    * interview, and both correct the same answer differently. */
+  /* The south duo submitted once before Anna arrives. */
+  {
+    g_autofree char *early = path_in (&w, "duo2-early.submission");
+    g_free (cli_ok (w.duo2, "submit", "-o", early, NULL));
+  }
+
   hand = path_in (&w, "anna.handover");
   g_free (cli_ok (w.duo1, "study", "handover", "--device", "duo-zuid", "-o", hand, code_b, NULL));
   o = cli_ok (w.duo2, "merge", hand, NULL);
@@ -327,6 +333,23 @@ test_scenario (void)
   sub2 = path_in (&w, "duo2.submission");
   g_free (cli_ok (w.duo1, "submit", "-o", sub1, NULL));
   g_free (cli_ok (w.duo2, "submit", "-o", sub2, NULL));
+
+  /* Anna's answers reached the south laptop with their old times; its
+   * next submission carries them anyway. */
+  {
+    g_autoptr(VwVault) coord = vw_test_open_vault (w.coord);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VwBundle) bundle = vw_study_open_bundle (coord, sub2, VW_BUNDLE_KIND_SUBMISSION, w.study, &error);
+    g_autoptr(GBytes) content = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *row = g_strdup_printf ("A\t%s\tresidence\tbw\t", iv_b);
+
+    g_assert_no_error (error);
+    content = vw_bundle_load_content (bundle, 16 * 1024 * 1024, &error);
+    g_assert_no_error (error);
+    text = g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+    g_assert_nonnull (strstr (text, row));
+  }
 
   /* A copy of the coordinator from before the merge, for the other order. */
   coord_copy = path_in (&w, "coordinator-copy.vault");

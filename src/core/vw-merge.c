@@ -1345,6 +1345,16 @@ vw_exchange_merge (VwVault             *vault,
                record_bundle (&m, g_ptr_array_index (bundles, i), error);
           report->bundles += ok;
         }
+      /* Rows received from another laptop keep their own times, which
+       * may be older than this duo's last submission: the next one must
+       * hold everything, or the coordinator would never get them. */
+      if (ok && info->role == VW_STUDY_ROLE_DUO)
+        {
+          sqlite3_stmt *stmt = vw_vault_prepare (vault, "DELETE FROM exchange_state WHERE study = ?", error);
+          if (stmt != NULL)
+            vw_vault_bind_text (stmt, 1, study);
+          ok = stmt != NULL && vw_vault_step_done (vault, stmt, error);
+        }
       g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
       g_clear_pointer (&m.now, g_free);
       if (ok)
