@@ -132,10 +132,14 @@ introduce (const char *vault,
            const char *label)
 {
   g_autofree char *keys = cli_ok (other, "keys", NULL);
-  g_autofree char *recipient = field (keys, "recipient");
-  g_autofree char *signing = field (keys, "signing-key");
-  g_autofree char *out = cli_ok (vault, "study", "add-device", "--label", label, "--x25519", recipient,
-                                 "--ed25519", signing, NULL);
+  g_autofree char *keys_file = g_strconcat (other, ".keys", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  /* The key file as the other duo saved it: `veldwerk-cli keys > FILE`. */
+  g_file_set_contents (keys_file, keys, -1, &error);
+  g_assert_no_error (error);
+  out = cli_ok (vault, "study", "add-device", "--label", label, "--keys", keys_file, NULL);
 }
 
 static void
@@ -474,6 +478,15 @@ test_scenario (void)
   world_clear (&w);
 }
 
+static void
+free_marker (gpointer data)
+{
+  VwTestMarker *marker = data;
+
+  g_free (marker->text);
+  g_free (marker);
+}
+
 /* The decrypted submission holds no contact details or names. */
 static void
 test_submission_privacy (void)
@@ -491,6 +504,7 @@ test_submission_privacy (void)
   const char *carried[] = { "pseudonym", "answer-q1", "note-general", "quote" };
   g_autofree char *text = NULL;
 
+  g_ptr_array_set_free_func (markers, free_marker);
   w.dir = g_dir_make_tmp ("vw-study-XXXXXX", &error);
   g_assert_no_error (error);
   w.coord = path_in (&w, "coordinator.vault");

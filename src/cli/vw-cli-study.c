@@ -204,7 +204,10 @@ study_add_device (VwCli  *cli,
   g_autofree char *label = NULL;
   g_autofree char *x25519 = NULL;
   g_autofree char *ed25519 = NULL;
+  g_autofree char *keys_file = NULL;
   const GOptionEntry entries[] = {
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_file,
+      N_("Read both keys from FILE, the output of “veldwerk-cli keys” on that laptop"), N_("FILE") },
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("A name for the device, such as “duo Noord”"), N_("LABEL") },
     { "x25519", 0, 0, G_OPTION_ARG_STRING, &x25519, N_("The device’s recipient, as its “keys” prints it"),
@@ -222,8 +225,25 @@ study_add_device (VwCli  *cli,
                      _("Enrol another laptop in the study, with the keys that laptop’s “veldwerk-cli keys” printed. "
                        "Compare them with the owner by phone or in person."), entries, &status))
     return status;
+  if (keys_file != NULL)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (keys_file, &text, NULL, &error))
+        return vw_cli_fail (error);
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_strstrip (lines[i]);
+          if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
+            x25519 = g_strdup (lines[i] + strlen ("recipient: "));
+          else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
+            ed25519 = g_strdup (lines[i] + strlen ("signing-key: "));
+        }
+    }
   if (label == NULL || x25519 == NULL || ed25519 == NULL)
-    return usage (_("study add-device needs --label, --x25519 and --ed25519"));
+    return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));
   if (!open_study (&ctx, cli, study, &error) ||
       (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL)
     return vw_cli_fail (error);

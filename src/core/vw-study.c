@@ -351,7 +351,11 @@ vw_study_write_invitation (VwVault     *vault,
     json_builder_add_string_value (builder, info->regions[i]);
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "questionnaire");
-  json_builder_add_string_value (builder, g_bytes_get_data (questionnaire, NULL));
+  {
+    /* The stored questionnaire has no terminating NUL. */
+    g_autofree char *text = g_strndup (g_bytes_get_data (questionnaire, NULL), g_bytes_get_size (questionnaire));
+    json_builder_add_string_value (builder, text);
+  }
   json_builder_set_member_name (builder, "rounds");
   json_builder_begin_array (builder);
   for (guint i = 0; i < rounds->len; i++)
