@@ -20,6 +20,10 @@ static const VwCliCommand commands[] = {
   { "decrypt", N_("Decrypt an age file with identity files or a passphrase"), vw_cli_decrypt },
   { "encrypt", N_("Encrypt a file in the age format to recipients or with a passphrase"), vw_cli_encrypt },
   { "keygen", N_("Generate an age identity, as age-keygen does"), vw_cli_keygen },
+  { "study", N_("Set up, join and manage a study across laptops"), vw_cli_study },
+  { "submit", N_("Write a signed submission for the coordinator"), vw_cli_submit },
+  { "merge", N_("Verify and merge bundles from other laptops"), vw_cli_merge },
+  { "conflicts", N_("List and resolve merge conflicts"), vw_cli_conflicts },
   { NULL }
 };
 

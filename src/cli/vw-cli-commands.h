@@ -42,5 +42,10 @@ int vw_cli_decrypt (VwCli  *cli,
 int vw_cli_keygen  (VwCli  *cli,
                     int     argc,
                     char  **argv);
+/* vw-cli-study.c */
+int vw_cli_study     (VwCli *cli, int argc, char **argv);
+int vw_cli_submit    (VwCli *cli, int argc, char **argv);
+int vw_cli_merge     (VwCli *cli, int argc, char **argv);
+int vw_cli_conflicts (VwCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -39,12 +39,22 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
 
 /* The one list of bundle kinds. The content of each kind is defined by
  * the module that makes it; the bundle only carries it. */
+/* Row types (README-bundles.md, "Exchange rows"): R round, P participant,
+ * V participant value, I interview, A answer, N note, Q quote, E episode,
+ * C consent, K contact details, L audit entry. Contact details (K) travel
+ * only in a handover; names never travel in rows at all. */
 static const VwBundleKindInfo kinds[] = {
-  { VW_BUNDLE_KIND_INVITATION,        "invitation",        "coordinator", "duo device" },
-  { VW_BUNDLE_KIND_SUBMISSION,        "submission",        "duo device",  "coordinator" },
-  { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device" },
-  { VW_BUNDLE_KIND_HANDOVER,          "handover",          "duo device",  "duo device" },
-  { VW_BUNDLE_KIND_EXPORT,            "export",            "coordinator", "analysts" },
+  { VW_BUNDLE_KIND_INVITATION, "invitation", "coordinator", "duo device",
+    "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
+  { VW_BUNDLE_KIND_SUBMISSION, "submission", "duo device", "coordinator",
+    "rows: participants (code, pseudonym, region, linkage hash), values, interviews, answers, notes, quotes, "
+    "episodes, consents, audit entries", "RPVIANQECL" },
+  { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
+    "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
+    "interviews and answers", "RPVIAEC" },
+  { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
+    "rows: chosen participants with contact details and their whole history", "RPVIANQECK" },
+  { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == VW_BUNDLE_N_KINDS);

@@ -53,6 +53,10 @@ typedef struct
   const char   *name;     /* as written in the manifest */
   const char   *sender;   /* who makes it */
   const char   *receiver; /* who opens it */
+  const char   *content;  /* what it carries */
+  /* The exchange row types (vw-exchange.h) its content may hold, or NULL
+   * when the content is not exchange rows. */
+  const char   *rows;
 } VwBundleKindInfo;
 
 const VwBundleKindInfo *vw_bundle_kind_get_info  (VwBundleKind  kind);

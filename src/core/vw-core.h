@@ -19,6 +19,8 @@
 #include "vw-records.h"
 #include "vw-recovery-code.h"
 #include "vw-secret.h"
+#include "vw-study.h"
+#include "vw-exchange.h"
 #include "vw-tables.h"
 #include "vw-trajectory.h"
 #include "vw-vault.h"

@@ -244,10 +244,64 @@ static const char schema_3[] =
   "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
   ");";
 
+/* Schema 4 (exchange, issue 8): what studies without a server need.
+ * study_recipients: the coordinator's age recipients submissions go to.
+ * merged_bundles: every bundle applied, so that a replay changes nothing.
+ * conflicts: both sides of a value changed on two laptops, sealed like the
+ * value itself, until the coordinator resolves them.
+ * exchange_log: audit entries received in submissions, kept apart from
+ * this vault's own MAC chain. */
+static const char schema_4[] =
+  "CREATE TABLE study_recipients ("
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  recipient TEXT NOT NULL,"
+  "  PRIMARY KEY (study, recipient)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE merged_bundles ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  signer TEXT NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  merged TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE conflicts ("
+  "  study TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('answer', 'participant_value')),"
+  "  object TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  value BLOB NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  resolved TEXT,"
+  "  PRIMARY KEY (study, kind, object, field, device, revision)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE exchange_log ("
+  "  study TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  ts TEXT NOT NULL,"
+  "  actor TEXT NOT NULL,"
+  "  action TEXT NOT NULL,"
+  "  object TEXT,"
+  "  detail BLOB,"
+  "  PRIMARY KEY (study, device, seq)"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE exchange_state ("
+  "  study TEXT PRIMARY KEY,"
+  "  last_submission TEXT"
+  ") WITHOUT ROWID;";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
+  schema_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);

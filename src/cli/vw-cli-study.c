@@ -1,0 +1,673 @@
+/* veldwerk-cli study, submit, merge, conflicts: studies without a server.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vw-cli-commands.h"
+
+typedef struct
+{
+  VwCli   *cli;
+  VwVault *vault; /* owned */
+  char    *study; /* owned */
+} StudyCtx;
+
+static void
+study_ctx_clear (StudyCtx *ctx)
+{
+  g_clear_object (&ctx->vault);
+  g_clear_pointer (&ctx->study, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StudyCtx, study_ctx_clear)
+
+static gboolean
+open_study (StudyCtx    *ctx,
+            VwCli       *cli,
+            const char  *study,
+            GError     **error)
+{
+  ctx->cli = cli;
+  ctx->vault = vw_cli_open_vault (cli, error);
+  if (ctx->vault == NULL)
+    return FALSE;
+  ctx->study = vw_study_resolve (ctx->vault, study, error);
+  return ctx->study != NULL;
+}
+
+static int
+usage (const char *text)
+{
+  g_printerr ("veldwerk-cli: %s\n", text);
+  return VW_CLI_EXIT_USAGE;
+}
+
+static int
+study_setup (VwCli  *cli,
+             int     argc,
+             char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *questionnaire = NULL;
+  g_auto(GStrv) regions = NULL;
+  g_auto(GStrv) rounds = NULL;
+  g_auto(GStrv) recipients = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("A new name for the study"), N_("NAME") },
+    { "questionnaire", 0, 0, G_OPTION_ARG_FILENAME, &questionnaire,
+      N_("The study’s questionnaire (before the first interview)"), N_("FILE") },
+    { "region", 0, 0, G_OPTION_ARG_STRING_ARRAY, &regions, N_("Add a region code; repeat for more"), N_("CODE") },
+    { "round", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rounds,
+      N_("A round and its fieldwork window, as T1:2026-01-05:2026-03-27; repeat for more"), N_("ROUND") },
+    { "recipient", 0, 0, G_OPTION_ARG_STRING_ARRAY, &recipients,
+      N_("A coordinator’s age recipient submissions are encrypted to; repeat for more"), N_("AGE1…") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study setup", NULL,
+                     _("Set up the coordinator’s study: regions, rounds with their fieldwork windows, and the "
+                       "recipients submissions go to."), entries, &status))
+    return status;
+  if (!open_study (&ctx, cli, study, &error))
+    return vw_cli_fail (error);
+
+  if (!vw_vault_begin (ctx.vault, &error))
+    return vw_cli_fail (error);
+  if (name != NULL || questionnaire != NULL)
+    {
+      g_autoptr(GBytes) json = NULL;
+
+      if (questionnaire != NULL)
+        {
+          g_autoptr(GFile) file = g_file_new_for_commandline_arg (questionnaire);
+          if ((json = g_file_load_bytes (file, NULL, NULL, &error)) == NULL)
+            goto fail;
+        }
+      if (!vw_study_set_definition (ctx.vault, ctx.study, name, json, &error))
+        goto fail;
+    }
+  for (guint i = 0; regions != NULL && regions[i] != NULL; i++)
+    if (!vw_vault_add_study_region (ctx.vault, ctx.study, regions[i], &error))
+      goto fail;
+  for (guint i = 0; rounds != NULL && rounds[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (rounds[i], ":", -1);
+      const char *start = parts[1] && *parts[1] ? parts[1] : NULL;
+      const char *end = parts[1] && parts[2] && *parts[2] ? parts[2] : NULL;
+      g_autoptr(GPtrArray) known = vw_vault_list_rounds (ctx.vault, ctx.study, &error);
+      gboolean exists = FALSE;
+
+      if (known == NULL)
+        goto fail;
+      for (guint j = 0; j < known->len; j++)
+        exists |= g_strcmp0 (((VwRound *) g_ptr_array_index (known, j))->label, parts[0]) == 0;
+      if (exists)
+        {
+          if (!vw_vault_set_round_fieldwork (ctx.vault, ctx.study, parts[0], start, end, &error))
+            goto fail;
+        }
+      else if (!vw_vault_add_round (ctx.vault, ctx.study, parts[0], start, end, &error))
+        goto fail;
+    }
+  if (recipients == NULL)
+    {
+      /* At least this laptop: a study needs somewhere to send submissions. */
+      g_auto(GStrv) existing = vw_study_list_recipients (ctx.vault, ctx.study, &error);
+      g_autofree char *own = NULL;
+
+      if (existing == NULL)
+        goto fail;
+      if (existing[0] == NULL &&
+          ((own = vw_vault_get_age_recipient (ctx.vault, &error)) == NULL ||
+           !vw_study_add_recipient (ctx.vault, ctx.study, own, &error)))
+        goto fail;
+    }
+  for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
+    if (!vw_study_add_recipient (ctx.vault, ctx.study, recipients[i], &error))
+      goto fail;
+  if (!vw_vault_commit (ctx.vault, &error))
+    return vw_cli_fail (error);
+  g_print (_("The study %s is set up.\n"), ctx.study);
+  return VW_CLI_EXIT_OK;
+
+fail:
+  vw_vault_rollback (ctx.vault);
+  return vw_cli_fail (error);
+}
+
+static int
+study_show (VwCli  *cli,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwStudy) info = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_auto(GStrv) recipients = NULL;
+  g_autofree char *regions = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study show", NULL, _("Show a study, its rounds, recipients and devices."),
+                     entries, &status))
+    return status;
+  if (!open_study (&ctx, cli, study, &error) || (info = vw_vault_get_study (ctx.vault, ctx.study, &error)) == NULL ||
+      (rounds = vw_vault_list_rounds (ctx.vault, ctx.study, &error)) == NULL ||
+      (recipients = vw_study_list_recipients (ctx.vault, ctx.study, &error)) == NULL ||
+      (devices = vw_vault_list_devices (ctx.vault, &error)) == NULL)
+    return vw_cli_fail (error);
+
+  regions = g_strjoinv (",", info->regions);
+  g_print ("study: %s\nname: %s\nrole: %s\nregions: %s\nquestionnaire: %s %s\n", info->id, info->name,
+           vw_study_role_to_string (info->role), regions, info->questionnaire_id, info->questionnaire_version);
+  for (guint i = 0; i < rounds->len; i++)
+    {
+      VwRound *r = g_ptr_array_index (rounds, i);
+      g_print ("round: %s %s %s\n", r->label, r->fieldwork_start ? r->fieldwork_start : "-",
+               r->fieldwork_end ? r->fieldwork_end : "-");
+    }
+  for (guint i = 0; recipients[i] != NULL; i++)
+    g_print ("recipient: %s\n", recipients[i]);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+      if (d->own || g_strcmp0 (d->study, ctx.study) != 0)
+        continue;
+      g_print ("device: %s %s%s%s\n", d->id, d->label, d->revoked_at ? _(" revoked ") : "",
+               d->revoked_at ? d->revoked_at : "");
+    }
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_add_device (VwCli  *cli,
+                  int     argc,
+                  char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *x25519 = NULL;
+  g_autofree char *ed25519 = NULL;
+  g_autofree char *keys_file = NULL;
+  const GOptionEntry entries[] = {
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_file,
+      N_("Read both keys from FILE, the output of “veldwerk-cli keys” on that laptop"), N_("FILE") },
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label, N_("A name for the device, such as “duo Noord”"), N_("LABEL") },
+    { "x25519", 0, 0, G_OPTION_ARG_STRING, &x25519, N_("The device’s recipient, as its “keys” prints it"),
+      N_("AGE1…") },
+    { "ed25519", 0, 0, G_OPTION_ARG_STRING, &ed25519, N_("The device’s signing key, as its “keys” prints it"),
+      N_("ED25519:…") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study add-device", NULL,
+                     _("Enrol another laptop in the study, with the keys that laptop’s “veldwerk-cli keys” printed. "
+                       "Compare them with the owner by phone or in person."), entries, &status))
+    return status;
+  if (keys_file != NULL)
+    {
+      g_autofree char *text = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!g_file_get_contents (keys_file, &text, NULL, &error))
+        return vw_cli_fail (error);
+      lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_strstrip (lines[i]);
+          if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
+            x25519 = g_strdup (lines[i] + strlen ("recipient: "));
+          else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
+            ed25519 = g_strdup (lines[i] + strlen ("signing-key: "));
+        }
+    }
+  if (label == NULL || x25519 == NULL || ed25519 == NULL)
+    return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL)
+    return vw_cli_fail (error);
+  g_print (_("Enrolled the device “%s” as %s.\n"), label, id);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_invite (VwCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *output = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the invitation to FILE"), N_("FILE") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study invite", _("DEVICE"),
+                     _("Write an invitation for an enrolled device: the study, its questionnaire and rounds, your "
+                       "keys and the linkage key, encrypted to that device only."), entries, &status))
+    return status;
+  if (argc != 2 || output == NULL)
+    return usage (_("study invite needs one DEVICE and -o FILE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_study_write_invitation (ctx.vault, ctx.study, argv[1], output, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the invitation to %s.\n"), output);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_join (VwCli  *cli,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *coordinator_key = NULL;
+  const GOptionEntry entries[] = {
+    { "coordinator-key", 0, 0, G_OPTION_ARG_STRING, &coordinator_key,
+      N_("The coordinator’s signing key, as the coordinator read it out to you"), N_("ED25519:…") },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = NULL;
+  g_autofree char *study = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study join", _("FILE"),
+                     _("Join the study of an invitation the coordinator made for this laptop."), entries, &status))
+    return status;
+  if (argc != 2)
+    return usage (_("study join needs one FILE"));
+  if ((vault = vw_cli_open_vault (cli, &error)) == NULL ||
+      (study = vw_study_join (vault, argv[1], coordinator_key, &error)) == NULL)
+    return vw_cli_fail (error);
+  g_print (_("Joined the study %s.\n"), study);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_revoke (VwCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwDevice) device = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study revoke", _("DEVICE"),
+                     _("Revoke a device: bundles it signed are no longer accepted."), entries, &status))
+    return status;
+  if (argc != 2)
+    return usage (_("study revoke needs one DEVICE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (device = vw_study_find_device (ctx.vault, ctx.study, argv[1], &error)) == NULL ||
+      !vw_vault_revoke_device (ctx.vault, device->id, &error))
+    return vw_cli_fail (error);
+  g_print (_("Revoked the device “%s”.\n"), device->label);
+  return VW_CLI_EXIT_OK;
+}
+
+static char *
+read_line (GError **error)
+{
+  char buffer[1024];
+  size_t len;
+
+  if (fgets (buffer, sizeof buffer, stdin) == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Expected the name and the birth date on "
+                                                                   "standard input, one per line"));
+      return NULL;
+    }
+  len = strlen (buffer);
+  while (len > 0 && (buffer[len - 1] == '\n' || buffer[len - 1] == '\r'))
+    buffer[--len] = '\0';
+  {
+    char *line = g_strdup (buffer);
+    explicit_bzero (buffer, sizeof buffer);
+    return line;
+  }
+}
+
+static int
+study_link_identity (VwCli  *cli,
+                     int     argc,
+                     char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *birth_date = NULL;
+  gboolean ok;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study link-identity", _("CODE"),
+                     _("Read a participant’s name and birth date (YYYY-MM-DD) from standard input, one per line, "
+                       "and store only their keyed hash, so that the coordinator can see a probable duplicate "
+                       "without seeing who it is."), entries, &status))
+    return status;
+  if (argc != 2)
+    return usage (_("study link-identity needs one CODE"));
+  if ((name = read_line (&error)) == NULL || (birth_date = read_line (&error)) == NULL ||
+      !open_study (&ctx, cli, study, &error))
+    return vw_cli_fail (error);
+  ok = vw_vault_set_linkage_identity (ctx.vault, ctx.study, argv[1], name, birth_date, &error);
+  explicit_bzero (name, strlen (name));
+  if (!ok)
+    return vw_cli_fail (error);
+  g_print (_("Stored the linkage hash of %s.\n"), argv[1]);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_prepare_round (VwCli  *cli,
+                     int     argc,
+                     char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *device = NULL;
+  g_autofree char *round = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("The duo’s device"), N_("DEVICE") },
+    { "round", 0, 0, G_OPTION_ARG_STRING, &round, N_("The round the duo does next"), N_("ROUND") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the bundle to FILE"), N_("FILE") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study prepare-round", _("CODE…"),
+                     _("Send a duo the participants assigned to it for the next round, with the previous round’s "
+                       "answers, so the follow-up questions work on its laptop."), entries, &status))
+    return status;
+  if (argc < 2 || output == NULL || device == NULL || round == NULL)
+    return usage (_("study prepare-round needs --device, --round, -o FILE and at least one CODE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_exchange_write_round_preparation (ctx.vault, ctx.study, device, round, (const char * const *) argv + 1,
+                                            output, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the round preparation to %s.\n"), output);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_handover (VwCli  *cli,
+                int     argc,
+                char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *device = NULL;
+  gboolean remove = FALSE;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("The laptop that takes the participants over"),
+      N_("DEVICE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the bundle to FILE"), N_("FILE") },
+    { "remove", 0, 0, G_OPTION_ARG_NONE, &remove,
+      N_("Remove the participants from this laptop once the bundle is written"), NULL },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study handover", _("CODE…"),
+                     _("Hand participants over to another duo’s laptop, with their contact details and history."),
+                     entries, &status))
+    return status;
+  if (argc < 2 || output == NULL || device == NULL)
+    return usage (_("study handover needs --device, -o FILE and at least one CODE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_exchange_write_handover (ctx.vault, ctx.study, device, (const char * const *) argv + 1, output, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the handover to %s.\n"), output);
+  if (remove)
+    {
+      if (!vw_vault_begin (ctx.vault, &error))
+        return vw_cli_fail (error);
+      for (int i = 1; i < argc; i++)
+        if (!vw_vault_delete_participant (ctx.vault, ctx.study, argv[i], &error))
+          {
+            vw_vault_rollback (ctx.vault);
+            return vw_cli_fail (error);
+          }
+      if (!vw_vault_commit (ctx.vault, &error))
+        return vw_cli_fail (error);
+      g_print (g_dngettext (NULL, "Removed %d participant from this laptop.\n",
+                            "Removed %d participants from this laptop.\n", argc - 1), argc - 1);
+    }
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_dump (VwCli  *cli,
+            int     argc,
+            char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dump = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study dump", NULL,
+                     _("Print every record of the study, decrypted, in a fixed order: two vaults with the same "
+                       "dump hold the same study data."), entries, &status))
+    return status;
+  if (!open_study (&ctx, cli, study, &error) ||
+      (dump = vw_exchange_canonical_dump (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  fputs (dump, stdout);
+  explicit_bzero (dump, strlen (dump));
+  return VW_CLI_EXIT_OK;
+}
+
+static const struct
+{
+  const char       *name;
+  VwCliCommandFunc  func;
+} study_verbs[] = {
+  { "setup", study_setup },
+  { "show", study_show },
+  { "add-device", study_add_device },
+  { "invite", study_invite },
+  { "join", study_join },
+  { "revoke", study_revoke },
+  { "link-identity", study_link_identity },
+  { "prepare-round", study_prepare_round },
+  { "handover", study_handover },
+  { "dump", study_dump },
+};
+
+int
+vw_cli_study (VwCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  for (guint i = 0; argc >= 2 && i < G_N_ELEMENTS (study_verbs); i++)
+    if (g_str_equal (argv[1], study_verbs[i].name))
+      return study_verbs[i].func (cli, argc - 1, argv + 1);
+
+  return usage (_("usage: veldwerk-cli study setup|show|add-device|invite|join|revoke|link-identity|"
+                  "prepare-round|handover|dump …"));
+}
+
+int
+vw_cli_submit (VwCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *output = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the submission to FILE"), N_("FILE") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("Everything, not only what changed since the last submission"),
+      NULL },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "submit", NULL,
+                     _("Write a signed submission for the coordinator: codes, pseudonyms, interviews, answers, "
+                       "notes, quotes, episodes and consent. Never names or contact details."), entries, &status))
+    return status;
+  if (output == NULL)
+    return usage (_("submit needs -o FILE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_exchange_write_submission (ctx.vault, ctx.study, output, all, &id, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the submission %s to %s.\n"), id, output);
+  return VW_CLI_EXIT_OK;
+}
+
+static void
+print_conflict (const VwConflict *c)
+{
+  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+
+  /* Translators: kind, record, field, value, device, revision, time. */
+  g_print (_("conflict: %s %s %s: “%s” by device %s (revision %s, %s)\n"), c->kind, c->object, c->field, c->value,
+           *c->device ? c->device : "?", revision, c->updated);
+}
+
+static void
+print_duplicates (GPtrArray *duplicates)
+{
+  for (guint i = 0; i < duplicates->len; i++)
+    {
+      g_autofree char *codes = g_strjoinv (" ", g_ptr_array_index (duplicates, i));
+      g_print (_("possible duplicate: %s (same linkage identity)\n"), codes);
+    }
+}
+
+int
+vw_cli_merge (VwCli  *cli,
+              int     argc,
+              char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwMergeReport) report = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "merge", _("FILE…"),
+                     _("Verify bundles and merge them in one transaction: submissions on the coordinator’s laptop, "
+                       "round preparations and handovers on a duo’s. Nothing is merged if one is rejected."),
+                     entries, &status))
+    return status;
+  if (argc < 2)
+    return usage (_("merge needs at least one FILE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (report = vw_exchange_merge (ctx.vault, ctx.study, (const char * const *) argv + 1, NULL, NULL, NULL,
+                                   &error)) == NULL)
+    return vw_cli_fail (error);
+
+  for (guint i = 0; i < report->replays->len; i++)
+    g_print (_("skipped: %s\n"), (const char *) g_ptr_array_index (report->replays, i));
+  g_print (g_dngettext (NULL, "Merged %u bundle: ", "Merged %u bundles: ", report->bundles), report->bundles);
+  g_print (_("%u added, %u updated, %u unchanged, %u new conflicts.\n"), report->added, report->updated,
+           report->unchanged, report->conflicts);
+  for (guint i = 0; i < report->conflict_list->len; i++)
+    print_conflict (g_ptr_array_index (report->conflict_list, i));
+  print_duplicates (report->duplicates);
+  return VW_CLI_EXIT_OK;
+}
+
+int
+vw_cli_conflicts (VwCli  *cli,
+                  int     argc,
+                  char  **argv)
+{
+  g_autofree char *study = NULL;
+  g_autofree char *value = NULL;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("List resolved conflicts too"), NULL },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("resolve: the value to keep"), N_("VALUE") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) duplicates = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "conflicts", _("[list | resolve KIND RECORD FIELD --value VALUE]"),
+                     _("List the values two laptops changed differently, and settle them."), entries, &status))
+    return status;
+  if (argc >= 2 && g_str_equal (argv[1], "resolve"))
+    {
+      if (argc != 5 || value == NULL)
+        return usage (_("conflicts resolve needs KIND RECORD FIELD and --value VALUE"));
+      if (!open_study (&ctx, cli, study, &error) ||
+          !vw_exchange_resolve (ctx.vault, ctx.study, argv[2], argv[3], argv[4], value, &error))
+        return vw_cli_fail (error);
+      g_print (_("Resolved %s %s %s.\n"), argv[2], argv[3], argv[4]);
+      return VW_CLI_EXIT_OK;
+    }
+  if (argc > 2 || (argc == 2 && !g_str_equal (argv[1], "list")))
+    return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD FIELD --value VALUE]"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (conflicts = vw_exchange_list_conflicts (ctx.vault, ctx.study, all, &error)) == NULL ||
+      (duplicates = vw_exchange_duplicates (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  for (guint i = 0; i < conflicts->len; i++)
+    print_conflict (g_ptr_array_index (conflicts, i));
+  print_duplicates (duplicates);
+  if (conflicts->len == 0)
+    g_print ("%s\n", _("No open conflicts."));
+  return VW_CLI_EXIT_OK;
+}

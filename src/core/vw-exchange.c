@@ -1,0 +1,609 @@
+/* vw-exchange.c: writing submissions, round preparations and handovers.
+ *
+ * Every kind carries exchange rows (vw-exchange-private.h); the kinds
+ * differ only in which participants and which row types go in, as the
+ * table in vw-bundle.c lists. Rows are read through the vault's public
+ * calls, so every value is decrypted and checked on the way out; contact
+ * details are read only for a handover.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "vw-bech32.h"
+#include "vw-exchange.h"
+#include "vw-exchange-private.h"
+#include "vw-study.h"
+#include "vw-vault-contacts.h"
+#include "vw-vault-private.h"
+
+G_DEFINE_QUARK (vw-exchange-error-quark, vw_exchange_error)
+
+void
+vw_rows_put (GString            *out,
+             char                type,
+             guint               n_fields,
+             const char * const *fields)
+{
+  g_string_append_c (out, type);
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const char *f = fields[i];
+
+      g_string_append_c (out, '\t');
+      if (f == NULL)
+        {
+          g_string_append (out, "\\N");
+          continue;
+        }
+      for (; *f != '\0'; f++)
+        switch (*f)
+          {
+          case '\\': g_string_append (out, "\\\\"); break;
+          case '\t': g_string_append (out, "\\t"); break;
+          case '\n': g_string_append (out, "\\n"); break;
+          case '\r': g_string_append (out, "\\r"); break;
+          default: g_string_append_c (out, *f); break;
+          }
+    }
+  g_string_append_c (out, '\n');
+}
+
+int
+vw_rows_split (char   *line,
+               char   *type,
+               char  **fields)
+{
+  char *r, *w;
+  gboolean null_field = FALSE;
+  int n = 0;
+
+  if (line[0] == '\0' || (line[1] != '\t' && line[1] != '\0'))
+    return -1;
+  *type = line[0];
+  if (line[1] == '\0')
+    return 0;
+  r = w = line + 2;
+  fields[0] = w;
+  for (;; r++)
+    {
+      if (*r == '\t' || *r == '\0')
+        {
+          gboolean end = *r == '\0';
+
+          *w++ = '\0';
+          if (null_field)
+            fields[n] = NULL;
+          null_field = FALSE;
+          n++;
+          if (end)
+            return n;
+          if (n >= VW_ROWS_MAX_FIELDS)
+            return -1;
+          fields[n] = w;
+          continue;
+        }
+      if (*r != '\\')
+        {
+          *w++ = *r;
+          continue;
+        }
+      switch (*++r)
+        {
+        case '\\': *w++ = '\\'; break;
+        case 't': *w++ = '\t'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'r': *w++ = '\r'; break;
+        case 'N':
+          /* Only a whole field may be \N. */
+          if (w != fields[n] || (r[1] != '\t' && r[1] != '\0'))
+            return -1;
+          null_field = TRUE;
+          break;
+        default:
+          return -1;
+        }
+    }
+}
+
+#define PUT(out, type, ...) \
+  G_STMT_START { \
+    const char *fields_[] = { __VA_ARGS__ }; \
+    vw_rows_put (out, type, G_N_ELEMENTS (fields_), fields_); \
+  } G_STMT_END
+
+typedef struct
+{
+  VwVault      *vault;
+  const char   *study;
+  VwBundleKind  kind;
+  GHashTable   *codes;         /* nullable: every participant */
+  const char   *since;         /* nullable: rows updated since (submissions) */
+  const char   *only_round;    /* nullable: interviews of this round only */
+  GString      *out;
+} Writer;
+
+static gboolean
+newer (const Writer *w,
+       const char   *updated)
+{
+  return w->since == NULL || g_strcmp0 (updated, w->since) >= 0;
+}
+
+static gboolean
+kind_has (VwBundleKind kind,
+          char         type)
+{
+  return strchr (vw_bundle_kind_get_info (kind)->rows, type) != NULL;
+}
+
+static gboolean
+write_values (Writer      *w,
+              const char  *code,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (w->vault, "SELECT variable, value, revision, updated, device "
+                                                   "FROM participant_values WHERE study = ? AND code = ? "
+                                                   "ORDER BY variable", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, w->study);
+  vw_vault_bind_text (stmt, 2, code);
+  while ((rc = vw_vault_step (w->vault, stmt, error)) == SQLITE_ROW)
+    {
+      g_autofree char *variable = vw_vault_column_text (stmt, 0);
+      g_autofree char *updated = vw_vault_column_text (stmt, 3);
+      g_autofree char *device = vw_vault_column_text (stmt, 4);
+      g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+      VwValueRef ref = { "participant_values", "value", { w->study, code, variable }, sqlite3_column_int64 (stmt, 2) };
+      g_autofree char *value = NULL;
+
+      if (!newer (w, updated))
+        continue;
+      if (!vw_vault_column_unseal (w->vault, stmt, 1, vw_vault_subkey (w->vault, VW_SUBKEY_PARTICIPANT), &ref,
+                                   &value, error))
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      PUT (w->out, 'V', code, variable, value, revision, updated, device);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+static gboolean
+write_interview (Writer      *w,
+                 VwInterview *iv,
+                 GError     **error)
+{
+  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, iv->revision);
+  g_autoptr(GPtrArray) answers = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+
+  PUT (w->out, 'I', iv->id, iv->code, iv->round, iv->questionnaire_id, iv->questionnaire_version,
+       iv->questionnaire_sha256, iv->status, iv->date, iv->nonresponse_reason,
+       vw_interview_state_to_string (iv->state), iv->resume_module, iv->resume_question, iv->created, iv->updated,
+       revision);
+
+  if ((answers = vw_vault_list_answers (w->vault, iv->id, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < answers->len; i++)
+    {
+      VwAnswer *a = g_ptr_array_index (answers, i);
+      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, a->revision);
+
+      if (newer (w, a->updated))
+        PUT (w->out, 'A', iv->id, a->question, a->value, rev, a->updated, a->device);
+    }
+  if (!kind_has (w->kind, 'N'))
+    return TRUE;
+  if ((notes = vw_vault_list_notes (w->vault, iv->id, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < notes->len; i++)
+    {
+      VwNote *n = g_ptr_array_index (notes, i);
+      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, n->revision);
+
+      if (newer (w, n->updated))
+        PUT (w->out, 'N', iv->id, n->question ? n->question : "", n->text, rev, n->updated);
+    }
+  return TRUE;
+}
+
+static gboolean
+write_participant (Writer        *w,
+                   VwParticipant *p,
+                   GError       **error)
+{
+  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, p->revision);
+  g_autofree char *linkage = vw_vault_get_linkage_hash (w->vault, w->study, p->code, error);
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GPtrArray) episodes = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  if (linkage == NULL)
+    return FALSE;
+  /* Participants and interviews always go: they are small, and the rows
+   * that hang off them must find them at the receiver. */
+  PUT (w->out, 'P', p->code, p->pseudonym, p->region, *linkage ? linkage : NULL, p->created, p->updated, revision);
+  if (!write_values (w, p->code, error))
+    return FALSE;
+
+  if (kind_has (w->kind, 'K'))
+    {
+      g_autoptr(GError) local = NULL;
+      g_autoptr(VwContact) c = vw_vault_get_contact (w->vault, w->study, p->code, &local);
+
+      if (c != NULL)
+        PUT (w->out, 'K', p->code, c->phone, c->usual_place, c->care_contact, c->real_name, c->remarks);
+      else if (!g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+
+  if ((interviews = vw_vault_list_interviews (w->vault, w->study, p->code, w->only_round, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < interviews->len; i++)
+    if (!write_interview (w, g_ptr_array_index (interviews, i), error))
+      return FALSE;
+
+  if (kind_has (w->kind, 'Q'))
+    {
+      g_autoptr(GPtrArray) quotes = vw_vault_list_quotes (w->vault, w->study, p->code, NULL, error);
+
+      if (quotes == NULL)
+        return FALSE;
+      for (guint i = 0; i < quotes->len; i++)
+        {
+          VwQuote *q = g_ptr_array_index (quotes, i);
+          g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, q->revision);
+
+          if (newer (w, q->updated))
+            PUT (w->out, 'Q', q->id, q->code, q->round, q->question, q->theme, q->text, q->created, q->updated, rev);
+        }
+    }
+
+  if ((episodes = vw_vault_list_episodes (w->vault, w->study, p->code, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < episodes->len; i++)
+    {
+      VwEpisode *e = g_ptr_array_index (episodes, i);
+      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, e->revision);
+
+      /* An episode recorded in an interview that does not travel would
+       * point nowhere at the receiver. */
+      if (newer (w, e->updated))
+        PUT (w->out, 'E', e->id, e->code, e->start, e->end, e->residence,
+             w->only_round ? NULL : e->interview, e->updated, rev);
+    }
+
+  if ((consents = vw_vault_list_consents (w->vault, w->study, p->code, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < consents->len; i++)
+    {
+      VwConsent *c = g_ptr_array_index (consents, i);
+      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+
+      if (newer (w, c->updated))
+        PUT (w->out, 'C', c->code, c->round, c->purpose, c->value, c->date, c->updated, rev);
+    }
+  return TRUE;
+}
+
+static GBytes *
+write_rows (Writer  *w,
+            GError **error)
+{
+  g_autoptr(GPtrArray) participants = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+
+  w->out = g_string_new (VW_EXCHANGE_ROWS_MAGIC);
+  g_string_append_printf (w->out, "\t%s\t", vw_bundle_kind_get_info (w->kind)->name);
+  {
+    const char *study[] = { w->study };
+    GString *tmp = g_string_new (NULL);
+    vw_rows_put (tmp, 'S', 1, study);
+    /* The header line holds the study id escaped like a field. */
+    g_string_append (w->out, tmp->str + 2);
+    g_string_free (tmp, TRUE);
+  }
+
+  if ((rounds = vw_vault_list_rounds (w->vault, w->study, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < rounds->len; i++)
+    {
+      VwRound *r = g_ptr_array_index (rounds, i);
+      PUT (w->out, 'R', r->label, r->fieldwork_start, r->fieldwork_end);
+    }
+
+  if ((participants = vw_vault_list_participants (w->vault, w->study, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < participants->len; i++)
+    {
+      VwParticipant *p = g_ptr_array_index (participants, i);
+
+      if (w->codes != NULL && !g_hash_table_remove (w->codes, p->code))
+        continue;
+      if (!write_participant (w, p, error))
+        goto fail;
+    }
+  if (w->codes != NULL && g_hash_table_size (w->codes) > 0)
+    {
+      GHashTableIter iter;
+      gpointer code;
+
+      g_hash_table_iter_init (&iter, w->codes);
+      g_hash_table_iter_next (&iter, &code, NULL);
+      vw_vault_not_found (error, _("participant"), code);
+      goto fail;
+    }
+
+  if (kind_has (w->kind, 'L'))
+    {
+      g_autoptr(GPtrArray) audit = vw_vault_list_audit (w->vault, error);
+
+      if (audit == NULL)
+        goto fail;
+      for (guint i = 0; i < audit->len; i++)
+        {
+          VwAuditEntry *e = g_ptr_array_index (audit, i);
+          g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
+
+          if (newer (w, e->timestamp))
+            PUT (w->out, 'L', seq, e->timestamp, e->actor, e->action, e->object, e->detail);
+        }
+    }
+  {
+    gsize len = w->out->len;
+    return g_bytes_new_take (g_string_free (w->out, FALSE), len);
+  }
+
+fail:
+  g_string_free (w->out, TRUE);
+  return NULL;
+}
+
+static gboolean
+write_bundle (VwVault       *vault,
+              Writer        *w,
+              GPtrArray     *recipients,
+              const char    *path,
+              char         **bundle_id,
+              GError       **error)
+{
+  g_autoptr(VwSecret) signing = vw_vault_dup_ed25519_secret (vault, error);
+  g_autoptr(GBytes) content = NULL;
+  gsize len;
+  gboolean ok;
+
+  if (signing == NULL || (content = write_rows (w, error)) == NULL)
+    return FALSE;
+  ok = vw_bundle_write_bytes (path, w->kind, w->study, signing, recipients, content, bundle_id, NULL, error);
+  /* The plaintext rows are personal data: wipe them. */
+  len = g_bytes_get_size (content);
+  sodium_memzero ((gpointer) g_bytes_get_data (content, NULL), len);
+  return ok;
+}
+
+static GPtrArray *
+parse_recipients (const char * const *texts,
+                  GError            **error)
+{
+  g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+
+  for (guint i = 0; texts[i] != NULL; i++)
+    {
+      VwAgeRecipient *r = vw_age_recipient_parse (texts[i], error);
+      if (r == NULL)
+        return NULL;
+      g_ptr_array_add (recipients, r);
+    }
+  return g_steal_pointer (&recipients);
+}
+
+static GPtrArray *
+device_recipients (VwVault     *vault,
+                   const char  *study,
+                   const char  *device,
+                   char       **device_id,
+                   GError     **error)
+{
+  g_autoptr(VwDevice) target = vw_study_find_device (vault, study, device, error);
+  gsize size = vw_bech32_encoded_size (3, 32);
+  g_autofree char *text = g_malloc (size);
+  const char *texts[] = { text, NULL };
+
+  if (target == NULL)
+    return NULL;
+  if (target->revoked_at != NULL)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                   _("The device “%s” was revoked on %s"), target->label, target->revoked_at);
+      return NULL;
+    }
+  vw_bech32_encode ("age", target->x25519_public, 32, FALSE, text, size);
+  *device_id = g_strdup (target->id);
+  return parse_recipients (texts, error);
+}
+
+static GHashTable *
+code_set (const char * const *codes)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    g_hash_table_add (set, g_strdup (codes[i]));
+  return set;
+}
+
+static gboolean
+check_role (VwVault     *vault,
+            const char  *study,
+            VwStudyRole  role,
+            GError     **error)
+{
+  g_autoptr(VwStudy) info = vw_vault_get_study (vault, study, error);
+
+  if (info == NULL)
+    return FALSE;
+  if (info->role != role)
+    {
+      g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                           role == VW_STUDY_ROLE_DUO ? _("Only a duo’s laptop makes submissions and handovers")
+                                                     : _("Only the coordinator prepares rounds"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vw_exchange_write_submission:
+ * @everything: %FALSE: only rows changed since the last submission
+ *   (participants and interviews always go)
+ *
+ * Writes a submission for the study's coordinator recipients. Never
+ * holds names or contact details.
+ */
+gboolean
+vw_exchange_write_submission (VwVault     *vault,
+                              const char  *study,
+                              const char  *path,
+                              gboolean     everything,
+                              char       **bundle_id,
+                              GError     **error)
+{
+  g_auto(GStrv) texts = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *now = vw_vault_now ();
+  g_autofree char *id = NULL;
+  Writer w = { vault, study, VW_BUNDLE_KIND_SUBMISSION, NULL, NULL, NULL, NULL };
+  sqlite3_stmt *stmt;
+
+  if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
+      (texts = vw_study_list_recipients (vault, study, error)) == NULL)
+    return FALSE;
+  if (texts[0] == NULL)
+    {
+      g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                           _("This study has no coordinator recipients: join it with an invitation first"));
+      return FALSE;
+    }
+  if ((recipients = parse_recipients ((const char * const *) texts, error)) == NULL)
+    return FALSE;
+
+  if (!everything)
+    {
+      stmt = vw_vault_prepare (vault, "SELECT last_submission FROM exchange_state WHERE study = ?", error);
+      if (stmt == NULL)
+        return FALSE;
+      vw_vault_bind_text (stmt, 1, study);
+      if (vw_vault_step (vault, stmt, NULL) == SQLITE_ROW)
+        since = vw_vault_column_text (stmt, 0);
+      sqlite3_reset (stmt);
+      w.since = since;
+    }
+
+  if (!write_bundle (vault, &w, recipients, path, &id, error) || !vw_vault_tx_begin (vault, error))
+    return FALSE;
+  stmt = vw_vault_prepare (vault, "INSERT OR REPLACE INTO exchange_state (study, last_submission) VALUES (?, ?)",
+                           error);
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, study);
+      vw_vault_bind_text (stmt, 2, now);
+    }
+  if (!vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
+                           vw_vault_audit_append (vault, "submission_written", study, id, error),
+                           error))
+    return FALSE;
+  if (bundle_id != NULL)
+    *bundle_id = g_steal_pointer (&id);
+  return TRUE;
+}
+
+gboolean
+vw_exchange_write_round_preparation (VwVault            *vault,
+                                     const char         *study,
+                                     const char         *device,
+                                     const char         *round,
+                                     const char * const *codes,
+                                     const char         *path,
+                                     GError            **error)
+{
+  g_autoptr(GHashTable) set = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *id = NULL;
+  const char *previous = NULL;
+  Writer w = { vault, study, VW_BUNDLE_KIND_ROUND_PREPARATION, NULL, NULL, NULL, NULL };
+
+  if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_COORDINATOR, error) ||
+      (rounds = vw_vault_list_rounds (vault, study, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < rounds->len; i++)
+    {
+      VwRound *r = g_ptr_array_index (rounds, i);
+      if (g_strcmp0 (r->label, round) == 0)
+        {
+          previous = i > 0 ? ((VwRound *) g_ptr_array_index (rounds, i - 1))->label : NULL;
+          break;
+        }
+      if (i + 1 == rounds->len)
+        return vw_vault_not_found (error, _("round"), round);
+    }
+  if (previous == NULL)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                   _("Round %s has no round before it to prepare from"), round);
+      return FALSE;
+    }
+  if ((recipients = device_recipients (vault, study, device, &device_id, error)) == NULL)
+    return FALSE;
+  set = code_set (codes);
+  w.codes = set;
+  w.only_round = previous;
+  if (!write_bundle (vault, &w, recipients, path, &id, error))
+    return FALSE;
+  return vw_vault_audit (vault, "round_preparation_written", device_id, id, error);
+}
+
+/**
+ * vw_exchange_write_handover:
+ *
+ * Writes a handover of @codes, with contact details and every record, for
+ * another enrolled duo laptop. The sender keeps the participants until it
+ * removes them (vw_vault_delete_participant()).
+ */
+gboolean
+vw_exchange_write_handover (VwVault            *vault,
+                            const char         *study,
+                            const char         *device,
+                            const char * const *codes,
+                            const char         *path,
+                            GError            **error)
+{
+  g_autoptr(GHashTable) set = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_autofree char *device_id = NULL;
+  g_autofree char *id = NULL;
+  Writer w = { vault, study, VW_BUNDLE_KIND_HANDOVER, NULL, NULL, NULL, NULL };
+
+  if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
+      (recipients = device_recipients (vault, study, device, &device_id, error)) == NULL)
+    return FALSE;
+  set = code_set (codes);
+  w.codes = set;
+  if (!write_bundle (vault, &w, recipients, path, &id, error))
+    return FALSE;
+  return vw_vault_audit (vault, "handover_written", device_id, id, error);
+}

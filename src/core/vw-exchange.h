@@ -1,0 +1,128 @@
+/* vw-exchange.h: the records laptops send each other, and the merge.
+ *
+ * Submissions (duo -> coordinator), round preparations (coordinator ->
+ * duo) and handovers (duo -> duo) all carry the same row format (see
+ * README-bundles.md, "Exchange rows"): one line per record, with each
+ * record's revision, time and device so that the receiver can tell a
+ * newer version from a concurrent one. vw_exchange_merge() applies any
+ * number of such bundles in one transaction.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "vw-bundle.h"
+#include "vw-vault.h"
+
+G_BEGIN_DECLS
+
+#define VW_EXCHANGE_ERROR (vw_exchange_error_quark ())
+
+typedef enum {
+  VW_EXCHANGE_ERROR_FAILED,
+  VW_EXCHANGE_ERROR_FORMAT,      /* a row that cannot be read: names bundle, line and field */
+  VW_EXCHANGE_ERROR_NOT_ALLOWED, /* a kind this laptop does not accept, or contacts in a submission */
+  VW_EXCHANGE_ERROR_CLASH,       /* the rows contradict this vault (pseudonym taken, two interviews) */
+} VwExchangeError;
+
+GQuark vw_exchange_error_quark (void);
+
+/* Format version of the rows, first line of every content. */
+#define VW_EXCHANGE_ROWS_MAGIC "veldwerk-rows 1"
+
+gboolean    vw_exchange_write_submission        (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *path,
+                                                 gboolean             everything,
+                                                 char               **bundle_id,
+                                                 GError             **error);
+/* @round: the round the duo is to do next; the participants' records of
+ * the round before it travel with them. */
+gboolean    vw_exchange_write_round_preparation (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *device,
+                                                 const char          *round,
+                                                 const char * const  *codes,
+                                                 const char          *path,
+                                                 GError             **error);
+gboolean    vw_exchange_write_handover          (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *device,
+                                                 const char * const  *codes,
+                                                 const char          *path,
+                                                 GError             **error);
+
+/* One side of a conflict. */
+typedef struct
+{
+  char   *study;
+  char   *kind;     /* "answer" or "participant_value" */
+  char   *object;   /* interview id, or participant code */
+  char   *field;    /* question id, or variable */
+  char   *device;
+  gint64  revision;
+  char   *updated;
+  char   *value;
+  char   *resolved; /* nullable */
+} VwConflict;
+
+void        vw_conflict_free (VwConflict *conflict);
+
+typedef struct
+{
+  guint      bundles;     /* applied */
+  guint      added;
+  guint      updated;
+  guint      unchanged;
+  guint      conflicts;   /* cells newly in conflict or with a new side */
+  GPtrArray *replays;     /* (element-type utf8): "<file>: <bundle id> merged on <time>" */
+  GPtrArray *conflict_list; /* (element-type VwConflict): every open conflict of the study after the merge */
+  GPtrArray *duplicates;  /* (element-type GStrv): codes sharing a linkage hash */
+} VwMergeReport;
+
+void           vw_merge_report_free (VwMergeReport *report);
+
+typedef void (*VwMergeProgressFunc) (guint64   done,
+                                     guint64   total,
+                                     gpointer  user_data);
+
+/* Opens every file (each must pass every check of vw-bundle.h and be a
+ * kind this laptop accepts), then applies them in one transaction. A
+ * failure anywhere leaves the vault as it was. Bundles merged before are
+ * reported as replays and change nothing. */
+VwMergeReport *vw_exchange_merge          (VwVault             *vault,
+                                           const char          *study,
+                                           const char * const  *paths,
+                                           VwMergeProgressFunc  progress,
+                                           gpointer             progress_data,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
+
+GPtrArray     *vw_exchange_list_conflicts (VwVault             *vault,
+                                           const char          *study,
+                                           gboolean             include_resolved,
+                                           GError             **error);
+/* Settles a conflict: @value becomes the value, made by this laptop. */
+gboolean       vw_exchange_resolve        (VwVault             *vault,
+                                           const char          *study,
+                                           const char          *kind,
+                                           const char          *object,
+                                           const char          *field,
+                                           const char          *value,
+                                           GError             **error);
+GPtrArray     *vw_exchange_duplicates     (VwVault             *vault,
+                                           const char          *study,
+                                           GError             **error);
+
+/* Every row of @study in a fixed order and decrypted: equal dumps mean
+ * equal study data, whatever order bundles were merged in. Times of this
+ * laptop's own bookkeeping (merge times, created of the study) are left
+ * out. */
+char          *vw_exchange_canonical_dump (VwVault             *vault,
+                                           const char          *study,
+                                           GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwConflict, vw_conflict_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwMergeReport, vw_merge_report_free)
+
+G_END_DECLS

@@ -1,0 +1,869 @@
+/* vw-study.c: study setup, enrolment, invitations, trust and linkage.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "vw-age-private.h"
+#include "vw-bech32.h"
+#include "vw-study.h"
+#include "vw-vault-private.h"
+
+G_DEFINE_QUARK (vw-study-error-quark, vw_study_error)
+
+static void
+wipe_free (char *text)
+{
+  if (text != NULL)
+    sodium_memzero (text, strlen (text));
+  g_free (text);
+}
+
+/* An invitation is small; anything larger is not one. */
+#define MAX_INVITATION (16 * 1024 * 1024)
+
+char *
+vw_study_resolve (VwVault     *vault,
+                  const char  *study,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) studies = NULL;
+  VwStudy *last;
+
+  if (study != NULL)
+    return vw_vault_check_study (vault, study, error) ? g_strdup (study) : NULL;
+  studies = vw_vault_list_studies (vault, error);
+  if (studies == NULL)
+    return NULL;
+  if (studies->len == 0)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("This vault holds no study yet"));
+      return NULL;
+    }
+  last = g_ptr_array_index (studies, studies->len - 1);
+  return g_strdup (last->id);
+}
+
+gboolean
+vw_study_set_definition (VwVault     *vault,
+                         const char  *study,
+                         const char  *name,
+                         GBytes      *questionnaire,
+                         GError     **error)
+{
+  g_autofree char *q_id = NULL, *q_version = NULL, *q_sha = NULL;
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GBytes) stored = NULL;
+  sqlite3_stmt *stmt;
+  gboolean ok = TRUE;
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
+    return FALSE;
+  if (name != NULL)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (name));
+
+      if (*trimmed == '\0' || !g_utf8_validate (name, -1, NULL))
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("A study needs a name"));
+          return FALSE;
+        }
+    }
+  if (questionnaire != NULL)
+    {
+      if ((interviews = vw_vault_list_interviews (vault, study, NULL, NULL, error)) == NULL)
+        return FALSE;
+      if (interviews->len > 0)
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_NOT_ALLOWED,
+                               _("The study has interviews already: its questionnaire can no longer change"));
+          return FALSE;
+        }
+    }
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  if (questionnaire != NULL)
+    {
+      ok = vw_vault_add_questionnaire (vault, questionnaire, &q_id, &q_version, error) &&
+           (stored = vw_vault_get_questionnaire (vault, q_id, q_version, &q_sha, error)) != NULL &&
+           (stmt = vw_vault_prepare (vault, "UPDATE studies SET questionnaire_id = ?, questionnaire_version = ?, "
+                                            "questionnaire_sha256 = ? WHERE id = ?", error)) != NULL;
+      if (ok)
+        {
+          vw_vault_bind_text (stmt, 1, q_id);
+          vw_vault_bind_text (stmt, 2, q_version);
+          vw_vault_bind_text (stmt, 3, q_sha);
+          vw_vault_bind_text (stmt, 4, study);
+          ok = vw_vault_step_done (vault, stmt, error) &&
+               vw_vault_audit_append (vault, "study_questionnaire_set", study, q_version, error);
+        }
+    }
+  if (ok && name != NULL)
+    {
+      ok = (stmt = vw_vault_prepare (vault, "UPDATE studies SET name = ? WHERE id = ?", error)) != NULL;
+      if (ok)
+        {
+          vw_vault_bind_text (stmt, 1, name);
+          vw_vault_bind_text (stmt, 2, study);
+          ok = vw_vault_step_done (vault, stmt, error) &&
+               vw_vault_audit_append (vault, "study_renamed", study, NULL, error);
+        }
+    }
+  return vw_vault_tx_finish (vault, ok, error);
+}
+
+gboolean
+vw_study_add_recipient (VwVault     *vault,
+                        const char  *study,
+                        const char  *recipient,
+                        GError     **error)
+{
+  g_autoptr(VwAgeRecipient) parsed = NULL;
+  g_autofree char *canonical = NULL;
+  sqlite3_stmt *stmt;
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
+    return FALSE;
+  parsed = vw_age_recipient_parse (recipient, error);
+  if (parsed == NULL)
+    return FALSE;
+  canonical = vw_age_recipient_to_string (parsed);
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  stmt = vw_vault_prepare (vault, "INSERT OR IGNORE INTO study_recipients (study, recipient) VALUES (?, ?)", error);
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, study);
+      vw_vault_bind_text (stmt, 2, canonical);
+    }
+  return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
+                             vw_vault_audit_append (vault, "study_recipient_added", study, canonical, error),
+                             error);
+}
+
+GStrv
+vw_study_list_recipients (VwVault     *vault,
+                          const char  *study,
+                          GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!vw_vault_require_unlocked (vault, error))
+    return NULL;
+  stmt = vw_vault_prepare (vault, "SELECT recipient FROM study_recipients WHERE study = ? ORDER BY recipient", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, study);
+  while ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+vw_study_parse_device_keys (const char  *recipient,
+                            const char  *signing_key,
+                            guint8       x25519_public[32],
+                            guint8       ed25519_public[32],
+                            GError     **error)
+{
+  g_autofree char *hrp = NULL;
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  if (recipient == NULL ||
+      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
+      g_strcmp0 (hrp, "age") != 0 || len != 32)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                   _("“%s” is not an age recipient (age1…)"), recipient ? recipient : "");
+      return FALSE;
+    }
+  if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
+      (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                   _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"),
+                   signing_key ? signing_key : "");
+      return FALSE;
+    }
+  memcpy (ed25519_public, raw, 32);
+  return TRUE;
+}
+
+char *
+vw_study_add_device (VwVault     *vault,
+                     const char  *study,
+                     const char  *label,
+                     const char  *recipient,
+                     const char  *signing_key,
+                     GError     **error)
+{
+  guint8 x[32], ed[32];
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error) ||
+      !vw_study_parse_device_keys (recipient, signing_key, x, ed, error))
+    return NULL;
+  return vw_vault_add_device (vault, study, label, x, ed, TRUE, error);
+}
+
+VwDevice *
+vw_study_find_device (VwVault     *vault,
+                      const char  *study,
+                      const char  *id_or_label,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, error);
+
+  if (devices == NULL)
+    return NULL;
+  for (guint i = 0; i < devices->len; i++)
+    {
+      VwDevice *device = g_ptr_array_index (devices, i);
+
+      if (device->own || (study != NULL && g_strcmp0 (device->study, study) != 0))
+        continue;
+      if (g_strcmp0 (device->id, id_or_label) == 0 || g_strcmp0 (device->label, id_or_label) == 0)
+        return g_ptr_array_steal_index (devices, i);
+    }
+  vw_vault_not_found (error, _("device"), id_or_label);
+  return NULL;
+}
+
+static char *
+recipient_string (const guint8 *x25519_public)
+{
+  gsize size = vw_bech32_encoded_size (3, 32);
+  char *text = g_malloc (size);
+
+  if (!vw_bech32_encode ("age", x25519_public, 32, FALSE, text, size))
+    g_return_val_if_reached (NULL);
+  return text;
+}
+
+static char *
+signing_key_string (const guint8 *ed25519_public)
+{
+  g_autofree char *b64 = g_base64_encode (ed25519_public, 32);
+
+  return g_strconcat ("ed25519:", b64, NULL);
+}
+
+/* The age recipients of one device, for vw_bundle_write_*(). */
+static GPtrArray *
+device_recipients (const guint8  *x25519_public,
+                   GError       **error)
+{
+  g_autofree char *text = recipient_string (x25519_public);
+  g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+  VwAgeRecipient *recipient = vw_age_recipient_parse (text, error);
+
+  if (recipient == NULL)
+    return NULL;
+  g_ptr_array_add (recipients, recipient);
+  return g_steal_pointer (&recipients);
+}
+
+/**
+ * vw_study_write_invitation:
+ * @device: the enrolled device's id or label
+ *
+ * Writes the invitation bundle for @device: the study definition, the
+ * questionnaire, the rounds, the coordinator's signing key and
+ * recipients, and the linkage key. The export key stays with the
+ * coordinator: a duo's laptop never makes anonymized exports, and a
+ * stolen laptop must not hold what links export identifiers back to
+ * participant codes.
+ */
+gboolean
+vw_study_write_invitation (VwVault     *vault,
+                           const char  *study,
+                           const char  *device,
+                           const char  *path,
+                           GError     **error)
+{
+  g_autoptr(VwStudy) info = NULL;
+  g_autoptr(VwDevice) target = NULL;
+  g_autoptr(VwDevice) own = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(GBytes) questionnaire = NULL;
+  g_autoptr(VwSecret) linkage = NULL;
+  g_autoptr(VwSecret) signing = NULL;
+  g_autoptr(GPtrArray) recipients = NULL;
+  g_auto(GStrv) study_recipients = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) content = NULL;
+  g_autofree char *linkage_b64 = NULL;
+  g_autofree char *own_recipient = NULL;
+  g_autofree char *own_signing = NULL;
+  g_autofree char *bundle_id = NULL;
+  char *json;
+  gsize json_len = 0;
+
+  if (!vw_vault_require_unlocked (vault, error) || (info = vw_vault_get_study (vault, study, error)) == NULL)
+    return FALSE;
+  if (info->role != VW_STUDY_ROLE_COORDINATOR)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_NOT_ALLOWED,
+                           _("Only the coordinator’s laptop can invite devices to a study"));
+      return FALSE;
+    }
+  if ((target = vw_study_find_device (vault, study, device, error)) == NULL)
+    return FALSE;
+  if (target->revoked_at != NULL)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_NOT_ALLOWED,
+                   _("The device “%s” was revoked on %s"), target->label, target->revoked_at);
+      return FALSE;
+    }
+  if ((own = vw_vault_get_own_device (vault, error)) == NULL ||
+      (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
+      (questionnaire = vw_vault_get_questionnaire (vault, info->questionnaire_id, info->questionnaire_version,
+                                                   NULL, error)) == NULL ||
+      (study_recipients = vw_study_list_recipients (vault, study, error)) == NULL ||
+      (linkage = vw_vault_get_study_secret (vault, study, VW_STUDY_SECRET_LINKAGE, error)) == NULL ||
+      (signing = vw_vault_dup_ed25519_secret (vault, error)) == NULL ||
+      (recipients = device_recipients (target->x25519_public, error)) == NULL)
+    return FALSE;
+  own_recipient = recipient_string (own->x25519_public);
+  own_signing = signing_key_string (own->ed25519_public);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "study");
+  json_builder_add_string_value (builder, info->id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, info->name);
+  json_builder_set_member_name (builder, "regions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; info->regions[i] != NULL; i++)
+    json_builder_add_string_value (builder, info->regions[i]);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "questionnaire");
+  {
+    /* The stored questionnaire has no terminating NUL. */
+    g_autofree char *text = g_strndup (g_bytes_get_data (questionnaire, NULL), g_bytes_get_size (questionnaire));
+    json_builder_add_string_value (builder, text);
+  }
+  json_builder_set_member_name (builder, "rounds");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rounds->len; i++)
+    {
+      VwRound *round = g_ptr_array_index (rounds, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, round->label);
+      json_builder_set_member_name (builder, "fieldwork_start");
+      json_builder_add_string_value (builder, round->fieldwork_start);
+      json_builder_set_member_name (builder, "fieldwork_end");
+      json_builder_add_string_value (builder, round->fieldwork_end);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "coordinators");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, own->label);
+  json_builder_set_member_name (builder, "recipient");
+  json_builder_add_string_value (builder, own_recipient);
+  json_builder_set_member_name (builder, "signing_key");
+  json_builder_add_string_value (builder, own_signing);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "recipients");
+  json_builder_begin_array (builder);
+  if (study_recipients[0] == NULL)
+    json_builder_add_string_value (builder, own_recipient);
+  for (guint i = 0; study_recipients[i] != NULL; i++)
+    json_builder_add_string_value (builder, study_recipients[i]);
+  json_builder_end_array (builder);
+  linkage_b64 = g_base64_encode (vw_secret_const_data (linkage), vw_secret_len (linkage));
+  json_builder_set_member_name (builder, "linkage_key");
+  json_builder_add_string_value (builder, linkage_b64);
+  sodium_memzero (linkage_b64, strlen (linkage_b64));
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json = json_generator_to_data (generator, &json_len);
+  content = g_bytes_new_with_free_func (json, json_len, (GDestroyNotify) wipe_free, json);
+  json_node_unref (g_steal_pointer (&root));
+  g_clear_object (&builder);
+
+  if (!vw_bundle_write_bytes (path, VW_BUNDLE_KIND_INVITATION, study, signing, recipients, content,
+                              &bundle_id, NULL, error))
+    return FALSE;
+  return vw_vault_audit (vault, "invitation_written", target->id, bundle_id, error);
+}
+
+static gboolean
+trust_anyone (const char   *study_id,
+              const guint8 *signer,
+              gpointer      user_data)
+{
+  /* An invitation introduces its coordinator; vw_study_join() checks
+   * that the signer is the coordinator the invitation names. */
+  return TRUE;
+}
+
+GPtrArray *
+vw_study_own_identities (VwVault  *vault,
+                         GError  **error)
+{
+  g_autoptr(GPtrArray) identities = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_identity_free);
+  VwSecret *secret = vw_vault_dup_x25519_secret (vault, error);
+  VwAgeIdentity *identity;
+
+  if (secret == NULL)
+    return NULL;
+  identity = g_new0 (VwAgeIdentity, 1);
+  identity->type = VW_AGE_KEY_X25519;
+  identity->secret = secret;
+  crypto_scalarmult_base (identity->public_key, vw_secret_const_data (secret));
+  g_ptr_array_add (identities, identity);
+  return g_steal_pointer (&identities);
+}
+
+gboolean
+vw_study_trust_func (const char   *study_id,
+                     const guint8 *signer_public_key,
+                     gpointer      user_data)
+{
+  VwVault *vault = user_data;
+  g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, NULL);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      VwDevice *device = g_ptr_array_index (devices, i);
+
+      if (memcmp (device->ed25519_public, signer_public_key, 32) != 0)
+        continue;
+      if (device->own || !device->trusted || device->revoked_at != NULL)
+        return FALSE;
+      return device->study == NULL || g_strcmp0 (device->study, study_id) == 0;
+    }
+  return FALSE;
+}
+
+static VwBundle *
+open_bundle (VwVault           *vault,
+             const char        *path,
+             VwBundleKind       kind,
+             const char        *study,
+             VwBundleTrustFunc  trust,
+             GError           **error)
+{
+  g_autoptr(GPtrArray) identities = vw_study_own_identities (vault, error);
+  g_autofree char *spool = g_path_get_dirname (vw_vault_get_path (vault));
+  g_autoptr(GError) local = NULL;
+  VwBundle *bundle;
+
+  if (identities == NULL)
+    return NULL;
+  bundle = vw_bundle_open (path, identities, kind, study, trust, vault, spool, NULL, &local);
+  if (bundle == NULL)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_set_error (error, local->domain, local->code, _("Rejected %s: %s"), name, local->message);
+    }
+  return bundle;
+}
+
+VwBundle *
+vw_study_open_bundle (VwVault      *vault,
+                      const char   *path,
+                      VwBundleKind  kind,
+                      const char   *study,
+                      GError      **error)
+{
+  return open_bundle (vault, path, kind, study, vw_study_trust_func, error);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+bad_invitation (GError    **error,
+                const char *what)
+{
+  g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("The invitation has no valid “%s”"), what);
+  return FALSE;
+}
+
+static gboolean
+join_in_tx (VwVault    *vault,
+            JsonObject *invitation,
+            const guint8 *signer,
+            GError    **error)
+{
+  const char *study = member_string (invitation, "study");
+  const char *name = member_string (invitation, "name");
+  const char *questionnaire = member_string (invitation, "questionnaire");
+  const char *linkage_b64 = member_string (invitation, "linkage_key");
+  JsonArray *regions = NULL, *rounds = NULL, *coordinators = NULL, *recipients = NULL;
+  g_autoptr(GBytes) q_bytes = NULL;
+  g_autofree char *q_id = NULL, *q_version = NULL, *q_sha = NULL;
+  g_autofree guchar *linkage = NULL;
+  g_autoptr(GBytes) sealed_linkage = NULL;
+  g_autoptr(GBytes) sealed_export = NULL;
+  g_autoptr(GStrvBuilder) region_builder = g_strv_builder_new ();
+  g_auto(GStrv) region_list = NULL;
+  g_autofree char *joined_regions = NULL;
+  g_autofree char *now = vw_vault_now ();
+  gboolean signer_listed = FALSE;
+  gsize linkage_len = 0;
+  guint8 export_key[VW_KEY_LEN];
+  sqlite3_stmt *stmt;
+
+#define ARRAY_MEMBER(var, member) \
+  if (json_object_has_member (invitation, member) && \
+      JSON_NODE_HOLDS_ARRAY (json_object_get_member (invitation, member))) \
+    var = json_object_get_array_member (invitation, member);
+  ARRAY_MEMBER (regions, "regions")
+  ARRAY_MEMBER (rounds, "rounds")
+  ARRAY_MEMBER (coordinators, "coordinators")
+  ARRAY_MEMBER (recipients, "recipients")
+#undef ARRAY_MEMBER
+
+  if (study == NULL)
+    return bad_invitation (error, "study");
+  if (name == NULL)
+    return bad_invitation (error, "name");
+  if (questionnaire == NULL)
+    return bad_invitation (error, "questionnaire");
+  if (regions == NULL || json_array_get_length (regions) == 0)
+    return bad_invitation (error, "regions");
+  if (rounds == NULL || json_array_get_length (rounds) == 0)
+    return bad_invitation (error, "rounds");
+  if (coordinators == NULL || json_array_get_length (coordinators) == 0)
+    return bad_invitation (error, "coordinators");
+  if (recipients == NULL || json_array_get_length (recipients) == 0)
+    return bad_invitation (error, "recipients");
+  if (linkage_b64 == NULL || (linkage = g_base64_decode (linkage_b64, &linkage_len)) == NULL ||
+      linkage_len != VW_KEY_LEN)
+    return bad_invitation (error, "linkage_key");
+
+  {
+    g_autoptr(GError) local = NULL;
+    if (vw_vault_check_study (vault, study, &local))
+      {
+        sodium_memzero (linkage, linkage_len);
+        g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_EXISTS,
+                             _("This laptop has already joined that study"));
+        return FALSE;
+      }
+  }
+
+  for (guint i = 0; i < json_array_get_length (regions); i++)
+    {
+      const char *region = json_array_get_string_element (regions, i);
+      if (!vw_vault_check_region (region, error))
+        return FALSE;
+      g_strv_builder_add (region_builder, region);
+    }
+  region_list = g_strv_builder_end (region_builder);
+  joined_regions = g_strjoinv (",", region_list);
+
+  q_bytes = g_bytes_new (questionnaire, strlen (questionnaire));
+  if (!vw_vault_add_questionnaire (vault, q_bytes, &q_id, &q_version, error) ||
+      vw_vault_get_questionnaire (vault, q_id, q_version, &q_sha, error) == NULL)
+    return FALSE;
+
+  {
+    VwValueRef linkage_ref = { "studies", "linkage_key", { study }, 0 };
+    VwValueRef export_ref = { "studies", "export_key", { study }, 0 };
+
+    sealed_linkage = vw_vault_seal (vault, vw_vault_subkey (vault, VW_SUBKEY_VAULT), &linkage_ref, linkage,
+                                    linkage_len);
+    sodium_memzero (linkage, linkage_len);
+    /* The column is NOT NULL; a duo's export key is random and unused
+     * (see vw_study_write_invitation()). */
+    randombytes_buf (export_key, sizeof export_key);
+    sealed_export = vw_vault_seal (vault, vw_vault_subkey (vault, VW_SUBKEY_VAULT), &export_ref, export_key,
+                                   sizeof export_key);
+    sodium_memzero (export_key, sizeof export_key);
+  }
+
+  stmt = vw_vault_prepare (vault, "INSERT INTO studies (id, name, regions, role, questionnaire_id, "
+                                  "questionnaire_version, questionnaire_sha256, linkage_key, export_key, created) "
+                                  "VALUES (?, ?, ?, 'duo', ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, name);
+  vw_vault_bind_text (stmt, 3, joined_regions);
+  vw_vault_bind_text (stmt, 4, q_id);
+  vw_vault_bind_text (stmt, 5, q_version);
+  vw_vault_bind_text (stmt, 6, q_sha);
+  vw_vault_bind_bytes (stmt, 7, sealed_linkage);
+  vw_vault_bind_bytes (stmt, 8, sealed_export);
+  vw_vault_bind_text (stmt, 9, now);
+  if (!vw_vault_step_done (vault, stmt, error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (rounds); i++)
+    {
+      JsonNode *node = json_array_get_element (rounds, i);
+      JsonObject *round = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *label = round ? member_string (round, "label") : NULL;
+
+      if (label == NULL)
+        return bad_invitation (error, "rounds");
+      if (!vw_vault_add_round (vault, study, label, member_string (round, "fieldwork_start"),
+                               member_string (round, "fieldwork_end"), error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (recipients); i++)
+    if (!vw_study_add_recipient (vault, study, json_array_get_string_element (recipients, i), error))
+      return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (coordinators); i++)
+    {
+      JsonNode *node = json_array_get_element (coordinators, i);
+      JsonObject *coordinator = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      guint8 x[32], ed[32];
+      g_autofree char *id = NULL;
+
+      if (coordinator == NULL ||
+          !vw_study_parse_device_keys (member_string (coordinator, "recipient"),
+                                       member_string (coordinator, "signing_key"), x, ed, error))
+        return coordinator == NULL ? bad_invitation (error, "coordinators") : FALSE;
+      if (memcmp (ed, signer, 32) == 0)
+        signer_listed = TRUE;
+      id = vw_vault_add_device (vault, study, member_string (coordinator, "label")
+                                               ? member_string (coordinator, "label") : _("coordinator"),
+                                x, ed, TRUE, error);
+      if (id == NULL)
+        return FALSE;
+    }
+  if (!signer_listed)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("The invitation is not signed by the coordinator it names"));
+      return FALSE;
+    }
+  return vw_vault_audit_append (vault, "study_joined", study, NULL, error);
+}
+
+/**
+ * vw_study_join:
+ *
+ * Opens an invitation addressed to this laptop and adds its study, in one
+ * transaction: the study with the coordinator's id and linkage key, its
+ * questionnaire and rounds, the coordinator's recipients, and the
+ * coordinator as the device trusted to send round preparations.
+ *
+ * Returns: (transfer full): the study's id
+ */
+char *
+vw_study_join (VwVault     *vault,
+               const char  *path,
+               const char  *coordinator_key,
+               GError     **error)
+{
+  g_autoptr(VwBundle) bundle = NULL;
+  g_autoptr(GBytes) content = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonObject *invitation;
+  const char *study;
+
+  if (!vw_vault_require_unlocked (vault, error))
+    return NULL;
+  bundle = open_bundle (vault, path, VW_BUNDLE_KIND_INVITATION, NULL, trust_anyone, error);
+  if (bundle == NULL)
+    return NULL;
+  if (coordinator_key != NULL)
+    {
+      g_autofree guchar *pinned = NULL;
+      gsize len = 0;
+
+      if (!g_str_has_prefix (coordinator_key, "ed25519:") ||
+          (pinned = g_base64_decode (coordinator_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
+        {
+          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                       _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), coordinator_key);
+          return NULL;
+        }
+      if (memcmp (pinned, vw_bundle_get_signer (bundle), 32) != 0)
+        {
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                               _("The invitation is not signed with the coordinator key you gave"));
+          return NULL;
+        }
+    }
+  if ((content = vw_bundle_load_content (bundle, MAX_INVITATION, error)) == NULL)
+    return NULL;
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (content, NULL), g_bytes_get_size (content), NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("The invitation is not valid JSON"));
+      return NULL;
+    }
+  invitation = json_node_get_object (root);
+  study = member_string (invitation, "study");
+  if (g_strcmp0 (study, vw_bundle_get_study_id (bundle)) != 0)
+    {
+      bad_invitation (error, "study");
+      return NULL;
+    }
+  if (!vw_vault_tx_begin (vault, error))
+    return NULL;
+  if (!vw_vault_tx_finish (vault, join_in_tx (vault, invitation, vw_bundle_get_signer (bundle), error), error))
+    return NULL;
+  return g_strdup (study);
+}
+
+/* Case, whitespace and diacritics folded: "  José  de Vries" and
+ * "jose DE vries" give the same text. */
+static char *
+fold_name (const char *name)
+{
+  g_autofree char *decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
+  g_autoptr(GString) out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  if (decomposed == NULL)
+    return NULL;
+  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_ismark (c))
+        continue;
+      if (g_unichar_isspace (c) || c == '-' || c == '.' || c == '\'')
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      g_string_append_unichar (out, g_unichar_tolower (c));
+    }
+  {
+    g_autofree char *folded = g_utf8_casefold (out->str, -1);
+    sodium_memzero (out->str, out->len);
+    return g_steal_pointer (&folded);
+  }
+}
+
+char *
+vw_study_linkage_hash (VwVault     *vault,
+                       const char  *study,
+                       const char  *name,
+                       const char  *birth_date,
+                       GError     **error)
+{
+  g_autoptr(VwSecret) key = NULL;
+  g_autofree char *folded = NULL;
+  guint8 hash[32];
+  char hex[65];
+  crypto_generichash_state state;
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL) || (folded = fold_name (name)) == NULL || *folded == '\0')
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("A linkage identity needs a name"));
+      return NULL;
+    }
+  if (birth_date == NULL || !vw_vault_check_date (birth_date, error))
+    {
+      if (birth_date == NULL)
+        g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                             _("A linkage identity needs a birth date (YYYY-MM-DD)"));
+      sodium_memzero (folded, strlen (folded));
+      return NULL;
+    }
+  key = vw_vault_get_study_secret (vault, study, VW_STUDY_SECRET_LINKAGE, error);
+  if (key == NULL)
+    {
+      sodium_memzero (folded, strlen (folded));
+      return NULL;
+    }
+  crypto_generichash_init (&state, vw_secret_const_data (key), vw_secret_len (key), sizeof hash);
+  crypto_generichash_update (&state, (const guint8 *) "veldwerk/linkage/1\n", 19);
+  crypto_generichash_update (&state, (const guint8 *) folded, strlen (folded) + 1);
+  crypto_generichash_update (&state, (const guint8 *) birth_date, strlen (birth_date));
+  crypto_generichash_final (&state, hash, sizeof hash);
+  sodium_memzero (folded, strlen (folded));
+  sodium_bin2hex (hex, sizeof hex, hash, sizeof hash);
+  return g_strdup (hex);
+}
+
+gboolean
+vw_vault_set_linkage_identity (VwVault     *vault,
+                               const char  *study,
+                               const char  *code,
+                               const char  *name,
+                               const char  *birth_date,
+                               GError     **error)
+{
+  g_autofree char *hex = NULL;
+  guint8 hash[32];
+  sqlite3_stmt *stmt;
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_participant (vault, study, code, error) ||
+      (hex = vw_study_linkage_hash (vault, study, name, birth_date, error)) == NULL)
+    return FALSE;
+  sodium_hex2bin (hash, sizeof hash, hex, 64, NULL, NULL, NULL);
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  stmt = vw_vault_prepare (vault, "UPDATE participants SET linkage_hash = ? WHERE study = ? AND code = ?", error);
+  if (stmt != NULL)
+    {
+      sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
+      vw_vault_bind_text (stmt, 2, study);
+      vw_vault_bind_text (stmt, 3, code);
+    }
+  return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
+                             vw_vault_audit_append (vault, "linkage_identity_set", code, NULL, error),
+                             error);
+}
+
+char *
+vw_vault_get_linkage_hash (VwVault     *vault,
+                           const char  *study,
+                           const char  *code,
+                           GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char hex[65] = "";
+  int rc;
+
+  if (!vw_vault_require_unlocked (vault, error))
+    return NULL;
+  stmt = vw_vault_prepare (vault, "SELECT linkage_hash FROM participants WHERE study = ? AND code = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, code);
+  rc = vw_vault_step (vault, stmt, error);
+  if (rc == SQLITE_ROW && sqlite3_column_bytes (stmt, 0) == 32)
+    sodium_bin2hex (hex, sizeof hex, sqlite3_column_blob (stmt, 0), 32);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    vw_vault_not_found (error, _("participant"), code);
+  return rc == SQLITE_ROW ? g_strdup (hex) : NULL;
+}
