@@ -307,7 +307,7 @@ vw_vault_save_residence_history (VwVault     *self,
   iv = vw_vault_get_interview (self, interview, error);
   if (iv == NULL || !vw_vault_begin (self, error))
     return FALSE;
-  if (!vw_vault_save_answer (self, interview, question, value, error) ||
+  if (!vw_vault_save_answer (self, interview, question, value != NULL && *value != '\0' ? value : NULL, error) ||
       !replace_episodes (self, iv, stays, error))
     {
       vw_vault_rollback (self);
