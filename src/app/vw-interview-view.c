@@ -1097,7 +1097,6 @@ vw_interview_view_dispose (GObject *object)
     vw_interview_view_flush (self, NULL);
   if (self->quote_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->quote_dialog));
-  gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_INTERVIEW_VIEW);
   g_clear_object (&self->vault);
 
   G_OBJECT_CLASS (vw_interview_view_parent_class)->dispose (object);
