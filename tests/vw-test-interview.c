@@ -124,6 +124,8 @@ vw_test_interview_open (VwTestInterview *t,
       g_autoptr(GError) error = NULL;
 
       t->app = GTK_APPLICATION (adw_application_new ("io.github.veldwerk.Veldwerk.Test", G_APPLICATION_NON_UNIQUE));
+      /* The application's own style sheet, as AdwApplication loads it. */
+      g_application_set_resource_base_path (G_APPLICATION (t->app), "/io/github/veldwerk/Veldwerk");
       g_application_register (G_APPLICATION (t->app), NULL, &error);
       g_assert_no_error (error);
     }

@@ -702,9 +702,39 @@ save_all_now (VwInterviewView  *self,
   return TRUE;
 }
 
+/* The actions that need a started interview. */
+static void
+update_actions (VwInterviewView *self)
+{
+  static const char * const actions[] = {
+    "interview.pause", "interview.review", "interview.back", "interview.finish", "interview.quote", NULL,
+  };
+
+  for (guint i = 0; actions[i] != NULL; i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i], self->interview_id != NULL);
+}
+
+/* The buttons call the actions by hand rather than through action-name:
+ * GTK 4.8 leaves such buttons insensitive after the view is moved to
+ * another parent. */
+#define BUTTON_ACTION(handler, action)                              \
+  static void                                                       \
+  handler (VwInterviewView *self)                                   \
+  {                                                                 \
+    gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);   \
+  }
+
+BUTTON_ACTION (on_previous_clicked, "interview.previous-module")
+BUTTON_ACTION (on_next_clicked, "interview.next-module")
+BUTTON_ACTION (on_pause_clicked, "interview.pause")
+BUTTON_ACTION (on_review_clicked, "interview.review")
+BUTTON_ACTION (on_back_clicked, "interview.back")
+BUTTON_ACTION (on_finish_clicked, "interview.finish")
+
 static void
 enter_interview (VwInterviewView *self)
 {
+  update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "interview");
   if (self->modules->len > 0 && current_module (self) != NULL)
     show_module_index (self, self->current_module);
@@ -1175,6 +1205,12 @@ vw_interview_view_class_init (VwInterviewViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_add_interviewer);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_module_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_previous_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_review_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_back_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_finish_clicked);
 
   gtk_widget_class_install_action (widget_class, "interview.next-module", NULL, next_module_action);
   gtk_widget_class_install_action (widget_class, "interview.previous-module", NULL, previous_module_action);

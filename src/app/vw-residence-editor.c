@@ -115,7 +115,7 @@ vw_residence_editor_add_stay (VwResidenceEditor *self)
   const VwCodeList *codes = residence_codes ();
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
   StayRow *r = g_new0 (StayRow, 1);
-  GtkWidget *box, *label, *remove;
+  GtkWidget *box, *line, *label, *remove;
   guint n = self->rows->len + 1;
   g_autofree char *title = g_strdup_printf (_("Stay %u"), n);
 
@@ -125,41 +125,52 @@ vw_residence_editor_add_stay (VwResidenceEditor *self)
   for (guint i = 0; i < vw_code_list_get_n_codes (codes); i++)
     gtk_string_list_append (labels, vw_code_get_label (vw_code_list_get_code (codes, i), self->language));
 
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
+  /* Two lines, so long residence labels and large text still fit at
+   * 1366 pixels: where on the first, the months on the second. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 6);
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), line);
 
   label = gtk_label_new (title);
   gtk_widget_add_css_class (label, "dim-label");
-  gtk_label_set_width_chars (GTK_LABEL (label), 7);
+  gtk_label_set_width_chars (GTK_LABEL (label), 9);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (line), label);
 
   r->residence = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (r->residence), TRUE);
+  gtk_widget_set_halign (GTK_WIDGET (r->residence), GTK_ALIGN_START);
   gtk_accessible_update_property (GTK_ACCESSIBLE (r->residence), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Where"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (r->residence));
-
-  label = gtk_label_new (_("from"));
-  gtk_box_append (GTK_BOX (box), label);
-  r->start = GTK_ENTRY (month_entry (_("Start month")));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (r->start));
-  label = gtk_label_new (_("until"));
-  gtk_box_append (GTK_BOX (box), label);
-  r->end = GTK_ENTRY (month_entry (_("End month")));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (r->end));
-  r->still_there = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Still there")));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (r->still_there));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->residence));
 
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (remove, _("Remove this stay"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Remove this stay"), -1);
-  gtk_box_append (GTK_BOX (box), remove);
+  gtk_box_append (GTK_BOX (line), remove);
+
+  line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_box_append (GTK_BOX (box), line);
+  label = gtk_label_new (NULL);
+  gtk_label_set_width_chars (GTK_LABEL (label), 9);
+  gtk_box_append (GTK_BOX (line), label);
+  label = gtk_label_new (_("from"));
+  gtk_box_append (GTK_BOX (line), label);
+  r->start = GTK_ENTRY (month_entry (_("Start month")));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->start));
+  label = gtk_label_new (_("until"));
+  gtk_box_append (GTK_BOX (line), label);
+  r->end = GTK_ENTRY (month_entry (_("End month")));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->end));
+  r->still_there = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Still there")));
+  gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->still_there));
 
   r->row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (r->row), FALSE);
@@ -234,7 +245,7 @@ vw_residence_editor_remove_stay (VwResidenceEditor *self,
       GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (other->row));
       g_autofree char *title = g_strdup_printf (_("Stay %u"), i + 1);
 
-      gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (box)), title);
+      gtk_label_set_label (GTK_LABEL (gtk_widget_get_first_child (gtk_widget_get_first_child (box))), title);
     }
   on_stay_changed (self);
 }
