@@ -31,6 +31,18 @@ visible (VwTestInterview *t,
   return gtk_widget_get_visible (vw_test_question (t, question));
 }
 
+static gboolean
+has_label (GtkWidget  *root,
+           const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (has_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static VwQuoteDialog *
 find_quote_dialog (void)
 {
@@ -392,6 +404,18 @@ test_interview_flow (void)
   v = t.view;
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (v->side_panel)));
   g_assert_true (VW_IS_FOLLOWUP_PANEL (v->followup_panel));
+  {
+    const VwCodeList *residences = vw_codebook_get_code_list (vw_codebook_get_core (), "residence");
+    g_autofree char *since = g_strdup_printf (_("%s, since %s"),
+                                              vw_code_get_label (vw_code_list_lookup (residences, "mo"), v->language),
+                                              "2022-06");
+    g_autofree char *title = g_strdup_printf (_("Last time (%s)"), "T0");
+
+    g_assert_true (has_label (v->followup_panel, title));
+    g_assert_true (has_label (v->followup_panel, since));
+    g_assert_true (has_label (v->followup_panel, "Slaapt slecht door het lawaai."));
+    g_assert_true (has_label (v->followup_panel, _("Not answered"))); /* participation */
+  }
   g_assert_null (vw_interview_view_get_question_widget (v, "stays_last_five_years"));
   g_assert_nonnull (vw_interview_view_get_question_widget (v, "stays_since_last_round"));
   g_assert_null (vw_interview_view_get_question_widget (v, "birth_year"));

@@ -26,10 +26,11 @@ static const char * const key_questions[] = {
   "residence", "participation", "income", "debts", "money_management", NULL,
 };
 
+/* A dim heading over a text that can be selected and copied. */
 static void
-add_fact (VwFollowupPanel *self,
-          const char      *heading,
-          const char      *text)
+add_fact (GtkBox     *into,
+          const char *heading,
+          const char *text)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *h = gtk_label_new (heading);
@@ -44,7 +45,7 @@ add_fact (VwFollowupPanel *self,
   gtk_label_set_selectable (GTK_LABEL (t), TRUE);
   gtk_box_append (GTK_BOX (box), h);
   gtk_box_append (GTK_BOX (box), t);
-  gtk_box_append (self->answers_box, box);
+  gtk_box_append (into, box);
 }
 
 static const char *
@@ -127,28 +128,18 @@ vw_followup_panel_new (VwVault         *vault,
                                 since);
       else
         text = g_strdup (answer_label (questionnaire, key_questions[i], value, language));
-      add_fact (self, vw_question_get_label (q, language), text);
+      add_fact (self->answers_box, vw_question_get_label (q, language), text);
     }
 
   for (guint i = 0; notes != NULL && i < notes->len; i++)
     {
       VwNote *n = g_ptr_array_index (notes, i);
       const VwQuestion *q = n->question ? vw_questionnaire_lookup_question (questionnaire, n->question) : NULL;
-      GtkWidget *heading = gtk_label_new (q ? vw_question_get_label (q, language) : _("General note"));
-      GtkWidget *text = gtk_label_new (n->text);
 
       if (n->text == NULL || *n->text == '\0')
         continue;
       n_notes++;
-      gtk_label_set_xalign (GTK_LABEL (heading), 0);
-      gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
-      gtk_widget_add_css_class (heading, "caption-heading");
-      gtk_widget_add_css_class (heading, "dim-label");
-      gtk_label_set_xalign (GTK_LABEL (text), 0);
-      gtk_label_set_wrap (GTK_LABEL (text), TRUE);
-      gtk_label_set_selectable (GTK_LABEL (text), TRUE);
-      gtk_box_append (self->notes_box, heading);
-      gtk_box_append (self->notes_box, text);
+      add_fact (self->notes_box, q ? vw_question_get_label (q, language) : _("General note"), n->text);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->no_notes), n_notes == 0);
 
