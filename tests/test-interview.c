@@ -150,6 +150,8 @@ test_interview_flow (void)
   g_assert_cmpstr (gtk_label_get_label (v->setup_message), ==,
                    _("The interview can only start when the participant consents to the research"));
   vw_test_answer (&t, "consent_research", "nee");
+  /* Nothing is stored before the interview exists, and nothing says so. */
+  g_assert_cmpstr (vw_question_widget_get_status (VW_QUESTION_WIDGET (vw_test_question (&t, "consent_research"))), ==, "");
   click (v->start_button);
   g_assert_cmpstr (vw_interview_view_get_page (v), ==, "setup");
   g_assert_null (vw_interview_view_get_interview_id (v));
@@ -162,6 +164,8 @@ test_interview_flow (void)
   interview = g_strdup (vw_interview_view_get_interview_id (v));
   g_assert_nonnull (interview);
   g_assert_cmpstr (vw_interview_view_get_module (v), ==, "about_you");
+  vw_test_wait_saved (&t, "consent_research");
+  vw_test_wait_saved (&t, "consent_wmo_linkage");
 
   /* A year out of range is refused with the questionnaire's message, and
    * not saved; then a good one is. */

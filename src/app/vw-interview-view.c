@@ -105,9 +105,7 @@ vw_interview_view_is_asked (VwInterviewView *self,
 {
   g_return_val_if_fail (VW_IS_INTERVIEW_VIEW (self), FALSE);
 
-  return (g_hash_table_contains (self->widgets, question) || lookup_answer (question, self) != NULL ||
-          vw_questionnaire_lookup_question (self->questionnaire, question) != NULL) &&
-         !g_hash_table_contains (self->skipped, question);
+  return g_hash_table_contains (self->widgets, question) && !g_hash_table_contains (self->skipped, question);
 }
 
 static void
@@ -473,7 +471,6 @@ add_question_widget (VwInterviewView  *self,
 {
   GtkWidget *widget = vw_question_widget_new (question, self->questionnaire, self->language);
 
-  vw_question_widget_set_save_func (VW_QUESTION_WIDGET (widget), save_question, self);
   g_signal_connect_swapped (widget, "changed", G_CALLBACK (on_question_changed), self);
   g_signal_connect (widget, "quote-requested", G_CALLBACK (on_quote_requested), self);
   gtk_box_append (box, widget);
@@ -503,6 +500,7 @@ build_modules (VwInterviewView *self)
           const VwQuestion *q = vw_module_get_question (module, j);
           GtkWidget *widget = add_question_widget (self, q, GTK_BOX (page));
 
+          vw_question_widget_set_save_func (VW_QUESTION_WIDGET (widget), save_question, self);
           g_hash_table_insert (self->widgets, (gpointer) vw_question_get_id (q), widget);
         }
       gtk_stack_add_named (self->module_stack, page, vw_module_get_id (module));
@@ -685,18 +683,18 @@ consent_value (VwInterviewView *self,
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
+/* Consent is answered before there is an interview to save it in; once
+ * there is, the consent questions save like every other one. */
 static gboolean
-save_all_now (VwInterviewView  *self,
-              GPtrArray        *widgets,
+save_consent (VwInterviewView  *self,
               GError          **error)
 {
-  for (guint i = 0; i < widgets->len; i++)
+  for (guint i = 0; i < self->consent_widgets->len; i++)
     {
-      VwQuestionWidget *w = g_ptr_array_index (widgets, i);
-      const char *value = vw_question_widget_get_value (w);
+      VwQuestionWidget *w = g_ptr_array_index (self->consent_widgets, i);
 
-      if (value != NULL && *value != '\0' &&
-          !save_question (w, FALSE, value, self, error))
+      vw_question_widget_set_save_func (w, save_question, self);
+      if (!vw_question_widget_flush (w, error))
         return FALSE;
     }
   return TRUE;
@@ -785,7 +783,7 @@ on_start_clicked (VwInterviewView *self)
     }
   self->interview_id = g_strdup (iv->id);
   /* The consent answers belong to the interview too. */
-  if (!save_all_now (self, self->consent_widgets, &error))
+  if (!save_consent (self, &error))
     {
       gtk_label_set_label (self->setup_message, error->message);
       return;
@@ -1059,6 +1057,8 @@ setup (VwInterviewView *self)
     {
       self->interview_id = g_strdup (existing->id);
       load_answers (self);
+      for (guint i = 0; i < self->consent_widgets->len; i++)
+        vw_question_widget_set_save_func (g_ptr_array_index (self->consent_widgets, i), save_question, self);
       update_relevance (self);
       if (existing->state == VW_INTERVIEW_PAUSED &&
           !vw_vault_set_interview_state (self->vault, existing->id, VW_INTERVIEW_IN_PROGRESS,

@@ -170,8 +170,13 @@ save_now (VwQuestionWidget  *self,
   else
     g_clear_handle_id (&self->answer_timeout, g_source_remove);
 
+  /* Nowhere to save yet (consent before the interview starts): keep it
+   * pending, and do not claim it is saved. */
   if (self->save_func == NULL)
-    return TRUE;
+    {
+      set_status (self, VW_SAVE_IDLE, "");
+      return TRUE;
+    }
   if (!self->save_func (self, note, text, self->save_data, &local))
     {
       /* Translators: shown beside a question; %s says why. */
@@ -229,9 +234,6 @@ on_input_changed (VwQuestionWidget *self)
   if (value == NULL)
     {
       /* The residence editor shows its own message. */
-      g_autoptr(GError) history_error = NULL;
-      g_autofree char *again = vw_residence_editor_get_value (VW_RESIDENCE_EDITOR (self->input), &history_error);
-
       g_free (self->value);
       self->value = g_strdup ("");
       gtk_widget_set_visible (GTK_WIDGET (self->problem), FALSE);
@@ -256,8 +258,11 @@ on_input_changed (VwQuestionWidget *self)
   g_free (self->value);
   self->value = g_steal_pointer (&value);
   self->answer_dirty = TRUE;
-  set_status (self, VW_SAVE_PENDING, _("Saving…"));
-  self->answer_timeout = g_timeout_add (VW_QUESTION_SAVE_DELAY, on_answer_timeout, self);
+  if (self->save_func != NULL)
+    {
+      set_status (self, VW_SAVE_PENDING, _("Saving…"));
+      self->answer_timeout = g_timeout_add (VW_QUESTION_SAVE_DELAY, on_answer_timeout, self);
+    }
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -269,8 +274,11 @@ on_note_changed (VwQuestionWidget *self)
 
   g_clear_handle_id (&self->note_timeout, g_source_remove);
   self->note_dirty = TRUE;
-  set_status (self, VW_SAVE_PENDING, _("Saving…"));
-  self->note_timeout = g_timeout_add (VW_QUESTION_SAVE_DELAY, on_note_timeout, self);
+  if (self->save_func != NULL)
+    {
+      set_status (self, VW_SAVE_PENDING, _("Saving…"));
+      self->note_timeout = g_timeout_add (VW_QUESTION_SAVE_DELAY, on_note_timeout, self);
+    }
 }
 
 gboolean
