@@ -29,11 +29,14 @@ save_png (GtkWidget  *widget,
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
 
   /* Wait for the transitions to end and a frame to be drawn. */
-  for (guint i = 0; node == NULL && i < 20; i++)
+  for (guint i = 0; (node == NULL || gtk_widget_get_width (widget) != 1366) && i < 50; i++)
     {
       GtkSnapshot *snapshot = gtk_snapshot_new ();
 
+      g_clear_pointer (&node, gsk_render_node_unref);
       vw_test_iterate (300);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
       gdk_paintable_snapshot (paintable, snapshot, width, height);
       node = gtk_snapshot_free_to_node (snapshot);
     }
@@ -44,14 +47,39 @@ save_png (GtkWidget  *widget,
   g_print ("%s (%dx%d)\n", file, width, height);
 }
 
+/* The window's header bar, as the application shows it around the view. */
+static GtkWidget *
+wrap_in_header (VwTestInterview *t,
+                const char      *round)
+{
+  GtkWidget *content = GTK_WIDGET (t->view);
+  GtkWidget *box, *header;
+  g_autofree char *subtitle = g_strdup_printf ("Kees · %s", round);
+
+  g_object_ref (content);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (t->window), NULL);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  /* Exactly the small-laptop size, whatever the size of Xvfb's screen. */
+  gtk_widget_set_size_request (box, 1366, 768);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (_("Interview"), subtitle));
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_widget_set_vexpand (content, TRUE);
+  gtk_box_append (GTK_BOX (box), content);
+  g_object_unref (content);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (t->window), box);
+  vw_test_wait_mapped (content);
+  return box;
+}
+
 int
 main (int    argc,
       char **argv)
 {
   VwTestInterview t;
-  GtkWidget *box, *header, *title, *content;
+  GtkWidget *box;
   VwResidenceEditor *editor;
-  g_autofree char *subtitle = NULL;
+  g_autoptr(GError) error = NULL;
   const char *dir = argc > 1 ? argv[1] : ".";
 
   vw_test_init_display (&argc, &argv);
@@ -66,23 +94,7 @@ main (int    argc,
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   vw_test_start_interview (&t);
 
-  /* The window's header bar, as the application shows it around the view. */
-  content = GTK_WIDGET (t.view);
-  g_object_ref (content);
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (t.window), NULL);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  /* Exactly the small-laptop size, whatever the size of Xvfb's screen. */
-  gtk_widget_set_size_request (box, 1366, 768);
-  header = adw_header_bar_new ();
-  subtitle = g_strdup_printf ("Kees · %s", "T0");
-  title = adw_window_title_new (_("Interview"), subtitle);
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), title);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_widget_set_vexpand (content, TRUE);
-  gtk_box_append (GTK_BOX (box), content);
-  g_object_unref (content);
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (t.window), box);
-  vw_test_wait_mapped (content);
+  box = wrap_in_header (&t, "T0");
 
   vw_test_answer (&t, "birth_year", "1979");
   vw_test_answer (&t, "municipality", "Den Haag");
@@ -130,6 +142,21 @@ main (int    argc,
   vw_test_answer (&t, "income", "uitkering");
   gtk_widget_activate_action (GTK_WIDGET (t.view), "interview.review", NULL);
   save_png (box, dir, "review");
+
+  /* A follow-up interview, with last time beside it. */
+  gtk_widget_activate_action (GTK_WIDGET (t.view), "interview.finish", NULL);
+  g_assert_true (vw_vault_add_round (t.vault, t.study, "T1", NULL, NULL, &error));
+  g_assert_no_error (error);
+  vw_test_interview_close_view (&t);
+  /* A new window, as a resized one can stay at Xvfb's screen width. */
+  gtk_window_destroy (t.window);
+  vw_test_interview_open (&t, "T1");
+  vw_test_start_interview (&t);
+  box = wrap_in_header (&t, "T1");
+  vw_interview_view_show_module (t.view, "residence_now");
+  vw_test_answer (&t, "residence", "bw");
+  vw_test_wait_saved (&t, "residence");
+  save_png (box, dir, "followup");
 
   vw_test_interview_clear (&t);
   return 0;
