@@ -85,7 +85,8 @@ vw_test_interview_init (VwTestInterview *t)
 void
 vw_test_wait_mapped (GtkWidget *widget)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  /* Generous: sanitizer builds on a busy machine save slowly. */
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -254,7 +255,8 @@ vw_test_wait_saved (VwTestInterview *t,
                     const char      *question)
 {
   VwQuestionWidget *w = VW_QUESTION_WIDGET (vw_test_question (t, question));
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  /* Generous: sanitizer builds on a busy machine save slowly. */
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (vw_question_widget_get_save_state (w) != VW_SAVE_SAVED && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
