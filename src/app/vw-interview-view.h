@@ -29,4 +29,20 @@ gboolean    vw_interview_view_flush            (VwInterviewView  *self,
 /* Nullable: NULL until the interview has been started. */
 const char *vw_interview_view_get_interview_id (VwInterviewView  *self);
 
+/* "setup", "interview" or "review". */
+const char *vw_interview_view_get_page         (VwInterviewView  *self);
+/* Nullable: the module shown on the interview page. */
+const char *vw_interview_view_get_module       (VwInterviewView  *self);
+gboolean    vw_interview_view_show_module      (VwInterviewView  *self,
+                                                const char       *module);
+/* Shows the question's module and focuses the question. */
+gboolean    vw_interview_view_show_question    (VwInterviewView  *self,
+                                                const char       *question);
+/* Nullable: the widget of a question asked in this interview. */
+GtkWidget  *vw_interview_view_get_question_widget (VwInterviewView *self,
+                                                   const char      *question);
+/* Whether skip logic asks the question now. */
+gboolean    vw_interview_view_is_asked         (VwInterviewView  *self,
+                                                const char       *question);
+
 G_END_DECLS
