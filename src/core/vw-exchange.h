@@ -98,6 +98,22 @@ VwMergeReport *vw_exchange_merge          (VwVault             *vault,
                                            GCancellable        *cancellable,
                                            GError             **error);
 
+/* The same off the calling thread, for the application: the merge runs
+ * in a worker on its own connection to @vault's file (a VwVault belongs
+ * to one thread), and @progress is called in the caller's main context.
+ * @vault must stay unlocked until the callback. */
+void           vw_exchange_merge_async    (VwVault             *vault,
+                                           const char          *study,
+                                           const char * const  *paths,
+                                           VwMergeProgressFunc  progress,
+                                           gpointer             progress_data,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+VwMergeReport *vw_exchange_merge_finish   (VwVault             *vault,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
 GPtrArray     *vw_exchange_list_conflicts (VwVault             *vault,
                                            const char          *study,
                                            gboolean             include_resolved,

@@ -1371,6 +1371,120 @@ vw_exchange_merge (VwVault             *vault,
   return g_steal_pointer (&report);
 }
 
+typedef struct
+{
+  char                *path;
+  VwSecret            *key;
+  char                *study;
+  GStrv                paths;
+  GMainContext        *context;
+  VwMergeProgressFunc  progress;
+  gpointer             progress_data;
+} AsyncMerge;
+
+static void
+async_merge_free (AsyncMerge *d)
+{
+  g_free (d->path);
+  g_clear_pointer (&d->key, vw_secret_free);
+  g_free (d->study);
+  g_strfreev (d->paths);
+  g_main_context_unref (d->context);
+  g_free (d);
+}
+
+typedef struct
+{
+  AsyncMerge *d;
+  guint64     done;
+  guint64     total;
+} AsyncProgress;
+
+static gboolean
+report_progress (gpointer data)
+{
+  AsyncProgress *p = data;
+
+  p->d->progress (p->done, p->total, p->d->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+progress_from_worker (guint64  done,
+                      guint64  total,
+                      gpointer user_data)
+{
+  AsyncMerge *d = user_data;
+  AsyncProgress *p = g_new (AsyncProgress, 1);
+
+  *p = (AsyncProgress) { d, done, total };
+  g_main_context_invoke_full (d->context, G_PRIORITY_DEFAULT, report_progress, p, g_free);
+}
+
+static void
+merge_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AsyncMerge *d = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = vw_vault_open (d->path, &error);
+  VwMergeReport *report = NULL;
+
+  if (vault != NULL && vw_vault_unlock_with_key (vault, d->key, &error))
+    report = vw_exchange_merge (vault, d->study, (const char * const *) d->paths,
+                                d->progress ? progress_from_worker : NULL, d, cancellable, &error);
+  if (vault != NULL && !vw_vault_close (vault, report == NULL ? NULL : &error))
+    g_clear_pointer (&report, vw_merge_report_free);
+  if (report == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, report, (GDestroyNotify) vw_merge_report_free);
+}
+
+void
+vw_exchange_merge_async (VwVault             *vault,
+                         const char          *study,
+                         const char * const  *paths,
+                         VwMergeProgressFunc  progress,
+                         gpointer             progress_data,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (vault, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  AsyncMerge *d;
+
+  g_task_set_source_tag (task, vw_exchange_merge_async);
+  if (!vw_vault_require_unlocked (vault, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  d = g_new0 (AsyncMerge, 1);
+  d->path = g_strdup (vw_vault_get_path (vault));
+  d->key = vw_secret_dup (vault->key);
+  d->study = g_strdup (study);
+  d->paths = g_strdupv ((char **) paths);
+  d->context = g_main_context_ref_thread_default ();
+  d->progress = progress;
+  d->progress_data = progress_data;
+  g_task_set_task_data (task, d, (GDestroyNotify) async_merge_free);
+  g_task_run_in_thread (task, merge_thread);
+}
+
+VwMergeReport *
+vw_exchange_merge_finish (VwVault       *vault,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, vault), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 static VwConflict *
 conflict_from_row (VwVault       *vault,
                    sqlite3_stmt  *stmt,
