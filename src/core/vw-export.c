@@ -92,8 +92,6 @@ struct _VwExport
   GString           *report;
 };
 
-GQuark vw_export_error_quark (void);
-
 /* Formats and ids */
 
 gboolean
@@ -1496,7 +1494,7 @@ build_files (VwExport  *self,
       for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
         {
           g_autofree char *name = g_strconcat (tables[t]->name, stata ? ".dta" : ".sav", NULL);
-          GBytes *bytes = vw_export_write_stats (tables[t], stata, self->language, self->study_name, error);
+          GBytes *bytes = vw_export_write_stats (tables[t], stata, self->language, error);
 
           if (bytes == NULL)
             return NULL;
