@@ -1517,17 +1517,6 @@ build_files (VwExport  *self,
   return g_steal_pointer (&files);
 }
 
-GStrv
-vw_export_list_files (VwExport *self)
-{
-  g_autoptr(GPtrArray) files = build_files (self, NULL);
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-
-  for (guint i = 0; files != NULL && i < files->len; i++)
-    g_strv_builder_add (names, ((ExportFile *) g_ptr_array_index (files, i))->name);
-  return g_strv_builder_end (names);
-}
-
 static gboolean
 write_folder (GPtrArray     *files,
               const char    *path,
