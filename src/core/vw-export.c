@@ -1010,9 +1010,9 @@ protect (VwExport  *self,
     g_array_set_size (wide->owners, out);
   }
 
-  g_string_append_printf (self->report,
-                          _("Disclosure control: k = %u on %s; %u participants, %u generalized, %u left out.\n"),
-                          k, quasi_list, n,
+  g_string_append_printf (self->report, _("Disclosure control: k = %u on %s; "), k, quasi_list);
+  g_string_append_printf (self->report, g_dngettext (GETTEXT_PACKAGE, "%u participant, ", "%u participants, ", n), n);
+  g_string_append_printf (self->report, _("%u generalized, %u left out.\n"),
                           self->n_generalized, self->n_suppressed);
   for (guint r = 0; r < rare_order->len; r++)
     {
