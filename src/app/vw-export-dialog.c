@@ -156,17 +156,7 @@ run_export (GtkWidget  *widget,
   if (study != NULL)
     key = vw_vault_get_study_secret (self->vault, self->study, VW_STUDY_SECRET_EXPORT, &error);
   if (key != NULL && gtk_switch_get_active (self->quotes_switch))
-    {
-      g_autoptr(GPtrArray) answers = NULL;
-
-      quotes = vw_vault_list_quotes (self->vault, self->study, NULL, NULL, &error);
-      if (quotes != NULL)
-        answers = vw_export_collect_open_answers (self->vault, self->study, &error);
-      if (answers != NULL)
-        g_ptr_array_extend_and_steal (quotes, g_steal_pointer (&answers));
-      else
-        g_clear_pointer (&quotes, g_ptr_array_unref);
-    }
+    quotes = vw_export_collect_quotes (self->vault, self->study, &error);
   if (key == NULL || (gtk_switch_get_active (self->quotes_switch) && quotes == NULL) ||
       !vw_vault_audit (self->vault, "export_anonymized", self->study, NULL, &error))
     {

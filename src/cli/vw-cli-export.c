@@ -168,15 +168,9 @@ vw_cli_export_anonymized (VwCli  *cli,
     return vw_cli_fail (error);
   if (include_quotes)
     {
-      g_autoptr(GPtrArray) answers = NULL;
-
-      quotes = vw_vault_list_quotes (vault, study->id, NULL, NULL, &error);
+      quotes = vw_export_collect_quotes (vault, study->id, &error);
       if (quotes == NULL)
         return vw_cli_fail (error);
-      answers = vw_export_collect_open_answers (vault, study->id, &error);
-      if (answers == NULL)
-        return vw_cli_fail (error);
-      g_ptr_array_extend_and_steal (quotes, g_steal_pointer (&answers));
     }
   options.study_id = study->id;
   options.study_name = study->name;

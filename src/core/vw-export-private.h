@@ -61,7 +61,6 @@ const char *vw_export_column_label      (const VwExportColumn *column,
 GBytes     *vw_export_write_stats       (const VwExportTable *table,
                                          gboolean             stata,
                                          const char          *language,
-                                         const char          *file_label,
                                          GError             **error);
 
 /* One redacted quote, ready for the qualitative files. */

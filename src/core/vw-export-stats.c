@@ -67,7 +67,6 @@ GBytes *
 vw_export_write_stats (const VwExportTable *table,
                        gboolean             stata,
                        const char          *language,
-                       const char          *file_label,
                        GError             **error)
 {
   G_LOCK_DEFINE_STATIC (stats);
@@ -89,7 +88,6 @@ vw_export_write_stats (const VwExportTable *table,
   if (stata)
     readstat_writer_set_file_format_version (writer, 118);
   readstat_writer_set_file_label (writer, table->name);
-  (void) file_label;
 
   for (guint c = 0; c < n_columns; c++)
     {

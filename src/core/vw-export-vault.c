@@ -39,24 +39,29 @@ interview_questionnaire (VwVault           *vault,
 }
 
 /**
- * vw_export_collect_open_answers:
+ * vw_export_collect_quotes:
  *
- * The answers to the long open questions of every interview of @study, as
- * quotes whose theme is the question's module. Short text answers (such
- * as the municipality) and answers to questions that are codebook
- * variables are never collected: they are data, not narrative.
+ * The quotes of @study, then the answers to the long open questions of
+ * every interview, as quotes whose theme is the question's module. Short
+ * text answers (such as the municipality) and answers to questions that
+ * are codebook variables are never collected: they are data, not
+ * narrative.
  *
- * Returns: (transfer full) (element-type VwQuote): the open answers
+ * Returns: (transfer full) (element-type VwQuote): the quotes and open
+ * answers, not yet redacted
  */
 GPtrArray *
-vw_export_collect_open_answers (VwVault     *vault,
-                                const char  *study,
-                                GError     **error)
+vw_export_collect_quotes (VwVault     *vault,
+                          const char  *study,
+                          GError     **error)
 {
   g_autoptr(GPtrArray) interviews = NULL;
-  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_quote_free);
+  g_autoptr(GPtrArray) answers = NULL;
   g_autoptr(GHashTable) cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
+  answers = vw_vault_list_quotes (vault, study, NULL, NULL, error);
+  if (answers == NULL)
+    return NULL;
   interviews = vw_vault_list_interviews (vault, study, NULL, NULL, error);
   if (interviews == NULL)
     return NULL;

@@ -92,8 +92,6 @@ struct _VwExport
   GString           *report;
 };
 
-GQuark vw_export_error_quark (void);
-
 /* Formats and ids */
 
 gboolean
@@ -1012,9 +1010,9 @@ protect (VwExport  *self,
     g_array_set_size (wide->owners, out);
   }
 
-  g_string_append_printf (self->report,
-                          _("Disclosure control: k = %u on %s; %u participants, %u generalized, %u left out.\n"),
-                          k, quasi_list, n,
+  g_string_append_printf (self->report, _("Disclosure control: k = %u on %s; "), k, quasi_list);
+  g_string_append_printf (self->report, g_dngettext (GETTEXT_PACKAGE, "%u participant, ", "%u participants, ", n), n);
+  g_string_append_printf (self->report, _("%u generalized, %u left out.\n"),
                           self->n_generalized, self->n_suppressed);
   for (guint r = 0; r < rare_order->len; r++)
     {
@@ -1496,7 +1494,7 @@ build_files (VwExport  *self,
       for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
         {
           g_autofree char *name = g_strconcat (tables[t]->name, stata ? ".dta" : ".sav", NULL);
-          GBytes *bytes = vw_export_write_stats (tables[t], stata, self->language, self->study_name, error);
+          GBytes *bytes = vw_export_write_stats (tables[t], stata, self->language, error);
 
           if (bytes == NULL)
             return NULL;
@@ -1517,17 +1515,6 @@ build_files (VwExport  *self,
 
   add_file (files, "manifest.json", manifest_json (self, files));
   return g_steal_pointer (&files);
-}
-
-GStrv
-vw_export_list_files (VwExport *self)
-{
-  g_autoptr(GPtrArray) files = build_files (self, NULL);
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-
-  for (guint i = 0; files != NULL && i < files->len; i++)
-    g_strv_builder_add (names, ((ExportFile *) g_ptr_array_index (files, i))->name);
-  return g_strv_builder_end (names);
 }
 
 static gboolean

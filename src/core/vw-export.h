@@ -75,11 +75,12 @@ char    *vw_export_id            (const VwSecret  *key,
 char    *vw_export_redact        (VwRecords       *records,
                                   const char      *text);
 
-/* vw-export-vault.c: the answers to the long open questions of every
- * interview of @study, as VwQuote* with the question's module as theme. */
-GPtrArray *vw_export_collect_open_answers (VwVault     *vault,
-                                           const char  *study,
-                                           GError     **error);
+/* vw-export-vault.c: the quotes of @study and the answers to the long
+ * open questions of its interviews (with the question's module as theme),
+ * as VwQuote*, for vw_export_new(). */
+GPtrArray *vw_export_collect_quotes (VwVault     *vault,
+                                     const char  *study,
+                                     GError     **error);
 
 typedef struct _VwExport VwExport;
 
@@ -97,8 +98,6 @@ char       *vw_export_get_report      (VwExport              *self);
 guint       vw_export_get_n_participants (VwExport           *self);
 guint       vw_export_get_n_suppressed   (VwExport           *self);
 guint       vw_export_get_n_generalized  (VwExport           *self);
-/* Names of the files in the package, in order. */
-GStrv       vw_export_list_files      (VwExport              *self);
 /* Writes the package: a new folder at @path, or with recipients one age
  * file holding a tar of the same files. Nothing is left behind on failure. */
 gboolean    vw_export_write           (VwExport              *self,
