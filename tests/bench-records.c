@@ -7,19 +7,9 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
 
 #include "vw-bench-records.h"
 #include "vw-core.h"
-
-static double
-peak_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 static void
 run (guint   n,
@@ -76,7 +66,7 @@ run (guint   n,
            "classify dh3+fl4 %.1f ms; %u tables (CSV and text) %.1f ms; "
            "classify+tabulate %.1f ms = %.2f us per participant; peak RSS so far %.0f MiB\n",
            n, n_rounds, n_episodes, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0, n_tables,
-           (t3 - t2) / 1000.0, (t3 - t1) / 1000.0, *per_participant, peak_mib ());
+           (t3 - t2) / 1000.0, (t3 - t1) / 1000.0, *per_participant, vw_bench_peak_mib ());
   (void) output;
 }
 
@@ -92,6 +82,6 @@ main (int    argc,
     run (sizes[i], &per[i]);
   g_print ("# growth: time per participant at 10,000 is %.2fx, at 100,000 %.2fx that at 1,000 "
            "(1.00x is linear)\n", per[1] / per[0], per[2] / per[0]);
-  g_print ("# peak memory (max RSS, whole run, dominated by 100,000): %.0f MiB\n", peak_mib ());
+  g_print ("# peak memory (max RSS, whole run, dominated by 100,000): %.0f MiB\n", vw_bench_peak_mib ());
   return 0;
 }

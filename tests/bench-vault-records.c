@@ -11,21 +11,11 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include "vw-bench-records.h"
 #include "vw-core.h"
 
 #define PASSPHRASE "benchmark passphrase, not a secret"
-
-static double
-peak_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 static void
 check_sqlite (sqlite3    *db,
@@ -207,7 +197,7 @@ main (int    argc,
            (double) (t1 - t0) / plain_us);
   g_print ("second import of the same records (writes nothing): %.2f s\n", (t2 - t1) / 1e6);
   g_print ("reading the records back (vw_vault_load_records): %.2f s\n", (t3 - t2) / 1e6);
-  g_print ("# peak memory (max RSS): %.0f MiB\n", peak_mib ());
+  g_print ("# peak memory (max RSS): %.0f MiB\n", vw_bench_peak_mib ());
 
   remove_db (vault_path);
   remove_db (plain_path);

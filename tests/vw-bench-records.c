@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include "vw-bench-records.h"
 
 static const char *residences[] = {
@@ -104,4 +106,14 @@ vw_bench_generate_records (guint    n,
           cursor = MAX (cursor, month);
         }
     }
+}
+
+/* Returns: the peak memory of the process so far (max RSS), in MiB */
+double
+vw_bench_peak_mib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
 }

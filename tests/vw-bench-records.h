@@ -12,5 +12,6 @@ void vw_bench_generate_records (guint    n,
                                 GString *participants,
                                 GString *rounds,
                                 GString *episodes);
+double vw_bench_peak_mib        (void);
 
 G_END_DECLS
