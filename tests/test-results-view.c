@@ -51,22 +51,52 @@ wait_until_mapped (GtkWidget *widget)
   g_assert_true (gtk_widget_get_mapped (widget));
 }
 
+/* One vault for every test: making one (Argon2id) and importing take
+ * most of the time, and sanitizer builds are slow. */
+static char    *shared_dir;
+static char    *shared_path;
+static char    *shared_study;
+static VwVault *shared_vault;
+
 static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
+shared_vault_set_up (void)
 {
   g_autofree char *records_dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "denhaag",
                                                    NULL);
   g_autoptr(GError) error = NULL;
+
+  shared_dir = g_dir_make_tmp ("results-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  shared_path = g_build_filename (shared_dir, "test.vault", NULL);
+  shared_vault = vw_test_create_vault (shared_path, &shared_study, NULL);
+  vw_vault_import_records_dir (shared_vault, shared_study, records_dir, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+shared_vault_tear_down (void)
+{
+  vw_vault_close (shared_vault, NULL);
+  g_clear_object (&shared_vault);
+  vw_test_rm_rf (shared_dir);
+  g_free (shared_dir);
+  g_free (shared_path);
+  g_free (shared_study);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
   GtkWidget *header;
   GtkWidget *box;
 
-  f->dir = g_dir_make_tmp ("results-view-XXXXXX", &error);
+  f->dir = g_dir_make_tmp ("results-view-files-XXXXXX", &error);
   g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "test.vault", NULL);
-  f->vault = vw_test_create_vault (f->path, &f->study, NULL);
-  vw_vault_import_records_dir (f->vault, f->study, records_dir, NULL, &error);
-  g_assert_no_error (error);
+  f->path = g_strdup (shared_path);
+  f->study = g_strdup (shared_study);
+  f->vault = g_object_ref (shared_vault);
   f->records = vw_vault_load_records (f->vault, f->study, &error);
   g_assert_no_error (error);
 
@@ -92,7 +122,6 @@ fixture_tear_down (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (f->window));
   iterate ();
   g_clear_pointer (&f->records, vw_records_unref);
-  vw_vault_close (f->vault, NULL);
   g_clear_object (&f->vault);
   vw_test_rm_rf (f->dir);
   g_free (f->dir);
@@ -530,6 +559,10 @@ test_override (Fixture       *f,
   vw_chart_bars_get_bar (bars, 1, &after);
   g_assert_cmpuint (after, ==, before - 1);
   check_bars (f, VW_RULE_SET_DH3);
+
+  /* The vault is shared by the tests. */
+  vw_vault_clear_trajectory_override (f->vault, f->study, p[who].code, VW_RULE_SET_DH3, &error);
+  g_assert_no_error (error);
 }
 
 /* A vault that cannot be read shows why, in the view. */
@@ -537,16 +570,23 @@ static void
 test_error (Fixture       *f,
             gconstpointer  data)
 {
-  vw_vault_lock (f->vault);
-  vw_results_view_reload (f->view, f->vault, f->study);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) locked = vw_vault_open (f->path, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (vw_vault_is_unlocked (locked));
+  vw_results_view_reload (f->view, locked, f->study);
   g_assert_cmpstr (vw_results_view_get_page (f->view), ==, "error");
   g_assert_cmpuint (vw_chart_bars_get_n_bars (vw_results_view_get_bar_chart (f->view)), ==, 0);
+  vw_vault_close (locked, NULL);
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  int status;
+
   vw_test_init_display (&argc, &argv);
   g_assert_true (vw_core_init (NULL));
   adw_init ();
@@ -559,5 +599,8 @@ main (int    argc,
   g_test_add ("/results-view/override", Fixture, NULL, fixture_set_up, test_override, fixture_tear_down);
   g_test_add ("/results-view/error", Fixture, NULL, fixture_set_up, test_error, fixture_tear_down);
 
-  return g_test_run ();
+  shared_vault_set_up ();
+  status = g_test_run ();
+  shared_vault_tear_down ();
+  return status;
 }
