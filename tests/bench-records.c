@@ -18,7 +18,6 @@ run (guint   n,
   g_autoptr(GString) participants = g_string_new (NULL);
   g_autoptr(GString) rounds = g_string_new (NULL);
   g_autoptr(GString) episodes = g_string_new (NULL);
-  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(GError) error = NULL;
   gint64 t0, t1, t2, t3;
@@ -28,12 +27,7 @@ run (guint   n,
   vw_bench_generate_records (n, participants, rounds, episodes);
 
   t0 = g_get_monotonic_time ();
-  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
-  records = vw_records_builder_end (builder, NULL, &error);
-  if (records == NULL)
-    g_error ("The synthetic records are invalid: %s", error->message);
+  records = vw_bench_load_records (participants, rounds, episodes);
   vw_records_get_rounds (records, &n_rounds);
   vw_records_get_episodes (records, &n_episodes);
 

@@ -112,7 +112,6 @@ main (int    argc,
   g_autoptr(GString) participants = g_string_new (NULL);
   g_autoptr(GString) rounds = g_string_new (NULL);
   g_autoptr(GString) episodes = g_string_new (NULL);
-  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwRecords) loaded = NULL;
   g_autoptr(VwVault) vault = NULL;
@@ -133,12 +132,7 @@ main (int    argc,
     g_error ("%s", error->message);
 
   vw_bench_generate_records (n, participants, rounds, episodes);
-  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
-  records = vw_records_builder_end (builder, NULL, &error);
-  if (records == NULL)
-    g_error ("The synthetic records are invalid: %s", error->message);
+  records = vw_bench_load_records (participants, rounds, episodes);
   vw_records_get_participants (records, &n_participants);
   vw_records_get_rounds (records, &n_rounds);
   vw_records_get_episodes (records, &n_episodes);
