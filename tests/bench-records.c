@@ -7,19 +7,9 @@
  */
 #include "config.h"
 
-#include <sys/resource.h>
 
 #include "vw-bench-records.h"
 #include "vw-core.h"
-
-static double
-peak_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 static void
 run (guint   n,
@@ -28,7 +18,6 @@ run (guint   n,
   g_autoptr(GString) participants = g_string_new (NULL);
   g_autoptr(GString) rounds = g_string_new (NULL);
   g_autoptr(GString) episodes = g_string_new (NULL);
-  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(GError) error = NULL;
   gint64 t0, t1, t2, t3;
@@ -38,12 +27,7 @@ run (guint   n,
   vw_bench_generate_records (n, participants, rounds, episodes);
 
   t0 = g_get_monotonic_time ();
-  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
-  records = vw_records_builder_end (builder, NULL, &error);
-  if (records == NULL)
-    g_error ("The synthetic records are invalid: %s", error->message);
+  records = vw_bench_load_records (participants, rounds, episodes);
   vw_records_get_rounds (records, &n_rounds);
   vw_records_get_episodes (records, &n_episodes);
 
@@ -76,7 +60,7 @@ run (guint   n,
            "classify dh3+fl4 %.1f ms; %u tables (CSV and text) %.1f ms; "
            "classify+tabulate %.1f ms = %.2f us per participant; peak RSS so far %.0f MiB\n",
            n, n_rounds, n_episodes, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0, n_tables,
-           (t3 - t2) / 1000.0, (t3 - t1) / 1000.0, *per_participant, peak_mib ());
+           (t3 - t2) / 1000.0, (t3 - t1) / 1000.0, *per_participant, vw_bench_peak_mib ());
   (void) output;
 }
 
@@ -92,6 +76,6 @@ main (int    argc,
     run (sizes[i], &per[i]);
   g_print ("# growth: time per participant at 10,000 is %.2fx, at 100,000 %.2fx that at 1,000 "
            "(1.00x is linear)\n", per[1] / per[0], per[2] / per[0]);
-  g_print ("# peak memory (max RSS, whole run, dominated by 100,000): %.0f MiB\n", peak_mib ());
+  g_print ("# peak memory (max RSS, whole run, dominated by 100,000): %.0f MiB\n", vw_bench_peak_mib ());
   return 0;
 }

@@ -11,21 +11,11 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
-#include <sys/resource.h>
 
 #include "vw-bench-records.h"
 #include "vw-core.h"
 
 #define PASSPHRASE "benchmark passphrase, not a secret"
-
-static double
-peak_mib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
-}
 
 static void
 check_sqlite (sqlite3    *db,
@@ -122,7 +112,6 @@ main (int    argc,
   g_autoptr(GString) participants = g_string_new (NULL);
   g_autoptr(GString) rounds = g_string_new (NULL);
   g_autoptr(GString) episodes = g_string_new (NULL);
-  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(VwRecords) loaded = NULL;
   g_autoptr(VwVault) vault = NULL;
@@ -143,12 +132,7 @@ main (int    argc,
     g_error ("%s", error->message);
 
   vw_bench_generate_records (n, participants, rounds, episodes);
-  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
-  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
-  records = vw_records_builder_end (builder, NULL, &error);
-  if (records == NULL)
-    g_error ("The synthetic records are invalid: %s", error->message);
+  records = vw_bench_load_records (participants, rounds, episodes);
   vw_records_get_participants (records, &n_participants);
   vw_records_get_rounds (records, &n_rounds);
   vw_records_get_episodes (records, &n_episodes);
@@ -207,7 +191,7 @@ main (int    argc,
            (double) (t1 - t0) / plain_us);
   g_print ("second import of the same records (writes nothing): %.2f s\n", (t2 - t1) / 1e6);
   g_print ("reading the records back (vw_vault_load_records): %.2f s\n", (t3 - t2) / 1e6);
-  g_print ("# peak memory (max RSS): %.0f MiB\n", peak_mib ());
+  g_print ("# peak memory (max RSS): %.0f MiB\n", vw_bench_peak_mib ());
 
   remove_db (vault_path);
   remove_db (plain_path);

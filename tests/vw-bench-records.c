@@ -5,7 +5,10 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+
 #include "vw-bench-records.h"
+#include "vw-records.h"
 
 static const char *residences[] = {
   "mo", "mo", "bw", "bw", "bw", "omklap", "housing_first", "eigen_woning", "eigen_woning",
@@ -104,4 +107,34 @@ vw_bench_generate_records (guint    n,
           cursor = MAX (cursor, month);
         }
     }
+}
+
+/* Returns: the peak memory of the process so far (max RSS), in MiB */
+double
+vw_bench_peak_mib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+/* Returns: (transfer full): the generated files read as records; they
+ * are valid by construction, so a problem ends the benchmark. */
+VwRecords *
+vw_bench_load_records (GString *participants,
+                       GString *rounds,
+                       GString *episodes)
+{
+  g_autoptr(VwRecordsBuilder) builder = vw_records_builder_new ();
+  g_autoptr(GError) error = NULL;
+  VwRecords *records;
+
+  vw_records_builder_add_csv (builder, VW_RECORDS_PARTICIPANTS, participants->str, participants->len);
+  vw_records_builder_add_csv (builder, VW_RECORDS_ROUNDS, rounds->str, rounds->len);
+  vw_records_builder_add_csv (builder, VW_RECORDS_EPISODES, episodes->str, episodes->len);
+  records = vw_records_builder_end (builder, NULL, &error);
+  if (records == NULL)
+    g_error ("The synthetic records are invalid: %s", error->message);
+  return records;
 }

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "vw-chart-bars.h"
+#include "vw-chart-timeline.h"
 #include "vw-core.h"
 
 G_BEGIN_DECLS
@@ -20,5 +22,13 @@ GtkWidget  *vw_results_view_new    (void);
 void        vw_results_view_reload (VwResultsView *self,
                                     VwVault       *vault,
                                     const char    *study);
+
+/* What the view shows, for tests and for the window. */
+void             vw_results_view_set_rules     (VwResultsView *self,
+                                                VwRuleSet      rules);
+const char      *vw_results_view_get_page      (VwResultsView *self);
+VwChartBars     *vw_results_view_get_bar_chart (VwResultsView *self);
+VwChartTimeline *vw_results_view_get_timeline  (VwResultsView *self);
+GtkWidget       *vw_results_view_get_tables    (VwResultsView *self);
 
 G_END_DECLS

@@ -55,16 +55,8 @@ open_study (VwCli       *cli,
             char       **study,
             GError     **error)
 {
-  g_autoptr(VwVault) vault = NULL;
+  g_autoptr(VwVault) vault = vw_cli_open_vault (cli, error);
 
-  if (!g_file_test (vw_cli_vault_path (cli), G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                   _("No records to read: there is no vault at %s; give one with --vault FILE, "
-                     "or a records folder with --records DIR"), vw_cli_vault_path (cli));
-      return NULL;
-    }
-  vault = vw_cli_open_vault (cli, error);
   if (vault == NULL || (*study = resolve_study (vault, study_name, error)) == NULL)
     return NULL;
   return g_steal_pointer (&vault);
@@ -84,6 +76,13 @@ open_records (VwCli       *cli,
   g_autoptr(GError) local = NULL;
   VwRecords *records;
 
+  if (records_dir == NULL && !g_file_test (vw_cli_vault_path (cli), G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                   _("No records to read: there is no vault at %s; give one with --vault FILE, "
+                     "or a records folder with --records DIR"), vw_cli_vault_path (cli));
+      return NULL;
+    }
   if (records_dir == NULL)
     {
       *vault = open_study (cli, study_name, study, error);
@@ -337,9 +336,8 @@ vw_cli_import (VwCli  *cli,
   if (argc != 2)
     return usage_error ("import", _("give one records folder"));
 
-  vault = vw_cli_open_vault (cli, &error);
-  if (vault == NULL || (study = resolve_study (vault, study_name, &error)) == NULL ||
-      !vw_vault_import_records_dir (vault, study, argv[1], &summary, &error))
+  vault = open_study (cli, study_name, &study, &error);
+  if (vault == NULL || !vw_vault_import_records_dir (vault, study, argv[1], &summary, &error))
     return vw_cli_fail (error);
 
   g_print (_("Imported: %u new participants (%u changed), %u new rows of rounds (%u changed), "
@@ -360,9 +358,8 @@ vw_cli_export_records (VwCli       *cli,
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(GError) error = NULL;
 
-  vault = vw_cli_open_vault (cli, &error);
-  if (vault == NULL || (study = resolve_study (vault, study_name, &error)) == NULL ||
-      !vw_vault_export_records (vault, study, dir, &error))
+  vault = open_study (cli, study_name, &study, &error);
+  if (vault == NULL || !vw_vault_export_records (vault, study, dir, &error))
     return vw_cli_fail (error);
 
   g_print (_("Wrote the records to %s.\n"), dir);

@@ -1023,20 +1023,21 @@ append_padded (GString    *out,
 }
 
 /**
- * vw_table_to_text:
+ * vw_table_get_text_cells:
+ * @n_columns: (out): cells per line
+ * @n_lines: (out): the header line and one line per row
  *
- * Returns: (transfer full): the table for people: a title, aligned
- *   columns with labels, counts as "n (%)" where the table has
- *   percentages, and the line that states the denominator
+ * The human-readable table (as vw_table_to_text() lays it out) as cells,
+ * line by line, for a view that draws its own grid.
+ *
+ * Returns: (transfer container) (element-type utf8): the cells
  */
-char *
-vw_table_to_text (VwTable *self)
+GPtrArray *
+vw_table_get_text_cells (VwTable *self,
+                         guint   *n_columns,
+                         guint   *n_lines)
 {
-  guint n_columns = self->n_keys + self->n_counts;
-  guint n_lines = self->rows->len + 1;
-  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
-  guint widths[2 + VW_TABLE_MAX_COUNTS] = { 0 };
-  GString *out = g_string_new (NULL);
+  GPtrArray *cells = g_ptr_array_new_with_free_func (g_free);
 
   for (guint k = 0; k < self->n_keys; k++)
     g_ptr_array_add (cells, g_strdup (self->key_labels[k]));
@@ -1053,6 +1054,74 @@ vw_table_to_text (VwTable *self)
       for (guint c = 0; c < self->n_counts; c++)
         g_ptr_array_add (cells, format_cell (self, row, c));
     }
+
+  *n_columns = self->n_keys + self->n_counts;
+  *n_lines = self->rows->len + 1;
+  return cells;
+}
+
+guint
+vw_table_get_n_rows (VwTable *self)
+{
+  return self->rows->len;
+}
+
+/**
+ * vw_table_get_row:
+ * @subkey: (out) (optional) (nullable): the second key (a subtype)
+ * @label: (out) (optional): the row's label for people
+ *
+ * Returns: the row's key as in the CSV (a round, type or category)
+ */
+const char *
+vw_table_get_row (VwTable     *self,
+                  guint        row,
+                  const char **subkey,
+                  const char **label)
+{
+  const VwTableRow *r;
+
+  g_return_val_if_fail (row < self->rows->len, NULL);
+
+  r = &g_array_index (self->rows, VwTableRow, row);
+  if (subkey != NULL)
+    *subkey = r->subkey;
+  if (label != NULL)
+    *label = r->label;
+  return r->key;
+}
+
+/**
+ * vw_table_get_count:
+ * @column: the count column, 0 for the first after the keys
+ *
+ * Returns: the count, or -1 for a cell left empty
+ */
+gint64
+vw_table_get_count (VwTable *self,
+                    guint    row,
+                    guint    column)
+{
+  g_return_val_if_fail (row < self->rows->len, -1);
+  g_return_val_if_fail (column < self->n_counts, -1);
+
+  return g_array_index (self->rows, VwTableRow, row).counts[column];
+}
+
+/**
+ * vw_table_to_text:
+ *
+ * Returns: (transfer full): the table for people: a title, aligned
+ *   columns with labels, counts as "n (%)" where the table has
+ *   percentages, and the line that states the denominator
+ */
+char *
+vw_table_to_text (VwTable *self)
+{
+  guint n_columns, n_lines;
+  g_autoptr(GPtrArray) cells = vw_table_get_text_cells (self, &n_columns, &n_lines);
+  guint widths[2 + VW_TABLE_MAX_COUNTS] = { 0 };
+  GString *out = g_string_new (NULL);
 
   for (guint l = 0; l < n_lines; l++)
     for (guint c = 0; c < n_columns; c++)

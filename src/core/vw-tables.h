@@ -43,6 +43,17 @@ const char         *vw_table_get_title   (VwTable              *self);
 const char         *vw_table_get_note    (VwTable              *self);
 guint               vw_table_get_denominator (VwTable          *self);
 char               *vw_table_to_csv      (VwTable              *self);
+GPtrArray          *vw_table_get_text_cells (VwTable           *self,
+                                             guint             *n_columns,
+                                             guint             *n_lines);
+guint               vw_table_get_n_rows  (VwTable              *self);
+const char         *vw_table_get_row     (VwTable              *self,
+                                          guint                 row,
+                                          const char          **subkey,
+                                          const char          **label);
+gint64              vw_table_get_count   (VwTable              *self,
+                                          guint                 row,
+                                          guint                 column);
 char               *vw_table_to_text     (VwTable              *self);
 guint               vw_percent_round     (guint64               n,
                                           guint64               denominator);

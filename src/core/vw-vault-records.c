@@ -799,12 +799,15 @@ import_records (VwVault          *self,
   im.now = vw_vault_now ();
   im.regions = g_strdupv (s->regions);
 
-  if (!vw_vault_tx_begin (self, error))
+  /* New rows land all over the indexes (the ids are random), so a large
+   * import wants a larger page cache than everyday writes. */
+  if (!vw_vault_exec (self, "PRAGMA cache_size = -65536", error) || !vw_vault_tx_begin (self, error))
     {
       import_clear (&im);
       return FALSE;
     }
   ok = vw_vault_tx_finish (self, import_in_tx (&im, error), error);
+  vw_vault_exec (self, "PRAGMA cache_size = -2000", NULL);
   if (ok && summary != NULL)
     *summary = im.summary;
   import_clear (&im);
