@@ -182,10 +182,8 @@ vw_participant_page_load (VwParticipantPage  *self,
 
   gtk_label_set_label (self->title_label, participant->pseudonym);
   details = g_string_new (participant->code);
-  /* Translators: the participant's region, e.g. "region DH" */
   g_string_append_printf (details, " · %s", participant->region);
   if (birth_year != NULL)
-    /* Translators: %s is a year */
     g_string_append_printf (details, " · %s", birth_year);
   gtk_label_set_label (self->details_label, details->str);
 

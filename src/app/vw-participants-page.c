@@ -101,6 +101,18 @@ filter_row (GtkListBoxRow *row,
   return FALSE;
 }
 
+/* Alphabetical by pseudonym, as the duo thinks of people. */
+static int
+sort_rows (GtkListBoxRow *a,
+           GtkListBoxRow *b,
+           gpointer       user_data)
+{
+  RowData *da = g_object_get_data (G_OBJECT (a), "vw-row-data");
+  RowData *db = g_object_get_data (G_OBJECT (b), "vw-row-data");
+
+  return g_strcmp0 (da ? da->haystack : NULL, db ? db->haystack : NULL);
+}
+
 guint
 vw_participants_page_count_visible (VwParticipantsPage *self)
 {
@@ -374,4 +386,5 @@ vw_participants_page_init (VwParticipantsPage *self)
   gtk_drop_down_set_model (self->status_dropdown, G_LIST_MODEL (statuses));
 
   gtk_list_box_set_filter_func (self->list, filter_row, self, NULL);
+  gtk_list_box_set_sort_func (self->list, sort_rows, NULL, NULL);
 }

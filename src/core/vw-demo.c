@@ -89,7 +89,7 @@ static const DemoQuote quotes[] = {
     "De bewindvoerder regelt alles, maar ik wil zelf weer weten wat er binnenkomt." },
   { 7, 0, "residence_experience", "opvang",
     "In de nachtopvang slaap je nooit echt. Je ligt te luisteren." },
-  { 2, 2, "support_story", "hulpverlening",
+  { 6, 1, "support_story", "hulpverlening",
     "Mijn begeleider komt nu één keer per week. Dat is genoeg, ik red me." },
   { 9, 1, "services_story", "hulpverlening",
     "Bij [aanbieder] luisterden ze pas toen [persoon] meeging." },
