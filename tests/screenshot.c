@@ -2,9 +2,11 @@
  * for README and the metainfo. Run through `ninja -C build screenshots`
  * (tests/screenshots.sh), which runs it under Xvfb once per language.
  *
- *   screenshot OUTPUT-DIR
+ *   screenshot OUTPUT-DIR [--large-text]
  *
- * writes OUTPUT-DIR/<page>-<LANGUAGE>.png for every entry of `shots`.
+ * writes OUTPUT-DIR/<page>-<LANGUAGE>.png for every entry of `shots`
+ * (<page>-large-<LANGUAGE>.png with text at 150 %, to check the layout
+ * with large text).
  * To add a page, add a function that brings the window there and an
  * entry to the table.
  *
@@ -31,6 +33,7 @@ typedef struct
 } Shot;
 
 static const char *output_dir;
+static gboolean large_text;
 static int status = 1;
 
 static void
@@ -114,7 +117,7 @@ save_shot (GtkWindow  *window,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, g_getenv ("LANGUAGE"));
+  g_autofree char *file = g_strdup_printf ("%s%s-%s.png", name, large_text ? "-large" : "", g_getenv ("LANGUAGE"));
   g_autofree char *path = g_build_filename (output_dir, file, NULL);
   int width = gtk_widget_get_width (GTK_WIDGET (window));
   int height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -135,6 +138,8 @@ on_activate_after (GApplication *app)
 
   /* Pages are shot when they are there, not half-way through a crossfade. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (large_text)
+    g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
 
   /* The default size counts the client-side decoration's margin too. */
   gtk_window_set_default_size (window, WIDTH, HEIGHT);
@@ -163,12 +168,13 @@ main (int    argc,
   g_autoptr(VwApplication) app = NULL;
   const char *app_argv[] = { "veldwerk", "--demo", NULL };
 
-  if (argc != 2)
+  if (argc < 2 || argc > 3 || (argc == 3 && g_strcmp0 (argv[2], "--large-text") != 0))
     {
-      g_printerr ("Usage: %s OUTPUT-DIR\n", argv[0]);
+      g_printerr ("Usage: %s OUTPUT-DIR [--large-text]\n", argv[0]);
       return 2;
     }
   output_dir = argv[1];
+  large_text = argc == 3;
 
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

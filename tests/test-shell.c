@@ -17,6 +17,7 @@
 #include "vw-application.h"
 #include "vw-create-vault-page.h"
 #include "vw-enrol-dialog.h"
+#include "vw-interviewers-dialog.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
@@ -305,6 +306,42 @@ enrolment (VwWindow   *window,
 }
 
 static void
+interviewers (VwWindow *window)
+{
+  GtkWidget *dialog;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  VwInterviewer *peer;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "interviewers", NULL);
+  dialog = GTK_WIDGET (find_toplevel (VW_TYPE_INTERVIEWERS_DIALOG));
+  g_assert_nonnull (dialog);
+
+  type_into (dialog, _("Name"), "Mo Bakker");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row (dialog, _("Role"))), 1);
+  type_into (dialog, _("Training date (YYYY-MM-DD)"), "2022-09-15");
+  click (button (dialog, _("_Add Interviewer")));
+
+  /* The form is empty again and the list shows the new interviewer. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (dialog, _("Name")))), ==, "");
+  g_assert_nonnull (find_widget (dialog, row_titled, "Mo Bakker"));
+  list = vw_vault_list_interviewers (vw_window_get_vault (window), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  peer = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (peer->name, ==, "Mo Bakker");
+  g_assert_cmpint (peer->role, ==, VW_INTERVIEWER_PEER_RESEARCHER);
+  g_assert_cmpstr (peer->training_date, ==, "2022-09-15");
+
+  /* A date that is not one is refused with the vault's message. */
+  type_into (dialog, _("Name"), "Sanne");
+  type_into (dialog, _("Training date (YYYY-MM-DD)"), "15-09-2022");
+  click (button (dialog, _("_Add Interviewer")));
+  g_assert_null (find_widget (dialog, row_titled, "Sanne"));
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
 nonresponse (VwWindow   *window,
              ShellState *state)
 {
@@ -354,9 +391,13 @@ locking (VwWindow   *window,
                                                                   "win.lock");
     g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>l"));
   }
+  /* The keys go, and so do dialogs that show what the vault holds. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "interviewers", NULL);
+  g_assert_nonnull (find_toplevel (VW_TYPE_INTERVIEWERS_DIALOG));
   g_action_group_activate_action (G_ACTION_GROUP (window), "lock", NULL);
   g_assert_cmpstr (vw_window_get_page (window), ==, "unlock");
   g_assert_false (vw_vault_is_unlocked (vault));
+  g_assert_null (find_toplevel (VW_TYPE_INTERVIEWERS_DIALOG));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "lock"));
   {
     g_autoptr(GError) error = NULL;
@@ -472,6 +513,13 @@ check_vault (ShellState *state)
   bram_iv = vw_vault_list_interviews (vault, s, state->bram, NULL, &error);
   g_assert_cmpuint (bram_iv->len, ==, 0);
 
+  {
+    g_autoptr(GPtrArray) list = vw_vault_list_interviewers (vault, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (((VwInterviewer *) g_ptr_array_index (list, 0))->name, ==, "Mo Bakker");
+  }
+
   g_assert_true (vw_vault_close (vault, &error));
   g_assert_no_error (error);
 }
@@ -484,6 +532,7 @@ on_activate_after (GApplication *app,
 
   first_run (window, state);
   enrolment (window, state);
+  interviewers (window);
   nonresponse (window, state);
   locking (window, state);
 

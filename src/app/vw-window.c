@@ -326,6 +326,8 @@ flush_interview (VwWindow *self)
   return FALSE;
 }
 
+static void close_dialogs (VwWindow *self);
+
 void
 vw_window_lock (VwWindow *self)
 {
@@ -343,6 +345,7 @@ vw_window_lock (VwWindow *self)
   self->locked_page = g_strdup (gtk_stack_get_visible_child_name (self->stack));
   g_weak_ref_set (&self->locked_focus, gtk_root_get_focus (GTK_ROOT (self)));
 
+  close_dialogs (self);
   vw_vault_lock (self->vault);
   set_vault (self, self->vault);
 }
@@ -389,6 +392,76 @@ scrolled (VwWindow *self)
 {
   user_active (self);
   return GDK_EVENT_PROPAGATE;
+}
+
+/* Any key, pointer movement, click or scroll counts as activity for the
+ * automatic lock; seen in the capture phase so no widget hides it. */
+static void
+track_activity (VwWindow  *self,
+                GtkWidget *widget)
+{
+  GtkEventController *controller;
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "motion", G_CALLBACK (user_active), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (user_active), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll", G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+}
+
+/* A dialog of this window: typing there is activity too. */
+static void
+toplevels_changed (VwWindow   *self,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GListModel *toplevels)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) &&
+          g_object_get_data (G_OBJECT (window), "vw-tracked") == NULL)
+        {
+          g_object_set_data (G_OBJECT (window), "vw-tracked", GINT_TO_POINTER (TRUE));
+          track_activity (self, GTK_WIDGET (window));
+        }
+    }
+}
+
+/* Dialogs show what the vault holds: they go when it locks. */
+static void
+close_dialogs (VwWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) dialogs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (dialogs, window);
+      else
+        g_object_unref (window);
+    }
+  for (guint i = 0; i < dialogs->len; i++)
+    gtk_window_destroy (g_ptr_array_index (dialogs, i));
 }
 
 static void
@@ -767,8 +840,6 @@ vw_window_class_init (VwWindowClass *klass)
 static void
 vw_window_init (VwWindow *self)
 {
-  GtkEventController *controller;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   g_weak_ref_init (&self->locked_focus, NULL);
   self->cancellable = g_cancellable_new ();
@@ -777,27 +848,10 @@ vw_window_init (VwWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   adw_bin_set_child (self->results_slot, vw_results_view_new ());
 
-  /* Any key, pointer movement, click or scroll counts as activity for
-   * the automatic lock; seen in the capture phase so no widget hides it. */
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "key-pressed", G_CALLBACK (key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_motion_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "motion", G_CALLBACK (user_active), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "pressed", G_CALLBACK (user_active), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect_swapped (controller, "scroll", G_CALLBACK (scrolled), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  /* Activity in the window and in its dialogs postpones the automatic lock. */
+  track_activity (self, GTK_WIDGET (self));
+  g_signal_connect_object (gtk_window_get_toplevels (), "items-changed", G_CALLBACK (toplevels_changed), self,
+                           G_CONNECT_SWAPPED);
 
   self->idle_source = g_timeout_add_seconds (15, idle_tick, self);
 
