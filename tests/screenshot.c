@@ -141,12 +141,15 @@ on_activate_after (GApplication *app)
   if (large_text)
     g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
 
-  /* The default size counts the client-side decoration's margin too. */
-  gtk_window_set_default_size (window, WIDTH, HEIGHT);
-  settle (500);
-  gtk_window_set_default_size (window, 2 * WIDTH - gtk_widget_get_width (GTK_WIDGET (window)),
-                               2 * HEIGHT - gtk_widget_get_height (GTK_WIDGET (window)));
-  settle (500);
+  /* The default size counts the client-side decoration's margin too:
+   * adjust until the window itself has the size. */
+  for (int w = WIDTH, h = HEIGHT, i = 0; i < 5; i++)
+    {
+      gtk_window_set_default_size (window, w, h);
+      settle (400);
+      w += WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
+      h += HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
+    }
   g_print ("window %dx%d\n", gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
 
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
@@ -154,6 +157,13 @@ on_activate_after (GApplication *app)
       shots[i].prepare (VW_WINDOW (window));
       /* Transitions and the first frame of every widget. */
       settle (800);
+      if (large_text)
+        {
+          int min_w, min_h;
+          gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+          gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+          g_print ("%s: smallest window %dx%d\n", shots[i].name, min_w, min_h);
+        }
       save_shot (window, shots[i].name);
     }
 
