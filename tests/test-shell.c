@@ -17,6 +17,7 @@
 #include "vw-application.h"
 #include "vw-create-vault-page.h"
 #include "vw-enrol-dialog.h"
+#include "vw-interview-view.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-participant-page.h"
@@ -440,6 +441,38 @@ locking (VwWindow   *window,
   g_assert_true (vw_vault_is_unlocked (vault));
 }
 
+/* The interview view is pushed for a round and popped when it closes;
+ * the Results tab is there beside the participants. */
+static void
+interview_slot (VwWindow   *window,
+                ShellState *state)
+{
+  GtkWidget *participant = vw_window_get_page_widget (window, "participant");
+  GtkWidget *slot = vw_window_get_page_widget (window, "interview");
+  GtkWidget *view;
+
+  vw_window_show_participant (window, state->bram);
+  click (button (participant, _("_Start Interview")));
+  g_assert_cmpstr (vw_window_get_page (window), ==, "interview");
+  view = adw_bin_get_child (ADW_BIN (slot));
+  g_assert_true (VW_IS_INTERVIEW_VIEW (view));
+
+  /* Locking in the middle of it returns to it. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "lock", NULL);
+  g_assert_cmpstr (vw_window_get_page (window), ==, "unlock");
+  type_into (vw_window_get_page_widget (window, "unlock"), _("Passphrase"), PASSPHRASE);
+  click (button (vw_window_get_page_widget (window, "unlock"), _("_Unlock")));
+  wait_for_page (window, "interview");
+  g_assert_true (adw_bin_get_child (ADW_BIN (slot)) == view);
+
+  g_signal_emit_by_name (view, "closed");
+  g_assert_cmpstr (vw_window_get_page (window), ==, "participant");
+  g_assert_null (adw_bin_get_child (ADW_BIN (slot)));
+  g_assert_cmpstr (vw_participant_page_get_code (VW_PARTICIPANT_PAGE (participant)), ==, state->bram);
+
+  g_assert_nonnull (vw_window_get_page_widget (window, "results"));
+}
+
 static void
 check_vault (ShellState *state)
 {
@@ -535,6 +568,7 @@ on_activate_after (GApplication *app,
   interviewers (window);
   nonresponse (window, state);
   locking (window, state);
+  interview_slot (window, state);
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   state->checked = TRUE;
