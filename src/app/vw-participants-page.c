@@ -236,8 +236,12 @@ vw_participants_page_reload (VwParticipantsPage *self,
   g_return_if_fail (VW_IS_VAULT (vault));
 
   g_set_object (&self->vault, vault);
-  g_free (self->study);
-  self->study = g_strdup (study);
+  /* @study may be self->study itself (a reload after enrolling). */
+  if (study != self->study)
+    {
+      g_free (self->study);
+      self->study = g_strdup (study);
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
