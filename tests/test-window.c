@@ -10,13 +10,16 @@
 #include <glib/gi18n.h>
 
 #include "vw-application.h"
+#include "vw-participants-page.h"
+#include "vw-unlock-page.h"
 #include "vw-window.h"
 #include "vw-test-util.h"
 
 typedef struct
 {
-  gboolean demo;
-  gboolean checked;
+  gboolean  demo;
+  gboolean  checked;
+  char     *demo_vault;
 } RunState;
 
 static gboolean
@@ -72,6 +75,78 @@ find_about_window (void)
 }
 
 static void
+wait_for_page (GtkWindow  *window,
+               const char *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (vw_window_get_page (VW_WINDOW (window)), page) != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (vw_window_get_page (VW_WINDOW (window)), ==, page);
+}
+
+static GtkWidget *
+find_entry_row (GtkWidget *root)
+{
+  if (ADW_IS_PASSWORD_ENTRY_ROW (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* `veldwerk --demo`: a filled throw-away vault, its passphrase on the
+ * unlock page. */
+static void
+check_demo (GtkWindow *window,
+            RunState  *state)
+{
+  VwWindow *self = VW_WINDOW (window);
+  GtkWidget *unlock;
+  VwParticipantsPage *list;
+  g_autofree char *shown = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(GPtrArray) quotes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Key stretching and filling run in a thread behind a spinner. */
+  g_assert_cmpstr (vw_window_get_page (self), ==, "busy");
+  wait_for_page (window, "unlock");
+  unlock = vw_window_get_page_widget (self, "unlock");
+  /* Translators: %s is the passphrase of the demo vault */
+  shown = g_strdup_printf (_("Demo study: the passphrase is “%s”"), VW_DEMO_PASSPHRASE);
+  g_assert_nonnull (find_label_with_text (unlock, shown));
+  g_assert_false (vw_vault_is_unlocked (vw_window_get_vault (self)));
+  state->demo_vault = g_strdup (vw_vault_get_path (vw_window_get_vault (self)));
+  g_assert_true (g_file_test (state->demo_vault, G_FILE_TEST_IS_REGULAR));
+
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (unlock)), VW_DEMO_PASSPHRASE);
+  g_signal_emit_by_name (find_entry_row (unlock), "entry-activated");
+  wait_for_page (window, "main");
+
+  list = VW_PARTICIPANTS_PAGE (vw_window_get_page_widget (self, "participants"));
+  g_assert_cmpuint (vw_participants_page_count_visible (list), ==, VW_DEMO_N_PARTICIPANTS);
+  vw_participants_page_set_filter (list, "T1", "unreachable", NULL);
+  g_assert_cmpuint (vw_participants_page_count_visible (list), ==, 1);
+  vw_participants_page_set_filter (list, NULL, "interviewed", NULL);
+  g_assert_cmpuint (vw_participants_page_count_visible (list), ==, VW_DEMO_N_PARTICIPANTS);
+  vw_participants_page_set_filter (list, "T2", "planned", NULL);
+  g_assert_cmpuint (vw_participants_page_count_visible (list), ==, 6);
+  vw_participants_page_set_filter (list, NULL, NULL, NULL);
+
+  rounds = vw_vault_list_rounds (vw_window_get_vault (self), vw_window_get_study (self), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rounds->len, ==, VW_DEMO_N_ROUNDS);
+  quotes = vw_vault_list_quotes (vw_window_get_vault (self), vw_window_get_study (self), NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (quotes->len, ==, 5);
+}
+
+static void
 check_window (GApplication *app,
               RunState     *state)
 {
@@ -84,9 +159,15 @@ check_window (GApplication *app,
   g_assert_true (VW_IS_WINDOW (window));
   wait_until_mapped (GTK_WIDGET (window));
 
-  /* The start page is what the window shows first, in the user's language. */
-  g_assert_cmpstr (vw_window_get_page (VW_WINDOW (window)), ==, "start");
-  g_assert_nonnull (find_label_with_text (GTK_WIDGET (window), welcome));
+  /* The start page is what the window shows first, in the user's language;
+   * the demo starts on its own vault. */
+  if (state->demo)
+    check_demo (window, state);
+  else
+    {
+      g_assert_cmpstr (vw_window_get_page (VW_WINDOW (window)), ==, "start");
+      g_assert_nonnull (find_label_with_text (GTK_WIDGET (window), welcome));
+    }
 
   /* The header bar says when this is the demo study, and only then. */
   if (state->demo)
@@ -98,6 +179,8 @@ check_window (GApplication *app,
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "lock"));
+  g_assert_cmpint (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "lock"), ==, state->demo);
   {
     g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
     g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>q"));
@@ -152,6 +235,14 @@ run_application (gboolean demo)
   g_assert_cmpint (status, ==, 0);
   g_assert_true (state.checked);
   g_assert_cmpint (vw_application_get_demo (app), ==, demo);
+
+  /* The throw-away vault is gone with the window. */
+  if (demo)
+    {
+      g_clear_object (&app);
+      g_assert_false (g_file_test (state.demo_vault, G_FILE_TEST_EXISTS));
+      g_free (state.demo_vault);
+    }
 }
 
 static void

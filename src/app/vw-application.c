@@ -197,10 +197,16 @@ vw_application_init (VwApplication *self)
     { NULL }
   };
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *lock_accels[] = { "<Control>l", NULL };
+  static const char *enrol_accels[] = { "<Control>n", NULL };
+  static const char *back_accels[] = { "<Alt>Left", NULL };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
   g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lock", lock_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.enrol", enrol_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.back", back_accels);
 }

@@ -2,7 +2,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "vw-create-vault-page.h"
+#include "vw-interview-view.h"
+#include "vw-interviewers-dialog.h"
+#include "vw-participant-page.h"
+#include "vw-participants-page.h"
+#include "vw-results-view.h"
+#include "vw-unlock-page.h"
 #include "vw-window.h"
 
 struct _VwWindow
@@ -10,15 +18,36 @@ struct _VwWindow
   AdwApplicationWindow parent_instance;
 
   /* Template widgets */
-  AdwWindowTitle *window_title;
-  GtkStack       *stack;
-  AdwStatusPage  *start_page;
-  GtkLabel       *demo_label;
+  AdwWindowTitle     *window_title;
+  GtkButton          *back_button;
+  GtkButton          *lock_button;
+  GtkStack           *stack;
+  AdwStatusPage      *start_page;
+  GtkLabel           *demo_label;
+  AdwToastOverlay    *toast_overlay;
+  VwCreateVaultPage  *create_page;
+  AdwStatusPage      *busy_page;
+  GtkSpinner         *busy_spinner;
+  VwUnlockPage       *unlock_page;
+  AdwViewStack       *main_stack;
+  VwParticipantsPage *participants_page;
+  AdwBin             *results_slot;
+  VwParticipantPage  *participant_page;
+  AdwBin             *interview_slot;
 
   /* Owned */
-  GSettings      *settings;
+  GSettings          *settings;
+  VwVault            *vault;
+  char               *study;
+  char               *study_name;
+  char               *demo_dir;
+  char               *locked_page;   /* the page to return to after unlocking */
+  GWeakRef            locked_focus;
+  GCancellable       *cancellable;
+  guint               idle_source;
 
-  gboolean        demo;
+  gint64              last_activity;
+  gboolean            demo;
 };
 
 G_DEFINE_FINAL_TYPE (VwWindow, vw_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -54,10 +83,606 @@ vw_window_get_page (VwWindow *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+GtkWidget *
+vw_window_get_page_widget (VwWindow   *self,
+                           const char *name)
+{
+  g_return_val_if_fail (VW_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (name, "participants") == 0 || g_strcmp0 (name, "results") == 0)
+    return adw_view_stack_get_child_by_name (self->main_stack, name);
+  return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+VwVault *
+vw_window_get_vault (VwWindow *self)
+{
+  g_return_val_if_fail (VW_IS_WINDOW (self), NULL);
+
+  return self->vault;
+}
+
+const char *
+vw_window_get_study (VwWindow *self)
+{
+  g_return_val_if_fail (VW_IS_WINDOW (self), NULL);
+
+  return self->study;
+}
+
+static void
+toast (VwWindow   *self,
+       const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+set_action_enabled (VwWindow   *self,
+                    const char *name,
+                    gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_chrome (VwWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean unlocked = self->vault != NULL && vw_vault_is_unlocked (self->vault);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
+                          g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->lock_button), unlocked);
+  set_action_enabled (self, "lock", unlocked);
+  set_action_enabled (self, "enrol", unlocked);
+  set_action_enabled (self, "interviewers", unlocked);
+  set_action_enabled (self, "create-vault", !unlocked);
+  set_action_enabled (self, "open-vault", !unlocked);
+
+  if (self->demo)
+    adw_window_title_set_subtitle (self->window_title, _("Demo study"));
+  else
+    adw_window_title_set_subtitle (self->window_title, unlocked ? self->study_name : NULL);
+}
+
+static void
+page_changed (VwWindow *self)
+{
+  update_chrome (self);
+}
+
+static void
+show_page (VwWindow   *self,
+           const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_widget_grab_focus (page);
+}
+
+static void
+reload_results (VwWindow *self)
+{
+  GtkWidget *view = adw_bin_get_child (self->results_slot);
+
+  if (self->vault != NULL && vw_vault_is_unlocked (self->vault) && self->study != NULL)
+    vw_results_view_reload (VW_RESULTS_VIEW (view), self->vault, self->study);
+}
+
+static void
+main_view_changed (VwWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->main_stack), "results") == 0)
+    reload_results (self);
+}
+
+static void
+show_main (VwWindow *self)
+{
+  vw_participants_page_reload (self->participants_page, self->vault, self->study);
+  main_view_changed (self);
+  show_page (self, "main");
+}
+
+/* Shows the unlock page for @vault, which the window takes over. */
+static void
+set_vault (VwWindow *self,
+           VwVault  *vault)
+{
+  if (self->vault != vault)
+    {
+      g_clear_object (&self->vault);
+      self->vault = g_object_ref (vault);
+    }
+  vw_unlock_page_set_vault (self->unlock_page, vault, self->demo ? VW_DEMO_PASSPHRASE : NULL);
+  show_page (self, "unlock");
+}
+
+static gboolean
+load_study (VwWindow  *self,
+            GError   **error)
+{
+  g_autoptr(GPtrArray) studies = vw_vault_list_studies (self->vault, error);
+  VwStudy *study;
+
+  if (studies == NULL)
+    return FALSE;
+  if (studies->len == 0)
+    {
+      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND,
+                           _("This vault holds no study yet; ask your coordinator for one"));
+      return FALSE;
+    }
+  study = g_ptr_array_index (studies, 0);
+  g_free (self->study);
+  self->study = g_strdup (study->id);
+  g_free (self->study_name);
+  self->study_name = g_strdup (study->name);
+  return TRUE;
+}
+
+static void
+vault_unlocked (VwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWidget) focus = g_weak_ref_get (&self->locked_focus);
+  g_autofree char *page = g_steal_pointer (&self->locked_page);
+
+  self->last_activity = g_get_monotonic_time ();
+  g_weak_ref_set (&self->locked_focus, NULL);
+
+  if (page != NULL)
+    {
+      /* Back to where the duo was, with the same field focused. */
+      gtk_stack_set_visible_child_name (self->stack, page);
+      if (focus != NULL && gtk_widget_get_root (focus) == GTK_ROOT (self))
+        gtk_widget_grab_focus (focus);
+      update_chrome (self);
+      return;
+    }
+
+  if (!load_study (self, &error))
+    {
+      toast (self, error->message);
+      update_chrome (self);
+      return;
+    }
+  show_main (self);
+}
+
+static void
+vault_created (VwWindow *self,
+               VwVault  *vault)
+{
+  g_clear_object (&self->vault);
+  self->vault = g_object_ref (vault);
+  g_clear_pointer (&self->locked_page, g_free);
+  if (!self->demo)
+    g_settings_set_string (self->settings, "last-vault", vw_vault_get_path (vault));
+  vault_unlocked (self);
+}
+
+static void
+participant_activated (VwWindow   *self,
+                       const char *code)
+{
+  vw_window_show_participant (self, code);
+}
+
+void
+vw_window_show_participant (VwWindow   *self,
+                            const char *code)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (VW_IS_WINDOW (self));
+
+  if (!vw_participant_page_load (self->participant_page, self->vault, self->study, code, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  show_page (self, "participant");
+}
+
+static void
+interview_closed (VwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  adw_bin_set_child (self->interview_slot, NULL);
+  if (!vw_participant_page_load (self->participant_page, self->vault, self->study,
+                                 vw_participant_page_get_code (self->participant_page), &error))
+    toast (self, error->message);
+  show_page (self, "participant");
+}
+
+static void
+start_interview (VwWindow   *self,
+                 const char *round)
+{
+  GtkWidget *view;
+
+  view = vw_interview_view_new (self->vault, self->study, vw_participant_page_get_code (self->participant_page),
+                                round);
+  g_signal_connect_object (view, "closed", G_CALLBACK (interview_closed), self, G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->interview_slot, view);
+  show_page (self, "interview");
+}
+
+static gboolean
+flush_interview (VwWindow *self)
+{
+  GtkWidget *view = adw_bin_get_child (self->interview_slot);
+  g_autoptr(GError) error = NULL;
+
+  if (view == NULL || vw_interview_view_flush (VW_INTERVIEW_VIEW (view), &error))
+    return TRUE;
+  toast (self, error->message);
+  return FALSE;
+}
+
+static void close_dialogs (VwWindow *self);
+
+void
+vw_window_lock (VwWindow *self)
+{
+  g_return_if_fail (VW_IS_WINDOW (self));
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault))
+    return;
+
+  /* What is typed is stored before the keys go; locking goes ahead even
+   * if that fails, and the toast says so, because an unattended laptop
+   * must not stay open. */
+  flush_interview (self);
+
+  g_free (self->locked_page);
+  self->locked_page = g_strdup (gtk_stack_get_visible_child_name (self->stack));
+  g_weak_ref_set (&self->locked_focus, gtk_root_get_focus (GTK_ROOT (self)));
+
+  close_dialogs (self);
+  vw_vault_lock (self->vault);
+  set_vault (self, self->vault);
+}
+
+gboolean
+vw_window_check_idle (VwWindow *self,
+                      gint64    now)
+{
+  guint minutes;
+
+  g_return_val_if_fail (VW_IS_WINDOW (self), FALSE);
+
+  minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) ||
+      now - self->last_activity < (gint64) minutes * 60 * G_USEC_PER_SEC)
+    return FALSE;
+
+  vw_window_lock (self);
+  return TRUE;
+}
+
+static gboolean
+idle_tick (gpointer user_data)
+{
+  vw_window_check_idle (VW_WINDOW (user_data), g_get_monotonic_time ());
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+user_active (VwWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+key_pressed (VwWindow *self)
+{
+  user_active (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+scrolled (VwWindow *self)
+{
+  user_active (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Any key, pointer movement, click or scroll counts as activity for the
+ * automatic lock; seen in the capture phase so no widget hides it. */
+static void
+track_activity (VwWindow  *self,
+                GtkWidget *widget)
+{
+  GtkEventController *controller;
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_motion_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "motion", G_CALLBACK (user_active), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (user_active), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "scroll", G_CALLBACK (scrolled), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (widget, controller);
+}
+
+/* A dialog of this window: typing there is activity too. */
+static void
+toplevels_changed (VwWindow   *self,
+                   guint       position,
+                   guint       removed,
+                   guint       added,
+                   GListModel *toplevels)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self) &&
+          g_object_get_data (G_OBJECT (window), "vw-tracked") == NULL)
+        {
+          g_object_set_data (G_OBJECT (window), "vw-tracked", GINT_TO_POINTER (TRUE));
+          track_activity (self, GTK_WIDGET (window));
+        }
+    }
+}
+
+/* Dialogs show what the vault holds: they go when it locks. */
+static void
+close_dialogs (VwWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) dialogs = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      GtkWindow *window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+        g_ptr_array_add (dialogs, window);
+      else
+        g_object_unref (window);
+    }
+  for (guint i = 0; i < dialogs->len; i++)
+    gtk_window_destroy (g_ptr_array_index (dialogs, i));
+}
+
+static void
+win_lock (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  vw_window_lock (VW_WINDOW (user_data));
+}
+
+static void
+win_back (GSimpleAction *action,
+          GVariant      *parameter,
+          gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "create") == 0)
+    show_page (self, "start");
+  else if (g_strcmp0 (page, "participant") == 0)
+    show_main (self);
+}
+
+static void
+win_enrol (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  adw_view_stack_set_visible_child_name (self->main_stack, "participants");
+  show_main (self);
+  vw_participants_page_enrol (self->participants_page);
+}
+
+static void
+win_interviewers (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  GtkWidget *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault))
+    return;
+  dialog = vw_interviewers_dialog_new (GTK_WINDOW (self), self->vault);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+win_create_vault (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  g_autofree char *path = vw_paths_default_vault ();
+
+  vw_create_vault_page_reset (self->create_page, path);
+  show_page (self, "create");
+}
+
+static gboolean
+open_vault_file (VwWindow   *self,
+                 const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = vw_vault_open (path, &error);
+
+  if (vault == NULL)
+    {
+      toast (self, error->message);
+      return FALSE;
+    }
+  g_clear_pointer (&self->locked_page, g_free);
+  set_vault (self, vault);
+  return TRUE;
+}
+
+static void
+open_response (GtkNativeDialog *dialog,
+               int              response,
+               gpointer         user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+
+      if (path != NULL && open_vault_file (self, path))
+        g_settings_set_string (self->settings, "last-vault", path);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+win_open_vault (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Open a Vault"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Veldwerk vaults"));
+  gtk_file_filter_add_pattern (filter, "*.vault");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static const GActionEntry win_actions[] = {
+  { "lock", win_lock },
+  { "back", win_back },
+  { "enrol", win_enrol },
+  { "interviewers", win_interviewers },
+  { "create-vault", win_create_vault },
+  { "open-vault", win_open_vault },
+};
+
+/* The demo vault is made, its keys stretched and filled, in a worker
+ * thread; the window takes it over when the thread is done. */
+static void
+demo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  g_autofree char *path = g_build_filename (task_data, "demo.vault", NULL);
+  GError *error = NULL;
+  VwVault *vault = vw_demo_create (path, cancellable, &error);
+
+  if (vault == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, vault, g_object_unref);
+}
+
+static void
+demo_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  VwWindow *self = VW_WINDOW (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  gtk_spinner_set_spinning (self->busy_spinner, FALSE);
+  if (vault == NULL)
+    {
+      adw_status_page_set_title (self->busy_page, _("Cannot Make the Demo Study"));
+      adw_status_page_set_description (self->busy_page, error->message);
+      return;
+    }
+  set_vault (self, vault);
+}
+
+static void
+start_demo (VwWindow *self)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->demo_dir = g_dir_make_tmp ("veldwerk-demo-XXXXXX", &error);
+  if (self->demo_dir == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  gtk_spinner_set_spinning (self->busy_spinner, TRUE);
+  show_page (self, "busy");
+
+  task = g_task_new (self, self->cancellable, demo_done, NULL);
+  g_task_set_source_tag (task, start_demo);
+  g_task_set_task_data (task, g_strdup (self->demo_dir), g_free);
+  g_task_run_in_thread (task, demo_thread);
+}
+
+/* The demo vault lives in a temporary folder that goes with the window. */
+static void
+remove_demo_dir (VwWindow *self)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (self->demo_dir == NULL)
+    return;
+  if (self->vault != NULL)
+    vw_vault_close (self->vault, NULL);
+  dir = g_dir_open (self->demo_dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->demo_dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (self->demo_dir);
+  g_clear_pointer (&self->demo_dir, g_free);
+}
+
+static gboolean
+vw_window_close_request (GtkWindow *window)
+{
+  VwWindow *self = VW_WINDOW (window);
+
+  flush_interview (self);
+
+  return GTK_WINDOW_CLASS (vw_window_parent_class)->close_request (window);
+}
+
 static void
 vw_window_constructed (GObject *object)
 {
   VwWindow *self = VW_WINDOW (object);
+  g_autofree char *last = NULL;
 
   G_OBJECT_CLASS (vw_window_parent_class)->constructed (object);
 
@@ -65,10 +690,28 @@ vw_window_constructed (GObject *object)
    * fieldwork. */
   gtk_widget_set_visible (GTK_WIDGET (self->demo_label), self->demo);
   if (self->demo)
-    {
-      adw_window_title_set_subtitle (self->window_title, _("Demo study"));
-      gtk_widget_add_css_class (GTK_WIDGET (self), "demo");
-    }
+    gtk_widget_add_css_class (GTK_WIDGET (self), "demo");
+  update_chrome (self);
+
+  if (self->demo)
+    return;
+
+  last = g_settings_get_string (self->settings, "last-vault");
+  if (*last != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
+    open_vault_file (self, last);
+}
+
+static void
+vw_window_map (GtkWidget *widget)
+{
+  VwWindow *self = VW_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (vw_window_parent_class)->map (widget);
+
+  /* Started here rather than at construction so that a window that is
+   * never shown makes no demo vault. */
+  if (self->demo && self->demo_dir == NULL)
+    start_demo (self);
 }
 
 static void
@@ -76,10 +719,29 @@ vw_window_dispose (GObject *object)
 {
   VwWindow *self = VW_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->idle_source, g_source_remove);
+  remove_demo_dir (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->vault);
+  g_clear_object (&self->cancellable);
+  g_weak_ref_set (&self->locked_focus, NULL);
 
   G_OBJECT_CLASS (vw_window_parent_class)->dispose (object);
+}
+
+static void
+vw_window_finalize (GObject *object)
+{
+  VwWindow *self = VW_WINDOW (object);
+
+  g_free (self->study);
+  g_free (self->study_name);
+  g_free (self->locked_page);
+  g_weak_ref_clear (&self->locked_focus);
+
+  G_OBJECT_CLASS (vw_window_parent_class)->finalize (object);
 }
 
 static void
@@ -125,11 +787,15 @@ vw_window_class_init (VwWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->constructed = vw_window_constructed;
   object_class->dispose = vw_window_dispose;
+  object_class->finalize = vw_window_finalize;
   object_class->get_property = vw_window_get_property;
   object_class->set_property = vw_window_set_property;
+  widget_class->map = vw_window_map;
+  window_class->close_request = vw_window_close_request;
 
   /**
    * VwWindow:demo:
@@ -141,17 +807,53 @@ vw_window_class_init (VwWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (VW_TYPE_CREATE_VAULT_PAGE);
+  g_type_ensure (VW_TYPE_UNLOCK_PAGE);
+  g_type_ensure (VW_TYPE_PARTICIPANTS_PAGE);
+  g_type_ensure (VW_TYPE_PARTICIPANT_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VwWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, lock_button);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, start_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, create_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, busy_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, unlock_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, participants_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, results_slot);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, participant_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, interview_slot);
+  gtk_widget_class_bind_template_callback (widget_class, page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, main_view_changed);
+  gtk_widget_class_bind_template_callback (widget_class, vault_created);
+  gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);
+  gtk_widget_class_bind_template_callback (widget_class, participant_activated);
+  gtk_widget_class_bind_template_callback (widget_class, start_interview);
 }
 
 static void
 vw_window_init (VwWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_weak_ref_init (&self->locked_focus, NULL);
+  self->cancellable = g_cancellable_new ();
+  self->last_activity = g_get_monotonic_time ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  adw_bin_set_child (self->results_slot, vw_results_view_new ());
+
+  /* Activity in the window and in its dialogs postpones the automatic lock. */
+  track_activity (self, GTK_WIDGET (self));
+  g_signal_connect_object (gtk_window_get_toplevels (), "items-changed", G_CALLBACK (toplevels_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  self->idle_source = g_timeout_add_seconds (15, idle_tick, self);
 
   /* Window size survives restarts; the schema is always the stable ID so a
    * development build shares the user's settings. */

@@ -10,6 +10,7 @@
 #include "vw-bundle.h"
 #include "vw-codebook.h"
 #include "vw-csv.h"
+#include "vw-demo.h"
 #include "vw-error.h"
 #include "vw-export.h"
 #include "vw-expr.h"

@@ -1,0 +1,299 @@
+/* vw-enrol-dialog.c: enrolling a participant (see vw-enrol-dialog.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vw-vault-contacts.h"
+
+#include "vw-enrol-dialog.h"
+
+struct _VwEnrolDialog
+{
+  AdwWindow    parent_instance;
+
+  /* Template widgets */
+  GtkButton   *enrol_button;
+  AdwEntryRow *pseudonym_row;
+  GtkLabel    *pseudonym_label;
+  AdwActionRow *code_row;
+  AdwComboRow *region_row;
+  AdwEntryRow *municipality_row;
+  AdwEntryRow *birth_year_row;
+  AdwEntryRow *phone_row;
+  AdwEntryRow *place_row;
+  AdwEntryRow *care_row;
+  AdwEntryRow *remarks_row;
+  GtkLabel    *error_label;
+
+  /* Owned */
+  VwVault     *vault;
+  char        *study;
+  GStrv        regions;
+  gboolean     pseudonym_ok;
+};
+
+G_DEFINE_FINAL_TYPE (VwEnrolDialog, vw_enrol_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  SIGNAL_ENROLLED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+text_of (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+/* NULL for an empty field: not recorded. */
+static char *
+value_of (AdwEntryRow *row)
+{
+  g_autofree char *text = g_strstrip (g_strdup (text_of (row)));
+
+  return *text != '\0' ? g_steal_pointer (&text) : NULL;
+}
+
+static gboolean
+birth_year_ok (VwEnrolDialog *self)
+{
+  g_autofree char *text = value_of (self->birth_year_row);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint64 year;
+
+  if (text == NULL)
+    return TRUE;
+  return strlen (text) == 4 && g_ascii_string_to_unsigned (text, 10, 1900, g_date_time_get_year (now), &year, NULL);
+}
+
+gboolean
+vw_enrol_dialog_can_enrol (VwEnrolDialog *self)
+{
+  g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
+
+  return self->pseudonym_ok && birth_year_ok (self);
+}
+
+static void
+update_sensitive (VwEnrolDialog *self)
+{
+  if (birth_year_ok (self))
+    gtk_widget_remove_css_class (GTK_WIDGET (self->birth_year_row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (self->birth_year_row), "error");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->enrol_button), vw_enrol_dialog_can_enrol (self));
+}
+
+static void
+pseudonym_changed (VwEnrolDialog *self)
+{
+  g_autofree char *pseudonym = value_of (self->pseudonym_row);
+  g_autoptr(GError) error = NULL;
+
+  self->pseudonym_ok = FALSE;
+  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_row), "error");
+
+  if (pseudonym == NULL)
+    gtk_label_set_label (self->pseudonym_label, _("A first name that is not the participant’s own; it is used in reports."));
+  else if (vw_vault_pseudonym_available (self->vault, self->study, pseudonym, NULL, &error))
+    {
+      self->pseudonym_ok = TRUE;
+      gtk_label_set_label (self->pseudonym_label, _("This pseudonym is free."));
+    }
+  else
+    {
+      gtk_label_set_label (self->pseudonym_label,
+                           error ? error->message
+                                 : _("This pseudonym is already used in this study: choose another one."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_row), "error");
+    }
+  update_sensitive (self);
+}
+
+static void
+region_changed (VwEnrolDialog *self)
+{
+  guint i = adw_combo_row_get_selected (self->region_row);
+  g_autofree char *subtitle = NULL;
+
+  if (self->regions == NULL || i >= g_strv_length (self->regions))
+    return;
+  /* Translators: %s is a region code such as DH */
+  subtitle = g_strdup_printf (_("Made at random when you enrol: %s- and five characters"), self->regions[i]);
+  adw_action_row_set_subtitle (self->code_row, subtitle);
+}
+
+gboolean
+vw_enrol_dialog_enrol (VwEnrolDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwParticipant) participant = NULL;
+  g_autofree char *pseudonym = value_of (self->pseudonym_row);
+  g_autofree char *municipality = value_of (self->municipality_row);
+  g_autofree char *birth_year = value_of (self->birth_year_row);
+  VwContact contact = {
+    .phone = value_of (self->phone_row),
+    .usual_place = value_of (self->place_row),
+    .care_contact = value_of (self->care_row),
+    .remarks = value_of (self->remarks_row),
+  };
+  const char *region;
+
+  g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
+
+  if (!vw_enrol_dialog_can_enrol (self))
+    goto out;
+  region = self->regions[MIN (adw_combo_row_get_selected (self->region_row), g_strv_length (self->regions) - 1)];
+
+  /* One transaction: a participant is enrolled with everything typed, or
+   * not at all. */
+  if (!vw_vault_begin (self->vault, &error))
+    goto out;
+  participant = vw_vault_create_participant (self->vault, self->study, NULL, pseudonym, region, &error);
+  if (participant == NULL ||
+      (municipality != NULL && !vw_vault_set_participant_value (self->vault, self->study, participant->code,
+                                                                "municipality", municipality, &error)) ||
+      (birth_year != NULL && !vw_vault_set_participant_value (self->vault, self->study, participant->code,
+                                                              "birth_year", birth_year, &error)) ||
+      ((contact.phone || contact.usual_place || contact.care_contact || contact.remarks) &&
+       !vw_vault_set_contact (self->vault, self->study, participant->code, &contact, &error)) ||
+      !vw_vault_commit (self->vault, &error))
+    {
+      vw_vault_rollback (self->vault);
+      g_clear_pointer (&participant, vw_participant_free);
+    }
+
+out:
+  g_free (contact.phone);
+  g_free (contact.usual_place);
+  g_free (contact.care_contact);
+  g_free (contact.remarks);
+
+  if (participant == NULL)
+    {
+      gtk_label_set_label (self->error_label, error ? error->message : _("Check the pseudonym and the birth year."));
+      gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+      return FALSE;
+    }
+
+  g_signal_emit (self, signals[SIGNAL_ENROLLED], 0, participant->code);
+  gtk_window_close (GTK_WINDOW (self));
+  return TRUE;
+}
+
+static void
+enrol_clicked (VwEnrolDialog *self)
+{
+  vw_enrol_dialog_enrol (self);
+}
+
+static void
+cancel_clicked (VwEnrolDialog *self)
+{
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+GtkWidget *
+vw_enrol_dialog_new (GtkWindow  *parent,
+                     VwVault    *vault,
+                     const char *study)
+{
+  VwEnrolDialog *self;
+  g_autoptr(VwStudy) s = NULL;
+  g_autoptr(GtkStringList) names = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (VW_IS_VAULT (vault), NULL);
+  g_return_val_if_fail (study != NULL, NULL);
+
+  self = g_object_new (VW_TYPE_ENROL_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
+  self->vault = g_object_ref (vault);
+  self->study = g_strdup (study);
+
+  s = vw_vault_get_study (vault, study, &error);
+  if (s != NULL)
+    self->regions = g_strdupv (s->regions);
+  else
+    self->regions = g_new0 (char *, 1);
+  names = gtk_string_list_new ((const char * const *) self->regions);
+  adw_combo_row_set_model (self->region_row, G_LIST_MODEL (names));
+  region_changed (self);
+  pseudonym_changed (self);
+
+  return GTK_WIDGET (self);
+}
+
+static void
+vw_enrol_dialog_dispose (GObject *object)
+{
+  VwEnrolDialog *self = VW_ENROL_DIALOG (object);
+
+  g_clear_object (&self->vault);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_ENROL_DIALOG);
+
+  G_OBJECT_CLASS (vw_enrol_dialog_parent_class)->dispose (object);
+}
+
+static void
+vw_enrol_dialog_finalize (GObject *object)
+{
+  VwEnrolDialog *self = VW_ENROL_DIALOG (object);
+
+  g_free (self->study);
+  g_strfreev (self->regions);
+
+  G_OBJECT_CLASS (vw_enrol_dialog_parent_class)->finalize (object);
+}
+
+static void
+vw_enrol_dialog_class_init (VwEnrolDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vw_enrol_dialog_dispose;
+  object_class->finalize = vw_enrol_dialog_finalize;
+
+  /**
+   * VwEnrolDialog::enrolled:
+   * @code: the new participant's code
+   */
+  signals[SIGNAL_ENROLLED] =
+    g_signal_new ("enrolled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-enrol-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, enrol_button);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, pseudonym_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, pseudonym_label);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, code_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, region_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, municipality_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, birth_year_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, place_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, care_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, remarks_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, pseudonym_changed);
+  gtk_widget_class_bind_template_callback (widget_class, region_changed);
+  gtk_widget_class_bind_template_callback (widget_class, update_sensitive);
+  gtk_widget_class_bind_template_callback (widget_class, enrol_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
+}
+
+static void
+vw_enrol_dialog_init (VwEnrolDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,293 @@
+/* vw-participant-page.c: one participant (see vw-participant-page.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-nonresponse-dialog.h"
+#include "vw-participant-page.h"
+#include "vw-round-status.h"
+
+struct _VwParticipantPage
+{
+  AdwBin      parent_instance;
+
+  /* Template widgets */
+  GtkLabel   *title_label;
+  GtkLabel   *details_label;
+  GtkListBox *rounds_list;
+  GtkListBox *quotes_list;
+
+  /* Owned */
+  VwVault    *vault;
+  char       *study;
+  char       *code;
+};
+
+G_DEFINE_FINAL_TYPE (VwParticipantPage, vw_participant_page, ADW_TYPE_BIN)
+
+enum {
+  SIGNAL_START_INTERVIEW,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+start_clicked (GtkButton         *button,
+               VwParticipantPage *self)
+{
+  g_signal_emit (self, signals[SIGNAL_START_INTERVIEW], 0, g_object_get_data (G_OBJECT (button), "vw-round"));
+}
+
+static void
+nonresponse_clicked (GtkButton         *button,
+                     VwParticipantPage *self)
+{
+  vw_participant_page_record_nonresponse (self, g_object_get_data (G_OBJECT (button), "vw-round"));
+}
+
+static void
+reload (VwParticipantPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_participant_page_load (self, self->vault, self->study, self->code, &error))
+    g_warning ("Cannot show participant %s: %s", self->code, error->message);
+}
+
+GtkWidget *
+vw_participant_page_record_nonresponse (VwParticipantPage *self,
+                                        const char        *round)
+{
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), NULL);
+
+  dialog = vw_nonresponse_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->vault,
+                                      self->study, self->code, round);
+  g_signal_connect_object (dialog, "recorded", G_CALLBACK (reload), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static GtkWidget *
+make_button (VwParticipantPage *self,
+             const char        *label,
+             const char        *accessible,
+             const char        *round,
+             GCallback          callback)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (button), "vw-round", g_strdup (round), g_free);
+  g_signal_connect (button, "clicked", callback, self);
+  return button;
+}
+
+static GtkWidget *
+make_round_row (VwParticipantPage *self,
+                const VwRound     *round,
+                const VwInterview *interview)
+{
+  const char *status = vw_round_status_from_interview (interview);
+  GtkWidget *row = adw_action_row_new ();
+  g_autoptr(GString) subtitle = g_string_new (vw_round_status_label (status));
+  g_autofree char *title = NULL;
+
+  /* Translators: a round of interviews, e.g. Round T1 */
+  title = g_strdup_printf (_("Round %s"), round->label);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (interview != NULL && interview->date != NULL)
+    g_string_append_printf (subtitle, " · %s", interview->date);
+  if (interview != NULL && interview->nonresponse_reason != NULL)
+    g_string_append_printf (subtitle, " · %s", interview->nonresponse_reason);
+  if (round->destroyed_at != NULL)
+    g_string_assign (subtitle, _("The data of this round was destroyed"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), vw_round_status_badge_new (NULL, status));
+
+  if (round->destroyed_at == NULL && (g_str_equal (status, "planned") || g_str_equal (status, "in_progress")))
+    {
+      g_autofree char *a11y_start = NULL;
+      g_autofree char *a11y_nr = NULL;
+      gboolean resume = g_str_equal (status, "in_progress");
+      GtkWidget *start;
+
+      /* Translators: accessible label of a button; %s is a round such as T1 */
+      a11y_start = g_strdup_printf (resume ? _("Resume the interview of round %s") : _("Start the interview of round %s"),
+                                    round->label);
+      /* Translators: accessible label of a button; %s is a round such as T1 */
+      a11y_nr = g_strdup_printf (_("Record a non-response in round %s"), round->label);
+      start = make_button (self, resume ? _("_Resume Interview") : _("_Start Interview"), a11y_start,
+                           round->label, G_CALLBACK (start_clicked));
+      gtk_widget_add_css_class (start, "suggested-action");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_button (self, _("_Non-Response…"), a11y_nr,
+                                                                    round->label,
+                                                                    G_CALLBACK (nonresponse_clicked)));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), start);
+    }
+  return row;
+}
+
+gboolean
+vw_participant_page_load (VwParticipantPage  *self,
+                          VwVault            *vault,
+                          const char         *study,
+                          const char         *code,
+                          GError            **error)
+{
+  g_autoptr(VwParticipant) participant = NULL;
+  g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GPtrArray) quotes = NULL;
+  g_autofree char *birth_year = NULL;
+  g_autoptr(GString) details = NULL;
+
+  g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), FALSE);
+  g_return_val_if_fail (VW_IS_VAULT (vault), FALSE);
+
+  if ((participant = vw_vault_get_participant (vault, study, code, error)) == NULL ||
+      (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
+      (interviews = vw_vault_list_interviews (vault, study, code, NULL, error)) == NULL ||
+      (quotes = vw_vault_list_quotes (vault, study, code, NULL, error)) == NULL)
+    return FALSE;
+  birth_year = vw_vault_get_participant_value (vault, study, code, "birth_year", NULL);
+
+  if (self->vault != vault)
+    g_set_object (&self->vault, vault);
+  if (self->study != study)
+    {
+      g_free (self->study);
+      self->study = g_strdup (study);
+    }
+  if (self->code != code)
+    {
+      g_free (self->code);
+      self->code = g_strdup (code);
+    }
+
+  gtk_label_set_label (self->title_label, participant->pseudonym);
+  details = g_string_new (participant->code);
+  g_string_append_printf (details, " · %s", participant->region);
+  if (birth_year != NULL)
+    g_string_append_printf (details, " · %s", birth_year);
+  gtk_label_set_label (self->details_label, details->str);
+
+  clear_list (self->rounds_list);
+  for (guint i = 0; i < rounds->len; i++)
+    {
+      VwRound *round = g_ptr_array_index (rounds, i);
+      const VwInterview *found = NULL;
+
+      for (guint j = 0; j < interviews->len; j++)
+        if (g_str_equal (((VwInterview *) g_ptr_array_index (interviews, j))->round, round->label))
+          found = g_ptr_array_index (interviews, j);
+      gtk_list_box_append (self->rounds_list, make_round_row (self, round, found));
+    }
+
+  clear_list (self->quotes_list);
+  for (guint i = 0; i < quotes->len; i++)
+    {
+      VwQuote *quote = g_ptr_array_index (quotes, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *subtitle = NULL;
+      g_autofree char *escaped = g_markup_escape_text (quote->text, -1);
+
+      /* Translators: round and theme of a quote, e.g. "T1 · wonen" */
+      subtitle = g_strdup_printf (_("%s · theme: %s"), quote->round, quote->theme ? quote->theme : "—");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_list_box_append (self->quotes_list, row);
+    }
+
+  return TRUE;
+}
+
+const char *
+vw_participant_page_get_code (VwParticipantPage *self)
+{
+  g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), NULL);
+
+  return self->code;
+}
+
+static void
+vw_participant_page_dispose (GObject *object)
+{
+  VwParticipantPage *self = VW_PARTICIPANT_PAGE (object);
+
+  g_clear_object (&self->vault);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_PARTICIPANT_PAGE);
+
+  G_OBJECT_CLASS (vw_participant_page_parent_class)->dispose (object);
+}
+
+static void
+vw_participant_page_finalize (GObject *object)
+{
+  VwParticipantPage *self = VW_PARTICIPANT_PAGE (object);
+
+  g_free (self->study);
+  g_free (self->code);
+
+  G_OBJECT_CLASS (vw_participant_page_parent_class)->finalize (object);
+}
+
+static void
+vw_participant_page_class_init (VwParticipantPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vw_participant_page_dispose;
+  object_class->finalize = vw_participant_page_finalize;
+
+  /**
+   * VwParticipantPage::start-interview:
+   * @round: the round label
+   *
+   * The duo wants to start or resume the interview of @round.
+   */
+  signals[SIGNAL_START_INTERVIEW] =
+    g_signal_new ("start-interview", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/veldwerk/Veldwerk/vw-participant-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, details_label);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, rounds_list);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, quotes_list);
+}
+
+static void
+vw_participant_page_init (VwParticipantPage *self)
+{
+  GtkWidget *placeholder;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  placeholder = gtk_label_new (_("No quotes yet. Select text in an answer during the interview to save one."));
+  gtk_label_set_wrap (GTK_LABEL (placeholder), TRUE);
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_widget_set_margin_start (placeholder, 12);
+  gtk_widget_set_margin_end (placeholder, 12);
+  gtk_list_box_set_placeholder (self->quotes_list, placeholder);
+}

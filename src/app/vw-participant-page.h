@@ -1,0 +1,27 @@
+/* vw-participant-page.h: one participant: rounds with their status,
+ * start or resume the interview, record a non-response, and the quotes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "vw-core.h"
+
+G_BEGIN_DECLS
+
+#define VW_TYPE_PARTICIPANT_PAGE (vw_participant_page_get_type ())
+G_DECLARE_FINAL_TYPE (VwParticipantPage, vw_participant_page, VW, PARTICIPANT_PAGE, AdwBin)
+
+gboolean    vw_participant_page_load                 (VwParticipantPage *self,
+                                                      VwVault           *vault,
+                                                      const char        *study,
+                                                      const char        *code,
+                                                      GError           **error);
+const char *vw_participant_page_get_code             (VwParticipantPage *self);
+/* Opens the non-response dialog for @round and returns it (borrowed). */
+GtkWidget  *vw_participant_page_record_nonresponse   (VwParticipantPage *self,
+                                                      const char        *round);
+
+G_END_DECLS

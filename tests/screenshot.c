@@ -1,0 +1,199 @@
+/* Renders pages of the application window at 1366x768 into PNG files,
+ * for README and the metainfo. Run through `ninja -C build screenshots`
+ * (tests/screenshots.sh), which runs it under Xvfb once per language.
+ *
+ *   screenshot OUTPUT-DIR [--large-text]
+ *
+ * writes OUTPUT-DIR/<page>-<LANGUAGE>.png for every entry of `shots`
+ * (<page>-large-<LANGUAGE>.png with text at 150 %, to check the layout
+ * with large text).
+ * To add a page, add a function that brings the window there and an
+ * entry to the table.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vw-application.h"
+#include "vw-participant-page.h"
+#include "vw-unlock-page.h"
+#include "vw-window.h"
+
+#define WIDTH 1366
+#define HEIGHT 768
+
+typedef struct
+{
+  const char *name;
+  /* Brings the window to the page; runs in table order. */
+  void      (*prepare) (VwWindow *window);
+} Shot;
+
+static const char *output_dir;
+static gboolean large_text;
+static int status = 1;
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+wait_for_page (VwWindow   *window,
+               const char *page)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (vw_window_get_page (window), page) != 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  if (g_strcmp0 (vw_window_get_page (window), page) != 0)
+    g_error ("The window did not reach page %s", page);
+}
+
+static void
+prepare_unlock (VwWindow *window)
+{
+  wait_for_page (window, "unlock");
+}
+
+static GtkWidget *
+find_password_row (GtkWidget *root)
+{
+  if (ADW_IS_PASSWORD_ENTRY_ROW (root))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_password_row (child);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+prepare_participants (VwWindow *window)
+{
+  GtkWidget *row = find_password_row (vw_window_get_page_widget (window, "unlock"));
+
+  gtk_editable_set_text (GTK_EDITABLE (row), VW_DEMO_PASSPHRASE);
+  g_signal_emit_by_name (row, "entry-activated");
+  wait_for_page (window, "main");
+}
+
+static void
+prepare_participant (VwWindow *window)
+{
+  g_autoptr(GPtrArray) people = vw_vault_list_participants (vw_window_get_vault (window),
+                                                            vw_window_get_study (window), NULL);
+
+  /* A demo participant with an interview to resume and a quote. */
+  for (guint i = 0; people != NULL && i < people->len; i++)
+    {
+      VwParticipant *p = g_ptr_array_index (people, i);
+      if (g_str_equal (p->pseudonym, "Gerda"))
+        vw_window_show_participant (window, p->code);
+    }
+  wait_for_page (window, "participant");
+}
+
+static const Shot shots[] = {
+  { "unlock", prepare_unlock },
+  { "participants", prepare_participants },
+  { "participant", prepare_participant },
+};
+
+static void
+save_shot (GtkWindow  *window,
+           const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strdup_printf ("%s%s-%s.png", name, large_text ? "-large" : "", g_getenv ("LANGUAGE"));
+  g_autofree char *path = g_build_filename (output_dir, file, NULL);
+  int width = gtk_widget_get_width (GTK_WIDGET (window));
+  int height = gtk_widget_get_height (GTK_WIDGET (window));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Cannot write %s", path);
+  g_print ("%s (%dx%d)\n", path, width, height);
+}
+
+static void
+on_activate_after (GApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  /* Pages are shot when they are there, not half-way through a crossfade. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  if (large_text)
+    g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 96 * 1024 * 3 / 2, NULL);
+
+  /* The default size counts the client-side decoration's margin too:
+   * adjust until the window itself has the size. */
+  for (int w = WIDTH, h = HEIGHT, i = 0; i < 5; i++)
+    {
+      gtk_window_set_default_size (window, w, h);
+      settle (400);
+      w += WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
+      h += HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
+    }
+  g_print ("window %dx%d\n", gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
+
+  for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
+    {
+      shots[i].prepare (VW_WINDOW (window));
+      /* Transitions and the first frame of every widget. */
+      settle (800);
+      if (large_text)
+        {
+          int min_w, min_h;
+          gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+          gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+          g_print ("%s: smallest window %dx%d\n", shots[i].name, min_w, min_h);
+        }
+      save_shot (window, shots[i].name);
+    }
+
+  status = 0;
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(VwApplication) app = NULL;
+  const char *app_argv[] = { "veldwerk", "--demo", NULL };
+
+  if (argc < 2 || argc > 3 || (argc == 3 && g_strcmp0 (argv[2], "--large-text") != 0))
+    {
+      g_printerr ("Usage: %s OUTPUT-DIR [--large-text]\n", argv[0]);
+      return 2;
+    }
+  output_dir = argv[1];
+  large_text = argc == 3;
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = vw_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_signal_connect_after (app, "activate", G_CALLBACK (on_activate_after), NULL);
+  g_application_run (G_APPLICATION (app), 2, (char **) app_argv);
+
+  return status;
+}
