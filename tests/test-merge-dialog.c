@@ -32,8 +32,16 @@ count_rows (GtkListBox *list)
 }
 
 static void
+count_merged (VwMergeDialog *dialog,
+              guint         *merged)
+{
+  (*merged)++;
+}
+
+static void
 test_merge_dialog (void)
 {
+  guint merged = 0;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vw-merge-dialog-XXXXXX", &error);
   g_autofree char *vault_path = g_build_filename (dir, "coordinator.vault", NULL);
@@ -86,6 +94,7 @@ test_merge_dialog (void)
   g_assert_no_error (error);
 
   dialog = vw_merge_dialog_new (NULL, vault, study);
+  g_signal_connect (dialog, "merged", G_CALLBACK (count_merged), &merged);
   gtk_window_present (GTK_WINDOW (dialog));
   file = g_file_new_for_path (bundle_path);
   vw_merge_dialog_add_file (dialog, file);
@@ -103,6 +112,9 @@ test_merge_dialog (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (first)), ==,
                    is_dutch () ? "3 toegevoegd, 0 bijgewerkt, 0 ongewijzigd, 0 nieuwe conflicten"
                                : "3 added, 0 updated, 0 unchanged, 0 new conflicts");
+
+  /* The window reloads its pages on "merged": once per successful merge. */
+  g_assert_cmpuint (merged, ==, 1);
 
   /* The vault on this thread sees what the worker merged. */
   {

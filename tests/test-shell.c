@@ -17,8 +17,10 @@
 #include "vw-application.h"
 #include "vw-create-vault-page.h"
 #include "vw-enrol-dialog.h"
+#include "vw-export-dialog.h"
 #include "vw-interview-view.h"
 #include "vw-interviewers-dialog.h"
+#include "vw-merge-dialog.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
@@ -342,6 +344,65 @@ interviewers (VwWindow *window)
   gtk_window_close (GTK_WINDOW (dialog));
 }
 
+/* The export and merge dialogs are reached from the window's menu and
+ * belong to it. */
+static void
+export_and_merge (VwWindow *window)
+{
+  GtkWindow *export;
+  GtkWindow *merge;
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  export = find_toplevel (VW_TYPE_EXPORT_DIALOG);
+  g_assert_nonnull (export);
+  g_assert_true (gtk_window_get_transient_for (export) == GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (export)));
+  g_assert_cmpstr (vw_export_dialog_get_page (VW_EXPORT_DIALOG (export)), ==, "options");
+  gtk_window_close (export);
+  g_assert_null (find_toplevel (VW_TYPE_EXPORT_DIALOG));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "merge", NULL);
+  merge = find_toplevel (VW_TYPE_MERGE_DIALOG);
+  g_assert_nonnull (merge);
+  g_assert_true (gtk_window_get_transient_for (merge) == GTK_WINDOW (window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (merge)));
+  gtk_window_close (merge);
+  g_assert_null (find_toplevel (VW_TYPE_MERGE_DIALOG));
+
+  /* Files dropped on the participant list open the merge dialog with them
+   * listed; nothing is merged before the coordinator says so. */
+  {
+    GtkWidget *list = vw_window_get_page_widget (window, "participants");
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (list);
+    g_autoptr(GFile) file = g_file_new_for_path ("/tmp/veldwerk-dropped.vwb");
+    g_autofree char *name = g_file_get_parse_name (file);
+    g_autoslist(GFile) files = g_slist_prepend (NULL, g_object_ref (file));
+    g_auto(GValue) value = G_VALUE_INIT;
+    GtkDropTarget *target = NULL;
+    gboolean accepted = FALSE;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+        if (GTK_IS_DROP_TARGET (controller))
+          target = GTK_DROP_TARGET (controller);
+      }
+    g_assert_nonnull (target);
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_set_boxed (&value, files);
+    g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+    g_assert_true (accepted);
+    merge = find_toplevel (VW_TYPE_MERGE_DIALOG);
+    g_assert_nonnull (merge);
+    g_assert_true (gtk_window_get_transient_for (merge) == GTK_WINDOW (window));
+    g_assert_nonnull (find_widget (GTK_WIDGET (merge), row_titled, name));
+    gtk_window_close (merge);
+  }
+}
+
 static void
 nonresponse (VwWindow   *window,
              ShellState *state)
@@ -395,11 +456,21 @@ locking (VwWindow   *window,
   /* The keys go, and so do dialogs that show what the vault holds. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "interviewers", NULL);
   g_assert_nonnull (find_toplevel (VW_TYPE_INTERVIEWERS_DIALOG));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "merge", NULL);
+  g_assert_nonnull (find_toplevel (VW_TYPE_MERGE_DIALOG));
   g_action_group_activate_action (G_ACTION_GROUP (window), "lock", NULL);
   g_assert_cmpstr (vw_window_get_page (window), ==, "unlock");
   g_assert_false (vw_vault_is_unlocked (vault));
   g_assert_null (find_toplevel (VW_TYPE_INTERVIEWERS_DIALOG));
+  g_assert_null (find_toplevel (VW_TYPE_MERGE_DIALOG));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "lock"));
+  /* Export and merge need the keys: while locked they are off and do nothing. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "merge", NULL);
+  g_assert_null (find_toplevel (VW_TYPE_EXPORT_DIALOG));
+  g_assert_null (find_toplevel (VW_TYPE_MERGE_DIALOG));
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(GPtrArray) people = vw_vault_list_participants (vault, vw_window_get_study (window), &error);
@@ -566,6 +637,7 @@ on_activate_after (GApplication *app,
   first_run (window, state);
   enrolment (window, state);
   interviewers (window);
+  export_and_merge (window);
   nonresponse (window, state);
   locking (window, state);
   interview_slot (window, state);

@@ -146,6 +146,29 @@ check_demo (GtkWindow *window,
   g_assert_cmpuint (quotes->len, ==, 5);
 }
 
+/* The accelerator of the shortcut titled @title in the shortcuts window. */
+static const char *
+shortcut_accelerator (GtkWidget  *root,
+                      const char *title)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (root))
+    {
+      g_autofree char *t = NULL;
+      g_autofree char *accel = NULL;
+
+      g_object_get (root, "title", &t, "accelerator", &accel, NULL);
+      if (g_strcmp0 (t, title) == 0)
+        return g_intern_string (accel);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = shortcut_accelerator (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 check_window (GApplication *app,
               RunState     *state)
@@ -199,6 +222,18 @@ check_window (GApplication *app,
   /* The shortcuts window is loaded from the resource. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  /* It lists the interview view's own keys, which are not application accels. */
+  {
+    GtkWidget *overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+    g_assert_cmpstr (shortcut_accelerator (overlay, C_("shortcut window", "Next module")), ==,
+                     "<Control>Page_Down <Alt>Right");
+    g_assert_cmpstr (shortcut_accelerator (overlay, C_("shortcut window", "Previous module")), ==,
+                     "<Control>Page_Up <Alt>Left");
+    g_assert_cmpstr (shortcut_accelerator (overlay, C_("shortcut window", "New quote")), ==,
+                     "<Control><Shift>q");
+    gtk_window_destroy (GTK_WINDOW (overlay));
+  }
 
   /* Quitting closes the window and ends g_application_run(). */
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);

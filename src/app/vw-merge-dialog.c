@@ -25,6 +25,13 @@ struct _VwMergeDialog
 
 G_DEFINE_FINAL_TYPE (VwMergeDialog, vw_merge_dialog, ADW_TYPE_WINDOW)
 
+enum {
+  MERGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static GtkWidget *
 make_row (const char *title,
           const char *subtitle)
@@ -155,6 +162,8 @@ merge_done (GObject      *source,
       clear_list (self->files_list);
     }
   update_actions (self);
+  if (report != NULL)
+    g_signal_emit (self, signals[MERGED], 0);
 }
 
 static void
@@ -268,6 +277,11 @@ vw_merge_dialog_class_init (VwMergeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, files_list);
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, progress);
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, report_list);
+
+  /* Emitted after bundles were merged into the vault, so that views showing
+   * its records can reload them. */
+  signals[MERGED] = g_signal_new ("merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "merge.run", NULL, merge_run);
   gtk_widget_class_install_action (widget_class, "merge.choose", NULL, merge_choose);

@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define VW_TYPE_MERGE_DIALOG (vw_merge_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (VwMergeDialog, vw_merge_dialog, VW, MERGE_DIALOG, AdwWindow)
 
-/* @vault must stay unlocked while the dialog is open. */
+/* @vault must stay unlocked while the dialog is open. The dialog emits
+ * "merged" (no arguments) after a merge changed the vault. */
 VwMergeDialog *vw_merge_dialog_new      (GtkWindow     *parent,
                                          VwVault       *vault,
                                          const char    *study);

@@ -6,7 +6,9 @@
 
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
+#include "vw-export-dialog.h"
 #include "vw-interviewers-dialog.h"
+#include "vw-merge-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
 #include "vw-results-view.h"
@@ -139,6 +141,8 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "lock", unlocked);
   set_action_enabled (self, "enrol", unlocked);
   set_action_enabled (self, "interviewers", unlocked);
+  set_action_enabled (self, "export", unlocked);
+  set_action_enabled (self, "merge", unlocked);
   set_action_enabled (self, "create-vault", !unlocked);
   set_action_enabled (self, "open-vault", !unlocked);
 
@@ -513,6 +517,81 @@ win_interviewers (GSimpleAction *action,
 }
 
 static void
+win_export (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwRecords) records = NULL;
+  GtkWidget *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
+    return;
+  records = vw_vault_load_records (self->vault, self->study, &error);
+  if (records == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+  dialog = vw_export_dialog_new (GTK_WINDOW (self), self->vault, self->study, records);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* What was merged shows at once on both pages. */
+static void
+merged (VwWindow *self)
+{
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
+    return;
+  vw_participants_page_reload (self->participants_page, self->vault, self->study);
+  reload_results (self);
+}
+
+static VwMergeDialog *
+open_merge_dialog (VwWindow *self)
+{
+  VwMergeDialog *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
+    return NULL;
+  dialog = vw_merge_dialog_new (GTK_WINDOW (self), self->vault, self->study);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (merged), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+/* Bundles dropped on the participant list go to a new merge dialog, which
+ * shows them before anything is merged. */
+static gboolean
+files_dropped (GtkDropTarget *target,
+               const GValue  *value,
+               double         x,
+               double         y,
+               gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  VwMergeDialog *dialog;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  dialog = open_merge_dialog (self);
+  if (dialog == NULL)
+    return FALSE;
+  for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+    vw_merge_dialog_add_file (dialog, l->data);
+  return TRUE;
+}
+
+static void
+win_merge (GSimpleAction *action,
+           GVariant      *parameter,
+           gpointer       user_data)
+{
+  open_merge_dialog (VW_WINDOW (user_data));
+}
+
+static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -583,6 +662,8 @@ static const GActionEntry win_actions[] = {
   { "back", win_back },
   { "enrol", win_enrol },
   { "interviewers", win_interviewers },
+  { "export", win_export },
+  { "merge", win_merge },
   { "create-vault", win_create_vault },
   { "open-vault", win_open_vault },
 };
@@ -840,6 +921,8 @@ vw_window_class_init (VwWindowClass *klass)
 static void
 vw_window_init (VwWindow *self)
 {
+  GtkDropTarget *target;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   g_weak_ref_init (&self->locked_focus, NULL);
   self->cancellable = g_cancellable_new ();
@@ -847,6 +930,10 @@ vw_window_init (VwWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
   adw_bin_set_child (self->results_slot, vw_results_view_new ());
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (target, "drop", G_CALLBACK (files_dropped), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->participants_page), GTK_EVENT_CONTROLLER (target));
 
   /* Activity in the window and in its dialogs postpones the automatic lock. */
   track_activity (self, GTK_WIDGET (self));
