@@ -527,6 +527,8 @@ interview_slot (VwWindow   *window,
   g_assert_cmpstr (vw_window_get_page (window), ==, "interview");
   view = adw_bin_get_child (ADW_BIN (slot));
   g_assert_true (VW_IS_INTERVIEW_VIEW (view));
+  /* Alt+Left belongs to the interview (previous module) while it is shown. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
 
   /* Locking in the middle of it returns to it. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "lock", NULL);
@@ -538,6 +540,7 @@ interview_slot (VwWindow   *window,
 
   g_signal_emit_by_name (view, "closed");
   g_assert_cmpstr (vw_window_get_page (window), ==, "participant");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
   g_assert_null (adw_bin_get_child (ADW_BIN (slot)));
   g_assert_cmpstr (vw_participant_page_get_code (VW_PARTICIPANT_PAGE (participant)), ==, state->bram);
 

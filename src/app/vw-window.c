@@ -135,8 +135,12 @@ update_chrome (VwWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean unlocked = self->vault != NULL && vw_vault_is_unlocked (self->vault);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->back_button),
-                          g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0);
+  gboolean can_go_back = g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
+  /* Alt+Left is also the interview's "previous module": only where there
+   * is a page to go back to may the window take it. */
+  set_action_enabled (self, "back", can_go_back);
   gtk_widget_set_visible (GTK_WIDGET (self->lock_button), unlocked);
   set_action_enabled (self, "lock", unlocked);
   set_action_enabled (self, "enrol", unlocked);
