@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "vw-application.h"
+#include "vw-enrol-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
@@ -33,6 +34,9 @@ typedef struct
 } Shot;
 
 static const char *output_dir;
+/* A dialog a shot's prepare function opened: shot instead of the window,
+ * then closed. */
+static GtkWindow *dialog;
 static gboolean large_text;
 static int status = 1;
 
@@ -103,10 +107,52 @@ prepare_participant (VwWindow *window)
   wait_for_page (window, "participant");
 }
 
+static GtkWidget *
+find_entry_row (GtkWidget  *root,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+prepare_enrol (VwWindow *window)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  const struct { const char *title, *text; } fields[] = {
+    { N_("Pseudonym"), "Noor" },
+    { N_("Birth year (four digits)"), "1987" },
+    { N_("Name"), "Fatima el Amrani" },
+    { N_("Birth date (YYYY-MM-DD)"), "1987-06-02" },
+  };
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "enrol", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (VW_IS_ENROL_DIALOG (w))
+        dialog = GTK_WINDOW (w);
+    }
+  if (dialog == NULL)
+    g_error ("The enrol dialog did not open");
+  /* Tall enough to show every field. */
+  gtk_window_set_default_size (dialog, 560, 960);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), _(fields[i].title))), fields[i].text);
+}
+
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
   { "participant", prepare_participant },
+  { "enrol", prepare_enrol },
 };
 
 static void
@@ -164,7 +210,12 @@ on_activate_after (GApplication *app)
           gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
           g_print ("%s: smallest window %dx%d\n", shots[i].name, min_w, min_h);
         }
-      save_shot (window, shots[i].name);
+      save_shot (dialog != NULL ? dialog : window, shots[i].name);
+      if (dialog != NULL)
+        {
+          gtk_window_close (g_steal_pointer (&dialog));
+          settle (200);
+        }
     }
 
   status = 0;

@@ -18,6 +18,7 @@
 #include "vw-create-vault-page.h"
 #include "vw-enrol-dialog.h"
 #include "vw-export-dialog.h"
+#include "vw-study.h"
 #include "vw-interview-view.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-merge-dialog.h"
@@ -244,7 +245,9 @@ static char *
 enrol (VwWindow   *window,
        const char *pseudonym,
        const char *birth_year,
-       const char *phone)
+       const char *phone,
+       const char *name,
+       const char *birth_date)
 {
   VwEnrolDialog *dialog;
   GtkWidget *page = vw_window_get_page_widget (window, "participant");
@@ -262,7 +265,29 @@ enrol (VwWindow   *window,
   type_into (GTK_WIDGET (dialog), _("Birth year (four digits)"), birth_year);
   if (phone != NULL)
     type_into (GTK_WIDGET (dialog), _("Phone"), phone);
+  if (name != NULL)
+    type_into (GTK_WIDGET (dialog), _("Name"), name);
+  if (birth_date != NULL)
+    {
+      GtkWidget *row = find_widget (GTK_WIDGET (dialog), row_titled, _("Birth date (YYYY-MM-DD)"));
+
+      /* A date that does not exist, or a later one, keeps Enrol greyed. */
+      g_assert_nonnull (find_widget (GTK_WIDGET (dialog), label_with_text,
+                                     _("Name and birth date are only used for a keyed check for double "
+                                       "enrolment across duos; they are never sent.")));
+      for (guint i = 0; i < 3; i++)
+        {
+          type_into (GTK_WIDGET (dialog), _("Birth date (YYYY-MM-DD)"),
+                     (const char *[]) { "1990-02-30", "17-04-1990", "2999-01-01" }[i]);
+          g_assert_false (vw_enrol_dialog_can_enrol (dialog));
+          g_assert_false (gtk_widget_is_sensitive (button (GTK_WIDGET (dialog), _("_Enrol"))));
+          g_assert_true (gtk_widget_has_css_class (row, "error"));
+        }
+      type_into (GTK_WIDGET (dialog), _("Birth date (YYYY-MM-DD)"), birth_date);
+      g_assert_false (gtk_widget_has_css_class (row, "error"));
+    }
   g_assert_true (vw_enrol_dialog_can_enrol (dialog));
+  g_assert_true (gtk_widget_is_sensitive (button (GTK_WIDGET (dialog), _("_Enrol"))));
   click (button (GTK_WIDGET (dialog), _("_Enrol")));
 
   g_assert_null (find_toplevel (VW_TYPE_ENROL_DIALOG));
@@ -277,7 +302,7 @@ enrolment (VwWindow   *window,
   VwEnrolDialog *dialog;
   VwParticipantsPage *list = VW_PARTICIPANTS_PAGE (vw_window_get_page_widget (window, "participants"));
 
-  state->anouk = enrol (window, "Anouk", "1990", "06-12345678");
+  state->anouk = enrol (window, "Anouk", "1990", "06-12345678", "Anouk de Vries", "1990-04-17");
   g_assert_true (vw_participant_code_is_valid (state->anouk));
   g_assert_true (g_str_has_prefix (state->anouk, "DH-"));
 
@@ -293,7 +318,34 @@ enrolment (VwWindow   *window,
   g_assert_true (vw_enrol_dialog_can_enrol (dialog));
   gtk_window_close (GTK_WINDOW (dialog));
 
-  state->bram = enrol (window, "Bram", "1968", NULL);
+  state->bram = enrol (window, "Bram", "1968", NULL, NULL, NULL);
+
+  /* The keyed hash went in with the enrolment, the name only into the
+   * contact details, the birth date nowhere else; another duo enrolling the
+   * same person (differently spelled) gets the same hash. */
+  {
+    VwVault *vault = vw_window_get_vault (window);
+    const char *study = vw_window_get_study (window);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VwContact) contact = vw_vault_get_contact (vault, study, state->anouk, &error);
+    g_autofree char *anouk_hash = vw_vault_get_linkage_hash (vault, study, state->anouk, &error);
+    g_autofree char *bram_hash = vw_vault_get_linkage_hash (vault, study, state->bram, &error);
+    g_autofree char *expected = vw_study_linkage_hash (vault, study, "ANOUK DE-VRIES", "1990-04-17", &error);
+    g_autofree char *other = vw_study_linkage_hash (vault, study, "Anouk de Vries", "1990-04-18", &error);
+    g_autofree char *bram_after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (contact->real_name, ==, "Anouk de Vries");
+    g_assert_cmpuint (strlen (anouk_hash), ==, 64);
+    g_assert_cmpstr (anouk_hash, ==, expected);
+    g_assert_cmpstr (anouk_hash, !=, other);
+    /* Without name and birth date: no hash. */
+    g_assert_cmpstr (bram_hash, ==, "");
+    g_assert_true (vw_vault_set_linkage_identity (vault, study, state->bram, " anouk  de vries", "1990-04-17", &error));
+    g_assert_no_error (error);
+    bram_after = vw_vault_get_linkage_hash (vault, study, state->bram, &error);
+    g_assert_cmpstr (bram_after, ==, anouk_hash);
+  }
 
   /* Back on the list: both, searchable and filterable. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
@@ -600,8 +652,18 @@ check_vault (ShellState *state)
   g_assert_cmpstr (contact->phone, ==, "06-12345678");
   g_assert_null (contact->usual_place);
   g_assert_null (contact->care_contact);
-  g_assert_null (contact->real_name);
+  g_assert_cmpstr (contact->real_name, ==, "Anouk de Vries");
   g_assert_null (contact->remarks);
+  /* Reopened from the file: the enrolment's linkage hash is there and is the
+   * one the core computes for the same identity on another participant. */
+  {
+    g_autofree char *anouk_hash = vw_vault_get_linkage_hash (vault, s, state->anouk, &error);
+    g_autofree char *bram_hash = vw_vault_get_linkage_hash (vault, s, state->bram, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (strlen (anouk_hash), ==, 64);
+    g_assert_cmpstr (anouk_hash, ==, bram_hash);
+  }
   no_contact = vw_vault_get_contact (vault, s, state->bram, &error);
   g_assert_null (no_contact);
   g_clear_error (&error);

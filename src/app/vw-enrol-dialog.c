@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-study.h"
 #include "vw-vault-contacts.h"
 
 #include "vw-enrol-dialog.h"
@@ -23,6 +24,8 @@ struct _VwEnrolDialog
   AdwComboRow *region_row;
   AdwEntryRow *municipality_row;
   AdwEntryRow *birth_year_row;
+  AdwEntryRow *name_row;
+  AdwEntryRow *birth_date_row;
   AdwEntryRow *phone_row;
   AdwEntryRow *place_row;
   AdwEntryRow *care_row;
@@ -72,21 +75,53 @@ birth_year_ok (VwEnrolDialog *self)
   return strlen (text) == 4 && g_ascii_string_to_unsigned (text, 10, 1900, g_date_time_get_year (now), &year, NULL);
 }
 
+/* Empty, or a real date YYYY-MM-DD from 1900 up to today. */
+static gboolean
+birth_date_ok (VwEnrolDialog *self)
+{
+  g_autofree char *text = value_of (self->birth_date_row);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) date = NULL;
+  guint64 y, m, d;
+
+  if (text == NULL)
+    return TRUE;
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  text[4] = text[7] = '\0';
+  if (!g_ascii_string_to_unsigned (text, 10, 1900, 9999, &y, NULL) ||
+      !g_ascii_string_to_unsigned (text + 5, 10, 1, 12, &m, NULL) ||
+      !g_ascii_string_to_unsigned (text + 8, 10, 1, 31, &d, NULL) ||
+      strlen (text + 5) != 2 || strlen (text + 8) != 2 ||
+      !g_date_valid_dmy (d, m, y))
+    return FALSE;
+  date = g_date_time_new_local (y, m, d, 0, 0, 0);
+  return date != NULL && g_date_time_compare (date, now) <= 0;
+}
+
 gboolean
 vw_enrol_dialog_can_enrol (VwEnrolDialog *self)
 {
   g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
 
-  return self->pseudonym_ok && birth_year_ok (self);
+  return self->pseudonym_ok && birth_year_ok (self) && birth_date_ok (self);
+}
+
+static void
+mark_row (AdwEntryRow *row,
+          gboolean     ok)
+{
+  if (ok)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
 }
 
 static void
 update_sensitive (VwEnrolDialog *self)
 {
-  if (birth_year_ok (self))
-    gtk_widget_remove_css_class (GTK_WIDGET (self->birth_year_row), "error");
-  else
-    gtk_widget_add_css_class (GTK_WIDGET (self->birth_year_row), "error");
+  mark_row (self->birth_year_row, birth_year_ok (self));
+  mark_row (self->birth_date_row, birth_date_ok (self));
   gtk_widget_set_sensitive (GTK_WIDGET (self->enrol_button), vw_enrol_dialog_can_enrol (self));
 }
 
@@ -139,7 +174,9 @@ vw_enrol_dialog_enrol (VwEnrolDialog *self)
   g_autofree char *pseudonym = value_of (self->pseudonym_row);
   g_autofree char *municipality = value_of (self->municipality_row);
   g_autofree char *birth_year = value_of (self->birth_year_row);
+  g_autofree char *birth_date = value_of (self->birth_date_row);
   VwContact contact = {
+    .real_name = value_of (self->name_row),
     .phone = value_of (self->phone_row),
     .usual_place = value_of (self->place_row),
     .care_contact = value_of (self->care_row),
@@ -163,8 +200,13 @@ vw_enrol_dialog_enrol (VwEnrolDialog *self)
                                                                 "municipality", municipality, &error)) ||
       (birth_year != NULL && !vw_vault_set_participant_value (self->vault, self->study, participant->code,
                                                               "birth_year", birth_year, &error)) ||
-      ((contact.phone || contact.usual_place || contact.care_contact || contact.remarks) &&
+      ((contact.phone || contact.usual_place || contact.care_contact || contact.real_name || contact.remarks) &&
        !vw_vault_set_contact (self->vault, self->study, participant->code, &contact, &error)) ||
+      /* The name and birth date themselves are kept only as the contact's
+       * name; the birth date is used for the keyed hash and then dropped. */
+      (contact.real_name != NULL && birth_date != NULL &&
+       !vw_vault_set_linkage_identity (self->vault, self->study, participant->code,
+                                       contact.real_name, birth_date, &error)) ||
       !vw_vault_commit (self->vault, &error))
     {
       vw_vault_rollback (self->vault);
@@ -176,10 +218,11 @@ out:
   g_free (contact.usual_place);
   g_free (contact.care_contact);
   g_free (contact.remarks);
+  g_free (contact.real_name);
 
   if (participant == NULL)
     {
-      gtk_label_set_label (self->error_label, error ? error->message : _("Check the pseudonym and the birth year."));
+      gtk_label_set_label (self->error_label, error ? error->message : _("Check the pseudonym, the birth year and the birth date."));
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
       return FALSE;
     }
@@ -280,6 +323,8 @@ vw_enrol_dialog_class_init (VwEnrolDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, region_row);
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, municipality_row);
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, birth_year_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, name_row);
+  gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, birth_date_row);
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, phone_row);
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, place_row);
   gtk_widget_class_bind_template_child (widget_class, VwEnrolDialog, care_row);
