@@ -20,37 +20,6 @@ usage_error (const char *message)
   return VW_CLI_EXIT_USAGE;
 }
 
-/* The study of --study, or the vault's only one. */
-static VwStudy *
-find_study (VwVault     *vault,
-            const char  *wanted,
-            GError     **error)
-{
-  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
-
-  if (studies == NULL)
-    return NULL;
-  for (guint i = 0; i < studies->len; i++)
-    {
-      VwStudy *study = g_ptr_array_index (studies, i);
-
-      if (wanted != NULL && (g_str_equal (study->id, wanted) || g_str_equal (study->name, wanted)))
-        return g_steal_pointer ((VwStudy **) &studies->pdata[i]);
-    }
-  if (wanted == NULL && studies->len == 1)
-    return g_steal_pointer ((VwStudy **) &studies->pdata[0]);
-
-  if (wanted != NULL)
-    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_INVALID,
-                 _("The vault has no study “%s”"), wanted);
-  else
-    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_INVALID,
-                 ngettext ("The vault has %u study: choose it with --study",
-                           "The vault has %u studies: choose one with --study", studies->len),
-                 studies->len);
-  return NULL;
-}
-
 int
 vw_cli_export_anonymized (VwCli  *cli,
                           int     argc,
@@ -72,6 +41,7 @@ vw_cli_export_anonymized (VwCli  *cli,
   int k = VW_EXPORT_DEFAULT_K;
   g_autoptr(GError) error = NULL;
   g_autoptr(VwVault) vault = NULL;
+  g_autofree char *study_id = NULL;
   g_autoptr(VwStudy) study = NULL;
   g_autoptr(VwSecret) key = NULL;
   g_autoptr(VwRecords) records = NULL;
@@ -148,8 +118,8 @@ vw_cli_export_anonymized (VwCli  *cli,
   vault = vw_cli_open_vault (cli, &error);
   if (vault == NULL)
     return vw_cli_fail (error);
-  study = find_study (vault, study_name, &error);
-  if (study == NULL)
+  study_id = vw_cli_resolve_study (vault, study_name, &error);
+  if (study_id == NULL || (study = vw_vault_get_study (vault, study_id, &error)) == NULL)
     return vw_cli_fail (error);
   key = vw_vault_get_study_secret (vault, study->id, VW_STUDY_SECRET_EXPORT, &error);
   if (key == NULL)

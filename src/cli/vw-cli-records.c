@@ -18,36 +18,6 @@ usage_error (const char *command,
   return VW_CLI_EXIT_USAGE;
 }
 
-/* The study a command works on: --study (a name or an id), or the
- * vault's only study. */
-static char *
-resolve_study (VwVault     *vault,
-               const char  *name,
-               GError     **error)
-{
-  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
-
-  if (studies == NULL)
-    return NULL;
-  for (guint i = 0; name != NULL && i < studies->len; i++)
-    {
-      VwStudy *study = g_ptr_array_index (studies, i);
-
-      if (g_strcmp0 (study->id, name) == 0 || g_strcmp0 (study->name, name) == 0)
-        return g_strdup (study->id);
-    }
-  if (name != NULL)
-    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study “%s”"), name);
-  else if (studies->len == 1)
-    return g_strdup (((VwStudy *) g_ptr_array_index (studies, 0))->id);
-  else if (studies->len == 0)
-    g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study yet"));
-  else
-    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                 _("The vault has %u studies; choose one with --study NAME"), studies->len);
-  return NULL;
-}
-
 /* Opens the vault and finds the study; both stay open for the command. */
 static VwVault *
 open_study (VwCli       *cli,
@@ -57,7 +27,7 @@ open_study (VwCli       *cli,
 {
   g_autoptr(VwVault) vault = vw_cli_open_vault (cli, error);
 
-  if (vault == NULL || (*study = resolve_study (vault, study_name, error)) == NULL)
+  if (vault == NULL || (*study = vw_cli_resolve_study (vault, study_name, error)) == NULL)
     return NULL;
   return g_steal_pointer (&vault);
 }

@@ -366,3 +366,33 @@ vw_cli_fail_printf (const char *format,
   g_printerr ("veldwerk-cli: %s\n", message);
   return VW_CLI_EXIT_FAILURE;
 }
+
+/* The study a command works on: --study (a name or an id), or the
+ * vault's only study. */
+char *
+vw_cli_resolve_study (VwVault     *vault,
+                      const char  *name,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
+
+  if (studies == NULL)
+    return NULL;
+  for (guint i = 0; name != NULL && i < studies->len; i++)
+    {
+      VwStudy *study = g_ptr_array_index (studies, i);
+
+      if (g_strcmp0 (study->id, name) == 0 || g_strcmp0 (study->name, name) == 0)
+        return g_strdup (study->id);
+    }
+  if (name != NULL)
+    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study “%s”"), name);
+  else if (studies->len == 1)
+    return g_strdup (((VwStudy *) g_ptr_array_index (studies, 0))->id);
+  else if (studies->len == 0)
+    g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study yet"));
+  else
+    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
+                 _("The vault has %u studies; choose one with --study NAME"), studies->len);
+  return NULL;
+}

@@ -55,6 +55,11 @@ VwSecret     *vw_cli_read_passphrase    (VwCli         *cli,
                                          const char    *prompt,
                                          gboolean       confirm,
                                          GError       **error);
+/* The study a command works on: --study (a name or an id), or the
+ * vault's only study; newly allocated id. */
+char         *vw_cli_resolve_study      (VwVault       *vault,
+                                         const char    *name,
+                                         GError       **error);
 VwVault      *vw_cli_open_vault         (VwCli         *cli,
                                          GError       **error);
 gboolean      vw_cli_add_recipients     (GPtrArray     *recipients,
