@@ -411,6 +411,77 @@ test_age_stream_nonce_and_key (void)
   g_assert_cmpstr (sealed_hex, ==, "258ef37c0efb7c42906ed6264c9c9a4f93b60f579d");
 }
 
+/* The two-core sealer (vw-age-seal.c) against plain sequential sealing
+ * with libsodium: sizes around the chunk and batch (16 chunks) boundaries,
+ * with plaintext already pending before the stream, from a counter that
+ * does not start at 0. The output must be byte for byte the same, and the
+ * last chunk must be left unsealed for the final flag. */
+static void
+test_age_seal_stream_kat (void)
+{
+  static const gsize sizes[] = { 0, 1, 65535, 65536, 65537, 16 * 65536 - 1, 16 * 65536, 16 * 65536 + 1,
+                                 17 * 65536, 32 * 65536, 48 * 65536, 48 * 65536 + 70000, 100 * 65536 + 5 };
+  static const gsize prefixes[] = { 0, 1, 65536 };
+  guint8 key[32];
+
+  randombytes_buf (key, sizeof key);
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (gsize p = 0; p < G_N_ELEMENTS (prefixes); p++)
+      {
+        gsize total = prefixes[p] + sizes[i];
+        g_autoptr(GBytes) plain = vw_test_random_bytes (total);
+        const guint8 *data = g_bytes_get_data (plain, NULL);
+        gsize n_chunks = MAX (1, (total + 65535) / 65536);
+        gsize last_len = total - (n_chunks - 1) * 65536;
+        g_autoptr(GByteArray) expected = g_byte_array_new ();
+        g_autoptr(GInputStream) in = g_memory_input_stream_new_from_data (data + prefixes[p], sizes[i], NULL);
+        g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+        g_autofree guint8 *pending = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
+        gsize pending_len = prefixes[p];
+        guint64 counter = 7;
+        g_autoptr(GError) error = NULL;
+
+        for (gsize c = 0; c + 1 < n_chunks; c++)
+          {
+            guint8 nonce[12], sealed[VW_AGE_ENC_CHUNK_SIZE];
+
+            vw_age_stream_nonce (7 + c, FALSE, nonce);
+            crypto_aead_chacha20poly1305_ietf_encrypt (sealed, NULL, data + c * 65536, 65536, NULL, 0, NULL,
+                                                       nonce, key);
+            g_byte_array_append (expected, sealed, sizeof sealed);
+          }
+
+        memcpy (pending, data, prefixes[p]);
+        g_assert_true (vw_age_seal_stream (in, out, key, &counter, pending, &pending_len, NULL, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_output_stream_close (out, NULL, NULL));
+        g_assert_cmpuint (counter, ==, 7 + n_chunks - 1);
+        g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                         g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                         expected->data, expected->len);
+        g_assert_cmpmem (pending, pending_len, data + (n_chunks - 1) * 65536, last_len);
+      }
+}
+
+/* A write that fails halfway (a full disk) ends the sealer with the error,
+ * with no thread left behind. */
+static void
+test_age_seal_stream_write_fails (void)
+{
+  g_autoptr(GBytes) plain = vw_test_random_bytes (40 * 65536);
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (plain);
+  g_autofree guint8 *room = g_malloc (20 * VW_AGE_ENC_CHUNK_SIZE);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new (room, 20 * VW_AGE_ENC_CHUNK_SIZE, NULL, NULL);
+  g_autofree guint8 *pending = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
+  gsize pending_len = 0;
+  guint64 counter = 0;
+  guint8 key[32] = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (vw_age_seal_stream (in, out, key, &counter, pending, &pending_len, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+}
+
 /* Sizes around the chunk boundaries, binary and armored, several
  * recipients: each decrypts with either identity, to the same bytes, and
  * the ciphertext has exactly one tag per chunk. */
@@ -867,6 +938,8 @@ main (int    argc,
   g_test_add_func ("/age/x25519/stanza-kat", test_age_x25519_stanza_kat);
   g_test_add_func ("/age/x25519/vector-stanza-and-mac", test_age_vector_stanza_and_mac);
   g_test_add_func ("/age/stream/nonce-and-key", test_age_stream_nonce_and_key);
+  g_test_add_func ("/age/seal-stream/kat", test_age_seal_stream_kat);
+  g_test_add_func ("/age/seal-stream/write-fails", test_age_seal_stream_write_fails);
   g_test_add_func ("/age/round-trip", test_age_round_trip);
   g_test_add_func ("/age/passphrase", test_age_passphrase);
   g_test_add_func ("/age/bad-recipients", test_age_bad_recipients);

@@ -87,6 +87,14 @@ VwSecret    *vw_age_payload_key           (const VwSecret     *file_key,
 void         vw_age_stream_nonce          (guint64             counter,
                                            gboolean            last,
                                            guint8              nonce[12]);
+gboolean     vw_age_seal_stream           (GInputStream       *in,
+                                           GOutputStream      *dest,
+                                           const guint8       *key,
+                                           guint64            *counter,
+                                           guint8             *pending,
+                                           gsize              *pending_len,
+                                           GCancellable       *cancellable,
+                                           GError            **error);
 
 /* Stanzas of the native recipient types. */
 VwAgeStanza *vw_age_recipient_wrap        (const VwAgeRecipient *recipient,

@@ -30,7 +30,6 @@ struct _VwAgeEncryptor
   guint64        counter;     /* of the next chunk to seal */
   guint8        *buf;         /* owned: the chunk being filled, with room for the tag */
   gsize          buf_len;
-  guint8        *spare;       /* owned, nullable: for reading one chunk ahead */
   gboolean       abandoned;   /* a write failed or the stream was never closed */
 };
 
@@ -155,7 +154,6 @@ vw_age_encryptor_finalize (GObject *object)
   g_clear_object (&self->base);
   g_clear_pointer (&self->payload_key, vw_secret_free);
   wipe_chunk_buffer (self->buf);
-  wipe_chunk_buffer (self->spare);
 
   G_OBJECT_CLASS (vw_age_encryptor_parent_class)->finalize (object);
 }
@@ -248,8 +246,8 @@ vw_age_encryptor_new (GOutputStream  *base,
 /**
  * vw_age_encryptor_write_from:
  *
- * Encrypts all of @in, read straight into the chunk buffer: no copy, so
- * faster than writing to the stream. The stream still needs
+ * Encrypts all of @in, read straight into chunk buffers and sealed on
+ * two cores (vw-age-seal.c), so faster than writing to the stream. The stream still needs
  * g_output_stream_close() to write the final chunk.
  */
 gboolean
@@ -259,56 +257,19 @@ vw_age_encryptor_write_from (VwAgeEncryptor  *self,
                              GError         **error)
 {
   GOutputStream *stream = G_OUTPUT_STREAM (self);
-  gboolean ok = FALSE;
+  gboolean ok;
 
   g_return_val_if_fail (VW_IS_AGE_ENCRYPTOR (self), FALSE);
 
   if (!g_output_stream_set_pending (stream, error))
     return FALSE;
 
-  while (!self->abandoned)
+  if (self->abandoned)
+    ok = fail_abandoned (error);
+  else if (!(ok = vw_age_seal_stream (in, self->dest, vw_secret_const_data (self->payload_key), &self->counter,
+                                      self->buf, &self->buf_len, cancellable, error)))
     {
-      gsize got = 0;
-
-      if (self->buf_len < VW_AGE_CHUNK_SIZE)
-        {
-          gsize want = VW_AGE_CHUNK_SIZE - self->buf_len;
-
-          if (!g_input_stream_read_all (in, self->buf + self->buf_len, want, &got, cancellable, error))
-            break;
-          self->buf_len += got;
-          ok = got < want;
-        }
-      else
-        {
-          /* Read one chunk ahead: a full chunk is the last one if nothing
-           * follows it. */
-          guint8 *next;
-
-          if (self->spare == NULL)
-            self->spare = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
-          if (!g_input_stream_read_all (in, self->spare, VW_AGE_CHUNK_SIZE, &got, cancellable, error))
-            break;
-          if (got == 0)
-            ok = TRUE;
-          else if (!seal_chunk (self, FALSE, cancellable, error))
-            break;
-          else
-            {
-              next = self->spare;
-              self->spare = self->buf;
-              self->buf = next;
-              self->buf_len = got;
-              ok = got < VW_AGE_CHUNK_SIZE;
-            }
-        }
-      if (ok)
-        break;
-    }
-
-  /* After a failed read the file stays unfinished, on purpose. */
-  if (!ok)
-    {
+      /* After a failed read or write the file stays unfinished, on purpose. */
       self->abandoned = TRUE;
       if (error != NULL && *error == NULL)
         fail_abandoned (error);
