@@ -190,6 +190,47 @@ test_vault_lifecycle (Fixture       *f,
   }
 }
 
+/* One lookup for "the study" everywhere: by id, then by name; no name
+ * means the newest study, or in the strict form the only one. */
+static void
+test_vault_study_resolve (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL, *second = NULL, *found = NULL;
+  g_autoptr(VwVault) vault = vw_test_create_vault (f->path, &first, NULL);
+  g_autoptr(VwStudy) info = vw_vault_get_study (vault, first, &error);
+
+  g_assert_no_error (error);
+  found = vw_study_resolve_strict (vault, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, first);
+  g_clear_pointer (&found, g_free);
+
+  second = vw_vault_create_study (vault, "Tweede onderzoek", "DH", VW_STUDY_ROLE_DUO, NULL, &error);
+  g_assert_no_error (error);
+  found = vw_study_resolve (vault, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, second);
+  g_clear_pointer (&found, g_free);
+  g_assert_null (vw_study_resolve_strict (vault, NULL, &error));
+  g_assert_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_AMBIGUOUS);
+  g_clear_error (&error);
+
+  found = vw_study_resolve_strict (vault, info->name, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, first);
+  g_clear_pointer (&found, g_free);
+  found = vw_study_resolve (vault, second, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, second);
+  g_clear_pointer (&found, g_free);
+
+  g_assert_null (vw_study_resolve (vault, "Derde onderzoek", &error));
+  g_assert_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "Derde onderzoek"));
+}
+
 static void
 test_vault_recovery_code_errors (Fixture       *f,
                                  gconstpointer  data)
@@ -996,6 +1037,7 @@ main (int    argc,
   ADD ("disk-full", test_vault_disk_full);
   ADD ("migrates-v1", test_vault_migrates_v1);
   ADD ("device-keys-age-interop", test_vault_device_keys_age_interop);
+  ADD ("study-resolve", test_vault_study_resolve);
 #undef ADD
 
   return g_test_run ();

@@ -111,7 +111,7 @@ vw_cli_trajectory (VwCli  *cli,
     { "records", 0, 0, G_OPTION_ARG_FILENAME, &records_dir,
       N_("Read the records from the folder DIR (participants.csv, rounds.csv, episodes.csv)"), N_("DIR") },
     { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
-    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault, by id or name (default: its only study)"),
       N_("NAME") },
     { "override", 0, 0, G_OPTION_ARG_STRING, &override,
       N_("As coordinator, set the participant’s type under the rule set to TYPE (needs --reason)"), N_("TYPE") },
@@ -191,7 +191,7 @@ vw_cli_report (VwCli  *cli,
       N_("The round of rounds_attended and participation_by_residence (default: the last)"), N_("ROUND") },
     { "rules", 0, 0, G_OPTION_ARG_STRING, &rules_name, N_("The rule set: dh3 (default) or fl4"), N_("RULES") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or text"), N_("FORMAT") },
-    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault, by id or name (default: its only study)"),
       N_("NAME") },
     { NULL }
   };
@@ -292,7 +292,7 @@ vw_cli_import (VwCli  *cli,
   g_autoptr(GError) error = NULL;
   VwImportSummary summary;
   const GOptionEntry entries[] = {
-    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault (default: its only study)"),
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault, by id or name (default: its only study)"),
       N_("NAME") },
     { NULL }
   };

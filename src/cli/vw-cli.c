@@ -367,32 +367,19 @@ vw_cli_fail_printf (const char *format,
   return VW_CLI_EXIT_FAILURE;
 }
 
-/* The study a command works on: --study (a name or an id), or the
- * vault's only study. */
+/* The study of records and export verbs: --study (an id or a name), or
+ * the vault's only study. */
 char *
 vw_cli_resolve_study (VwVault     *vault,
-                      const char  *name,
+                      const char  *study,
                       GError     **error)
 {
-  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
+  GError *local = NULL;
+  char *id = vw_study_resolve_strict (vault, study, &local);
 
-  if (studies == NULL)
-    return NULL;
-  for (guint i = 0; name != NULL && i < studies->len; i++)
-    {
-      VwStudy *study = g_ptr_array_index (studies, i);
-
-      if (g_strcmp0 (study->id, name) == 0 || g_strcmp0 (study->name, name) == 0)
-        return g_strdup (study->id);
-    }
-  if (name != NULL)
-    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study “%s”"), name);
-  else if (studies->len == 1)
-    return g_strdup (((VwStudy *) g_ptr_array_index (studies, 0))->id);
-  else if (studies->len == 0)
-    g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, _("The vault has no study yet"));
-  else
-    g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                 _("The vault has %u studies; choose one with --study NAME"), studies->len);
-  return NULL;
+  if (g_error_matches (local, VW_STUDY_ERROR, VW_STUDY_ERROR_AMBIGUOUS))
+    g_prefix_error_literal (&local, "--study NAME: ");
+  if (local != NULL)
+    g_propagate_error (error, local);
+  return id;
 }

@@ -55,10 +55,10 @@ VwSecret     *vw_cli_read_passphrase    (VwCli         *cli,
                                          const char    *prompt,
                                          gboolean       confirm,
                                          GError       **error);
-/* The study a command works on: --study (a name or an id), or the
- * vault's only study; newly allocated id. */
+/* --study of the records and export verbs: an id or a name, or the
+ * vault's only study (vw_study_resolve_strict()). */
 char         *vw_cli_resolve_study      (VwVault       *vault,
-                                         const char    *name,
+                                         const char    *study,
                                          GError       **error);
 VwVault      *vw_cli_open_vault         (VwCli         *cli,
                                          GError       **error);

@@ -26,26 +26,65 @@ wipe_free (char *text)
 /* An invitation is small; anything larger is not one. */
 #define MAX_INVITATION (16 * 1024 * 1024)
 
+/* @study by id, then by name; %NULL picks the newest study, or with
+ * @strict only the vault's one study. */
+static char *
+resolve (VwVault     *vault,
+         const char  *study,
+         gboolean     strict,
+         GError     **error)
+{
+  g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, error);
+
+  if (studies == NULL)
+    return NULL;
+  /* An id first, then a name: ids are unique, names only by habit. */
+  for (int by_name = 0; study != NULL && by_name <= 1; by_name++)
+    for (guint i = 0; i < studies->len; i++)
+      {
+        VwStudy *s = g_ptr_array_index (studies, i);
+
+        if (g_strcmp0 (by_name ? s->name : s->id, study) == 0)
+          return g_strdup (s->id);
+      }
+  if (study != NULL)
+    g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("This vault holds no study “%s”"), study);
+  else if (studies->len == 0)
+    g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("This vault holds no study yet"));
+  else if (strict && studies->len > 1)
+    g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_AMBIGUOUS,
+                 _("This vault holds %u studies; say which one"), studies->len);
+  else
+    {
+      /* Newest by the order of insertion: two studies set up within the
+       * same second have the same created time. */
+      sqlite3_stmt *stmt = vw_vault_prepare (vault, "SELECT id FROM studies ORDER BY created DESC, rowid DESC LIMIT 1",
+                                             error);
+      char *id = NULL;
+
+      if (stmt != NULL && vw_vault_step (vault, stmt, error) == SQLITE_ROW)
+        id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+      return id;
+    }
+  return NULL;
+}
+
 char *
 vw_study_resolve (VwVault     *vault,
                   const char  *study,
                   GError     **error)
 {
-  g_autoptr(GPtrArray) studies = NULL;
-  VwStudy *last;
+  return resolve (vault, study, FALSE, error);
+}
 
-  if (study != NULL)
-    return vw_vault_check_study (vault, study, error) ? g_strdup (study) : NULL;
-  studies = vw_vault_list_studies (vault, error);
-  if (studies == NULL)
-    return NULL;
-  if (studies->len == 0)
-    {
-      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("This vault holds no study yet"));
-      return NULL;
-    }
-  last = g_ptr_array_index (studies, studies->len - 1);
-  return g_strdup (last->id);
+char *
+vw_study_resolve_strict (VwVault     *vault,
+                         const char  *study,
+                         GError     **error)
+{
+  return resolve (vault, study, TRUE, error);
 }
 
 gboolean

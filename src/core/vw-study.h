@@ -22,13 +22,20 @@ typedef enum {
   VW_STUDY_ERROR_INVALID,    /* a bad key, date, file line or argument */
   VW_STUDY_ERROR_NOT_ALLOWED, /* this vault's role may not do that */
   VW_STUDY_ERROR_EXISTS,     /* the study is already on this laptop */
+  VW_STUDY_ERROR_AMBIGUOUS,  /* no study named and the vault holds several */
 } VwStudyError;
 
 GQuark vw_study_error_quark (void);
 
-/* Picks @study, or when it is %NULL the study most recently set up or
- * joined on this laptop. */
+/* Picks @study (an id, or else a name), or when it is %NULL the study
+ * most recently set up or joined on this laptop. Every verb and view that
+ * works on "the study" finds it here. */
 char       *vw_study_resolve            (VwVault     *vault,
+                                         const char  *study,
+                                         GError     **error);
+/* The same, but %NULL means the vault's only study: for reading out and
+ * exporting, where the newest study is not a safe guess. */
+char       *vw_study_resolve_strict     (VwVault     *vault,
                                          const char  *study,
                                          GError     **error);
 
