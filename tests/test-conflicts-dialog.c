@@ -14,6 +14,7 @@
 #include "vw-test-interview.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
+#include "vw-test-vault.h"
 
 static char *
 own_id (VwVault *vault)
@@ -175,6 +176,35 @@ test_conflicts (void)
   duplicates = vw_exchange_duplicates (w.coord, w.study, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (duplicates->len, ==, 0);
+  /* The decision is an encrypted value that reads back where it is. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+
+    g_autoptr(GPtrArray) tampered = NULL;
+    g_autoptr(GBytes) blob = NULL;
+    g_autoptr(GBytes) flipped = NULL;
+    sqlite3 *raw;
+
+    g_assert_true (vw_vault_verify (w.coord, &problems, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (problems->len, ==, 0);
+
+    /* One flipped byte of the decision is found. */
+    vw_vault_close (w.coord, &error);
+    g_assert_no_error (error);
+    g_clear_object (&w.coord);
+    raw = vw_test_raw_open (w.coord_path);
+    blob = vw_test_raw_blob (raw, "SELECT decision FROM duplicate_decisions");
+    flipped = vw_test_flip_byte (blob, g_bytes_get_size (blob) - 1);
+    vw_test_raw_set_blob (raw, "UPDATE duplicate_decisions SET decision = ?", flipped);
+    sqlite3_close (raw);
+    w.coord = vw_test_open_vault (w.coord_path);
+    g_assert_false (vw_vault_verify (w.coord, &tampered, NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+    g_clear_error (&error);
+    g_assert_cmpuint (tampered->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (tampered, 0), "duplicate_decisions"));
+  }
 
   vw_test_conflict_clear (&c);
   vw_test_study_clear (&w);
