@@ -18,7 +18,11 @@
 #include <string.h>
 
 #include "vw-application.h"
+#include "vw-conflicts-dialog.h"
 #include "vw-enrol-dialog.h"
+#include "vw-prepare-round-dialog.h"
+#include "vw-test-study.h"
+#include "vw-test-util.h"
 #include "vw-participant-page.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
@@ -148,11 +152,54 @@ prepare_enrol (VwWindow *window)
     gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), _(fields[i].title))), fields[i].text);
 }
 
+/* The coordinator's dialogs need a study across laptops with something
+ * to settle: made once, for both shots. */
+static VwTestStudy world;
+static VwTestConflict conflict;
+
+static void
+ensure_world (void)
+{
+  if (world.coord != NULL)
+    return;
+  vw_test_study_init (&world);
+  vw_test_study_conflict (&world, &conflict);
+}
+
+static void
+prepare_prepare_round (VwWindow *window)
+{
+  VwPrepareRoundDialog *prepare;
+  AdwComboRow *devices;
+  GtkWidget *row;
+
+  ensure_world ();
+  prepare = vw_prepare_round_dialog_new (GTK_WINDOW (window), world.coord, world.study);
+  devices = vw_prepare_round_dialog_get_device_row (prepare);
+  adw_combo_row_set_selected (devices, 1); /* duo-zuid */
+  row = gtk_widget_get_first_child (GTK_WIDGET (vw_prepare_round_dialog_get_participants (prepare)));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))), TRUE);
+  dialog = GTK_WINDOW (prepare);
+  gtk_window_present (dialog);
+}
+
+static void
+prepare_conflicts (VwWindow *window)
+{
+  ensure_world ();
+  dialog = GTK_WINDOW (vw_conflicts_dialog_new (GTK_WINDOW (window), world.coord, world.study));
+  /* Tall enough for the conflict and the duplicates. */
+  gtk_window_set_default_size (dialog, 720, 960);
+  gtk_window_present (dialog);
+}
+
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
   { "participant", prepare_participant },
   { "enrol", prepare_enrol },
+  { "prepare-round", prepare_prepare_round },
+  { "conflicts", prepare_conflicts },
 };
 
 static void
@@ -218,6 +265,11 @@ on_activate_after (GApplication *app)
         }
     }
 
+  if (world.coord != NULL)
+    {
+      vw_test_conflict_clear (&conflict);
+      vw_test_study_clear (&world);
+    }
   status = 0;
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
 }

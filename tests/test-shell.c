@@ -406,6 +406,10 @@ export_and_merge (VwWindow *window)
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge"));
+  /* The demo study is a duo's: round preparation and conflicts are the
+   * coordinator's. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "prepare-round"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "conflicts"));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
   export = find_toplevel (VW_TYPE_EXPORT_DIALOG);

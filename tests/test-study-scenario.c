@@ -425,6 +425,31 @@ test_scenario (void)
     g_assert_cmpstr (d, ==, dump1);
   }
 
+  /* Deciding on the possible duplicate: a group that is not one is
+   * refused and changes nothing; the real group, kept apart, is no longer
+   * listed, and a later merge does not report it again. */
+  {
+    g_autofree char *before = dump (w.coord);
+    g_autofree char *out = NULL, *err = NULL, *listed = NULL, *after = NULL;
+
+    g_assert_cmpint (cli_status (&out, &err, w.coord, "conflicts", "keep-apart", code_a, code_b, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "not a group of possible duplicates"));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (cli_status (&out, &err, w.coord, "conflicts", "join", code_b, code_a, code_c, NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "not a group of possible duplicates"));
+    g_free (after);
+    after = dump (w.coord);
+    g_assert_cmpstr (after, ==, before);
+    g_free (cli_ok (w.coord, "conflicts", "keep-apart", code_c, code_a, NULL));
+    listed = cli_ok (w.coord, "conflicts", NULL);
+    g_assert_null (strstr (listed, "possible duplicate"));
+    g_free (after);
+    after = cli_ok (w.coord, "merge", sub1, NULL);
+    g_assert_null (strstr (after, "possible duplicate"));
+    g_assert_cmpstr (before, ==, dump1);
+  }
+
   /* Resolving keeps the decision and drops the conflict. */
   g_free (cli_ok (w.coord, "conflicts", "resolve", "answer", iv_b, "debts", "--value", "ja", NULL));
   g_free (conflicts);

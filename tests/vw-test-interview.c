@@ -110,6 +110,33 @@ vw_test_iterate (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
+GtkWidget *
+vw_test_find_named (GtkWidget  *root,
+                    const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = vw_test_find_named (c, name);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+vw_test_has_text (GtkWidget  *root,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (vw_test_has_text (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 on_closed (VwTestInterview *t)
 {

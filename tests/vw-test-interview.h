@@ -40,6 +40,12 @@ void        vw_test_interview_open          (VwTestInterview *t,
 void        vw_test_interview_close_view    (VwTestInterview *t);
 void        vw_test_wait_mapped             (GtkWidget       *widget);
 void        vw_test_iterate                 (guint            ms);
+/* The widget named @name (gtk_widget_set_name) under @root, or NULL. */
+GtkWidget  *vw_test_find_named              (GtkWidget       *root,
+                                             const char      *name);
+/* Whether a label under @root shows exactly @text. */
+gboolean    vw_test_has_text                (GtkWidget       *root,
+                                             const char      *text);
 
 GtkWidget  *vw_test_question                (VwTestInterview *t,
                                              const char      *question);

@@ -9,6 +9,8 @@
 #include "vw-export-dialog.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-merge-dialog.h"
+#include "vw-prepare-round-dialog.h"
+#include "vw-conflicts-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
 #include "vw-results-view.h"
@@ -129,6 +131,18 @@ set_action_enabled (VwWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* Round preparation and conflicts are the coordinator's. */
+static gboolean
+study_is_coordinator (VwWindow *self)
+{
+  g_autoptr(VwStudy) study = NULL;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
+    return FALSE;
+  study = vw_vault_get_study (self->vault, self->study, NULL);
+  return study != NULL && study->role == VW_STUDY_ROLE_COORDINATOR;
+}
+
 static void
 update_chrome (VwWindow *self)
 {
@@ -147,6 +161,8 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "interviewers", unlocked);
   set_action_enabled (self, "export", unlocked);
   set_action_enabled (self, "merge", unlocked);
+  set_action_enabled (self, "prepare-round", study_is_coordinator (self));
+  set_action_enabled (self, "conflicts", study_is_coordinator (self));
   set_action_enabled (self, "create-vault", !unlocked);
   set_action_enabled (self, "open-vault", !unlocked);
 
@@ -552,6 +568,26 @@ merged (VwWindow *self)
   reload_results (self);
 }
 
+/* After a merge that left conflicts or duplicates, a way to them. */
+static void
+merge_left_open (VwWindow *self)
+{
+  g_autoptr(GPtrArray) conflicts = NULL;
+  g_autoptr(GPtrArray) duplicates = NULL;
+  AdwToast *note;
+
+  if (!study_is_coordinator (self) ||
+      (conflicts = vw_exchange_list_conflicts (self->vault, self->study, FALSE, NULL)) == NULL ||
+      (duplicates = vw_exchange_duplicates (self->vault, self->study, NULL)) == NULL ||
+      conflicts->len + duplicates->len == 0)
+    return;
+  note = adw_toast_new (_("The merge left conflicts or possible duplicates to settle"));
+  adw_toast_set_button_label (note, _("_Review"));
+  adw_toast_set_action_name (note, "win.conflicts");
+  adw_toast_set_priority (note, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, note);
+}
+
 static VwMergeDialog *
 open_merge_dialog (VwWindow *self)
 {
@@ -561,6 +597,7 @@ open_merge_dialog (VwWindow *self)
     return NULL;
   dialog = vw_merge_dialog_new (GTK_WINDOW (self), self->vault, self->study);
   g_signal_connect_object (dialog, "merged", G_CALLBACK (merged), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (merge_left_open), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -593,6 +630,34 @@ win_merge (GSimpleAction *action,
            gpointer       user_data)
 {
   open_merge_dialog (VW_WINDOW (user_data));
+}
+
+static void
+win_prepare_round (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  if (!study_is_coordinator (self))
+    return;
+  gtk_window_present (GTK_WINDOW (vw_prepare_round_dialog_new (GTK_WINDOW (self), self->vault, self->study)));
+}
+
+static void
+win_conflicts (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  VwConflictsDialog *dialog;
+
+  if (!study_is_coordinator (self))
+    return;
+  dialog = vw_conflicts_dialog_new (GTK_WINDOW (self), self->vault, self->study);
+  /* A resolved value shows at once, as after a merge. */
+  g_signal_connect_object (dialog, "changed", G_CALLBACK (merged), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -668,6 +733,8 @@ static const GActionEntry win_actions[] = {
   { "interviewers", win_interviewers },
   { "export", win_export },
   { "merge", win_merge },
+  { "prepare-round", win_prepare_round },
+  { "conflicts", win_conflicts },
   { "create-vault", win_create_vault },
   { "open-vault", win_open_vault },
 };

@@ -645,7 +645,7 @@ vw_cli_conflicts (VwCli  *cli,
   g_autoptr(GPtrArray) duplicates = NULL;
   int status;
 
-  if (!vw_cli_parse (cli, &argc, &argv, "conflicts", _("[list | resolve KIND RECORD FIELD --value VALUE]"),
+  if (!vw_cli_parse (cli, &argc, &argv, "conflicts", _("[list | resolve KIND RECORD FIELD --value VALUE | keep-apart CODE CODE... | join KEEP CODE...]"),
                      _("List the values two laptops changed differently, and settle them."), entries, &status))
     return status;
   if (argc >= 2 && g_str_equal (argv[1], "resolve"))
@@ -658,8 +658,32 @@ vw_cli_conflicts (VwCli  *cli,
       g_print (_("Resolved %s %s %s.\n"), argv[2], argv[3], argv[4]);
       return VW_CLI_EXIT_OK;
     }
+  if (argc >= 2 && (g_str_equal (argv[1], "keep-apart") || g_str_equal (argv[1], "join")))
+    {
+      gboolean join = g_str_equal (argv[1], "join");
+      g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+
+      /* join KEEP OTHER...: the first code is the one that stays. */
+      if (argc < 4)
+        return usage (join ? _("conflicts join needs the code to keep and the other codes of its group")
+                           : _("conflicts keep-apart needs every code of the group"));
+      for (int i = 2; i < argc; i++)
+        g_ptr_array_add (codes, argv[i]);
+      g_ptr_array_add (codes, NULL);
+      if (!open_study (&ctx, cli, study, &error) ||
+          !vw_exchange_decide_duplicates (ctx.vault, ctx.study, (const char * const *) codes->pdata,
+                                          join ? VW_DUPLICATE_JOIN : VW_DUPLICATE_KEEP_APART,
+                                          join ? argv[2] : NULL, &error))
+        return vw_cli_fail (error);
+      if (join)
+        g_print (_("Recorded: one person, kept as %s.\n"), argv[2]);
+      else
+        g_print ("%s\n", _("Recorded: different people, kept apart."));
+      return VW_CLI_EXIT_OK;
+    }
   if (argc > 2 || (argc == 2 && !g_str_equal (argv[1], "list")))
-    return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD FIELD --value VALUE]"));
+    return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD FIELD --value VALUE | "
+                    "keep-apart CODE CODE... | join KEEP CODE...]"));
   if (!open_study (&ctx, cli, study, &error) ||
       (conflicts = vw_exchange_list_conflicts (ctx.vault, ctx.study, all, &error)) == NULL ||
       (duplicates = vw_exchange_duplicates (ctx.vault, ctx.study, &error)) == NULL)

@@ -39,7 +39,7 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
 
 /* The one list of bundle kinds. The content of each kind is defined by
  * the module that makes it; the bundle only carries it. */
-/* Row types (README-bundles.md, "Exchange rows"): R round, P participant,
+/* Row types (README-bundles.md, "Exchange rows"): S sender, R round, P participant,
  * V participant value, I interview, A answer, N note, Q quote, E episode,
  * C consent, K contact details, L audit entry. Contact details (K) travel
  * only in a handover; names never travel in rows at all. */
@@ -48,12 +48,12 @@ static const VwBundleKindInfo kinds[] = {
     "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
   { VW_BUNDLE_KIND_SUBMISSION, "submission", "duo device", "coordinator",
     "rows: participants (code, pseudonym, region, linkage hash), values, interviews, answers, notes, quotes, "
-    "episodes, consents, audit entries", "RPVIANQECL" },
+    "episodes, consents, audit entries", "SRPVIANQECL" },
   { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
     "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
-    "interviews and answers", "RPVIAEC" },
+    "interviews and answers", "SRPVIAEC" },
   { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
-    "rows: chosen participants with contact details and their whole history", "RPVIANQECK" },
+    "rows: chosen participants with contact details and their whole history", "SRPVIANQECK" },
   { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },
 };
 

@@ -242,7 +242,8 @@ write_participant (Writer        *w,
 
       if (c != NULL)
         PUT (w->out, 'K', p->code, c->phone, c->usual_place, c->care_contact, c->real_name, c->remarks);
-      else if (!g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND))
+      /* No contact details at all is not an error: nothing to send. */
+      else if (local != NULL && !g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
@@ -314,6 +315,14 @@ write_rows (Writer  *w,
     /* The header line holds the study id escaped like a field. */
     g_string_append (w->out, tmp->str + 2);
     g_string_free (tmp, TRUE);
+  }
+
+  {
+    g_autoptr(VwDevice) own = vw_vault_get_own_device (w->vault, error);
+
+    if (own == NULL)
+      goto fail;
+    PUT (w->out, 'S', own->id);
   }
 
   if ((rounds = vw_vault_list_rounds (w->vault, w->study, error)) == NULL)

@@ -126,9 +126,24 @@ gboolean       vw_exchange_resolve        (VwVault             *vault,
                                            const char          *field,
                                            const char          *value,
                                            GError             **error);
+char          *vw_exchange_device_label   (VwVault             *vault,
+                                           const char          *device,
+                                           GError             **error);
 GPtrArray     *vw_exchange_duplicates     (VwVault             *vault,
                                            const char          *study,
                                            GError             **error);
+
+typedef enum {
+  VW_DUPLICATE_KEEP_APART, /* different people: both codes stay */
+  VW_DUPLICATE_JOIN,       /* the same person: recorded with the code to keep */
+} VwDuplicateDecision;
+
+gboolean       vw_exchange_decide_duplicates (VwVault             *vault,
+                                              const char          *study,
+                                              const char * const  *codes,
+                                              VwDuplicateDecision  decision,
+                                              const char          *keep,
+                                              GError             **error);
 
 /* Every row of @study in a fixed order and decrypted: equal dumps mean
  * equal study data, whatever order bundles were merged in. Times of this

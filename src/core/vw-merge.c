@@ -20,6 +20,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vw-exchange.h"
@@ -1091,6 +1092,25 @@ apply_log (Merge  *m,
   return TRUE;
 }
 
+/* The sender's own device id: its label is the one this laptop gave the
+ * signer's keys. */
+static gboolean
+apply_sender (Merge  *m,
+              char  **f,
+              GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!require (f[0], "device", error))
+    return FALSE;
+  stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO exchange_devices (device, signer) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, f[0]);
+  vw_vault_bind_text (stmt, 2, m->signer);
+  return vw_vault_step_done (m->vault, stmt, error);
+}
+
 typedef gboolean (*ApplyFunc) (Merge *m, char **fields, GError **error);
 
 static const struct
@@ -1099,6 +1119,7 @@ static const struct
   int        n_fields;
   ApplyFunc  apply;
 } row_types[] = {
+  { 'S', 1, apply_sender },
   { 'R', 3, apply_round },
   { 'P', 7, apply_participant },
   { 'V', 6, apply_value },
@@ -1637,16 +1658,20 @@ fail:
   return FALSE;
 }
 
-/**
- * vw_exchange_duplicates:
- *
- * Returns: (transfer full) (element-type GStrv): the codes of each group
- *   of participants that share a linkage hash, sorted
- */
-GPtrArray *
-vw_exchange_duplicates (VwVault     *vault,
-                        const char  *study,
-                        GError     **error)
+static int
+compare_codes (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every group of codes sharing a linkage hash, with the hash of each in
+ * @hashes (element-type GBytes). */
+static GPtrArray *
+duplicate_groups (VwVault     *vault,
+                  const char  *study,
+                  GPtrArray   *hashes,
+                  GError     **error)
 {
   g_autoptr(GPtrArray) groups = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   sqlite3_stmt *stmt;
@@ -1678,6 +1703,7 @@ vw_exchange_duplicates (VwVault     *vault,
             builder = g_strv_builder_new ();
             g_clear_pointer (&current, g_bytes_unref);
             current = g_bytes_ref (hash);
+            g_ptr_array_add (hashes, g_bytes_ref (hash));
           }
         g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 1));
       }
@@ -1688,6 +1714,196 @@ vw_exchange_duplicates (VwVault     *vault,
   if (rc != SQLITE_DONE)
     return NULL;
   return g_steal_pointer (&groups);
+}
+
+/* Whether the coordinator decided on exactly these @codes: 1, 0, or -1
+ * on error. */
+static int
+duplicate_decided (VwVault     *vault,
+                   const char  *study,
+                   GBytes      *hash,
+                   const char  *codes,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = vw_vault_prepare (vault, "SELECT 1 FROM duplicate_decisions WHERE study = ? AND linkage_hash = ? AND "
+                                  "codes = ?", error);
+  if (stmt == NULL)
+    return -1;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_bytes (stmt, 2, hash);
+  vw_vault_bind_text (stmt, 3, codes);
+  rc = vw_vault_step (vault, stmt, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/**
+ * vw_exchange_device_label:
+ *
+ * Returns: (transfer full) (nullable): the label this laptop knows the
+ *   device @device by, also when @device is the id another laptop gave
+ *   itself and sent in its bundles; %NULL when unknown
+ */
+char *
+vw_exchange_device_label (VwVault     *vault,
+                          const char  *device,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, error);
+  g_autofree char *signer = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (devices == NULL)
+    return NULL;
+  for (guint i = 0; i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+
+      if (g_strcmp0 (d->id, device) == 0)
+        return g_strdup (d->label);
+    }
+  stmt = vw_vault_prepare (vault, "SELECT signer FROM exchange_devices WHERE device = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, device);
+  rc = vw_vault_step (vault, stmt, error);
+  if (rc == SQLITE_ROW)
+    signer = vw_vault_column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  for (guint i = 0; signer != NULL && i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+      char hex[65];
+
+      sodium_bin2hex (hex, sizeof hex, d->ed25519_public, 32);
+      if (strcmp (hex, signer) == 0)
+        return g_strdup (d->label);
+    }
+  return NULL;
+}
+
+/**
+ * vw_exchange_duplicates:
+ *
+ * Returns: (transfer full) (element-type GStrv): the codes of each group
+ *   of participants that share a linkage hash and that the coordinator
+ *   has not decided on yet, sorted
+ */
+GPtrArray *
+vw_exchange_duplicates (VwVault     *vault,
+                        const char  *study,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) groups = duplicate_groups (vault, study, hashes, error);
+  g_autoptr(GPtrArray) open = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  if (groups == NULL)
+    return NULL;
+  for (guint i = 0; i < groups->len; i++)
+    {
+      g_autofree char *codes = g_strjoinv (" ", g_ptr_array_index (groups, i));
+      int decided = duplicate_decided (vault, study, g_ptr_array_index (hashes, i), codes, error);
+
+      if (decided < 0)
+        return NULL;
+      if (decided == 0)
+        g_ptr_array_add (open, g_strdupv (g_ptr_array_index (groups, i)));
+    }
+  return g_steal_pointer (&open);
+}
+
+/**
+ * vw_exchange_decide_duplicates:
+ * @codes: every code of one group vw_exchange_duplicates() lists, in any order
+ * @keep: (nullable): for %VW_DUPLICATE_JOIN, the code that stays
+ *
+ * Records the coordinator's decision on a group of possible duplicates,
+ * so that it is no longer listed; a code that later arrives with the same
+ * linkage hash opens the group again. A join is recorded, not carried
+ * out: the codes keep their own records.
+ */
+gboolean
+vw_exchange_decide_duplicates (VwVault             *vault,
+                               const char          *study,
+                               const char * const  *codes,
+                               VwDuplicateDecision  decision,
+                               const char          *keep,
+                               GError             **error)
+{
+  g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) groups = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) sorted = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *now = vw_vault_now ();
+  g_autofree char *hash_hex = NULL;
+  g_autoptr(VwDevice) own = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  GBytes *hash = NULL;
+  sqlite3_stmt *stmt;
+  VwValueRef ref;
+
+  if (!vw_vault_require_unlocked (vault, error) || (own = vw_vault_get_own_device (vault, error)) == NULL)
+    return FALSE;
+  g_strv_builder_addv (builder, (const char **) codes);
+  sorted = g_strv_builder_end (builder);
+  if (g_strv_length (sorted) < 2)
+    {
+      g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                           _("A decision on duplicates needs at least two codes"));
+      return FALSE;
+    }
+  qsort (sorted, g_strv_length (sorted), sizeof (char *), compare_codes);
+  joined = g_strjoinv (" ", sorted);
+  if (decision == VW_DUPLICATE_JOIN && (keep == NULL || !g_strv_contains ((const char * const *) sorted, keep)))
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                   _("The code to keep, %s, is not one of %s"), keep ? keep : "", joined);
+      return FALSE;
+    }
+  if ((groups = duplicate_groups (vault, study, hashes, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < groups->len && hash == NULL; i++)
+    {
+      g_autofree char *group = g_strjoinv (" ", g_ptr_array_index (groups, i));
+
+      if (g_str_equal (group, joined))
+        hash = g_ptr_array_index (hashes, i);
+    }
+  if (hash == NULL)
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND,
+                   _("%s are not a group of possible duplicates in this study"), joined);
+      return FALSE;
+    }
+
+  text = decision == VW_DUPLICATE_JOIN ? g_strconcat ("join ", keep, NULL) : g_strdup ("apart");
+  hash_hex = g_malloc (g_bytes_get_size (hash) * 2 + 1);
+  sodium_bin2hex (hash_hex, g_bytes_get_size (hash) * 2 + 1, g_bytes_get_data (hash, NULL), g_bytes_get_size (hash));
+  ref = (VwValueRef) { "duplicate_decisions", "decision", { study, hash_hex, joined, NULL }, 0 };
+  sealed = vw_vault_seal_string (vault, vw_vault_subkey (vault, VW_SUBKEY_PARTICIPANT), &ref, text);
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  stmt = vw_vault_prepare (vault, "INSERT OR REPLACE INTO duplicate_decisions (study, linkage_hash, codes, decision, "
+                                  "device, decided) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt != NULL)
+    {
+      vw_vault_bind_text (stmt, 1, study);
+      vw_vault_bind_bytes (stmt, 2, hash);
+      vw_vault_bind_text (stmt, 3, joined);
+      vw_vault_bind_bytes (stmt, 4, sealed);
+      vw_vault_bind_text (stmt, 5, own->id);
+      vw_vault_bind_text (stmt, 6, now);
+    }
+  return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
+                             vw_vault_audit_append (vault, "duplicates_decided", joined, text, error),
+                             error);
 }
 
 /* The canonical dump. */

@@ -1200,6 +1200,20 @@ check_contact_row (VwVault      *self,
   vw_vault_verify_value (self, stmt, 2, vw_vault_subkey (self, VW_SUBKEY_CONTACT), &ref, problems);
 }
 
+/* The coordinator's decisions on duplicates (vw_exchange_decide_duplicates). */
+static void
+check_decision_row (VwVault      *self,
+                    sqlite3_stmt *stmt,
+                    GPtrArray    *problems)
+{
+  VwValueRef ref = { "duplicate_decisions", "decision",
+                     { (const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                       (const char *) sqlite3_column_text (stmt, 2), NULL },
+                     0 };
+
+  vw_vault_verify_value (self, stmt, 3, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, problems);
+}
+
 void
 vw_vault_verify_participants (VwVault   *self,
                               GPtrArray *problems)
@@ -1209,6 +1223,8 @@ vw_vault_verify_participants (VwVault   *self,
   vw_vault_verify_rows (self, "SELECT study, code, variable, value, revision FROM participant_values",
                         check_value_row, problems);
   vw_vault_verify_rows (self, "SELECT study, code, details, revision FROM contacts", check_contact_row, problems);
+  vw_vault_verify_rows (self, "SELECT study, lower (hex (linkage_hash)), codes, decision FROM duplicate_decisions",
+                        check_decision_row, problems);
   vw_vault_verify_readable (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes",
                             (VwRowReadFunc) vw_vault_episode_from_row, (GDestroyNotify) vw_episode_free, problems);
   vw_vault_verify_readable (self, "SELECT " CONSENT_COLUMNS " FROM consents", (VwRowReadFunc) consent_from_row,

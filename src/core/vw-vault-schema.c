@@ -297,11 +297,34 @@ static const char schema_4[] =
   "  last_submission TEXT"
   ") WITHOUT ROWID;";
 
+/* Schema 5 (coordviews): the coordinator's decisions on possible duplicates. A group
+ * is the codes sharing a linkage hash when it was decided; a later code
+ * with the same hash opens it again. The decision ("apart", or "join"
+ * and the code kept) is an encrypted value bound to study and hash. */
+static const char schema_5[] =
+  "CREATE TABLE duplicate_decisions ("
+  "  study TEXT NOT NULL,"
+  "  linkage_hash BLOB NOT NULL,"
+  "  codes TEXT NOT NULL,"
+  "  decision BLOB NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  decided TEXT NOT NULL,"
+  "  PRIMARY KEY (study, linkage_hash)"
+  ") WITHOUT ROWID;"
+
+  /* Which signer sent rows as which device id (the `S` row): device ids
+   * are each laptop's own, labels are the receiver's. */
+  "CREATE TABLE exchange_devices ("
+  "  device TEXT PRIMARY KEY,"
+  "  signer TEXT NOT NULL"
+  ") WITHOUT ROWID;";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
   schema_4,
+  schema_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);

@@ -1,0 +1,565 @@
+/* vw-conflicts-dialog.c: see vw-conflicts-dialog.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-conflicts-dialog.h"
+
+struct _VwConflictsDialog
+{
+  AdwWindow        parent_instance;
+
+  /* template widgets */
+  GtkToggleButton *show_resolved;
+  GtkLabel        *status;
+  GtkBox          *conflicts_box;
+  GtkBox          *resolved_box;
+  GtkBox          *duplicates_box;
+
+  VwVault         *vault;         /* owned */
+  char            *study;         /* owned */
+  VwQuestionnaire *questionnaire; /* owned, nullable: question texts */
+  GHashTable      *device_labels; /* owned: device id -> label */
+  const char      *language;      /* "en" or "nl", static */
+};
+
+G_DEFINE_FINAL_TYPE (VwConflictsDialog, vw_conflicts_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* One decision a button stands for. */
+typedef struct
+{
+  char *kind;
+  char *object;
+  char *field;
+  char *value;  /* nullable: taken from the entry row */
+} Choice;
+
+static void
+choice_free (Choice *choice)
+{
+  g_free (choice->kind);
+  g_free (choice->object);
+  g_free (choice->field);
+  g_free (choice->value);
+  g_free (choice);
+}
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+static GtkWidget *
+make_row (const char *title,
+          const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  /* Values, pseudonyms and labels are text, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static GtkWidget *
+make_group (const char *title,
+            const char *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (description != NULL)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  return group;
+}
+
+static void
+show_error (VwConflictsDialog *self,
+            const char        *message)
+{
+  gtk_label_set_label (self->status, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->status), message != NULL);
+}
+
+/* The questionnaire's text of @field, or NULL. */
+static const char *
+question_text (VwConflictsDialog *self,
+               const char        *field)
+{
+  const VwQuestion *q = self->questionnaire ? vw_questionnaire_lookup_question (self->questionnaire, field) : NULL;
+
+  return q != NULL ? vw_question_get_label (q, self->language) : NULL;
+}
+
+/* A value as the coordinator reads it: the code's label beside the code. */
+static char *
+value_text (VwConflictsDialog *self,
+            const char        *field,
+            const char        *value)
+{
+  const VwQuestion *q = self->questionnaire ? vw_questionnaire_lookup_question (self->questionnaire, field) : NULL;
+  const VwCodeList *codes = q ? vw_question_get_code_list (q) : NULL;
+  const VwCode *code = codes && value ? vw_code_list_lookup (codes, value) : NULL;
+
+  if (value == NULL)
+    return g_strdup (_("(no value)"));
+  if (code != NULL && g_strcmp0 (vw_code_get_label (code, self->language), value) != 0)
+    return g_strdup_printf ("%s (%s)", vw_code_get_label (code, self->language), value);
+  return g_strdup (value);
+}
+
+static const char *
+device_label (VwConflictsDialog *self,
+              const char        *device)
+{
+  const char *label = g_hash_table_lookup (self->device_labels, device);
+
+  if (label == NULL)
+    {
+      g_autofree char *known = vw_exchange_device_label (self->vault, device, NULL);
+
+      /* An unknown device shows by its id. */
+      g_hash_table_insert (self->device_labels, g_strdup (device), g_strdup (known != NULL ? known : device));
+      label = g_hash_table_lookup (self->device_labels, device);
+    }
+  return label;
+}
+
+/* "Anna (DH-AB12C), round T0" for an answer's interview, "Anna (DH-AB12C)"
+ * for a participant's value. */
+static char *
+object_title (VwConflictsDialog *self,
+              const VwConflict  *c)
+{
+  g_autoptr(VwInterview) iv = NULL;
+  g_autoptr(VwParticipant) p = NULL;
+  const char *code = c->object;
+
+  if (g_str_equal (c->kind, "answer"))
+    {
+      if ((iv = vw_vault_get_interview (self->vault, c->object, NULL)) == NULL)
+        /* Translators: an interview this laptop does not have, by its id. */
+        return g_strdup_printf (_("Interview %s"), c->object);
+      code = iv->code;
+    }
+  p = vw_vault_get_participant (self->vault, self->study, code, NULL);
+  if (iv != NULL)
+    /* Translators: pseudonym, code and round, e.g. "Anna (DH-AB12C), round T0". */
+    return g_strdup_printf (_("%s (%s), round %s"), p ? p->pseudonym : "?", code, iv->round);
+  return g_strdup_printf ("%s (%s)", p ? p->pseudonym : "?", code);
+}
+
+static void
+decide (VwConflictsDialog *self,
+        const Choice      *choice,
+        const char        *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_exchange_resolve (self->vault, self->study, choice->kind, choice->object, choice->field, value, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not resolved: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  vw_conflicts_dialog_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+choose_clicked (GtkButton         *button,
+                VwConflictsDialog *self)
+{
+  Choice *choice = g_object_get_data (G_OBJECT (button), "choice");
+
+  decide (self, choice, choice->value);
+}
+
+static void
+other_applied (AdwEntryRow       *row,
+               VwConflictsDialog *self)
+{
+  Choice *choice = g_object_get_data (G_OBJECT (row), "choice");
+  g_autofree char *value = g_strdup (gtk_editable_get_text (GTK_EDITABLE (row)));
+
+  g_strstrip (value);
+  if (*value == '\0')
+    {
+      show_error (self, _("Not resolved: type the value to keep"));
+      return;
+    }
+  decide (self, choice, value);
+}
+
+static Choice *
+choice_new (const VwConflict *c,
+            const char       *value)
+{
+  Choice *choice = g_new0 (Choice, 1);
+
+  choice->kind = g_strdup (c->kind);
+  choice->object = g_strdup (c->object);
+  choice->field = g_strdup (c->field);
+  choice->value = g_strdup (value);
+  return choice;
+}
+
+/* One conflicting cell: every side with its device and time, a button to
+ * keep it, and an entry for another value. @sides are consecutive
+ * conflicts of the same cell. */
+static GtkWidget *
+cell_row (VwConflictsDialog *self,
+          GPtrArray         *sides,
+          guint              first,
+          guint              end)
+{
+  VwConflict *c = g_ptr_array_index (sides, first);
+  const char *text = question_text (self, c->field);
+  GtkWidget *expander = adw_expander_row_new ();
+  GtkWidget *other = adw_entry_row_new ();
+  g_autofree char *other_name = g_strdup_printf ("other:%s:%s", c->object, c->field);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), text ? text : c->field);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), c->field);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  for (guint i = first; i < end; i++)
+    {
+      VwConflict *side = g_ptr_array_index (sides, i);
+      g_autofree char *value = value_text (self, side->field, side->value);
+      /* Translators: who made a value and when, e.g. "duo-noord, 2026-02-10T10:00:00Z". */
+      g_autofree char *by = g_strdup_printf (_("%s, %s"), device_label (self, side->device), side->updated);
+      g_autofree char *name = g_strdup_printf ("choose:%s:%s:%s", side->object, side->field, side->device);
+      GtkWidget *row = make_row (value, by);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Keep This"));
+
+      gtk_widget_set_name (button, name);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      g_object_set_data_full (G_OBJECT (button), "choice", choice_new (side, side->value),
+                              (GDestroyNotify) choice_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (choose_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (other), _("Another value"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (other), TRUE);
+  gtk_widget_set_name (other, other_name);
+  g_object_set_data_full (G_OBJECT (other), "choice", choice_new (c, NULL), (GDestroyNotify) choice_free);
+  g_signal_connect (other, "apply", G_CALLBACK (other_applied), self);
+  adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), other);
+  return expander;
+}
+
+static gboolean
+same_cell (const VwConflict *a,
+           const VwConflict *b)
+{
+  return g_str_equal (a->kind, b->kind) && g_str_equal (a->object, b->object) && g_str_equal (a->field, b->field);
+}
+
+static void
+load_conflicts (VwConflictsDialog  *self,
+                GPtrArray          *open)
+{
+  GtkWidget *group = NULL;
+  const char *group_object = NULL;
+
+  if (open->len == 0)
+    {
+      group = make_group (_("Open Conflicts"), NULL);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 make_row (_("No open conflicts"), _("Every merged value agrees.")));
+      gtk_box_append (self->conflicts_box, group);
+      return;
+    }
+  /* The list is sorted by kind, object, field: one group per interview or
+   * participant, one row per field. */
+  for (guint i = 0; i < open->len;)
+    {
+      VwConflict *c = g_ptr_array_index (open, i);
+      guint end = i + 1;
+
+      while (end < open->len && same_cell (c, g_ptr_array_index (open, end)))
+        end++;
+      if (group_object == NULL || !g_str_equal (group_object, c->object))
+        {
+          g_autofree char *title = object_title (self, c);
+
+          /* Translators: the heading over a participant's conflicts. */
+          group = make_group (title, g_str_equal (c->kind, "answer") ? _("Answers changed differently on two laptops")
+                                                                     : _("Values changed differently on two laptops"));
+          gtk_box_append (self->conflicts_box, group);
+          group_object = c->object;
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), cell_row (self, open, i, end));
+      i = end;
+    }
+}
+
+static void
+load_resolved (VwConflictsDialog *self,
+               GPtrArray         *all)
+{
+  GtkWidget *group = make_group (_("Resolved"), _("The value each conflict was settled with."));
+  guint n = 0;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      VwConflict *c = g_ptr_array_index (all, i);
+      g_autofree char *current = NULL;
+      g_autofree char *value = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *where = NULL;
+      const char *text;
+
+      /* One row per cell, after its last side. */
+      if (c->resolved == NULL || (i + 1 < all->len && same_cell (c, g_ptr_array_index (all, i + 1))))
+        continue;
+      if (g_str_equal (c->kind, "answer"))
+        current = vw_vault_get_answer (self->vault, c->object, c->field, NULL);
+      else
+        current = vw_vault_get_participant_value (self->vault, self->study, c->object, c->field, NULL);
+      value = value_text (self, c->field, current);
+      where = object_title (self, c);
+      text = question_text (self, c->field);
+      /* Translators: where, the value kept and when, e.g. "Anna (DH-AB12C), round T0: “ja”, 2027-01-05T…". */
+      subtitle = g_strdup_printf (_("%s: “%s”, resolved %s"), where, value, c->resolved);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_row (text ? text : c->field, subtitle));
+      n++;
+    }
+  if (n == 0)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_row (_("Nothing resolved yet"), NULL));
+  gtk_box_append (self->resolved_box, group);
+}
+
+static void
+duplicate_clicked (GtkButton         *button,
+                   VwConflictsDialog *self)
+{
+  GStrv codes = g_object_get_data (G_OBJECT (button), "codes");
+  gboolean join = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "join"));
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_exchange_decide_duplicates (self->vault, self->study, (const char * const *) codes,
+                                      join ? VW_DUPLICATE_JOIN : VW_DUPLICATE_KEEP_APART, codes[0], &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not decided: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  vw_conflicts_dialog_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static GtkWidget *
+decision_button (const char *label,
+                 const char *what,
+                 GStrv       codes,
+                 gboolean    join)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  g_autofree char *name = g_strdup_printf ("%s:%s", what, codes[0]);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  g_object_set_data_full (G_OBJECT (button), "codes", g_strdupv (codes), (GDestroyNotify) g_strfreev);
+  g_object_set_data (G_OBJECT (button), "join", GINT_TO_POINTER (join));
+  return button;
+}
+
+static void
+load_duplicates (VwConflictsDialog *self,
+                 GPtrArray         *groups)
+{
+  GtkWidget *group = make_group (_("Possible Duplicates"),
+                                 _("Codes enrolled with the same name and birth date, as far as their keyed hash "
+                                   "shows; nobody here sees who they are."));
+
+  if (groups->len == 0)
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_row (_("No possible duplicates"), NULL));
+  for (guint i = 0; i < groups->len; i++)
+    {
+      GStrv codes = g_ptr_array_index (groups, i);
+      g_autofree char *title = g_strjoinv (", ", codes);
+      /* Translators: what joining a group does, e.g. "Joining keeps DH-AB12C". */
+      g_autofree char *keeps = g_strdup_printf (_("Same linkage identity. Joining keeps %s."), codes[0]);
+      GtkWidget *expander = adw_expander_row_new ();
+      GtkWidget *decision = make_row (_("Decision"), NULL);
+      GtkWidget *join, *apart;
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), keeps);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+      for (guint j = 0; codes[j] != NULL; j++)
+        {
+          g_autoptr(VwParticipant) p = vw_vault_get_participant (self->vault, self->study, codes[j], NULL);
+          g_autoptr(GPtrArray) interviews = vw_vault_list_interviews (self->vault, self->study, codes[j], NULL, NULL);
+          g_autoptr(GString) rounds = g_string_new (NULL);
+          g_autofree char *row_title = g_strdup_printf ("%s (%s)", p ? p->pseudonym : "?", codes[j]);
+          g_autofree char *subtitle = NULL;
+
+          for (guint k = 0; interviews != NULL && k < interviews->len; k++)
+            g_string_append_printf (rounds, "%s%s", k > 0 ? ", " : "",
+                                    ((VwInterview *) g_ptr_array_index (interviews, k))->round);
+          /* Translators: a participant's region and rounds, e.g. "Region DH, rounds T0, T1". */
+          subtitle = g_strdup_printf (_("Region %s, rounds %s"), p ? p->region : "?",
+                                      rounds->len > 0 ? rounds->str : "–");
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), make_row (row_title, subtitle));
+        }
+      join = decision_button (_("Same Person: _Join"), "join", codes, TRUE);
+      apart = decision_button (_("Different People: Keep _Apart"), "apart", codes, FALSE);
+      g_signal_connect (join, "clicked", G_CALLBACK (duplicate_clicked), self);
+      g_signal_connect (apart, "clicked", G_CALLBACK (duplicate_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (decision), join);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (decision), apart);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), decision);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+    }
+  gtk_box_append (self->duplicates_box, group);
+}
+
+void
+vw_conflicts_dialog_reload (VwConflictsDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) duplicates = NULL;
+
+  g_return_if_fail (VW_IS_CONFLICTS_DIALOG (self));
+
+  clear_box (self->conflicts_box);
+  clear_box (self->resolved_box);
+  clear_box (self->duplicates_box);
+  show_error (self, NULL);
+  if ((open = vw_exchange_list_conflicts (self->vault, self->study, FALSE, &error)) == NULL ||
+      (all = vw_exchange_list_conflicts (self->vault, self->study, TRUE, &error)) == NULL ||
+      (duplicates = vw_exchange_duplicates (self->vault, self->study, &error)) == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  load_conflicts (self, open);
+  load_resolved (self, all);
+  load_duplicates (self, duplicates);
+}
+
+static void
+show_resolved_toggled (VwConflictsDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->resolved_box), gtk_toggle_button_get_active (self->show_resolved));
+}
+
+static void
+load_context (VwConflictsDialog *self)
+{
+  g_autoptr(VwStudy) study = vw_vault_get_study (self->vault, self->study, NULL);
+  g_autoptr(GPtrArray) devices = vw_vault_list_devices (self->vault, NULL);
+  g_autoptr(GBytes) json = NULL;
+
+  /* Without the questionnaire the rows show question ids only. */
+  if (study != NULL && study->questionnaire_id != NULL &&
+      (json = vw_vault_get_questionnaire (self->vault, study->questionnaire_id, study->questionnaire_version, NULL,
+                                          NULL)) != NULL)
+    self->questionnaire = vw_questionnaire_new_from_bytes (json, study->questionnaire_id, NULL, NULL);
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+
+      g_hash_table_insert (self->device_labels, g_strdup (d->id),
+                           d->own ? g_strdup_printf (_("%s (this laptop)"), d->label) : g_strdup (d->label));
+    }
+}
+
+static void
+vw_conflicts_dialog_dispose (GObject *object)
+{
+  VwConflictsDialog *self = VW_CONFLICTS_DIALOG (object);
+
+  g_clear_object (&self->vault);
+  g_clear_object (&self->questionnaire);
+  gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_CONFLICTS_DIALOG);
+
+  G_OBJECT_CLASS (vw_conflicts_dialog_parent_class)->dispose (object);
+}
+
+static void
+vw_conflicts_dialog_finalize (GObject *object)
+{
+  VwConflictsDialog *self = VW_CONFLICTS_DIALOG (object);
+
+  g_free (self->study);
+  g_hash_table_unref (self->device_labels);
+
+  G_OBJECT_CLASS (vw_conflicts_dialog_parent_class)->finalize (object);
+}
+
+static void
+vw_conflicts_dialog_class_init (VwConflictsDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vw_conflicts_dialog_dispose;
+  object_class->finalize = vw_conflicts_dialog_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-conflicts-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VwConflictsDialog, show_resolved);
+  gtk_widget_class_bind_template_child (widget_class, VwConflictsDialog, status);
+  gtk_widget_class_bind_template_child (widget_class, VwConflictsDialog, conflicts_box);
+  gtk_widget_class_bind_template_child (widget_class, VwConflictsDialog, resolved_box);
+  gtk_widget_class_bind_template_child (widget_class, VwConflictsDialog, duplicates_box);
+  gtk_widget_class_bind_template_callback (widget_class, show_resolved_toggled);
+
+  /* Emitted after a conflict was resolved or duplicates decided, so that
+   * views showing the vault's records can reload them. */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+vw_conflicts_dialog_init (VwConflictsDialog *self)
+{
+  const char * const *names = g_get_language_names ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->device_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Questionnaires have English and Dutch texts. */
+  self->language = names[0] != NULL && g_str_has_prefix (names[0], "nl") ? "nl" : "en";
+}
+
+VwConflictsDialog *
+vw_conflicts_dialog_new (GtkWindow  *parent,
+                         VwVault    *vault,
+                         const char *study)
+{
+  VwConflictsDialog *self;
+
+  g_return_val_if_fail (VW_IS_VAULT (vault), NULL);
+
+  self = g_object_new (VW_TYPE_CONFLICTS_DIALOG, "transient-for", parent, NULL);
+  self->vault = g_object_ref (vault);
+  self->study = g_strdup (study);
+  load_context (self);
+  vw_conflicts_dialog_reload (self);
+  return self;
+}

@@ -1,0 +1,228 @@
+/* Display test: two duos change the same answer, the coordinator merges
+ * both; the conflicts dialog lists both values with the devices' labels,
+ * the coordinator keeps one side, and keeps a group of possible duplicates
+ * apart. Everything is checked again in the reopened vault. Runs once per
+ * interface language.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-conflicts-dialog.h"
+#include "vw-test-interview.h"
+#include "vw-test-study.h"
+#include "vw-test-util.h"
+#include "vw-test-vault.h"
+
+static char *
+own_id (VwVault *vault)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwDevice) own = vw_vault_get_own_device (vault, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (own->id);
+}
+
+/* The conflict side's row: the value and "device, time". */
+static GtkWidget *
+side_row (GtkWidget  *dialog,
+          const char *interview,
+          VwVault    *duo)
+{
+  g_autofree char *device = own_id (duo);
+  g_autofree char *name = g_strdup_printf ("choose:%s:debts:%s", interview, device);
+  GtkWidget *button = vw_test_find_named (dialog, name);
+
+  g_assert_true (GTK_IS_BUTTON (button));
+  return gtk_widget_get_ancestor (button, ADW_TYPE_ACTION_ROW);
+}
+
+/* The subtitle of the first row under @root whose subtitle starts with
+ * @prefix. */
+static const char *
+find_subtitle (GtkWidget  *root,
+               const char *prefix)
+{
+  if (ADW_IS_ACTION_ROW (root))
+    {
+      const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (root));
+      if (subtitle != NULL && g_str_has_prefix (subtitle, prefix))
+        return subtitle;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *found = find_subtitle (c, prefix);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+count_changes (VwConflictsDialog *dialog,
+               guint             *changes)
+{
+  (*changes)++;
+}
+
+static void
+test_conflicts (void)
+{
+  VwTestStudy w = { 0 };
+  VwTestConflict c = { 0 };
+  g_autofree char *where = NULL, *first = NULL, *apart = NULL, *other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) open = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) duplicates = NULL;
+  g_autofree char *value = NULL;
+  const char *anna, *tom, *karel, *iv;
+  VwConflictsDialog *dialog;
+  GtkWidget *row, *button;
+  guint changes = 0;
+
+  vw_test_study_init (&w);
+  vw_test_study_conflict (&w, &c);
+  anna = c.anna;
+  tom = c.tom;
+  karel = c.karel;
+  iv = c.interview;
+  open = vw_exchange_list_conflicts (w.coord, w.study, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 2);
+  g_clear_pointer (&open, g_ptr_array_unref);
+  duplicates = vw_exchange_duplicates (w.coord, w.study, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (duplicates->len, ==, 1);
+  g_clear_pointer (&duplicates, g_ptr_array_unref);
+
+  dialog = vw_conflicts_dialog_new (NULL, w.coord, w.study);
+  g_signal_connect (dialog, "changed", G_CALLBACK (count_changes), &changes);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* Grouped by interview, both values, each with its device's label. */
+  where = g_strdup_printf (_("%s (%s), round %s"), "Anna", anna, "T0");
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), where));
+  row = side_row (GTK_WIDGET (dialog), iv, w.duo1);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "onbekend"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "duo-noord, "));
+  row = side_row (GTK_WIDGET (dialog), iv, w.duo2);
+  g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "ja"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "duo-zuid, "));
+
+  /* An empty other value is refused and changes nothing. */
+  other = g_strdup_printf ("other:%s:debts", iv);
+  g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), other), "apply");
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("Not resolved: type the value to keep")));
+  open = vw_exchange_list_conflicts (w.coord, w.study, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 2);
+  g_clear_pointer (&open, g_ptr_array_unref);
+
+  /* Keeping the south duo's value. */
+  {
+    g_autofree char *south = own_id (w.duo2);
+    g_autofree char *name = g_strdup_printf ("choose:%s:debts:%s", iv, south);
+
+    button = vw_test_find_named (GTK_WIDGET (dialog), name);
+    g_signal_emit_by_name (button, "clicked");
+  }
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No open conflicts")));
+
+  /* The resolved section shows the chosen value. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (vw_test_find_named (GTK_WIDGET (dialog), "show-resolved")), TRUE);
+  {
+    GtkWidget *resolved = vw_test_find_named (GTK_WIDGET (dialog), "resolved-box");
+    const char *subtitle;
+
+    g_assert_true (gtk_widget_get_visible (resolved));
+    subtitle = find_subtitle (resolved, where);
+    g_assert_nonnull (subtitle);
+    g_assert_nonnull (strstr (subtitle, "ja"));
+    all = vw_exchange_list_conflicts (w.coord, w.study, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (all->len, ==, 2);
+    for (guint i = 0; i < all->len; i++)
+      g_assert_nonnull (((VwConflict *) g_ptr_array_index (all, i))->resolved);
+  }
+
+  /* The duplicates: Tom and Karel, kept apart. */
+  first = g_strdup (g_strcmp0 (tom, karel) < 0 ? tom : karel);
+  apart = g_strdup_printf ("apart:%s", first);
+  {
+    g_autofree char *tom_row = g_strdup_printf ("%s (%s)", "Tom", tom);
+    g_autofree char *karel_row = g_strdup_printf ("%s (%s)", "Karel", karel);
+
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), tom_row));
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), karel_row));
+  }
+  g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), apart), "clicked");
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No possible duplicates")));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* All of it is stored. */
+  vw_test_study_reopen (&w.coord, w.coord_path);
+  open = vw_exchange_list_conflicts (w.coord, w.study, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (open->len, ==, 0);
+  value = vw_vault_get_answer (w.coord, iv, "debts", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (value, ==, "ja");
+  duplicates = vw_exchange_duplicates (w.coord, w.study, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (duplicates->len, ==, 0);
+  /* The decision is an encrypted value that reads back where it is. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+
+    g_autoptr(GPtrArray) tampered = NULL;
+    g_autoptr(GBytes) blob = NULL;
+    g_autoptr(GBytes) flipped = NULL;
+    sqlite3 *raw;
+
+    g_assert_true (vw_vault_verify (w.coord, &problems, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (problems->len, ==, 0);
+
+    /* One flipped byte of the decision is found. */
+    vw_vault_close (w.coord, &error);
+    g_assert_no_error (error);
+    g_clear_object (&w.coord);
+    raw = vw_test_raw_open (w.coord_path);
+    blob = vw_test_raw_blob (raw, "SELECT decision FROM duplicate_decisions");
+    flipped = vw_test_flip_byte (blob, g_bytes_get_size (blob) - 1);
+    vw_test_raw_set_blob (raw, "UPDATE duplicate_decisions SET decision = ?", flipped);
+    sqlite3_close (raw);
+    w.coord = vw_test_open_vault (w.coord_path);
+    g_assert_false (vw_vault_verify (w.coord, &tampered, NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+    g_clear_error (&error);
+    g_assert_cmpuint (tampered->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (tampered, 0), "duplicate_decisions"));
+  }
+
+  vw_test_conflict_clear (&c);
+  vw_test_study_clear (&w);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  vw_test_init_display (&argc, &argv);
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_init ();
+  adw_init ();
+  g_assert_true (vw_core_init (NULL));
+
+  g_test_add_func ("/conflicts-dialog/resolve", test_conflicts);
+  return g_test_run ();
+}
