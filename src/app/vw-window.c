@@ -7,11 +7,13 @@
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
 #include "vw-export-dialog.h"
+#include "vw-handover-dialog.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-merge-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
 #include "vw-results-view.h"
+#include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
 
@@ -42,6 +44,7 @@ struct _VwWindow
   VwVault            *vault;
   char               *study;
   char               *study_name;
+  VwStudyRole         study_role;    /* of study: what the duo-only actions check */
   char               *demo_dir;
   char               *locked_page;   /* the page to return to after unlocking */
   GWeakRef            locked_focus;
@@ -129,6 +132,13 @@ set_action_enabled (VwWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* Submissions and handovers are a duo's, as the core checks too. */
+static gboolean
+is_duo (VwWindow *self)
+{
+  return self->study != NULL && self->study_role == VW_STUDY_ROLE_DUO;
+}
+
 static void
 update_chrome (VwWindow *self)
 {
@@ -146,7 +156,11 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "enrol", unlocked);
   set_action_enabled (self, "interviewers", unlocked);
   set_action_enabled (self, "export", unlocked);
-  set_action_enabled (self, "merge", unlocked);
+  set_action_enabled (self, "merge", unlocked && !is_duo (self));
+  set_action_enabled (self, "open-bundles", unlocked && is_duo (self));
+  set_action_enabled (self, "submit", unlocked && is_duo (self));
+  set_action_enabled (self, "handover", unlocked && is_duo (self));
+  set_action_enabled (self, "handover-participant", unlocked && is_duo (self));
   set_action_enabled (self, "create-vault", !unlocked);
   set_action_enabled (self, "open-vault", !unlocked);
 
@@ -230,6 +244,7 @@ load_study (VwWindow  *self,
   self->study = g_strdup (study->id);
   g_free (self->study_name);
   self->study_name = g_strdup (study->name);
+  self->study_role = study->role;
   return TRUE;
 }
 
@@ -596,6 +611,66 @@ win_merge (GSimpleAction *action,
 }
 
 static void
+handed_over (VwWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  g_autoptr(VwParticipant) shown = NULL;
+
+  merged (self);
+  /* A participant who left this laptop cannot stay on screen. */
+  if (g_strcmp0 (page, "participant") == 0 &&
+      (shown = vw_vault_get_participant (self->vault, self->study,
+                                         vw_participant_page_get_code (self->participant_page), NULL)) == NULL)
+    show_main (self);
+}
+
+static void
+open_handover_dialog (VwWindow   *self,
+                      const char *code)
+{
+  VwHandoverDialog *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || !is_duo (self))
+    return;
+  dialog = vw_handover_dialog_new (GTK_WINDOW (self), self->vault, self->study, code);
+  g_signal_connect_object (dialog, "handed-over", G_CALLBACK (handed_over), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+win_handover (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  open_handover_dialog (VW_WINDOW (user_data), NULL);
+}
+
+/* From the participant page: that participant, already checked. */
+static void
+win_handover_participant (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  open_handover_dialog (self, vw_participant_page_get_code (self->participant_page));
+}
+
+static void
+win_submit (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  VwSubmitDialog *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || !is_duo (self))
+    return;
+  dialog = vw_submit_dialog_new (GTK_WINDOW (self), self->vault, self->study);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -668,6 +743,10 @@ static const GActionEntry win_actions[] = {
   { "interviewers", win_interviewers },
   { "export", win_export },
   { "merge", win_merge },
+  { "open-bundles", win_merge },
+  { "submit", win_submit },
+  { "handover", win_handover },
+  { "handover-participant", win_handover_participant },
   { "create-vault", win_create_vault },
   { "open-vault", win_open_vault },
 };
