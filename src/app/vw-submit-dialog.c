@@ -102,7 +102,7 @@ refresh_summary (VwSubmitDialog *self)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (when);
       /* Translators: the date and time of the last submission, see strftime. */
-      g_autofree char *text = g_date_time_format (local, _("%e %B %Y, %H:%M"));
+      g_autofree char *text = g_date_time_format (local, _("%Y-%m-%d, %H:%M"));
 
       adw_action_row_set_subtitle (self->last_row, g_strstrip (text));
     }
