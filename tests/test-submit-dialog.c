@@ -78,18 +78,6 @@ plaintext (VwVault    *coord,
   return g_strndup (g_bytes_get_data (content, NULL), g_bytes_get_size (content));
 }
 
-static guint
-count_rows (const char *text,
-            const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += g_str_has_prefix (lines[i], prefix);
-  return n;
-}
-
 static void
 merge (VwVault    *coord,
        const char *study,
@@ -175,7 +163,7 @@ test_submit (void)
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
     g_assert_null (strstr (text, never[i]));
   g_assert_nonnull (strstr (text, "\tTom\t"));
-  g_assert_cmpuint (count_rows (text, "A\t"), ==, 3);
+  g_assert_cmpuint (vw_test_count_lines (text, "A\t"), ==, 3);
   merge (w.coord, w.study, first);
 
   /* After the submission: nothing new but the participants and interviews. */
@@ -228,8 +216,8 @@ test_submit (void)
   {
     g_autofree char *tom_answer = g_strdup_printf ("A\t%s\t", iv_tom);
     g_autofree char *anna_answer = g_strdup_printf ("A\t%s\t", iv_anna);
-    g_assert_cmpuint (count_rows (text2, tom_answer), ==, 0);
-    g_assert_cmpuint (count_rows (text2, anna_answer), ==, 2);
+    g_assert_cmpuint (vw_test_count_lines (text2, tom_answer), ==, 0);
+    g_assert_cmpuint (vw_test_count_lines (text2, anna_answer), ==, 2);
   }
   merge (w.coord, w.study, second);
   gtk_window_destroy (GTK_WINDOW (dialog));

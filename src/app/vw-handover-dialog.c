@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-handover-dialog.h"
+#include "vw-save-chooser.h"
 
 struct _VwHandoverDialog
 {
@@ -46,17 +47,11 @@ static guint signals[N_SIGNALS];
 
 static void
 show_result (VwHandoverDialog *self,
-             const char       *title,
-             const char       *subtitle,
-             gboolean          failed)
+             const char *title,
+             const char *subtitle,
+             gboolean    failed)
 {
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
-  adw_action_row_set_subtitle (self->result_row, subtitle);
-  if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->result_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_row), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->result_list), TRUE);
+  vw_result_row_show (self->result_row, GTK_WIDGET (self->result_list), title, subtitle, failed);
 }
 
 static void
@@ -179,7 +174,8 @@ hand_over (VwHandoverDialog *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) codes = checked_codes (self);
-  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *message = NULL;
+  g_autofree char *path = vw_save_chooser_path (file, &message);
   g_autofree char *name = g_file_get_basename (file);
   guint selected = adw_combo_row_get_selected (self->device_row);
   guint n = codes->len - 1;
@@ -190,9 +186,6 @@ hand_over (VwHandoverDialog *self,
   device = g_ptr_array_index (self->devices, selected);
   if (path == NULL)
     {
-      g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a local file"), uri);
-
       show_result (self, _("Nothing was saved"), message, TRUE);
       return;
     }
@@ -302,22 +295,6 @@ vw_handover_dialog_get_confirmation (VwHandoverDialog *self)
 }
 
 static void
-chooser_response (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
-{
-  VwHandoverDialog *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_handover_dialog_save_to (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
 handover_save (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -326,14 +303,8 @@ handover_save (GtkWidget  *widget,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *name = g_strdup_printf ("veldwerk-handover-%s.age", date);
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Save Handover"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  vw_save_chooser_show (GTK_WINDOW (self), _("Save Handover"), name, (VwSaveFunc) vw_handover_dialog_save_to);
 }
 
 static void

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-submit-dialog.h"
+#include "vw-save-chooser.h"
 
 struct _VwSubmitDialog
 {
@@ -52,17 +53,11 @@ everything (VwSubmitDialog *self)
 
 static void
 show_result (VwSubmitDialog *self,
-             const char     *title,
-             const char     *subtitle,
-             gboolean        failed)
+             const char *title,
+             const char *subtitle,
+             gboolean    failed)
 {
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
-  adw_action_row_set_subtitle (self->result_row, subtitle);
-  if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->result_row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->result_row), "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->result_list), TRUE);
+  vw_result_row_show (self->result_row, GTK_WIDGET (self->result_list), title, subtitle, failed);
 }
 
 static void
@@ -156,17 +151,15 @@ vw_submit_dialog_save_to (VwSubmitDialog *self,
                           GFile          *file)
 {
   g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
 
   g_return_if_fail (VW_IS_SUBMIT_DIALOG (self));
   g_return_if_fail (G_IS_FILE (file));
 
   if (self->cancellable != NULL)
     return;
-  if ((path = g_file_get_path (file)) == NULL)
+  if ((path = vw_save_chooser_path (file, &message)) == NULL)
     {
-      g_autofree char *uri = g_file_get_uri (file);
-      g_autofree char *message = g_strdup_printf (_("“%s” is not a local file"), uri);
-
       show_result (self, _("Nothing was saved"), message, TRUE);
       return;
     }
@@ -203,36 +196,14 @@ vw_submit_dialog_suggest_name (VwSubmitDialog *self)
 }
 
 static void
-chooser_response (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
-{
-  VwSubmitDialog *self = user_data;
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_submit_dialog_save_to (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-}
-
-static void
 submit_save (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   VwSubmitDialog *self = VW_SUBMIT_DIALOG (widget);
   g_autofree char *name = vw_submit_dialog_suggest_name (self);
-  GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Save Submission"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  vw_save_chooser_show (GTK_WINDOW (self), _("Save Submission"), name, (VwSaveFunc) vw_submit_dialog_save_to);
 }
 
 static void
