@@ -113,6 +113,42 @@ count_signal (GObject *dialog,
   (*count)++;
 }
 
+/* Opens @path in the merge dialog of a duo's laptop and returns the row
+ * after the summary: what arrived. */
+static char *
+open_bundle (VwVault     *vault,
+             const char  *study,
+             const char  *path,
+             char       **subtitle)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VwMergeDialog *merge = vw_merge_dialog_new (NULL, vault, study);
+  guint merged = 0;
+  gint64 deadline;
+  GtkWidget *row;
+  char *title;
+
+  g_signal_connect (merge, "merged", G_CALLBACK (count_signal), &merged);
+  gtk_window_present (GTK_WINDOW (merge));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (merge)), ==, is_dutch () ? "Bundels openen" : "Open Bundles");
+  vw_merge_dialog_add_file (merge, file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (merge), "merge.run", NULL));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (merged == 0 && count_rows (GTK_WIDGET (vw_merge_dialog_get_report (merge))) == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (merged, ==, 1);
+  row = gtk_widget_get_first_child (GTK_WIDGET (vw_merge_dialog_get_report (merge)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   is_dutch () ? "1 bestand samengevoegd" : "Merged 1 file");
+  row = gtk_widget_get_next_sibling (row);
+  g_assert_nonnull (row);
+  title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  *subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  gtk_window_destroy (GTK_WINDOW (merge));
+  return title;
+}
+
 static void
 test_handover (void)
 {
@@ -121,13 +157,9 @@ test_handover (void)
   const char *answers_tom[] = { "residence", "mo", NULL };
   g_autofree char *anna = NULL, *tom = NULL, *bad = NULL, *good = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) file = NULL;
   VwHandoverDialog *dialog;
-  VwMergeDialog *merge;
   AdwActionRow *result;
-  guint handed_over = 0, merged = 0;
-  gint64 deadline;
-  GtkWidget *first;
+  guint handed_over = 0;
 
   vw_test_study_init (&w);
   anna = vw_test_study_interview (w.duo1, w.study, "Anna", answers_anna);
@@ -215,29 +247,15 @@ test_handover (void)
     g_assert_no_error (error);
   }
 
-  /* The other duo opens the file: the merge dialog speaks a duo's words. */
-  merge = vw_merge_dialog_new (NULL, w.duo2, w.study);
-  g_signal_connect (merge, "merged", G_CALLBACK (count_signal), &merged);
-  gtk_window_present (GTK_WINDOW (merge));
-  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (merge)), ==, is_dutch () ? "Bundels openen" : "Open Bundles");
-  file = g_file_new_for_path (good);
-  vw_merge_dialog_add_file (merge, file);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (merge), "merge.run", NULL));
-  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  while (merged == 0 && count_rows (GTK_WIDGET (vw_merge_dialog_get_report (merge))) == 0 &&
-         g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (merged, ==, 1);
-  first = gtk_widget_get_first_child (GTK_WIDGET (vw_merge_dialog_get_report (merge)));
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
-                   is_dutch () ? "1 bestand samengevoegd" : "Merged 1 file");
-  first = gtk_widget_get_next_sibling (first);
-  g_assert_nonnull (first);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), ==,
-                   is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (first)), ==,
-                   is_dutch () ? "Met contactgegevens voor 1 van hen" : "With contact details for 1 of them");
-  gtk_window_destroy (GTK_WINDOW (merge));
+  /* The other duo opens the file: the merge dialog speaks a duo's words
+   * and says who arrived, with contact details. */
+  {
+    g_autofree char *subtitle = NULL;
+    g_autofree char *title = open_bundle (w.duo2, w.study, good, &subtitle);
+
+    g_assert_cmpstr (title, ==, is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
+    g_assert_cmpstr (subtitle, ==, is_dutch () ? "Met contactgegevens voor 1 van hen" : "With contact details for 1 of them");
+  }
 
   {
     g_autoptr(VwVault) duo2 = vw_test_study_reopen (w.duo2);
@@ -260,6 +278,41 @@ test_handover (void)
     g_assert_cmpstr (answer, ==, "geen");
     vw_vault_close (duo2, &error);
     g_assert_no_error (error);
+  }
+  /* The coordinator's round preparation opens the same way: Tom, who
+   * stayed with the north duo, goes to the south duo for round T1. */
+  {
+    g_autofree char *submission = g_build_filename (w.dir, "north.age", NULL);
+    g_autofree char *prep = g_build_filename (w.dir, "t1.age", NULL);
+    g_autofree char *subtitle = NULL;
+    g_autofree char *title = NULL;
+    const char *paths[] = { submission, NULL };
+    const char *codes[] = { tom, NULL };
+    g_autoptr(VwMergeReport) report = NULL;
+
+    vw_exchange_write_submission (w.duo1, w.study, submission, TRUE, NULL, &error);
+    g_assert_no_error (error);
+    report = vw_exchange_merge (w.coord, w.study, paths, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    vw_vault_add_round (w.coord, w.study, "T1", NULL, NULL, &error);
+    g_assert_no_error (error);
+    vw_exchange_write_round_preparation (w.coord, w.study, "duo-zuid", "T1", codes, prep, &error);
+    g_assert_no_error (error);
+
+    title = open_bundle (w.duo2, w.study, prep, &subtitle);
+    g_assert_cmpstr (title, ==, is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
+    /* No contact details come from the coordinator. */
+    g_assert_true (subtitle == NULL || *subtitle == '\0');
+    g_assert_true (has_participant (w.duo2, w.study, tom));
+    {
+      g_autoptr(VwVault) duo2 = vw_test_study_reopen (w.duo2);
+      g_autoptr(VwContact) contact = vw_vault_get_contact (duo2, w.study, tom, &error);
+
+      g_assert_no_error (error);
+      g_assert_null (contact);
+      vw_vault_close (duo2, &error);
+      g_assert_no_error (error);
+    }
   }
   vw_test_study_clear (&w);
 }

@@ -156,7 +156,9 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "enrol", unlocked);
   set_action_enabled (self, "interviewers", unlocked);
   set_action_enabled (self, "export", unlocked);
-  set_action_enabled (self, "merge", unlocked && !is_duo (self));
+  set_action_enabled (self, "merge", unlocked);
+  /* The same merge dialog under the word each role uses for it. */
+  set_action_enabled (self, "merge-submissions", unlocked && !is_duo (self));
   set_action_enabled (self, "open-bundles", unlocked && is_duo (self));
   set_action_enabled (self, "submit", unlocked && is_duo (self));
   set_action_enabled (self, "handover", unlocked && is_duo (self));
@@ -743,6 +745,7 @@ static const GActionEntry win_actions[] = {
   { "interviewers", win_interviewers },
   { "export", win_export },
   { "merge", win_merge },
+  { "merge-submissions", win_merge },
   { "open-bundles", win_merge },
   { "submit", win_submit },
   { "handover", win_handover },
