@@ -522,6 +522,22 @@ locking (VwWindow   *window,
 
   vw_window_show_participant (window, state->bram);
   g_assert_cmpstr (vw_window_get_page (window), ==, "participant");
+
+  /* "Hand over to another duo…" on the page opens the handover dialog
+   * with this participant already chosen. */
+  {
+    GtkWindow *handover;
+    g_autofree char *chosen = g_strdup_printf (g_dngettext (NULL, "%u chosen", "%u chosen", 1), 1);
+
+    click (button (participant, _("_Hand Over to Another Duo…")));
+    handover = find_toplevel (VW_TYPE_HANDOVER_DIALOG);
+    g_assert_nonnull (handover);
+    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (handover),
+                                                                                    VW_TYPE_HANDOVER_DIALOG,
+                                                                                    "count_label"))),
+                     ==, chosen);
+    gtk_window_close (handover);
+  }
   focus = button (participant, _("_Non-Response…"));
   gtk_widget_grab_focus (focus);
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == focus);
