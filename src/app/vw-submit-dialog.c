@@ -27,6 +27,7 @@ struct _VwSubmitDialog
   char         *study;        /* owned */
   char         *scope;        /* owned: "new" or "everything" */
   GCancellable *cancellable;  /* owned while saving */
+  gboolean      unusable;     /* the summary failed: nothing can be sent */
 };
 
 G_DEFINE_FINAL_TYPE (VwSubmitDialog, vw_submit_dialog, ADW_TYPE_WINDOW)
@@ -82,6 +83,7 @@ refresh_summary (VwSubmitDialog *self)
   if (summary == NULL)
     {
       show_result (self, _("Cannot prepare a submission"), error->message, TRUE);
+      self->unusable = TRUE;
       gtk_widget_action_set_enabled (GTK_WIDGET (self), "submit.save", FALSE);
       return;
     }
@@ -110,7 +112,7 @@ update_actions (VwSubmitDialog *self)
 {
   gboolean busy = self->cancellable != NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "submit.save", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "submit.save", !busy && !self->unusable);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "submit.scope", !busy);
 }
 
