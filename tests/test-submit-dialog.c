@@ -163,6 +163,9 @@ test_submit (void)
   for (guint i = 0; i < G_N_ELEMENTS (never); i++)
     g_assert_null (strstr (text, never[i]));
   g_assert_nonnull (strstr (text, "\tTom\t"));
+  /* The counts shown are what went. */
+  g_assert_cmpuint (vw_test_count_lines (text, "P\t"), ==, 1);
+  g_assert_cmpuint (vw_test_count_lines (text, "I\t"), ==, 1);
   g_assert_cmpuint (vw_test_count_lines (text, "A\t"), ==, 3);
   merge (w.coord, w.study, first);
 
@@ -218,6 +221,9 @@ test_submit (void)
     g_autofree char *anna_answer = g_strdup_printf ("A\t%s\t", iv_anna);
     g_assert_cmpuint (vw_test_count_lines (text2, tom_answer), ==, 0);
     g_assert_cmpuint (vw_test_count_lines (text2, anna_answer), ==, 2);
+    g_assert_cmpuint (vw_test_count_lines (text2, "A\t"), ==, 2);
+    g_assert_cmpuint (vw_test_count_lines (text2, "P\t"), ==, 2);
+    g_assert_cmpuint (vw_test_count_lines (text2, "I\t"), ==, 2);
   }
   merge (w.coord, w.study, second);
   gtk_window_destroy (GTK_WINDOW (dialog));

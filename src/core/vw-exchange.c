@@ -495,9 +495,10 @@ vw_submission_summary_free (VwSubmissionSummary *summary)
 /**
  * vw_exchange_submission_summary:
  *
- * Counts the rows a submission written now would carry, by making them
- * as vw_exchange_write_submission() does (and wiping them): the counts
- * are what goes, not an estimate.
+ * Counts what a submission written now would carry, with the rules of
+ * write_rows(): every participant and interview, the answers changed
+ * since the last submission. Counted in SQL without decrypting a value,
+ * so that the dialog opens at once on a laptop with years of interviews.
  */
 VwSubmissionSummary *
 vw_exchange_submission_summary (VwVault     *vault,
@@ -506,36 +507,33 @@ vw_exchange_submission_summary (VwVault     *vault,
                                 GError     **error)
 {
   g_autoptr(VwSubmissionSummary) summary = g_new0 (VwSubmissionSummary, 1);
-  g_autoptr(GBytes) content = NULL;
-  Writer w = { vault, study, VW_BUNDLE_KIND_SUBMISSION, NULL, NULL, NULL, NULL };
-  const char *data, *end;
-  gsize len;
+  sqlite3_stmt *stmt;
+  int rc;
 
   if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
       !last_submission (vault, study, &summary->last_submission, error))
     return NULL;
-  if (!everything)
-    w.since = summary->last_submission;
-  if ((content = write_rows (&w, error)) == NULL)
+  stmt = vw_vault_prepare (vault, "SELECT (SELECT count(*) FROM participants WHERE study = ?1), "
+                                  "(SELECT count(*) FROM interviews WHERE study = ?1), "
+                                  "(SELECT count(*) FROM answers JOIN interviews ON answers.interview = interviews.id "
+                                  " WHERE interviews.study = ?1 AND (?2 IS NULL OR answers.updated >= ?2))",
+                           error);
+  if (stmt == NULL)
     return NULL;
-  data = g_bytes_get_data (content, &len);
-  end = data + len;
-  for (const char *line = data; line < end;)
+  vw_vault_bind_text (stmt, 1, study);
+  if (everything || summary->last_submission == NULL)
+    sqlite3_bind_null (stmt, 2);
+  else
+    vw_vault_bind_text (stmt, 2, summary->last_submission);
+  if ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
     {
-      const char *next = memchr (line, '\n', end - line);
-
-      if (line + 1 < end && line[1] == '\t')
-        switch (line[0])
-          {
-          case 'P': summary->participants++; break;
-          case 'I': summary->interviews++; break;
-          case 'A': summary->answers++; break;
-          default: break;
-          }
-      line = next != NULL ? next + 1 : end;
+      summary->participants = sqlite3_column_int (stmt, 0);
+      summary->interviews = sqlite3_column_int (stmt, 1);
+      summary->answers = sqlite3_column_int (stmt, 2);
     }
-  /* The plaintext rows are personal data: wipe them. */
-  sodium_memzero ((gpointer) data, len);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return NULL;
   return g_steal_pointer (&summary);
 }
 

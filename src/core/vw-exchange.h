@@ -36,7 +36,8 @@ gboolean    vw_exchange_write_submission        (VwVault             *vault,
                                                  gboolean             everything,
                                                  char               **bundle_id,
                                                  GError             **error);
-/* What a submission would carry now, for the duo to see before sending. */
+/* What a submission would carry now, for the duo to see before sending
+ * (counted in SQL: fast, no value decrypted). */
 typedef struct
 {
   char  *last_submission; /* nullable: never submitted; UTC, YYYY-MM-DDTHH:MM:SSZ */
