@@ -20,10 +20,12 @@
 #include "vw-application.h"
 #include "vw-conflicts-dialog.h"
 #include "vw-enrol-dialog.h"
+#include "vw-handover-dialog.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
 #include "vw-participant-page.h"
+#include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
 
@@ -126,10 +128,25 @@ find_entry_row (GtkWidget  *root,
   return NULL;
 }
 
+/* The dialog of @type a window action opened. */
+static GtkWindow *
+find_dialog (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return GTK_WINDOW (w);
+    }
+  g_error ("No %s opened", g_type_name (type));
+  return NULL;
+}
+
 static void
 prepare_enrol (VwWindow *window)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
   const struct { const char *title, *text; } fields[] = {
     { N_("Pseudonym"), "Noor" },
     { N_("Birth year (four digits)"), "1987" },
@@ -138,14 +155,7 @@ prepare_enrol (VwWindow *window)
   };
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "enrol", NULL);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (VW_IS_ENROL_DIALOG (w))
-        dialog = GTK_WINDOW (w);
-    }
-  if (dialog == NULL)
-    g_error ("The enrol dialog did not open");
+  dialog = find_dialog (VW_TYPE_ENROL_DIALOG);
   /* Tall enough to show every field. */
   gtk_window_set_default_size (dialog, 560, 960);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -193,6 +203,48 @@ prepare_conflicts (VwWindow *window)
   gtk_window_present (dialog);
 }
 
+static void
+prepare_submit (VwWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "submit", NULL);
+  dialog = find_dialog (VW_TYPE_SUBMIT_DIALOG);
+  gtk_window_set_default_size (dialog, 560, 720);
+}
+
+static void
+prepare_handover (VwWindow *window)
+{
+  VwVault *vault = vw_window_get_vault (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwSecret) signing = NULL;
+  g_autofree char *device = NULL;
+  guint8 ed[32], x[32];
+  guint checked = 0;
+  GtkWidget *list;
+
+  /* The other duo's laptop, as its keys would add it. */
+  signing = vw_bundle_signing_key_generate (ed);
+  memset (x, 0x5a, sizeof x);
+  device = vw_vault_add_device (vault, vw_window_get_study (window), "duo-zuid", x, ed, TRUE, &error);
+  if (device == NULL)
+    g_error ("Cannot add a device: %s", error->message);
+
+  /* Opened from Gerda's page: she is checked; one more beside her. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "handover-participant", NULL);
+  dialog = find_dialog (VW_TYPE_HANDOVER_DIALOG);
+  gtk_window_set_default_size (dialog, 600, 900);
+  list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), VW_TYPE_HANDOVER_DIALOG,
+                                                   "participants_list"));
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL && checked < 2;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkCheckButton *check = GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+      if (!gtk_check_button_get_active (check))
+        gtk_check_button_set_active (check, TRUE);
+      checked++;
+    }
+}
+
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
@@ -200,6 +252,8 @@ static const Shot shots[] = {
   { "enrol", prepare_enrol },
   { "prepare-round", prepare_prepare_round },
   { "conflicts", prepare_conflicts },
+  { "submit", prepare_submit },
+  { "handover", prepare_handover },
 };
 
 static void

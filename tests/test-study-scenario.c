@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "vw-core.h"
+#include "vw-test-duos.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
 #include "vw-vault-contacts.h"
@@ -186,28 +187,9 @@ interview (const char         *vault_path,
   g_autoptr(VwVault) vault = vw_test_open_vault (vault_path);
   g_autoptr(GError) error = NULL;
   g_autofree char *study = vw_study_resolve (vault, NULL, &error);
-  g_autoptr(VwParticipant) p = NULL;
-  g_autoptr(VwInterview) iv = NULL;
 
   g_assert_no_error (error);
-  p = vw_vault_create_participant (vault, study, NULL, pseudonym, "DH", &error);
-  g_assert_no_error (error);
-  vw_vault_set_participant_value (vault, study, p->code, "birth_year", "1971", &error);
-  g_assert_no_error (error);
-  iv = vw_vault_start_interview (vault, study, p->code, "T0", NULL, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  vw_vault_set_interview_status (vault, iv->id, "interviewed", "2026-02-10", NULL, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; answers[i] != NULL; i += 2)
-    {
-      vw_vault_save_answer (vault, iv->id, answers[i], answers[i + 1], &error);
-      g_assert_no_error (error);
-    }
-  vw_vault_save_note (vault, iv->id, NULL, "Rustig gesprek in de bibliotheek.", &error);
-  g_assert_no_error (error);
-  vw_vault_set_consent (vault, study, p->code, "T0", "research", "ja", "2026-02-10", &error);
-  g_assert_no_error (error);
-  return g_strdup (p->code);
+  return vw_test_duos_interview (vault, study, pseudonym, answers);
 }
 
 static void
@@ -268,18 +250,6 @@ static char *
 dump (const char *vault)
 {
   return cli_ok (vault, "study", "dump", NULL);
-}
-
-static guint
-count_lines (const char *text,
-             const char *prefix)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    n += g_str_has_prefix (lines[i], prefix);
-  return n;
 }
 
 static void
@@ -371,7 +341,7 @@ test_scenario (void)
     g_assert_nonnull (strstr (merge1, dup));
   }
   conflicts = cli_ok (w.coord, "conflicts", NULL);
-  g_assert_cmpuint (count_lines (conflicts, "conflict: answer"), ==, 2);
+  g_assert_cmpuint (vw_test_count_lines (conflicts, "conflict: answer"), ==, 2);
   g_assert_nonnull (strstr (conflicts, "“onbekend”"));
   g_assert_nonnull (strstr (conflicts, "“ja”"));
   g_assert_nonnull (strstr (conflicts, iv_b));
@@ -381,12 +351,12 @@ test_scenario (void)
   dump1 = dump (w.coord);
   duo1_dump = dump (w.duo1);
   duo2_dump = dump (w.duo2);
-  g_assert_cmpuint (count_lines (dump1, "P\t"), ==, 3);
-  g_assert_cmpuint (count_lines (dump1, "I\t"), ==, 3);
-  g_assert_cmpuint (count_lines (dump1, "A\t"), ==, 8);
-  g_assert_cmpuint (count_lines (dump1, "N\t"), ==, 3);
-  g_assert_cmpuint (count_lines (dump1, "C\t"), ==, 3);
-  g_assert_cmpuint (count_lines (dump1, "D\t"), ==, 1);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "P\t"), ==, 3);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "I\t"), ==, 3);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "A\t"), ==, 8);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "N\t"), ==, 3);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "C\t"), ==, 3);
+  g_assert_cmpuint (vw_test_count_lines (dump1, "D\t"), ==, 1);
   /* Every participant row of a duo is in the coordinator's dump. */
   {
     g_auto(GStrv) lines = g_strsplit (duo1_dump, "\n", -1);
@@ -454,7 +424,7 @@ test_scenario (void)
   g_free (cli_ok (w.coord, "conflicts", "resolve", "answer", iv_b, "debts", "--value", "ja", NULL));
   g_free (conflicts);
   conflicts = cli_ok (w.coord, "conflicts", NULL);
-  g_assert_cmpuint (count_lines (conflicts, "conflict: "), ==, 0);
+  g_assert_cmpuint (vw_test_count_lines (conflicts, "conflict: "), ==, 0);
 
   /* Round preparation: the north duo gets Karel (enrolled in the south)
    * for T1, with his T0 answers for the follow-up questions. */
@@ -867,7 +837,7 @@ test_killed_merge (void)
     /* The caller's own connection sees what the worker committed. */
     full = vw_exchange_canonical_dump (coord, w.study, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (count_lines (full, "A\t"), ==, 60 * 150);
+    g_assert_cmpuint (vw_test_count_lines (full, "A\t"), ==, 60 * 150);
   }
   world_clear (&w);
 }

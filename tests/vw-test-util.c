@@ -222,3 +222,15 @@ vw_test_init_display (int    *argc,
 
   g_test_init (argc, argv, NULL);
 }
+
+guint
+vw_test_count_lines (const char *text,
+                     const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}

@@ -28,6 +28,9 @@ guint       vw_test_count_entries     (const char *dir);
 void        vw_test_assert_same_file  (const char *a,
                                        const char *b);
 GBytes     *vw_test_random_bytes      (gsize       len);
+/* How many lines of @text start with @prefix. */
+guint       vw_test_count_lines       (const char *text,
+                                       const char *prefix);
 char       *vw_test_age_public_key    (const char *identity_file);
 
 G_END_DECLS

@@ -13,12 +13,15 @@ struct _VwMergeDialog
   AdwWindow       parent_instance;
 
   /* template widgets */
+  GtkLabel       *intro_label;
+  GtkButton      *merge_button;
   GtkListBox     *files_list;
   GtkProgressBar *progress;
   GtkListBox     *report_list;
 
   VwVault        *vault;        /* owned */
   char           *study;        /* owned */
+  gboolean        duo;          /* a duo's laptop: takes in handovers and round preparations */
   GPtrArray      *files;        /* owned: GFile */
   GCancellable   *cancellable;  /* owned while merging */
 };
@@ -114,6 +117,20 @@ show_report (VwMergeDialog *self,
   counts = g_strdup_printf (_("%u added, %u updated, %u unchanged, %u new conflicts"), report->added,
                             report->updated, report->unchanged, report->conflicts);
   gtk_list_box_append (self->report_list, make_row (summary, counts));
+  if (report->participants_added > 0)
+    {
+      g_autofree char *arrived = g_strdup_printf (g_dngettext (NULL, "%u participant arrived",
+                                                               "%u participants arrived",
+                                                               report->participants_added),
+                                                  report->participants_added);
+      g_autofree char *contacts = NULL;
+
+      if (report->contacts > 0)
+        contacts = g_strdup_printf (g_dngettext (NULL, "With contact details for %u of them",
+                                                 "With contact details for %u of them", report->contacts),
+                                    report->contacts);
+      gtk_list_box_append (self->report_list, make_row (arrived, contacts));
+    }
   for (guint i = 0; i < report->replays->len; i++)
     gtk_list_box_append (self->report_list,
                          make_row (_("Already merged"), g_ptr_array_index (report->replays, i)));
@@ -216,7 +233,8 @@ merge_choose (GtkWidget  *widget,
 {
   GtkFileChooserNative *chooser;
 
-  chooser = gtk_file_chooser_native_new (_("Choose Submissions"), GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
+  chooser = gtk_file_chooser_native_new (VW_MERGE_DIALOG (widget)->duo ? _("Choose Bundles") : _("Choose Submissions"),
+                                         GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Add"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), widget);
@@ -274,6 +292,8 @@ vw_merge_dialog_class_init (VwMergeDialogClass *klass)
   object_class->finalize = vw_merge_dialog_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-merge-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, merge_button);
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, files_list);
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, progress);
   gtk_widget_class_bind_template_child (widget_class, VwMergeDialog, report_list);
@@ -308,6 +328,7 @@ vw_merge_dialog_new (GtkWindow  *parent,
                      VwVault    *vault,
                      const char *study)
 {
+  g_autoptr(VwStudy) info = NULL;
   VwMergeDialog *self;
 
   g_return_val_if_fail (VW_IS_VAULT (vault), NULL);
@@ -315,5 +336,17 @@ vw_merge_dialog_new (GtkWindow  *parent,
   self = g_object_new (VW_TYPE_MERGE_DIALOG, "transient-for", parent, NULL);
   self->vault = g_object_ref (vault);
   self->study = g_strdup (study);
+  /* "Merge submissions" is the coordinator's work; a duo's laptop takes in
+   * what other laptops send it. */
+  info = vw_vault_get_study (vault, study, NULL);
+  self->duo = info != NULL && info->role == VW_STUDY_ROLE_DUO;
+  if (self->duo)
+    {
+      gtk_window_set_title (GTK_WINDOW (self), _("Open Bundles"));
+      gtk_label_set_label (self->intro_label,
+                           _("Drop a handover from another duo or a round preparation from the coordinator here, "
+                             "or choose it. Every file is checked before anything is added to this laptop."));
+      gtk_button_set_label (self->merge_button, _("_Add to This Laptop"));
+    }
   return self;
 }

@@ -17,6 +17,7 @@ struct _VwParticipantPage
   /* Template widgets */
   GtkLabel   *title_label;
   GtkLabel   *details_label;
+  GtkButton  *handover_button;
   GtkListBox *rounds_list;
   GtkListBox *quotes_list;
 
@@ -186,6 +187,11 @@ vw_participant_page_load (VwParticipantPage  *self,
   if (birth_year != NULL)
     g_string_append_printf (details, " · %s", birth_year);
   gtk_label_set_label (self->details_label, details->str);
+  {
+    /* Only a duo hands participants over to another duo. */
+    g_autoptr(VwStudy) info = vw_vault_get_study (vault, study, NULL);
+    gtk_widget_set_visible (GTK_WIDGET (self->handover_button), info != NULL && info->role == VW_STUDY_ROLE_DUO);
+  }
 
   clear_list (self->rounds_list);
   for (guint i = 0; i < rounds->len; i++)
@@ -271,6 +277,7 @@ vw_participant_page_class_init (VwParticipantPageClass *klass)
                                                "/io/github/veldwerk/Veldwerk/vw-participant-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, details_label);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, handover_button);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, rounds_list);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, quotes_list);
 }

@@ -7,6 +7,7 @@
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
 #include "vw-export-dialog.h"
+#include "vw-handover-dialog.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-merge-dialog.h"
 #include "vw-prepare-round-dialog.h"
@@ -14,6 +15,7 @@
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
 #include "vw-results-view.h"
+#include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
 
@@ -44,6 +46,7 @@ struct _VwWindow
   VwVault            *vault;
   char               *study;
   char               *study_name;
+  VwStudyRole         study_role;    /* of study: what the duo-only actions check */
   char               *demo_dir;
   char               *locked_page;   /* the page to return to after unlocking */
   GWeakRef            locked_focus;
@@ -135,12 +138,15 @@ set_action_enabled (VwWindow   *self,
 static gboolean
 study_is_coordinator (VwWindow *self)
 {
-  g_autoptr(VwStudy) study = NULL;
+  return self->vault != NULL && vw_vault_is_unlocked (self->vault) && self->study != NULL &&
+         self->study_role == VW_STUDY_ROLE_COORDINATOR;
+}
 
-  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
-    return FALSE;
-  study = vw_vault_get_study (self->vault, self->study, NULL);
-  return study != NULL && study->role == VW_STUDY_ROLE_COORDINATOR;
+/* Submissions and handovers are a duo's, as the core checks too. */
+static gboolean
+is_duo (VwWindow *self)
+{
+  return self->study != NULL && self->study_role == VW_STUDY_ROLE_DUO;
 }
 
 static void
@@ -163,6 +169,12 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "merge", unlocked);
   set_action_enabled (self, "prepare-round", study_is_coordinator (self));
   set_action_enabled (self, "conflicts", study_is_coordinator (self));
+  /* The same merge dialog under the word each role uses for it. */
+  set_action_enabled (self, "merge-submissions", unlocked && !is_duo (self));
+  set_action_enabled (self, "open-bundles", unlocked && is_duo (self));
+  set_action_enabled (self, "submit", unlocked && is_duo (self));
+  set_action_enabled (self, "handover", unlocked && is_duo (self));
+  set_action_enabled (self, "handover-participant", unlocked && is_duo (self));
   set_action_enabled (self, "create-vault", !unlocked);
   set_action_enabled (self, "open-vault", !unlocked);
 
@@ -246,6 +258,7 @@ load_study (VwWindow  *self,
   self->study = g_strdup (study->id);
   g_free (self->study_name);
   self->study_name = g_strdup (study->name);
+  self->study_role = study->role;
   return TRUE;
 }
 
@@ -661,6 +674,66 @@ win_conflicts (GSimpleAction *action,
 }
 
 static void
+handed_over (VwWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  g_autoptr(VwParticipant) shown = NULL;
+
+  merged (self);
+  /* A participant who left this laptop cannot stay on screen. */
+  if (g_strcmp0 (page, "participant") == 0 &&
+      (shown = vw_vault_get_participant (self->vault, self->study,
+                                         vw_participant_page_get_code (self->participant_page), NULL)) == NULL)
+    show_main (self);
+}
+
+static void
+open_handover_dialog (VwWindow   *self,
+                      const char *code)
+{
+  VwHandoverDialog *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || !is_duo (self))
+    return;
+  dialog = vw_handover_dialog_new (GTK_WINDOW (self), self->vault, self->study, code);
+  g_signal_connect_object (dialog, "handed-over", G_CALLBACK (handed_over), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+win_handover (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  open_handover_dialog (VW_WINDOW (user_data), NULL);
+}
+
+/* From the participant page: that participant, already checked. */
+static void
+win_handover_participant (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  open_handover_dialog (self, vw_participant_page_get_code (self->participant_page));
+}
+
+static void
+win_submit (GSimpleAction *action,
+            GVariant      *parameter,
+            gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+  VwSubmitDialog *dialog;
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || !is_duo (self))
+    return;
+  dialog = vw_submit_dialog_new (GTK_WINDOW (self), self->vault, self->study);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -735,6 +808,11 @@ static const GActionEntry win_actions[] = {
   { "merge", win_merge },
   { "prepare-round", win_prepare_round },
   { "conflicts", win_conflicts },
+  { "merge-submissions", win_merge },
+  { "open-bundles", win_merge },
+  { "submit", win_submit },
+  { "handover", win_handover },
+  { "handover-participant", win_handover_participant },
   { "create-vault", win_create_vault },
   { "open-vault", win_open_vault },
 };

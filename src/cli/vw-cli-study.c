@@ -461,15 +461,7 @@ study_handover (VwCli  *cli,
   g_print (_("Wrote the handover to %s.\n"), output);
   if (remove)
     {
-      if (!vw_vault_begin (ctx.vault, &error))
-        return vw_cli_fail (error);
-      for (int i = 1; i < argc; i++)
-        if (!vw_vault_delete_participant (ctx.vault, ctx.study, argv[i], &error))
-          {
-            vw_vault_rollback (ctx.vault);
-            return vw_cli_fail (error);
-          }
-      if (!vw_vault_commit (ctx.vault, &error))
+      if (!vw_exchange_remove_participants (ctx.vault, ctx.study, (const char * const *) argv + 1, &error))
         return vw_cli_fail (error);
       g_print (g_dngettext (NULL, "Removed %d participant from this laptop.\n",
                             "Removed %d participants from this laptop.\n", argc - 1), argc - 1);

@@ -473,6 +473,79 @@ check_role (VwVault     *vault,
   return TRUE;
 }
 
+/* When this laptop last wrote a submission of @study (NULL: never). */
+static gboolean
+last_submission (VwVault     *vault,
+                 const char  *study,
+                 char       **since,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (vault, "SELECT last_submission FROM exchange_state WHERE study = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, study);
+  if ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
+    *since = vw_vault_column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+void
+vw_submission_summary_free (VwSubmissionSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_free (summary->last_submission);
+  g_free (summary);
+}
+
+/**
+ * vw_exchange_submission_summary:
+ *
+ * Counts what a submission written now would carry, with the rules of
+ * write_rows(): every participant and interview, the answers changed
+ * since the last submission. Counted in SQL without decrypting a value,
+ * so that the dialog opens at once on a laptop with years of interviews.
+ */
+VwSubmissionSummary *
+vw_exchange_submission_summary (VwVault     *vault,
+                                const char  *study,
+                                gboolean     everything,
+                                GError     **error)
+{
+  g_autoptr(VwSubmissionSummary) summary = g_new0 (VwSubmissionSummary, 1);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
+      !last_submission (vault, study, &summary->last_submission, error))
+    return NULL;
+  stmt = vw_vault_prepare (vault, "SELECT (SELECT count(*) FROM participants WHERE study = ?1), "
+                                  "(SELECT count(*) FROM interviews WHERE study = ?1), "
+                                  "(SELECT count(*) FROM answers JOIN interviews ON answers.interview = interviews.id "
+                                  " WHERE interviews.study = ?1 AND (?2 IS NULL OR answers.updated >= ?2))",
+                           error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, study);
+  if (everything || summary->last_submission == NULL)
+    sqlite3_bind_null (stmt, 2);
+  else
+    vw_vault_bind_text (stmt, 2, summary->last_submission);
+  if ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
+    {
+      summary->participants = sqlite3_column_int (stmt, 0);
+      summary->interviews = sqlite3_column_int (stmt, 1);
+      summary->answers = sqlite3_column_int (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return NULL;
+  return g_steal_pointer (&summary);
+}
+
 /**
  * vw_exchange_write_submission:
  * @everything: %FALSE: only rows changed since the last submission
@@ -511,13 +584,8 @@ vw_exchange_write_submission (VwVault     *vault,
 
   if (!everything)
     {
-      stmt = vw_vault_prepare (vault, "SELECT last_submission FROM exchange_state WHERE study = ?", error);
-      if (stmt == NULL)
+      if (!last_submission (vault, study, &since, error))
         return FALSE;
-      vw_vault_bind_text (stmt, 1, study);
-      if (vw_vault_step (vault, stmt, NULL) == SQLITE_ROW)
-        since = vw_vault_column_text (stmt, 0);
-      sqlite3_reset (stmt);
       w.since = since;
     }
 
@@ -615,4 +683,107 @@ vw_exchange_write_handover (VwVault            *vault,
   if (!write_bundle (vault, &w, recipients, path, &id, error))
     return FALSE;
   return vw_vault_audit (vault, "handover_written", device_id, id, error);
+}
+
+typedef struct
+{
+  char     *path;      /* the vault's file */
+  VwSecret *key;
+  char     *study;
+  char     *target;
+  gboolean  everything;
+} AsyncSubmission;
+
+static void
+async_submission_free (AsyncSubmission *d)
+{
+  g_free (d->path);
+  g_clear_pointer (&d->key, vw_secret_free);
+  g_free (d->study);
+  g_free (d->target);
+  g_free (d);
+}
+
+static void
+submission_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  AsyncSubmission *d = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = vw_vault_open (d->path, &error);
+  g_autofree char *id = NULL;
+  gboolean ok;
+
+  ok = vault != NULL && vw_vault_unlock_with_key (vault, d->key, &error) &&
+       vw_exchange_write_submission (vault, d->study, d->target, d->everything, &id, &error);
+  if (vault != NULL && !vw_vault_close (vault, ok ? &error : NULL))
+    ok = FALSE;
+  if (ok)
+    g_task_return_pointer (task, g_steal_pointer (&id), g_free);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+void
+vw_exchange_write_submission_async (VwVault             *vault,
+                                    const char          *study,
+                                    const char          *path,
+                                    gboolean             everything,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (vault, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  AsyncSubmission *d;
+
+  g_task_set_source_tag (task, vw_exchange_write_submission_async);
+  if (!vw_vault_require_unlocked (vault, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  d = g_new0 (AsyncSubmission, 1);
+  d->path = g_strdup (vw_vault_get_path (vault));
+  d->key = vw_secret_dup (vault->key);
+  d->study = g_strdup (study);
+  d->target = g_strdup (path);
+  d->everything = everything;
+  g_task_set_task_data (task, d, (GDestroyNotify) async_submission_free);
+  g_task_run_in_thread (task, submission_thread);
+}
+
+char *
+vw_exchange_write_submission_finish (VwVault       *vault,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, vault), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * vw_exchange_remove_participants:
+ *
+ * After a handover: the participants leave this laptop, with their
+ * contact details and every record, all in one transaction.
+ */
+gboolean
+vw_exchange_remove_participants (VwVault            *vault,
+                                 const char         *study,
+                                 const char * const *codes,
+                                 GError            **error)
+{
+  if (!vw_vault_begin (vault, error))
+    return FALSE;
+  for (guint i = 0; codes[i] != NULL; i++)
+    if (!vw_vault_delete_participant (vault, study, codes[i], error))
+      {
+        vw_vault_rollback (vault);
+        return FALSE;
+      }
+  return vw_vault_commit (vault, error);
 }

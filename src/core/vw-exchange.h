@@ -36,6 +36,35 @@ gboolean    vw_exchange_write_submission        (VwVault             *vault,
                                                  gboolean             everything,
                                                  char               **bundle_id,
                                                  GError             **error);
+/* What a submission would carry now, for the duo to see before sending
+ * (counted in SQL: fast, no value decrypted). */
+typedef struct
+{
+  char  *last_submission; /* nullable: never submitted; UTC, YYYY-MM-DDTHH:MM:SSZ */
+  guint  participants;    /* every participant goes, changed or not */
+  guint  interviews;      /* every interview goes, changed or not */
+  guint  answers;         /* with @everything %FALSE: only those changed since */
+} VwSubmissionSummary;
+
+void                 vw_submission_summary_free     (VwSubmissionSummary *summary);
+VwSubmissionSummary *vw_exchange_submission_summary (VwVault             *vault,
+                                                     const char          *study,
+                                                     gboolean             everything,
+                                                     GError             **error);
+/* vw_exchange_write_submission() in a worker on its own connection to
+ * @vault's file (as vw_exchange_merge_async()); the finish function
+ * returns the bundle id. @vault must stay unlocked until the callback. */
+void                 vw_exchange_write_submission_async  (VwVault             *vault,
+                                                          const char          *study,
+                                                          const char          *path,
+                                                          gboolean             everything,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+char                *vw_exchange_write_submission_finish (VwVault             *vault,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 /* @round: the round the duo is to do next; the participants' records of
  * the round before it travel with them. */
 gboolean    vw_exchange_write_round_preparation (VwVault             *vault,
@@ -50,6 +79,13 @@ gboolean    vw_exchange_write_handover          (VwVault             *vault,
                                                  const char          *device,
                                                  const char * const  *codes,
                                                  const char          *path,
+                                                 GError             **error);
+
+/* Removes handed-over participants, with their contact details and every
+ * record, in one transaction: all of them or, on error, none. */
+gboolean    vw_exchange_remove_participants     (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char * const  *codes,
                                                  GError             **error);
 
 /* One side of a conflict. */
@@ -78,6 +114,8 @@ typedef struct
   GPtrArray *replays;     /* (element-type utf8): "<file>: <bundle id> merged on <time>" */
   GPtrArray *conflict_list; /* (element-type VwConflict): every open conflict of the study after the merge */
   GPtrArray *duplicates;  /* (element-type GStrv): codes sharing a linkage hash */
+  guint      participants_added; /* of @added: participants new on this laptop */
+  guint      contacts;    /* contact details received (handovers only) */
 } VwMergeReport;
 
 void           vw_merge_report_free (VwMergeReport *report);
@@ -155,5 +193,6 @@ char          *vw_exchange_canonical_dump (VwVault             *vault,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwConflict, vw_conflict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwMergeReport, vw_merge_report_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwSubmissionSummary, vw_submission_summary_free)
 
 G_END_DECLS

@@ -591,7 +591,10 @@ apply_participant (Merge  *m,
   if (exists)
     m->report->updated++;
   else
-    m->report->added++;
+    {
+      m->report->added++;
+      m->report->participants_added++;
+    }
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
@@ -1052,6 +1055,7 @@ apply_contact (Merge  *m,
   if (!vw_vault_check_participant (m->vault, m->study, f[0], error))
     return FALSE;
   m->report->added++;
+  m->report->contacts++;
   return vw_vault_set_contact (m->vault, m->study, f[0], &contact, error);
 }
 

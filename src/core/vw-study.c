@@ -296,6 +296,29 @@ signing_key_string (const guint8 *ed25519_public)
   return g_strconcat ("ed25519:", b64, NULL);
 }
 
+GPtrArray *
+vw_study_list_duo_devices (VwVault     *vault,
+                           const char  *study,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) devices = NULL;
+  g_auto(GStrv) coordinators = NULL;
+
+  if ((devices = vw_vault_list_devices (vault, error)) == NULL ||
+      (coordinators = vw_study_list_recipients (vault, study, error)) == NULL)
+    return NULL;
+  for (guint i = devices->len; i-- > 0;)
+    {
+      VwDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *recipient = recipient_string (device->x25519_public);
+
+      if (device->own || device->revoked_at != NULL || g_strcmp0 (device->study, study) != 0 ||
+          g_strv_contains ((const char * const *) coordinators, recipient))
+        g_ptr_array_remove_index (devices, i);
+    }
+  return g_steal_pointer (&devices);
+}
+
 /* The age recipients of one device, for vw_bundle_write_*(). */
 static GPtrArray *
 device_recipients (const guint8  *x25519_public,

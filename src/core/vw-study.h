@@ -72,6 +72,13 @@ VwDevice   *vw_study_find_device        (VwVault     *vault,
                                          const char  *id_or_label,
                                          GError     **error);
 
+/* The other duos' laptops of @study this laptop knows (added with their
+ * keys, never revoked): where a handover can go. The coordinators'
+ * laptops, whose keys the invitation brought, are left out. */
+GPtrArray  *vw_study_list_duo_devices   (VwVault     *vault,
+                                         const char  *study,
+                                         GError     **error);
+
 gboolean    vw_study_write_invitation   (VwVault     *vault,
                                          const char  *study,
                                          const char  *device,

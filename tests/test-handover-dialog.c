@@ -1,0 +1,335 @@
+/* Display test: a duo hands a participant over through the handover
+ * dialog, with removal; the other duo opens the file through its merge
+ * dialog ("Open Bundles" on a duo's laptop) and has the participant with
+ * contact details, while the sender no longer has them. A failed save
+ * removes nobody. Runs once per interface language (LANGUAGE=en, nl).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "vw-handover-dialog.h"
+#include "vw-merge-dialog.h"
+#include "vw-test-duos.h"
+#include "vw-test-util.h"
+
+static gboolean
+is_dutch (void)
+{
+  return g_strcmp0 (g_getenv ("LANGUAGE"), "nl") == 0;
+}
+
+static gpointer
+child (VwHandoverDialog *dialog,
+       const char       *name)
+{
+  return gtk_widget_get_template_child (GTK_WIDGET (dialog), VW_TYPE_HANDOVER_DIALOG, name);
+}
+
+/* The participant's row, by pseudonym. */
+static GtkWidget *
+find_row (VwHandoverDialog *dialog,
+          const char       *pseudonym)
+{
+  GtkWidget *list = child (dialog, "participants_list");
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), pseudonym) == 0)
+      return row;
+  return NULL;
+}
+
+static GtkCheckButton *
+check_of (VwHandoverDialog *dialog,
+          const char       *pseudonym)
+{
+  GtkWidget *row = find_row (dialog, pseudonym);
+
+  g_assert_nonnull (row);
+  return GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row)));
+}
+
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* Saves as the chooser's response does, and confirms the removal. */
+static AdwActionRow *
+save_and_remove (VwHandoverDialog *dialog,
+                 const char       *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *confirmation;
+
+  vw_handover_dialog_save_to (dialog, file);
+  confirmation = vw_handover_dialog_get_confirmation (dialog);
+  g_assert_nonnull (confirmation);
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirmation), ==,
+                   is_dutch () ? "1 deelnemer van deze laptop verwijderen?"
+                               : "Remove 1 Participant From This Laptop?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation),
+                            is_dutch () ? "contactgegevens" : "contact details"));
+  adw_message_dialog_response (confirmation, "remove");
+  settle ();
+  g_assert_null (vw_handover_dialog_get_confirmation (dialog));
+  return child (dialog, "result_row");
+}
+
+static gboolean
+has_participant (VwVault    *vault,
+                 const char *study,
+                 const char *code)
+{
+  g_autoptr(VwVault) reopened = vw_test_duos_reopen (vault);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwParticipant) p = vw_vault_get_participant (reopened, study, code, &error);
+
+  g_assert_true (p != NULL || g_error_matches (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND));
+  g_clear_error (&error);
+  vw_vault_close (reopened, &error);
+  g_assert_no_error (error);
+  return p != NULL;
+}
+
+static guint
+count_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+static void
+count_signal (GObject *dialog,
+              guint   *count)
+{
+  (*count)++;
+}
+
+/* Opens @path in the merge dialog of a duo's laptop and returns the row
+ * after the summary: what arrived. */
+static char *
+open_bundle (VwVault     *vault,
+             const char  *study,
+             const char  *path,
+             char       **subtitle)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VwMergeDialog *merge = vw_merge_dialog_new (NULL, vault, study);
+  guint merged = 0;
+  gint64 deadline;
+  GtkWidget *row;
+  char *title;
+
+  g_signal_connect (merge, "merged", G_CALLBACK (count_signal), &merged);
+  gtk_window_present (GTK_WINDOW (merge));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (merge)), ==, is_dutch () ? "Bundels openen" : "Open Bundles");
+  vw_merge_dialog_add_file (merge, file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (merge), "merge.run", NULL));
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (merged == 0 && count_rows (GTK_WIDGET (vw_merge_dialog_get_report (merge))) == 0 &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (merged, ==, 1);
+  row = gtk_widget_get_first_child (GTK_WIDGET (vw_merge_dialog_get_report (merge)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   is_dutch () ? "1 bestand samengevoegd" : "Merged 1 file");
+  row = gtk_widget_get_next_sibling (row);
+  g_assert_nonnull (row);
+  title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  *subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  gtk_window_destroy (GTK_WINDOW (merge));
+  return title;
+}
+
+static void
+test_handover (void)
+{
+  VwTestDuos w = { 0 };
+  const char *answers_anna[] = { "residence", "bw", "participation", "geen", NULL };
+  const char *answers_tom[] = { "residence", "mo", NULL };
+  g_autofree char *anna = NULL, *tom = NULL, *bad = NULL, *good = NULL;
+  g_autoptr(GError) error = NULL;
+  VwHandoverDialog *dialog;
+  AdwActionRow *result;
+  guint handed_over = 0;
+
+  vw_test_duos_init (&w);
+  anna = vw_test_duos_interview (w.duo1, w.study, "Anna", answers_anna);
+  tom = vw_test_duos_interview (w.duo1, w.study, "Tom", answers_tom);
+  vw_test_duos_set_contact (w.duo1, w.study, anna, "anna");
+
+  /* Before the duos know each other's laptop: the empty state says how. */
+  dialog = vw_handover_dialog_new (NULL, w.duo1, w.study, anna);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_true (gtk_widget_get_visible (child (dialog, "no_devices_page")));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "device_group")));
+  g_assert_nonnull (strstr (adw_status_page_get_description (child (dialog, "no_devices_page")),
+                            "veldwerk-cli study add-device"));
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "handover.save", NULL) &&
+                  vw_handover_dialog_get_confirmation (dialog) != NULL);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The duos exchange keys; the coordinator is no place for a handover. */
+  vw_test_duos_introduce (&w);
+  dialog = vw_handover_dialog_new (NULL, w.duo1, w.study, anna);
+  g_signal_connect (dialog, "handed-over", G_CALLBACK (count_signal), &handed_over);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_false (gtk_widget_get_visible (child (dialog, "no_devices_page")));
+  {
+    GListModel *devices = adw_combo_row_get_model (child (dialog, "device_row"));
+    g_assert_cmpuint (g_list_model_get_n_items (devices), ==, 1);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (devices), 0), ==, "duo-zuid");
+  }
+
+  /* Anna is checked from the start (as from her page); Tom is not. */
+  g_assert_true (gtk_check_button_get_active (check_of (dialog, "Anna")));
+  g_assert_false (gtk_check_button_get_active (check_of (dialog, "Tom")));
+  g_assert_cmpstr (gtk_label_get_label (child (dialog, "count_label")), ==,
+                   is_dutch () ? "1 gekozen" : "1 chosen");
+
+  /* Search by pseudonym or code. */
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "search_entry")), "tom");
+  g_signal_emit_by_name (child (dialog, "search_entry"), "search-changed");
+  settle ();
+  g_assert_false (gtk_widget_get_child_visible (find_row (dialog, "Anna")));
+  g_assert_true (gtk_widget_get_child_visible (find_row (dialog, "Tom")));
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "search_entry")), anna);
+  g_signal_emit_by_name (child (dialog, "search_entry"), "search-changed");
+  settle ();
+  g_assert_true (gtk_widget_get_child_visible (find_row (dialog, "Anna")));
+  g_assert_false (gtk_widget_get_child_visible (find_row (dialog, "Tom")));
+
+  /* Removal is off by default. */
+  g_assert_false (gtk_switch_get_active (child (dialog, "remove_switch")));
+  gtk_switch_set_active (child (dialog, "remove_switch"), TRUE);
+
+  /* A folder that does not exist: the reason, and nobody removed. */
+  bad = g_build_filename (w.dir, "missing", "anna.age", NULL);
+  result = save_and_remove (dialog, bad);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (result)), ==,
+                   is_dutch () ? "Er is niets opgeslagen" : "Nothing was saved");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (result), "missing"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "error"));
+  g_assert_cmpuint (handed_over, ==, 0);
+  g_assert_true (has_participant (w.duo1, w.study, anna));
+  g_assert_nonnull (find_row (dialog, "Anna"));
+
+  /* Saved and removed. */
+  good = g_build_filename (w.dir, "anna.age", NULL);
+  result = save_and_remove (dialog, good);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (result)), ==,
+                   is_dutch () ? "anna.age opgeslagen" : "Saved anna.age");
+  g_assert_cmpstr (adw_action_row_get_subtitle (result), ==,
+                   is_dutch () ? "1 deelnemer voor duo-zuid, van deze laptop verwijderd"
+                               : "1 participant for duo-zuid, removed from this laptop");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "error"));
+  g_assert_cmpuint (handed_over, ==, 1);
+  g_assert_null (find_row (dialog, "Anna"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  g_assert_false (has_participant (w.duo1, w.study, anna));
+  g_assert_true (has_participant (w.duo1, w.study, tom));
+  {
+    g_autoptr(VwVault) duo1 = vw_test_duos_reopen (w.duo1);
+    g_autoptr(VwContact) contact = vw_vault_get_contact (duo1, w.study, anna, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (contact);
+    vw_vault_close (duo1, &error);
+    g_assert_no_error (error);
+  }
+
+  /* The other duo opens the file: the merge dialog speaks a duo's words
+   * and says who arrived, with contact details. */
+  {
+    g_autofree char *subtitle = NULL;
+    g_autofree char *title = open_bundle (w.duo2, w.study, good, &subtitle);
+
+    g_assert_cmpstr (title, ==, is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
+    g_assert_cmpstr (subtitle, ==, is_dutch () ? "Met contactgegevens voor 1 van hen" : "With contact details for 1 of them");
+  }
+
+  {
+    g_autoptr(VwVault) duo2 = vw_test_duos_reopen (w.duo2);
+    g_autoptr(VwParticipant) p = vw_vault_get_participant (duo2, w.study, anna, &error);
+    g_autoptr(VwContact) contact = NULL;
+    g_autoptr(VwInterview) iv = NULL;
+    g_autofree char *answer = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (p->pseudonym, ==, "Anna");
+    contact = vw_vault_get_contact (duo2, w.study, anna, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (contact);
+    g_assert_cmpstr (contact->phone, ==, "06-anna-phone");
+    g_assert_cmpstr (contact->real_name, ==, "anna-name");
+    iv = vw_vault_find_interview (duo2, w.study, anna, "T0", &error);
+    g_assert_no_error (error);
+    answer = vw_vault_get_answer (duo2, iv->id, "participation", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (answer, ==, "geen");
+    vw_vault_close (duo2, &error);
+    g_assert_no_error (error);
+  }
+  /* The coordinator's round preparation opens the same way: Tom, who
+   * stayed with the north duo, goes to the south duo for round T1. */
+  {
+    g_autofree char *submission = g_build_filename (w.dir, "north.age", NULL);
+    g_autofree char *prep = g_build_filename (w.dir, "t1.age", NULL);
+    g_autofree char *subtitle = NULL;
+    g_autofree char *title = NULL;
+    const char *paths[] = { submission, NULL };
+    const char *codes[] = { tom, NULL };
+    g_autoptr(VwMergeReport) report = NULL;
+
+    vw_exchange_write_submission (w.duo1, w.study, submission, TRUE, NULL, &error);
+    g_assert_no_error (error);
+    report = vw_exchange_merge (w.coord, w.study, paths, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    vw_vault_add_round (w.coord, w.study, "T1", NULL, NULL, &error);
+    g_assert_no_error (error);
+    vw_exchange_write_round_preparation (w.coord, w.study, "duo-zuid", "T1", codes, prep, &error);
+    g_assert_no_error (error);
+
+    title = open_bundle (w.duo2, w.study, prep, &subtitle);
+    g_assert_cmpstr (title, ==, is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
+    /* No contact details come from the coordinator. */
+    g_assert_true (subtitle == NULL || *subtitle == '\0');
+    g_assert_true (has_participant (w.duo2, w.study, tom));
+    {
+      g_autoptr(VwVault) duo2 = vw_test_duos_reopen (w.duo2);
+      g_autoptr(VwContact) contact = vw_vault_get_contact (duo2, w.study, tom, &error);
+
+      g_assert_no_error (error);
+      g_assert_null (contact);
+      vw_vault_close (duo2, &error);
+      g_assert_no_error (error);
+    }
+  }
+  vw_test_duos_clear (&w);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  vw_test_init_display (&argc, &argv);
+
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_init ();
+  adw_init ();
+  g_assert_true (vw_core_init (NULL));
+
+  g_test_add_func ("/handover-dialog/handover", test_handover);
+  return g_test_run ();
+}
