@@ -632,6 +632,8 @@ check_vault (ShellState *state)
   s = ((VwStudy *) g_ptr_array_index (studies, 0))->id;
   study = vw_vault_get_study (vault, s, &error);
   g_assert_cmpstr (study->name, ==, "Teststudie");
+  /* Chosen on the create page: this laptop coordinates the study. */
+  g_assert_cmpint (study->role, ==, VW_STUDY_ROLE_COORDINATOR);
   g_assert_cmpstr (study->regions[0], ==, "DH");
   g_assert_null (study->regions[1]);
 

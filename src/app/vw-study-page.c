@@ -541,11 +541,16 @@ switch_selected (VwStudyPage *self)
   g_signal_emit (self, signals[SIGNAL_STUDY_SELECTED], 0, g_ptr_array_index (self->study_ids, i));
 }
 
+/* The model is changed only when the studies did, since this runs while
+ * the combo row is still handling the user's choice. */
 static void
 fill_switch (VwStudyPage *self,
              GPtrArray   *studies)
 {
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkStringList *names = GTK_STRING_LIST (adw_combo_row_get_model (self->switch_row));
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) new_names = NULL;
+  gboolean same = g_list_model_get_n_items (G_LIST_MODEL (names)) == studies->len;
   guint selected = 0;
 
   g_ptr_array_set_size (self->study_ids, 0);
@@ -553,13 +558,18 @@ fill_switch (VwStudyPage *self,
     {
       VwStudy *study = g_ptr_array_index (studies, i);
 
-      gtk_string_list_append (names, study->name);
+      g_strv_builder_add (builder, study->name);
       g_ptr_array_add (self->study_ids, g_strdup (study->id));
       if (g_strcmp0 (study->id, self->study) == 0)
         selected = i;
+      same = same && g_strcmp0 (gtk_string_list_get_string (names, i), study->name) == 0;
     }
-  adw_combo_row_set_model (self->switch_row, G_LIST_MODEL (names));
-  adw_combo_row_set_selected (self->switch_row, selected);
+  new_names = g_strv_builder_end (builder);
+  if (!same)
+    gtk_string_list_splice (names, 0, g_list_model_get_n_items (G_LIST_MODEL (names)),
+                            (const char * const *) new_names);
+  if (adw_combo_row_get_selected (self->switch_row) != selected)
+    adw_combo_row_set_selected (self->switch_row, selected);
   gtk_widget_set_visible (GTK_WIDGET (self->switch_row), studies->len > 1);
 }
 
@@ -746,4 +756,8 @@ vw_study_page_init (VwStudyPage *self)
   self->study_ids = g_ptr_array_new_with_free_func (g_free);
   self->added_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  {
+    g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+    adw_combo_row_set_model (self->switch_row, G_LIST_MODEL (names));
+  }
 }

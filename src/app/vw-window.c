@@ -347,6 +347,17 @@ vault_created (VwWindow *self,
   vault_unlocked (self);
 }
 
+void
+vw_window_take_vault (VwWindow *self,
+                      VwVault  *vault)
+{
+  g_return_if_fail (VW_IS_WINDOW (self));
+  g_return_if_fail (VW_IS_VAULT (vault));
+  g_return_if_fail (vw_vault_is_unlocked (vault));
+
+  vault_created (self, vault);
+}
+
 static void
 participant_activated (VwWindow   *self,
                        const char *code)
