@@ -21,6 +21,7 @@
 #include "vw-enrol-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-unlock-page.h"
+#include "vw-test-widgets.h"
 #include "vw-window.h"
 
 #define WIDTH 1366
@@ -187,22 +188,6 @@ combo_row (GtkWidget     *widget,
   return ADW_IS_COMBO_ROW (widget);
 }
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The demo vault gets a second study that this laptop coordinates, with a
  * round, a second region and an enrolled laptop; the Study tab switches. */
 static void
@@ -219,6 +204,7 @@ prepare_study_coordinator (VwWindow *window)
   g_autofree char *study = NULL;
   g_autofree char *device = NULL;
   g_autoptr(VwSecret) secret = NULL;
+  GtkWidget *switcher;
   guint8 ed[32];
 
   secret = vw_bundle_signing_key_generate (ed);
@@ -241,8 +227,8 @@ prepare_study_coordinator (VwWindow *window)
   g_action_group_activate_action (G_ACTION_GROUP (window), "join-study", NULL);
   g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
   wait_for_page (window, "main");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (vw_window_get_page_widget (window, "study"), combo_row,
-                                                          NULL)), 1);
+  switcher = vw_test_find_widget (vw_window_get_page_widget (window, "study"), combo_row, NULL);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 1);
   if (g_strcmp0 (vw_window_get_study (window), study) != 0)
     g_error ("The window did not switch to the coordinator's study");
   show_study_tab (window);
@@ -251,7 +237,7 @@ prepare_study_coordinator (VwWindow *window)
   settle (400);
   {
     GtkWidget *page = vw_window_get_page_widget (window, "study");
-    GtkWidget *group = find_widget (page, group_titled, _("Your Signing Key"));
+    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Signing Key"));
     GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
     GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
     graphene_point_t at;

@@ -16,68 +16,8 @@
 #include "vw-study-page.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
+#include "vw-test-widgets.h"
 #include "vw-window.h"
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             gboolean (*match) (GtkWidget *, gconstpointer),
-             gconstpointer data)
-{
-  if (match (root, data))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, match, data);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static gboolean
-row_titled (GtkWidget     *widget,
-            gconstpointer  title)
-{
-  return ADW_IS_PREFERENCES_ROW (widget) &&
-         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
-}
-
-static gboolean
-button_labelled (GtkWidget     *widget,
-                 gconstpointer  label)
-{
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
-}
-
-static GtkWidget *
-row (GtkWidget  *root,
-     const char *title)
-{
-  GtkWidget *found = find_widget (root, row_titled, title);
-
-  if (found == NULL)
-    g_error ("No row titled “%s”", title);
-  return found;
-}
-
-static GtkWidget *
-button (GtkWidget  *root,
-        const char *label)
-{
-  GtkWidget *found = find_widget (root, button_labelled, label);
-
-  if (found == NULL)
-    g_error ("No button labelled “%s”", label);
-  return found;
-}
-
-static void
-type_into (GtkWidget  *root,
-           const char *title,
-           const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (row (root, title)), text);
-}
 
 /* Types into an entry row with an apply button and applies it. */
 static void
@@ -85,29 +25,8 @@ apply (GtkWidget  *root,
        const char *title,
        const char *text)
 {
-  type_into (root, title, text);
-  g_signal_emit_by_name (row (root, title), "apply");
-}
-
-static void
-click (GtkWidget *widget)
-{
-  g_assert_true (gtk_widget_is_sensitive (widget));
-  g_signal_emit_by_name (widget, "clicked");
-}
-
-static GtkWindow *
-find_toplevel (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
-      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return GTK_WINDOW (w);
-    }
-  return NULL;
+  vw_test_type_into (root, title, text);
+  g_signal_emit_by_name (vw_test_row (root, title), "apply");
 }
 
 static void
@@ -204,8 +123,8 @@ coordinator_setup (VwWindow *window,
 
   g_assert_cmpstr (vw_window_get_page (window), ==, "main");
   flow->study = g_strdup (vw_window_get_study (window));
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, _("Role")))), ==, _("Coordinator"));
-  g_assert_true (gtk_widget_get_visible (row (page, _("Add a region (code, such as UT)"))));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Role")))), ==, _("Coordinator"));
+  g_assert_true (gtk_widget_get_visible (vw_test_row (page, _("Add a region (code, such as UT)"))));
 
   /* Regions: an unknown code is refused, a codebook one is added. */
   before = vw_test_vault_checksums (flow->coord_path);
@@ -219,44 +138,44 @@ coordinator_setup (VwWindow *window,
 
   /* Rename. */
   apply (page, _("Study name"), "Buiten slapen");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, _("Name")))), ==, "Buiten slapen");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Name")))), ==, "Buiten slapen");
 
   /* Rounds: an end before the start and a second T0 are refused, naming
    * the field; then T1 with its window. */
   g_clear_pointer (&before, g_free);
   before = vw_test_vault_checksums (flow->coord_path);
-  type_into (page, _("Round"), "T1");
-  type_into (page, _("Fieldwork start"), "2026-03-01");
-  type_into (page, _("Fieldwork end"), "2026-02-01");
-  click (button (page, _("_Add Round")));
+  vw_test_type_into (page, _("Round"), "T1");
+  vw_test_type_into (page, _("Fieldwork start"), "2026-03-01");
+  vw_test_type_into (page, _("Fieldwork end"), "2026-02-01");
+  vw_test_click (vw_test_button (page, _("_Add Round")));
   assert_error_names (vw_study_page_get_error (VW_STUDY_PAGE (page)), _("Fieldwork end"));
-  g_assert_true (gtk_widget_has_css_class (row (page, _("Fieldwork end")), "error"));
-  type_into (page, _("Fieldwork end"), "2026-13-01");
-  click (button (page, _("_Add Round")));
+  g_assert_true (gtk_widget_has_css_class (vw_test_row (page, _("Fieldwork end")), "error"));
+  vw_test_type_into (page, _("Fieldwork end"), "2026-13-01");
+  vw_test_click (vw_test_button (page, _("_Add Round")));
   assert_error_names (vw_study_page_get_error (VW_STUDY_PAGE (page)), "2026-13-01");
-  type_into (page, _("Round"), "T0");
-  type_into (page, _("Fieldwork end"), "2026-04-15");
-  click (button (page, _("_Add Round")));
+  vw_test_type_into (page, _("Round"), "T0");
+  vw_test_type_into (page, _("Fieldwork end"), "2026-04-15");
+  vw_test_click (vw_test_button (page, _("_Add Round")));
   assert_error_names (vw_study_page_get_error (VW_STUDY_PAGE (page)), _("Round"));
   {
     g_autofree char *after = vw_test_vault_checksums (flow->coord_path);
     g_assert_cmpstr (after, ==, before);
   }
-  type_into (page, _("Round"), "T1");
-  click (button (page, _("_Add Round")));
+  vw_test_type_into (page, _("Round"), "T1");
+  vw_test_click (vw_test_button (page, _("_Add Round")));
   g_assert_null (vw_study_page_get_error (VW_STUDY_PAGE (page)));
   t1 = find_round (vault, flow->study, "T1", &n_rounds);
   g_assert_nonnull (t1);
   g_assert_cmpuint (n_rounds, ==, 2);
   g_assert_cmpstr (t1->fieldwork_start, ==, "2026-03-01");
   g_assert_cmpstr (t1->fieldwork_end, ==, "2026-04-15");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row (page, _("Round")))), ==, "T2");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vw_test_row (page, _("Round")))), ==, "T2");
 
   /* A round's window is edited in its own row. */
   {
-    GtkWidget *t1_row = row (page, "T1");
-    type_into (t1_row, _("Fieldwork end"), "2026-04-30");
-    click (button (t1_row, _("_Save Window")));
+    GtkWidget *t1_row = vw_test_row (page, "T1");
+    vw_test_type_into (t1_row, _("Fieldwork end"), "2026-04-30");
+    vw_test_click (vw_test_button (t1_row, _("_Save Window")));
     g_clear_pointer (&t1, vw_round_free);
     t1 = find_round (vault, flow->study, "T1", &n_rounds);
     g_assert_cmpstr (t1->fieldwork_end, ==, "2026-04-30");
@@ -266,10 +185,10 @@ coordinator_setup (VwWindow *window,
   /* Recipients: a bad key is refused, a second coordinator added. */
   apply (page, _("Add a recipient (age1…)"), "age1notakey");
   assert_error_names (vw_study_page_get_error (VW_STUDY_PAGE (page)), "age1notakey");
-  g_assert_true (gtk_widget_has_css_class (row (page, _("Add a recipient (age1…)")), "error"));
+  g_assert_true (gtk_widget_has_css_class (vw_test_row (page, _("Add a recipient (age1…)")), "error"));
   apply (page, _("Add a recipient (age1…)"), second);
   g_assert_null (vw_study_page_get_error (VW_STUDY_PAGE (page)));
-  g_assert_nonnull (row (page, second));
+  g_assert_nonnull (vw_test_row (page, second));
   recipients = vw_study_list_recipients (vault, flow->study, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) recipients, second));
@@ -283,14 +202,7 @@ coordinator_setup (VwWindow *window,
   /* The signing key the coordinator reads out. */
   flow->coordinator_key = vw_vault_get_signing_key (vault, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (row (page, _("Coordinator’s signing key")));
-}
-
-static gboolean
-label_with_text (GtkWidget     *widget,
-                 gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+  g_assert_nonnull (vw_test_row (page, _("Coordinator’s signing key")));
 }
 
 /* The coordinator adds the duo's laptop from the keys file its Join page
@@ -309,41 +221,41 @@ coordinator_enrols (VwWindow *window,
   g_autoptr(VwDevice) device = NULL;
   VwAddDeviceDialog *dialog;
 
-  g_assert_nonnull (find_widget (page, label_with_text, flow->coordinator_key));
+  g_assert_nonnull (vw_test_find_widget (page, vw_test_label_with_text, flow->coordinator_key));
 
-  click (button (page, _("_Add Laptop…")));
-  dialog = VW_ADD_DEVICE_DIALOG (find_toplevel (VW_TYPE_ADD_DEVICE_DIALOG));
+  vw_test_click (vw_test_button (page, _("_Add Laptop…")));
+  dialog = VW_ADD_DEVICE_DIALOG (vw_test_find_toplevel (VW_TYPE_ADD_DEVICE_DIALOG));
   g_assert_nonnull (dialog);
-  g_assert_false (gtk_widget_is_sensitive (button (GTK_WIDGET (dialog), _("_Add"))));
+  g_assert_false (gtk_widget_is_sensitive (vw_test_button (GTK_WIDGET (dialog), _("_Add"))));
 
   /* A file that is not a keys file: the error names it. */
   g_assert_true (g_file_set_contents (bad_path, "hello\n", -1, &error));
   g_assert_false (vw_add_device_dialog_load_keys (dialog, bad));
   assert_error_names (vw_add_device_dialog_get_error (dialog), "not-keys.txt");
 
-  type_into (GTK_WIDGET (dialog), _("Label, such as “duo Noord”"), "duo Noord");
-  type_into (GTK_WIDGET (dialog), _("Recipient (age1…)"), "age1bogus");
-  type_into (GTK_WIDGET (dialog), _("Signing key (ed25519:…)"), "ed25519:bogus");
-  click (button (GTK_WIDGET (dialog), _("_Add")));
+  vw_test_type_into (GTK_WIDGET (dialog), _("Label, such as “duo Noord”"), "duo Noord");
+  vw_test_type_into (GTK_WIDGET (dialog), _("Recipient (age1…)"), "age1bogus");
+  vw_test_type_into (GTK_WIDGET (dialog), _("Signing key (ed25519:…)"), "ed25519:bogus");
+  vw_test_click (vw_test_button (GTK_WIDGET (dialog), _("_Add")));
   assert_error_names (vw_add_device_dialog_get_error (dialog), _("Recipient (age1…)"));
   g_assert_null (vw_study_find_device (vault, flow->study, "duo Noord", NULL));
 
   g_assert_true (vw_add_device_dialog_load_keys (dialog, keys));
   g_assert_null (vw_add_device_dialog_get_error (dialog));
-  click (button (GTK_WIDGET (dialog), _("_Add")));
+  vw_test_click (vw_test_button (GTK_WIDGET (dialog), _("_Add")));
   spin ();
-  g_assert_null (find_toplevel (VW_TYPE_ADD_DEVICE_DIALOG));
+  g_assert_null (vw_test_find_toplevel (VW_TYPE_ADD_DEVICE_DIALOG));
 
   device = vw_study_find_device (vault, flow->study, "duo Noord", &error);
   g_assert_no_error (error);
   g_assert_true (device->trusted);
   g_assert_null (device->revoked_at);
   flow->device = g_strdup (device->id);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, "duo Noord"))), ==, _("Trusted"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, "duo Noord"))), ==, _("Trusted"));
   g_assert_true (vw_study_trust_func (flow->study, device->ed25519_public, vault));
 
   /* "Write Invitation…" saves to the file its chooser returns. */
-  g_assert_nonnull (button (row (page, "duo Noord"), _("_Write Invitation…")));
+  g_assert_nonnull (vw_test_button (vw_test_row (page, "duo Noord"), _("_Write Invitation…")));
   g_assert_true (vw_study_page_write_invitation (VW_STUDY_PAGE (page), flow->device, invitation));
   g_assert_true (g_file_test (flow->invitation_path, G_FILE_TEST_IS_REGULAR));
 }
@@ -384,13 +296,13 @@ duo_joins (VwWindow *window,
         g_assert_cmpint (vw_test_run_cli (env, &out, NULL, "--vault", flow->duo_path, "keys", NULL), ==, 0);
         g_assert_true (g_file_get_contents (flow->keys_path, &saved, NULL, &error));
         g_assert_cmpstr (saved, ==, out);
-        g_assert_nonnull (row (keys, _("Recipient (age)")));
+        g_assert_nonnull (vw_test_row (keys, _("Recipient (age)")));
       }
       return;
     }
 
   /* The duo's own key is a well-formed key, but not the coordinator's. */
-  type_into (join, _("Coordinator’s signing key (optional)"), own_key);
+  vw_test_type_into (join, _("Coordinator’s signing key (optional)"), own_key);
   g_assert_false (vw_join_page_join_file (VW_JOIN_PAGE (join), invitation));
   assert_error_names (vw_join_page_get_error (VW_JOIN_PAGE (join)), flow->invitation_path);
   g_assert_cmpstr (vw_window_get_page (window), ==, "join");
@@ -399,7 +311,7 @@ duo_joins (VwWindow *window,
   g_assert_true (g_file_get_contents (flow->invitation_path, &contents, &length, &error));
   contents[length / 2] ^= 0x20;
   g_assert_true (g_file_set_contents (tampered_path, contents, length, &error));
-  type_into (join, _("Coordinator’s signing key (optional)"), flow->coordinator_key);
+  vw_test_type_into (join, _("Coordinator’s signing key (optional)"), flow->coordinator_key);
   g_assert_false (vw_join_page_join_file (VW_JOIN_PAGE (join), tampered));
   assert_error_names (vw_join_page_get_error (VW_JOIN_PAGE (join)), tampered_path);
   {
@@ -419,13 +331,14 @@ duo_joins (VwWindow *window,
     GtkWidget *page = vw_window_get_page_widget (window, "study");
     g_autofree char *t1 = NULL;
 
-    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, _("Name")))), ==, "Buiten slapen");
-    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, _("Role")))), ==, _("Interview duo"));
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Name")))), ==, "Buiten slapen");
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Role")))), ==,
+                     _("Interview duo"));
     t1 = g_strdup_printf (_("Fieldwork %s to %s"), "2026-03-01", "2026-04-30");
-    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, "T1"))), ==, t1);
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, "T1"))), ==, t1);
     /* A duo does not edit the setup. */
-    g_assert_false (gtk_widget_is_visible (row (page, _("Add a region (code, such as UT)"))));
-    g_assert_true (gtk_widget_is_visible (row (page, _("Submit to the coordinator…"))));
+    g_assert_false (gtk_widget_is_visible (vw_test_row (page, _("Add a region (code, such as UT)"))));
+    g_assert_true (gtk_widget_is_visible (vw_test_row (page, _("Submit to the coordinator…"))));
   }
 
   /* It can enrol in the study it joined. */
@@ -449,8 +362,8 @@ coordinator_revokes (VwWindow *window,
   AdwMessageDialog *dialog;
   g_autofree char *state = NULL;
 
-  click (button (row (page, "duo Noord"), _("_Revoke…")));
-  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  vw_test_click (vw_test_button (vw_test_row (page, "duo Noord"), _("_Revoke…")));
+  dialog = ADW_MESSAGE_DIALOG (vw_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "revoke");
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -461,8 +374,9 @@ coordinator_revokes (VwWindow *window,
   g_assert_nonnull (device->revoked_at);
   g_assert_false (vw_study_trust_func (flow->study, device->ed25519_public, vault));
   state = g_strdup_printf (_("Revoked on %s"), "");
-  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, "duo Noord"))), state));
-  g_assert_null (find_widget (row (page, "duo Noord"), button_labelled, _("_Revoke…")));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, "duo Noord"))),
+                                   state));
+  g_assert_null (vw_test_find_widget (vw_test_row (page, "duo Noord"), vw_test_button_labelled, _("_Revoke…")));
 }
 
 /* With two studies in the vault, the Study tab switches the window. */
@@ -483,12 +397,12 @@ switch_study (VwWindow *window,
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
   g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
   g_assert_cmpstr (vw_window_get_page (window), ==, "main");
-  switcher = row (page, _("Show study"));
+  switcher = vw_test_row (page, _("Show study"));
   g_assert_true (gtk_widget_get_visible (switcher));
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (switcher))), ==, 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 1);
   g_assert_cmpstr (vw_window_get_study (window), ==, other);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row (page, _("Name")))), ==, "Tweede studie");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Name")))), ==, "Tweede studie");
   adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 0);
   g_assert_cmpstr (vw_window_get_study (window), ==, flow->study);
 }

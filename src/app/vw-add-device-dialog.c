@@ -118,9 +118,8 @@ add_clicked (VwAddDeviceDialog *self)
   /* Checked one by one first, so the message names the field. */
   if (!vw_study_parse_device_keys (recipient, signing, x, ed, &error))
     {
-      gboolean bad_recipient = !vw_study_parse_device_keys (recipient, "ed25519:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                                                            x, ed, NULL);
-      AdwEntryRow *field = bad_recipient ? self->recipient_row : self->signing_row;
+      g_autoptr(VwAgeRecipient) parsed = vw_age_recipient_parse (recipient, NULL);
+      AdwEntryRow *field = parsed == NULL ? self->recipient_row : self->signing_row;
       g_autofree char *message = g_strdup_printf ("%s: %s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (field)),
                                                   error->message);
 

@@ -131,8 +131,8 @@ save_clicked (VwDeviceKeysGroup *self)
   GtkFileChooserNative *chooser;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
-  chooser = gtk_file_chooser_native_new (_("Save This Laptop’s Keys"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  chooser = gtk_file_chooser_native_new (_("Save This Laptop’s Keys"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "veldwerk-keys.txt");
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (save_response), g_object_ref (self));

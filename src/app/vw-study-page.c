@@ -498,10 +498,11 @@ add_device_rows (VwStudyPage *self,
       row = text_row (device->label, state);
       if (device->revoked_at == NULL)
         {
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     device_button (self, _("_Write Invitation…"), device, G_CALLBACK (invite_clicked)));
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     device_button (self, _("_Revoke…"), device, G_CALLBACK (revoke_clicked)));
+          GtkWidget *invite = device_button (self, _("_Write Invitation…"), device, G_CALLBACK (invite_clicked));
+          GtkWidget *revoke = device_button (self, _("_Revoke…"), device, G_CALLBACK (revoke_clicked));
+
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), invite);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), revoke);
         }
       add_row (self, self->devices_group, row);
       shown++;
