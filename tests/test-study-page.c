@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "vw-add-device-dialog.h"
+#include "vw-create-vault-page.h"
 #include "vw-device-keys-group.h"
 #include "vw-join-page.h"
 #include "vw-study-page.h"
@@ -71,6 +72,71 @@ window_for (VwVault *vault)
   gtk_window_present (GTK_WINDOW (window));
   vw_window_take_vault (window, vault);
   spin ();
+  return window;
+}
+
+static gboolean
+check_labelled (GtkWidget     *widget,
+                gconstpointer  label)
+{
+  return GTK_IS_CHECK_BUTTON (widget) &&
+         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+recovery_shown (gpointer page)
+{
+  return vw_create_vault_page_get_recovery_code (page) != NULL;
+}
+
+static gboolean
+page_is_join (gpointer window)
+{
+  return g_strcmp0 (vw_window_get_page (window), "join") == 0;
+}
+
+static gboolean
+wait_for (gboolean (*done) (gpointer),
+          gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return done (data);
+}
+
+/* A duo's first run: the create page's duo choice makes a vault without a
+ * study, and the window asks to join one. */
+static VwWindow *
+duo_first_run (const char  *path,
+               VwVault    **vault)
+{
+  VwWindow *window = g_object_new (VW_TYPE_WINDOW, NULL);
+  GtkWidget *create = vw_window_get_page_widget (window, "create");
+  g_autofree char *last = NULL;
+  const char *code;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "create-vault", NULL);
+  vw_create_vault_page_reset (VW_CREATE_VAULT_PAGE (create), path);
+  g_assert_true (gtk_check_button_get_active (
+    GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (
+      vw_test_row (create, _("We are an interview duo")))))));
+  g_assert_false (gtk_widget_get_mapped (vw_test_row (create, _("Study name"))));
+  vw_test_type_into (create, _("Passphrase"), VW_TEST_PASSPHRASE);
+  vw_test_type_into (create, _("Type it again"), VW_TEST_PASSPHRASE);
+  vw_test_click (vw_test_button (create, _("_Create Vault")));
+  g_assert_true (wait_for (recovery_shown, create));
+  code = vw_create_vault_page_get_recovery_code (VW_CREATE_VAULT_PAGE (create));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vw_test_find_widget (create, check_labelled,
+                                                                      _("I _wrote the recovery code down"))),
+                               TRUE);
+  vw_test_type_into (create, _("Type the last group from your paper"), strrchr (code, '-') + 1);
+  vw_test_click (vw_test_button (create, _("C_ontinue")));
+  g_assert_true (wait_for (page_is_join, window));
+  *vault = g_object_ref (vw_window_get_vault (window));
+  g_assert_cmpstr (vw_vault_get_path (*vault), ==, path);
   return window;
 }
 
@@ -453,8 +519,7 @@ test_study_flow (void)
   flow.invitation_path = g_build_filename (flow.dir, "invitation.vwb", NULL);
 
   coord = create_vault (flow.coord_path, "Dakloosheid");
-  duo = create_vault (flow.duo_path, NULL);
-  duo_window = window_for (duo);
+  duo_window = duo_first_run (flow.duo_path, &duo);
   duo_joins (duo_window, &flow);           /* saves the keys file */
   coord_window = window_for (coord);
   coordinator_setup (coord_window, &flow);
