@@ -76,14 +76,6 @@ window_for (VwVault *vault)
 }
 
 static gboolean
-check_labelled (GtkWidget     *widget,
-                gconstpointer  label)
-{
-  return GTK_IS_CHECK_BUTTON (widget) &&
-         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0;
-}
-
-static gboolean
 recovery_shown (gpointer page)
 {
   return vw_create_vault_page_get_recovery_code (page) != NULL;
@@ -93,17 +85,6 @@ static gboolean
 page_is_join (gpointer window)
 {
   return g_strcmp0 (vw_window_get_page (window), "join") == 0;
-}
-
-static gboolean
-wait_for (gboolean (*done) (gpointer),
-          gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  return done (data);
 }
 
 /* A duo's first run: the create page's duo choice makes a vault without a
@@ -127,14 +108,14 @@ duo_first_run (const char  *path,
   vw_test_type_into (create, _("Passphrase"), VW_TEST_PASSPHRASE);
   vw_test_type_into (create, _("Type it again"), VW_TEST_PASSPHRASE);
   vw_test_click (vw_test_button (create, _("_Create Vault")));
-  g_assert_true (wait_for (recovery_shown, create));
+  g_assert_true (vw_test_wait_for (recovery_shown, create));
   code = vw_create_vault_page_get_recovery_code (VW_CREATE_VAULT_PAGE (create));
-  gtk_check_button_set_active (GTK_CHECK_BUTTON (vw_test_find_widget (create, check_labelled,
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (vw_test_find_widget (create, vw_test_check_labelled,
                                                                       _("I _wrote the recovery code down"))),
                                TRUE);
   vw_test_type_into (create, _("Type the last group from your paper"), strrchr (code, '-') + 1);
   vw_test_click (vw_test_button (create, _("C_ontinue")));
-  g_assert_true (wait_for (page_is_join, window));
+  g_assert_true (vw_test_wait_for (page_is_join, window));
   *vault = g_object_ref (vw_window_get_vault (window));
   g_assert_cmpstr (vw_vault_get_path (*vault), ==, path);
   return window;

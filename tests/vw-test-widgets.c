@@ -42,6 +42,25 @@ vw_test_label_with_text (GtkWidget     *widget,
   return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
 }
 
+gboolean
+vw_test_check_labelled (GtkWidget     *widget,
+                        gconstpointer  label)
+{
+  return GTK_IS_CHECK_BUTTON (widget) &&
+         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0;
+}
+
+gboolean
+vw_test_wait_for (gboolean (*done) (gpointer),
+                  gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return done (data);
+}
+
 GtkWidget *
 vw_test_row (GtkWidget  *root,
              const char *title)

@@ -22,6 +22,12 @@ gboolean    vw_test_button_labelled  (GtkWidget     *widget,
                                       gconstpointer  label);
 gboolean    vw_test_label_with_text  (GtkWidget     *widget,
                                       gconstpointer  text);
+gboolean    vw_test_check_labelled   (GtkWidget     *widget,
+                                      gconstpointer  label);
+/* Runs the main loop until @done (@data) or a minute has passed; returns
+ * @done (@data). */
+gboolean    vw_test_wait_for         (gboolean     (*done) (gpointer),
+                                      gpointer       data);
 /* These fail the test when there is no such widget. */
 GtkWidget  *vw_test_row              (GtkWidget     *root,
                                       const char    *title);
