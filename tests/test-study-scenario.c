@@ -868,7 +868,8 @@ test_setup_checks (void)
   o3 = cli_ok (coord, "study", "setup", "--round", "T1:2026-01-05:2026-03-27", NULL);
 
   before = dump (coord);
-  g_assert_cmpint (cli_status (&out, &err, coord, "study", "setup", "--round", "T1:2026-03-01:2026-02-01", NULL), !=, 0);
+  g_assert_cmpint (cli_status (&out, &err, coord, "study", "setup", "--round", "T1:2026-03-01:2026-02-01", NULL),
+                   !=, 0);
   g_assert_nonnull (strstr (err, "2026-02-01"));
   after = dump (coord);
   g_assert_cmpstr (after, ==, before);
