@@ -30,6 +30,13 @@ apply (GtkWidget  *root,
   g_signal_emit_by_name (vw_test_row (root, title), "apply");
 }
 
+static gboolean
+is_window_title (GtkWidget     *widget,
+                 gconstpointer  unused)
+{
+  return ADW_IS_WINDOW_TITLE (widget);
+}
+
 static void
 spin (void)
 {
@@ -331,6 +338,8 @@ duo_joins (VwWindow *window,
     {
       g_assert_cmpstr (vw_window_get_page (window), ==, "join");
       g_assert_null (vw_window_get_study (window));
+      g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "enrol"));
+      g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
       g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
       /* The keys file is what `veldwerk-cli keys` prints. */
       g_assert_true (vw_device_keys_group_save (VW_DEVICE_KEYS_GROUP (keys), keys_file, &error));
@@ -449,6 +458,9 @@ switch_study (VwWindow *window,
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (switcher))), ==, 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 1);
   g_assert_cmpstr (vw_window_get_study (window), ==, other);
+  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (vw_test_find_widget (GTK_WIDGET (window),
+                                                                                        is_window_title, NULL))),
+                   ==, "Tweede studie");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Name")))), ==, "Tweede studie");
   adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 0);
   g_assert_cmpstr (vw_window_get_study (window), ==, flow->study);

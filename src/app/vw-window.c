@@ -148,9 +148,10 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "back", can_go_back);
   gtk_widget_set_visible (GTK_WIDGET (self->lock_button), unlocked);
   set_action_enabled (self, "lock", unlocked);
-  set_action_enabled (self, "enrol", unlocked);
+  /* A duo's laptop that has not joined a study has nothing to enrol in. */
+  set_action_enabled (self, "enrol", unlocked && self->study != NULL);
   set_action_enabled (self, "interviewers", unlocked);
-  set_action_enabled (self, "export", unlocked);
+  set_action_enabled (self, "export", unlocked && self->study != NULL);
   set_action_enabled (self, "merge", unlocked && self->study != NULL);
   set_action_enabled (self, "join-study", unlocked);
   set_action_enabled (self, "create-vault", !unlocked);
@@ -265,6 +266,7 @@ study_joined (VwWindow   *self,
     }
   adw_view_stack_set_visible_child_name (self->main_stack, "participants");
   show_main (self);
+  update_chrome (self);
   message = g_strdup_printf (_("Joined the study “%s”"), self->study_name);
   toast (self, message);
 }
@@ -282,6 +284,7 @@ study_selected (VwWindow   *self,
       return;
     }
   show_main (self);
+  update_chrome (self);
 }
 
 static void
