@@ -27,6 +27,7 @@
 #include "vw-participant-page.h"
 #include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
+#include "vw-test-widgets.h"
 #include "vw-window.h"
 
 #define WIDTH 1366
@@ -245,6 +246,105 @@ prepare_handover (VwWindow *window)
     }
 }
 
+static void
+prepare_join (VwWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "join-study", NULL);
+  wait_for_page (window, "join");
+}
+
+static void
+show_study_tab (VwWindow *window)
+{
+  GtkWidget *page = vw_window_get_page_widget (window, "study");
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (page, ADW_TYPE_VIEW_STACK)),
+                                         "study");
+}
+
+static void
+prepare_study_duo (VwWindow *window)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
+  wait_for_page (window, "main");
+  show_study_tab (window);
+}
+
+static gboolean
+group_titled (GtkWidget     *widget,
+              gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_GROUP (widget) &&
+         g_strcmp0 (adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget)), title) == 0;
+}
+
+static gboolean
+combo_row (GtkWidget     *widget,
+           gconstpointer  unused)
+{
+  return ADW_IS_COMBO_ROW (widget);
+}
+
+/* The demo vault gets a second study that this laptop coordinates, with a
+ * round, a second region and an enrolled laptop; the Study tab switches. */
+static void
+prepare_study_coordinator (VwWindow *window)
+{
+  VwVault *vault = vw_window_get_vault (window);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwAgeIdentity) duo = vw_age_identity_generate ();
+  g_autoptr(VwAgeRecipient) duo_recipient = vw_age_identity_to_recipient (duo);
+  g_autofree char *recipient = vw_age_recipient_to_string (duo_recipient);
+  g_autofree char *own = NULL;
+  g_autofree char *signing = NULL;
+  g_autofree char *b64 = NULL;
+  g_autofree char *study = NULL;
+  g_autofree char *device = NULL;
+  g_autoptr(VwSecret) secret = NULL;
+  GtkWidget *switcher;
+  guint8 ed[32];
+
+  secret = vw_bundle_signing_key_generate (ed);
+  b64 = g_base64_encode (ed, sizeof ed);
+  signing = g_strconcat ("ed25519:", b64, NULL);
+  const char *name = g_strcmp0 (g_getenv ("LANGUAGE"), "nl") == 0 ? "Dakloosheid in de regio"
+                                                                   : "Homelessness in the region";
+
+  if ((study = vw_vault_create_study (vault, name, "DH", VW_STUDY_ROLE_COORDINATOR, NULL,
+                                      &error)) == NULL ||
+      !vw_vault_add_study_region (vault, study, "UT", &error) ||
+      !vw_study_set_round (vault, study, "T0", "2026-01-05", "2026-03-27", TRUE, &error) ||
+      !vw_study_set_round (vault, study, "T1", "2027-01-04", "2027-03-26", FALSE, &error) ||
+      (own = vw_vault_get_age_recipient (vault, &error)) == NULL ||
+      !vw_study_add_recipient (vault, study, own, &error) ||
+      (device = vw_study_add_device (vault, study, "duo Noord", recipient, signing, &error)) == NULL)
+    g_error ("Cannot set up the coordinator's study: %s", error->message);
+
+  /* Reloaded through the Join page and back, then chosen in the tab. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "join-study", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "back", NULL);
+  wait_for_page (window, "main");
+  switcher = vw_test_find_widget (vw_window_get_page_widget (window, "study"), combo_row, NULL);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (switcher), 1);
+  if (g_strcmp0 (vw_window_get_study (window), study) != 0)
+    g_error ("The window did not switch to the coordinator's study");
+  show_study_tab (window);
+
+  /* What only a coordinator sees: the signing key and the laptops. */
+  settle (400);
+  {
+    GtkWidget *page = vw_window_get_page_widget (window, "study");
+    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Signing Key"));
+    GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
+    GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+    graphene_point_t at;
+
+    if (!gtk_widget_compute_point (group, content, &GRAPHENE_POINT_INIT (0, 0), &at))
+      g_error ("The setup group is not in the page");
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled)), at.y - 12);
+  }
+}
+
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
@@ -254,6 +354,9 @@ static const Shot shots[] = {
   { "conflicts", prepare_conflicts },
   { "submit", prepare_submit },
   { "handover", prepare_handover },
+  { "join", prepare_join },
+  { "study-duo", prepare_study_duo },
+  { "study-coordinator", prepare_study_coordinator },
 };
 
 static void

@@ -197,6 +197,12 @@ first_run (VwWindow   *window,
   g_action_group_activate_action (G_ACTION_GROUP (window), "create-vault", NULL);
   g_assert_cmpstr (vw_window_get_page (window), ==, "create");
 
+  /* A duo's laptop joins a study later; this one coordinates, so it names
+   * the study here. */
+  g_assert_false (gtk_widget_get_mapped (row (create, _("Study name"))));
+  adw_action_row_activate (ADW_ACTION_ROW (row (create, _("I coordinate a study"))));
+  g_assert_true (gtk_widget_get_mapped (row (create, _("Study name"))));
+
   /* The button waits for a study name and two equal passphrases. */
   type_into (create, _("Study name"), "Teststudie");
   type_into (create, _("Passphrase"), "kort");
@@ -675,6 +681,8 @@ check_vault (ShellState *state)
   s = ((VwStudy *) g_ptr_array_index (studies, 0))->id;
   study = vw_vault_get_study (vault, s, &error);
   g_assert_cmpstr (study->name, ==, "Teststudie");
+  /* Chosen on the create page: this laptop coordinates the study. */
+  g_assert_cmpint (study->role, ==, VW_STUDY_ROLE_COORDINATOR);
   g_assert_cmpstr (study->regions[0], ==, "DH");
   g_assert_null (study->regions[1]);
 

@@ -842,6 +842,55 @@ test_killed_merge (void)
   world_clear (&w);
 }
 
+/* study setup adds or updates a round through the same core call as the
+ * Study tab, refusing a window that ends before it starts; add-device
+ * reads the keys file that `keys` (and the Join page) write. */
+static void
+test_setup_checks (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("vw-study-setup-XXXXXX", &error);
+  g_autofree char *coord = g_build_filename (dir, "coordinator.vault", NULL);
+  g_autofree char *duo = g_build_filename (dir, "duo.vault", NULL);
+  g_autofree char *keys_path = g_build_filename (dir, "keys.txt", NULL);
+  g_autofree char *half_path = g_build_filename (dir, "half.txt", NULL);
+  g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL, *o5 = NULL, *keys = NULL, *show = NULL;
+  g_autofree char *before = NULL, *after = NULL, *out = NULL, *err = NULL, *half = NULL;
+
+  g_assert_no_error (error);
+  o1 = cli_ok (coord, "init", "--study", "Setup", "--region", "DH", "--coordinator", NULL);
+  o2 = cli_ok (duo, "init", "--study", "eigen", "--region", "DH", "--device-name", "duo", NULL);
+  o3 = cli_ok (coord, "study", "setup", "--round", "T1:2026-01-05:2026-03-27", NULL);
+
+  before = dump (coord);
+  g_assert_cmpint (cli_status (&out, &err, coord, "study", "setup", "--round", "T1:2026-03-01:2026-02-01", NULL),
+                   !=, 0);
+  g_assert_nonnull (strstr (err, "2026-02-01"));
+  after = dump (coord);
+  g_assert_cmpstr (after, ==, before);
+
+  o4 = cli_ok (coord, "study", "setup", "--round", "T1:2026-01-05:2026-04-30", NULL);
+  show = cli_ok (coord, "study", "show", NULL);
+  g_assert_nonnull (strstr (show, "round: T1 2026-01-05 2026-04-30\n"));
+
+  keys = cli_ok (duo, "keys", NULL);
+  g_assert_true (g_file_set_contents (keys_path, keys, -1, &error));
+  half = g_strndup (keys, strstr (keys, "signing-key:") - keys);
+  g_assert_true (g_file_set_contents (half_path, half, -1, &error));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli_status (&out, &err, coord, "study", "add-device", "--label", "duo", "--keys", half_path, NULL),
+                   !=, 0);
+  g_assert_nonnull (strstr (err, half_path));
+  g_assert_nonnull (strstr (err, "signing-key:"));
+  o5 = cli_ok (coord, "study", "add-device", "--label", "duo", "--keys", keys_path, NULL);
+  g_clear_pointer (&show, g_free);
+  show = cli_ok (coord, "study", "show", NULL);
+  g_assert_nonnull (strstr (show, " duo\n"));
+
+  vw_test_rm_rf (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -853,5 +902,6 @@ main (int    argc,
   g_test_add_func ("/study/submission-privacy", test_submission_privacy);
   g_test_add_func ("/study/rejections", test_rejections);
   g_test_add_func ("/study/killed-merge", test_killed_merge);
+  g_test_add_func ("/study/setup-checks", test_setup_checks);
   return g_test_run ();
 }

@@ -16,6 +16,8 @@ struct _VwCreateVaultPage
   /* Template widgets */
   GtkStack             *stack;
   AdwActionRow         *location_row;
+  GtkCheckButton       *coordinator_check;
+  AdwPreferencesGroup  *study_group;
   AdwEntryRow          *study_row;
   AdwComboRow          *region_row;
   AdwPasswordEntryRow  *passphrase_row;
@@ -82,6 +84,7 @@ passphrase_changed (VwCreateVaultPage *self)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row));
   const char *repeat = gtk_editable_get_text (GTK_EDITABLE (self->repeat_row));
   int rating = vw_create_vault_page_rate_passphrase (text);
+  gboolean coordinator = gtk_check_button_get_active (self->coordinator_check);
   const char *hints[] = {
     N_("Too short: use at least 8 characters, a few words are best"),
     N_("Weak: add another word or two"),
@@ -94,11 +97,20 @@ passphrase_changed (VwCreateVaultPage *self)
                                                                            "not a name or a date"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
                             rating > 0 && g_str_equal (text, repeat) &&
-                            *gtk_editable_get_text (GTK_EDITABLE (self->study_row)) != '\0');
+                            (!coordinator || *gtk_editable_get_text (GTK_EDITABLE (self->study_row)) != '\0'));
   if (*repeat != '\0' && !g_str_equal (text, repeat))
     gtk_widget_add_css_class (GTK_WIDGET (self->repeat_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->repeat_row), "error");
+}
+
+/* A duo's vault starts without a study: the coordinator's invitation
+ * brings it. Only a coordinator names a study here. */
+static void
+role_changed (VwCreateVaultPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->study_group), gtk_check_button_get_active (self->coordinator_check));
+  passphrase_changed (self);
 }
 
 typedef struct
@@ -132,7 +144,7 @@ create_thread (GTask        *task,
   VwVaultCreateOptions options = {
     .study_name = data->study,
     .study_region = data->region,
-    .study_role = VW_STUDY_ROLE_DUO,
+    .study_role = VW_STUDY_ROLE_COORDINATOR,
   };
   GError *error = NULL;
   VwVault *vault;
@@ -217,7 +229,8 @@ create_clicked (VwCreateVaultPage *self)
 
   data = g_new0 (CreateData, 1);
   data->path = g_strdup (self->path);
-  data->study = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->study_row)));
+  if (gtk_check_button_get_active (self->coordinator_check))
+    data->study = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->study_row)));
   data->region = regions[MIN (region, G_N_ELEMENTS (regions) - 1)];
   data->passphrase = vw_secret_new_from ((const guint8 *) text, strlen (text));
 
@@ -282,7 +295,9 @@ vw_create_vault_page_grab_focus (GtkWidget *widget)
 {
   VwCreateVaultPage *self = VW_CREATE_VAULT_PAGE (widget);
 
-  return gtk_widget_grab_focus (GTK_WIDGET (self->study_row));
+  if (gtk_check_button_get_active (self->coordinator_check))
+    return gtk_widget_grab_focus (GTK_WIDGET (self->study_row));
+  return gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
 }
 
 static void
@@ -333,6 +348,8 @@ vw_create_vault_page_class_init (VwCreateVaultPageClass *klass)
                                                "/io/github/veldwerk/Veldwerk/vw-create-vault-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, stack);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, location_row);
+  gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, coordinator_check);
+  gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, study_group);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, study_row);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, region_row);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, passphrase_row);
@@ -347,6 +364,7 @@ vw_create_vault_page_class_init (VwCreateVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, continue_button);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_changed);
+  gtk_widget_class_bind_template_callback (widget_class, role_changed);
   gtk_widget_class_bind_template_callback (widget_class, create_clicked);
   gtk_widget_class_bind_template_callback (widget_class, update_continue);
   gtk_widget_class_bind_template_callback (widget_class, continue_clicked);

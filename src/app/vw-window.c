@@ -9,6 +9,7 @@
 #include "vw-export-dialog.h"
 #include "vw-handover-dialog.h"
 #include "vw-interviewers-dialog.h"
+#include "vw-join-page.h"
 #include "vw-merge-dialog.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-conflicts-dialog.h"
@@ -16,6 +17,7 @@
 #include "vw-participants-page.h"
 #include "vw-results-view.h"
 #include "vw-submit-dialog.h"
+#include "vw-study-page.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
 
@@ -35,8 +37,10 @@ struct _VwWindow
   AdwStatusPage      *busy_page;
   GtkSpinner         *busy_spinner;
   VwUnlockPage       *unlock_page;
+  VwJoinPage         *join_page;
   AdwViewStack       *main_stack;
   VwParticipantsPage *participants_page;
+  VwStudyPage        *study_page;
   AdwBin             *results_slot;
   VwParticipantPage  *participant_page;
   AdwBin             *interview_slot;
@@ -96,7 +100,7 @@ vw_window_get_page_widget (VwWindow   *self,
 {
   g_return_val_if_fail (VW_IS_WINDOW (self), NULL);
 
-  if (g_strcmp0 (name, "participants") == 0 || g_strcmp0 (name, "results") == 0)
+  if (g_strcmp0 (name, "participants") == 0 || g_strcmp0 (name, "results") == 0 || g_strcmp0 (name, "study") == 0)
     return adw_view_stack_get_child_by_name (self->main_stack, name);
   return gtk_stack_get_child_by_name (self->stack, name);
 }
@@ -155,7 +159,8 @@ update_chrome (VwWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean unlocked = self->vault != NULL && vw_vault_is_unlocked (self->vault);
 
-  gboolean can_go_back = g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0;
+  gboolean can_go_back = g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0 ||
+                         (g_strcmp0 (page, "join") == 0 && unlocked && self->study != NULL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
   /* Alt+Left is also the interview's "previous module": only where there
@@ -163,14 +168,16 @@ update_chrome (VwWindow *self)
   set_action_enabled (self, "back", can_go_back);
   gtk_widget_set_visible (GTK_WIDGET (self->lock_button), unlocked);
   set_action_enabled (self, "lock", unlocked);
-  set_action_enabled (self, "enrol", unlocked);
+  /* A duo's laptop that has not joined a study has nothing to enrol in. */
+  set_action_enabled (self, "enrol", unlocked && self->study != NULL);
   set_action_enabled (self, "interviewers", unlocked);
-  set_action_enabled (self, "export", unlocked);
-  set_action_enabled (self, "merge", unlocked);
+  set_action_enabled (self, "export", unlocked && self->study != NULL);
+  set_action_enabled (self, "merge", unlocked && self->study != NULL);
+  set_action_enabled (self, "join-study", unlocked);
   set_action_enabled (self, "prepare-round", study_is_coordinator (self));
   set_action_enabled (self, "conflicts", study_is_coordinator (self));
   /* The same merge dialog under the word each role uses for it. */
-  set_action_enabled (self, "merge-submissions", unlocked && !is_duo (self));
+  set_action_enabled (self, "merge-submissions", unlocked && self->study != NULL && !is_duo (self));
   set_action_enabled (self, "open-bundles", unlocked && is_duo (self));
   set_action_enabled (self, "submit", unlocked && is_duo (self));
   set_action_enabled (self, "handover", unlocked && is_duo (self));
@@ -219,6 +226,10 @@ main_view_changed (VwWindow *self)
 static void
 show_main (VwWindow *self)
 {
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_study_page_load (self->study_page, self->vault, self->study, &error))
+    toast (self, error->message);
   vw_participants_page_reload (self->participants_page, self->vault, self->study);
   main_view_changed (self);
   show_page (self, "main");
@@ -238,28 +249,82 @@ set_vault (VwWindow *self,
   show_page (self, "unlock");
 }
 
+/* Makes @study (or, when %NULL, the study most recently set up or joined)
+ * the window's study. */
 static gboolean
-load_study (VwWindow  *self,
-            GError   **error)
+load_study (VwWindow    *self,
+            const char  *study,
+            GError     **error)
 {
-  g_autoptr(GPtrArray) studies = vw_vault_list_studies (self->vault, error);
-  VwStudy *study;
+  g_autofree char *id = vw_study_resolve (self->vault, study, error);
+  g_autoptr(VwStudy) info = NULL;
 
-  if (studies == NULL)
+  if (id == NULL || (info = vw_vault_get_study (self->vault, id, error)) == NULL)
     return FALSE;
-  if (studies->len == 0)
-    {
-      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND,
-                           _("This vault holds no study yet; ask your coordinator for one"));
-      return FALSE;
-    }
-  study = g_ptr_array_index (studies, 0);
   g_free (self->study);
-  self->study = g_strdup (study->id);
+  self->study = g_steal_pointer (&id);
   g_free (self->study_name);
-  self->study_name = g_strdup (study->name);
-  self->study_role = study->role;
+  self->study_name = g_strdup (info->name);
+  self->study_role = info->role;
   return TRUE;
+}
+
+/* A duo's laptop starts without a study: it joins one with the
+ * coordinator's invitation. */
+static void
+show_join (VwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_join_page_set_vault (self->join_page, self->vault, &error))
+    toast (self, error->message);
+  show_page (self, "join");
+}
+
+static void
+study_joined (VwWindow   *self,
+              const char *study)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!load_study (self, study, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->main_stack, "participants");
+  show_main (self);
+  update_chrome (self);
+  message = g_strdup_printf (_("Joined the study “%s”"), self->study_name);
+  toast (self, message);
+}
+
+/* Another study of the vault: the whole window shows that one. */
+static void
+study_selected (VwWindow   *self,
+                const char *study)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_study (self, study, &error))
+    {
+      toast (self, error->message);
+      return;
+    }
+  show_main (self);
+  update_chrome (self);
+}
+
+static void
+study_changed (VwWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!load_study (self, self->study, &error))
+    toast (self, error->message);
+  vw_participants_page_reload (self->participants_page, self->vault, self->study);
+  update_chrome (self);
 }
 
 static void
@@ -282,7 +347,18 @@ vault_unlocked (VwWindow *self)
       return;
     }
 
-  if (!load_study (self, &error))
+  {
+    g_autoptr(GPtrArray) studies = vw_vault_list_studies (self->vault, &error);
+
+    if (studies != NULL && studies->len == 0)
+      {
+        g_clear_pointer (&self->study, g_free);
+        g_clear_pointer (&self->study_name, g_free);
+        show_join (self);
+        return;
+      }
+  }
+  if (error != NULL || !load_study (self, NULL, &error))
     {
       toast (self, error->message);
       update_chrome (self);
@@ -301,6 +377,17 @@ vault_created (VwWindow *self,
   if (!self->demo)
     g_settings_set_string (self->settings, "last-vault", vw_vault_get_path (vault));
   vault_unlocked (self);
+}
+
+void
+vw_window_take_vault (VwWindow *self,
+                      VwVault  *vault)
+{
+  g_return_if_fail (VW_IS_WINDOW (self));
+  g_return_if_fail (VW_IS_VAULT (vault));
+  g_return_if_fail (vw_vault_is_unlocked (vault));
+
+  vault_created (self, vault);
 }
 
 static void
@@ -519,7 +606,7 @@ win_back (GSimpleAction *action,
 
   if (g_strcmp0 (page, "create") == 0)
     show_page (self, "start");
-  else if (g_strcmp0 (page, "participant") == 0)
+  else if (g_strcmp0 (page, "participant") == 0 || (g_strcmp0 (page, "join") == 0 && self->study != NULL))
     show_main (self);
 }
 
@@ -734,6 +821,18 @@ win_submit (GSimpleAction *action,
 }
 
 static void
+win_join_study (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  VwWindow *self = VW_WINDOW (user_data);
+
+  if (self->vault == NULL || !vw_vault_is_unlocked (self->vault))
+    return;
+  show_join (self);
+}
+
+static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
@@ -813,6 +912,7 @@ static const GActionEntry win_actions[] = {
   { "submit", win_submit },
   { "handover", win_handover },
   { "handover-participant", win_handover_participant },
+  { "join-study", win_join_study },
   { "create-vault", win_create_vault },
   { "open-vault", win_open_vault },
 };
@@ -1041,6 +1141,8 @@ vw_window_class_init (VwWindowClass *klass)
   g_type_ensure (VW_TYPE_UNLOCK_PAGE);
   g_type_ensure (VW_TYPE_PARTICIPANTS_PAGE);
   g_type_ensure (VW_TYPE_PARTICIPANT_PAGE);
+  g_type_ensure (VW_TYPE_JOIN_PAGE);
+  g_type_ensure (VW_TYPE_STUDY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-window.ui");
   gtk_widget_class_bind_template_child (widget_class, VwWindow, window_title);
@@ -1054,6 +1156,8 @@ vw_window_class_init (VwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, unlock_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, join_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, study_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, results_slot);
@@ -1065,6 +1169,9 @@ vw_window_class_init (VwWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, vault_unlocked);
   gtk_widget_class_bind_template_callback (widget_class, participant_activated);
   gtk_widget_class_bind_template_callback (widget_class, start_interview);
+  gtk_widget_class_bind_template_callback (widget_class, study_joined);
+  gtk_widget_class_bind_template_callback (widget_class, study_selected);
+  gtk_widget_class_bind_template_callback (widget_class, study_changed);
 }
 
 static void

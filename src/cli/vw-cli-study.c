@@ -104,19 +104,8 @@ study_setup (VwCli  *cli,
       g_auto(GStrv) parts = g_strsplit (rounds[i], ":", -1);
       const char *start = parts[1] && *parts[1] ? parts[1] : NULL;
       const char *end = parts[1] && parts[2] && *parts[2] ? parts[2] : NULL;
-      g_autoptr(GPtrArray) known = vw_vault_list_rounds (ctx.vault, ctx.study, &error);
-      gboolean exists = FALSE;
 
-      if (known == NULL)
-        goto fail;
-      for (guint j = 0; j < known->len; j++)
-        exists |= g_strcmp0 (((VwRound *) g_ptr_array_index (known, j))->label, parts[0]) == 0;
-      if (exists)
-        {
-          if (!vw_vault_set_round_fieldwork (ctx.vault, ctx.study, parts[0], start, end, &error))
-            goto fail;
-        }
-      else if (!vw_vault_add_round (ctx.vault, ctx.study, parts[0], start, end, &error))
+      if (!vw_study_set_round (ctx.vault, ctx.study, parts[0], start, end, TRUE, &error))
         goto fail;
     }
   if (recipients == NULL)
@@ -228,19 +217,19 @@ study_add_device (VwCli  *cli,
   if (keys_file != NULL)
     {
       g_autofree char *text = NULL;
-      g_auto(GStrv) lines = NULL;
+      g_autofree char *file_x25519 = NULL;
+      g_autofree char *file_ed25519 = NULL;
 
-      if (!g_file_get_contents (keys_file, &text, NULL, &error))
-        return vw_cli_fail (error);
-      lines = g_strsplit (text, "\n", -1);
-      for (guint i = 0; lines[i] != NULL; i++)
+      if (!g_file_get_contents (keys_file, &text, NULL, &error) ||
+          !vw_study_parse_keys_text (text, &file_x25519, &file_ed25519, &error))
         {
-          g_strstrip (lines[i]);
-          if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
-            x25519 = g_strdup (lines[i] + strlen ("recipient: "));
-          else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
-            ed25519 = g_strdup (lines[i] + strlen ("signing-key: "));
+          g_prefix_error (&error, "%s: ", keys_file);
+          return vw_cli_fail (error);
         }
+      if (x25519 == NULL)
+        x25519 = g_steal_pointer (&file_x25519);
+      if (ed25519 == NULL)
+        ed25519 = g_steal_pointer (&file_ed25519);
     }
   if (label == NULL || x25519 == NULL || ed25519 == NULL)
     return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));

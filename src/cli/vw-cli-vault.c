@@ -147,8 +147,7 @@ vw_cli_keys (VwCli  *cli,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VwVault) vault = NULL;
-  g_autofree char *recipient = NULL;
-  g_autofree char *signing = NULL;
+  g_autofree char *keys = NULL;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "keys", NULL,
@@ -156,12 +155,10 @@ vw_cli_keys (VwCli  *cli,
                      NULL, &status))
     return status;
   vault = vw_cli_open_vault (cli, &error);
-  if (vault == NULL ||
-      (recipient = vw_vault_get_age_recipient (vault, &error)) == NULL ||
-      (signing = vw_vault_get_signing_key (vault, &error)) == NULL)
+  if (vault == NULL || (keys = vw_study_format_own_keys (vault, &error)) == NULL)
     return vw_cli_fail (error);
 
-  g_print ("recipient: %s\nsigning-key: %s\n", recipient, signing);
+  g_print ("%s", keys);
   return VW_CLI_EXIT_OK;
 }
 

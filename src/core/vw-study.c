@@ -207,6 +207,92 @@ vw_study_list_recipients (VwVault     *vault,
   return g_strv_builder_end (builder);
 }
 
+char *
+vw_study_format_own_keys (VwVault  *vault,
+                          GError  **error)
+{
+  g_autofree char *recipient = NULL;
+  g_autofree char *signing = NULL;
+
+  if ((recipient = vw_vault_get_age_recipient (vault, error)) == NULL ||
+      (signing = vw_vault_get_signing_key (vault, error)) == NULL)
+    return NULL;
+  return g_strdup_printf ("recipient: %s\nsigning-key: %s\n", recipient, signing);
+}
+
+gboolean
+vw_study_parse_keys_text (const char  *text,
+                          char       **recipient,
+                          char       **signing_key,
+                          GError     **error)
+{
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  g_autofree char *x25519 = NULL;
+  g_autofree char *ed25519 = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
+        x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
+      else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
+        ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+    }
+  if (x25519 == NULL || ed25519 == NULL)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                   _("No “%s” line: expected the keys as veldwerk-cli keys prints them"),
+                   x25519 == NULL ? "recipient:" : "signing-key:");
+      return FALSE;
+    }
+  *recipient = g_steal_pointer (&x25519);
+  *signing_key = g_steal_pointer (&ed25519);
+  return TRUE;
+}
+
+gboolean
+vw_study_set_round (VwVault     *vault,
+                    const char  *study,
+                    const char  *label,
+                    const char  *fieldwork_start,
+                    const char  *fieldwork_end,
+                    gboolean     may_update,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) rounds = NULL;
+  gboolean exists = FALSE;
+  gboolean ok;
+
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
+    return FALSE;
+  if (!vw_vault_check_date (fieldwork_start, error) || !vw_vault_check_date (fieldwork_end, error))
+    return FALSE;
+  if (fieldwork_start != NULL && fieldwork_end != NULL && strcmp (fieldwork_end, fieldwork_start) < 0)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                   _("The fieldwork of round %s ends (%s) before it starts (%s)"), label, fieldwork_end,
+                   fieldwork_start);
+      return FALSE;
+    }
+  if ((rounds = vw_vault_list_rounds (vault, study, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < rounds->len; i++)
+    exists |= g_strcmp0 (((VwRound *) g_ptr_array_index (rounds, i))->label, label) == 0;
+  if (exists && !may_update)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                   _("The study has a round %s already"), label);
+      return FALSE;
+    }
+  if (!vw_vault_tx_begin (vault, error))
+    return FALSE;
+  if (exists)
+    ok = vw_vault_set_round_fieldwork (vault, study, label, fieldwork_start, fieldwork_end, error);
+  else
+    ok = vw_vault_add_round (vault, study, label, fieldwork_start, fieldwork_end, error);
+  return vw_vault_tx_finish (vault, ok, error);
+}
+
 gboolean
 vw_study_parse_device_keys (const char  *recipient,
                             const char  *signing_key,

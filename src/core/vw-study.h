@@ -53,6 +53,30 @@ gboolean    vw_study_add_recipient      (VwVault     *vault,
 GStrv       vw_study_list_recipients    (VwVault     *vault,
                                          const char  *study,
                                          GError     **error);
+/* Adds the round @label with its fieldwork window or, when @may_update and
+ * the round exists, sets its window. Dates are YYYY-MM-DD or %NULL; an end
+ * before the start, or an existing round without @may_update, is
+ * VW_STUDY_ERROR_INVALID and changes nothing. */
+gboolean    vw_study_set_round          (VwVault     *vault,
+                                         const char  *study,
+                                         const char  *label,
+                                         const char  *fieldwork_start,
+                                         const char  *fieldwork_end,
+                                         gboolean     may_update,
+                                         GError     **error);
+
+/* This laptop's public keys exactly as `veldwerk-cli keys` prints them:
+ * "recipient: age1...\nsigning-key: ed25519:...\n", the text a duo sends to
+ * the coordinator. */
+char       *vw_study_format_own_keys    (VwVault     *vault,
+                                         GError     **error);
+/* Reads that text back (the first "recipient:" and "signing-key:" lines);
+ * either key missing is VW_STUDY_ERROR_INVALID. The keys are not checked
+ * here: vw_study_add_device() does that. */
+gboolean    vw_study_parse_keys_text    (const char  *text,
+                                         char       **recipient,
+                                         char       **signing_key,
+                                         GError     **error);
 
 /* Parses "age1..." and "ed25519:<base64>" as `veldwerk-cli keys` prints
  * them. */

@@ -1,0 +1,182 @@
+/* vw-device-keys-group.c: see vw-device-keys-group.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "vw-device-keys-group.h"
+
+struct _VwDeviceKeysGroup
+{
+  AdwPreferencesGroup  parent_instance;
+
+  /* Template widgets */
+  AdwActionRow        *recipient_row;
+  AdwActionRow        *signing_row;
+
+  /* Owned */
+  char                *keys;  /* the text `veldwerk-cli keys` prints */
+};
+
+G_DEFINE_FINAL_TYPE (VwDeviceKeysGroup, vw_device_keys_group, ADW_TYPE_PREFERENCES_GROUP)
+
+static void
+toast (VwDeviceKeysGroup *self,
+       const char        *message)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+}
+
+gboolean
+vw_device_keys_group_set_vault (VwDeviceKeysGroup  *self,
+                                VwVault            *vault,
+                                GError            **error)
+{
+  g_autofree char *keys = NULL;
+  g_autofree char *recipient = NULL;
+  g_autofree char *signing = NULL;
+
+  g_return_val_if_fail (VW_IS_DEVICE_KEYS_GROUP (self), FALSE);
+
+  g_clear_pointer (&self->keys, g_free);
+  adw_action_row_set_subtitle (self->recipient_row, "");
+  adw_action_row_set_subtitle (self->signing_row, "");
+  if (vault == NULL)
+    return TRUE;
+  if ((keys = vw_study_format_own_keys (vault, error)) == NULL ||
+      !vw_study_parse_keys_text (keys, &recipient, &signing, error))
+    return FALSE;
+  adw_action_row_set_subtitle (self->recipient_row, recipient);
+  adw_action_row_set_subtitle (self->signing_row, signing);
+  self->keys = g_steal_pointer (&keys);
+  return TRUE;
+}
+
+gboolean
+vw_device_keys_group_save (VwDeviceKeysGroup  *self,
+                           GFile              *file,
+                           GError            **error)
+{
+  g_return_val_if_fail (VW_IS_DEVICE_KEYS_GROUP (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if (self->keys == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The vault is locked"));
+      return FALSE;
+    }
+  if (!g_file_replace_contents (file, self->keys, strlen (self->keys), NULL, FALSE, G_FILE_CREATE_NONE, NULL,
+                                NULL, error))
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_prefix_error (error, "%s: ", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+copy_row (VwDeviceKeysGroup *self,
+          AdwActionRow      *row)
+{
+  const char *text = adw_action_row_get_subtitle (row);
+
+  if (text == NULL || *text == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  toast (self, _("Copied"));
+}
+
+static void
+copy_recipient (VwDeviceKeysGroup *self)
+{
+  copy_row (self, self->recipient_row);
+}
+
+static void
+copy_signing (VwDeviceKeysGroup *self)
+{
+  copy_row (self, self->signing_row);
+}
+
+static void
+save_response (GtkNativeDialog   *chooser,
+               int                response,
+               VwDeviceKeysGroup *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+
+      if (!vw_device_keys_group_save (self, file, &error))
+        toast (self, error->message);
+      else
+        toast (self, _("Saved this laptop’s keys"));
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+
+static void
+save_clicked (VwDeviceKeysGroup *self)
+{
+  GtkFileChooserNative *chooser;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  chooser = gtk_file_chooser_native_new (_("Save This Laptop’s Keys"),
+                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "veldwerk-keys.txt");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+vw_device_keys_group_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), VW_TYPE_DEVICE_KEYS_GROUP);
+
+  G_OBJECT_CLASS (vw_device_keys_group_parent_class)->dispose (object);
+}
+
+static void
+vw_device_keys_group_finalize (GObject *object)
+{
+  VwDeviceKeysGroup *self = VW_DEVICE_KEYS_GROUP (object);
+
+  g_free (self->keys);
+
+  G_OBJECT_CLASS (vw_device_keys_group_parent_class)->finalize (object);
+}
+
+static void
+vw_device_keys_group_class_init (VwDeviceKeysGroupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = vw_device_keys_group_dispose;
+  object_class->finalize = vw_device_keys_group_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/veldwerk/Veldwerk/vw-device-keys-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, VwDeviceKeysGroup, recipient_row);
+  gtk_widget_class_bind_template_child (widget_class, VwDeviceKeysGroup, signing_row);
+  gtk_widget_class_bind_template_callback (widget_class, copy_recipient);
+  gtk_widget_class_bind_template_callback (widget_class, copy_signing);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked);
+}
+
+static void
+vw_device_keys_group_init (VwDeviceKeysGroup *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}

@@ -1,0 +1,113 @@
+/* vw-test-widgets.c: see vw-test-widgets.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "vw-test-widgets.h"
+
+GtkWidget *
+vw_test_find_widget (GtkWidget     *root,
+                     VwTestMatch    match,
+                     gconstpointer  data)
+{
+  if (match (root, data))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = vw_test_find_widget (child, match, data);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+gboolean
+vw_test_row_titled (GtkWidget     *widget,
+                    gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+gboolean
+vw_test_button_labelled (GtkWidget     *widget,
+                         gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+gboolean
+vw_test_label_with_text (GtkWidget     *widget,
+                         gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+gboolean
+vw_test_check_labelled (GtkWidget     *widget,
+                        gconstpointer  label)
+{
+  return GTK_IS_CHECK_BUTTON (widget) &&
+         g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)), label) == 0;
+}
+
+gboolean
+vw_test_wait_for (gboolean (*done) (gpointer),
+                  gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  return done (data);
+}
+
+GtkWidget *
+vw_test_row (GtkWidget  *root,
+             const char *title)
+{
+  GtkWidget *found = vw_test_find_widget (root, vw_test_row_titled, title);
+
+  if (found == NULL)
+    g_error ("No row titled “%s”", title);
+  return found;
+}
+
+GtkWidget *
+vw_test_button (GtkWidget  *root,
+                const char *label)
+{
+  GtkWidget *found = vw_test_find_widget (root, vw_test_button_labelled, label);
+
+  if (found == NULL)
+    g_error ("No button labelled “%s”", label);
+  return found;
+}
+
+void
+vw_test_type_into (GtkWidget  *root,
+                   const char *title,
+                   const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (vw_test_row (root, title)), text);
+}
+
+void
+vw_test_click (GtkWidget *widget)
+{
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  g_signal_emit_by_name (widget, "clicked");
+}
+
+GtkWindow *
+vw_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
