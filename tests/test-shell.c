@@ -26,8 +26,8 @@
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
 #include "vw-unlock-page.h"
-#include "vw-submit-dialog.h"
-#include "vw-handover-dialog.h"
+#include "vw-conflicts-dialog.h"
+#include "vw-prepare-round-dialog.h"
 #include "vw-window.h"
 #include "vw-test-util.h"
 
@@ -414,10 +414,31 @@ export_and_merge (VwWindow *window)
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge"));
-  /* The demo study is a duo's: round preparation and conflicts are the
-   * coordinator's. */
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "prepare-round"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "conflicts"));
+  /* This laptop coordinates (chosen on the create page): round
+   * preparation and conflicts are there, a duo's submit and handover are
+   * not (test-window checks the other side with the demo, a duo's). */
+  {
+    const struct { const char *action; GType type; } coordinator[] = {
+      { "prepare-round", VW_TYPE_PREPARE_ROUND_DIALOG },
+      { "conflicts", VW_TYPE_CONFLICTS_DIALOG },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (coordinator); i++)
+      {
+        GtkWindow *dialog;
+
+        g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), coordinator[i].action));
+        g_action_group_activate_action (G_ACTION_GROUP (window), coordinator[i].action, NULL);
+        dialog = find_toplevel (coordinator[i].type);
+        g_assert_nonnull (dialog);
+        g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+        gtk_window_close (dialog);
+        g_assert_null (find_toplevel (coordinator[i].type));
+      }
+  }
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "submit"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "handover"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "handover-participant"));
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "export", NULL);
   export = find_toplevel (VW_TYPE_EXPORT_DIALOG);
@@ -433,33 +454,12 @@ export_and_merge (VwWindow *window)
   g_assert_nonnull (merge);
   g_assert_true (gtk_window_get_transient_for (merge) == GTK_WINDOW (window));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (merge)));
-  /* This is a duo's laptop: it opens bundles, it does not merge submissions. */
-  g_assert_cmpstr (gtk_window_get_title (merge), ==, _("Open Bundles"));
+  /* The coordinator merges the duos' submissions. */
+  g_assert_cmpstr (gtk_window_get_title (merge), ==, _("Merge Submissions"));
   gtk_window_close (merge);
   g_assert_null (find_toplevel (VW_TYPE_MERGE_DIALOG));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-bundles"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge-submissions"));
-
-  /* A duo submits and hands over, from the menu. */
-  {
-    const struct { const char *action; GType type; } duo[] = {
-      { "submit", VW_TYPE_SUBMIT_DIALOG },
-      { "handover", VW_TYPE_HANDOVER_DIALOG },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (duo); i++)
-      {
-        GtkWindow *dialog;
-
-        g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), duo[i].action));
-        g_action_group_activate_action (G_ACTION_GROUP (window), duo[i].action, NULL);
-        dialog = find_toplevel (duo[i].type);
-        g_assert_nonnull (dialog);
-        g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
-        gtk_window_close (dialog);
-        g_assert_null (find_toplevel (duo[i].type));
-      }
-  }
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "merge-submissions"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "open-bundles"));
 
   /* Files dropped on the participant list open the merge dialog with them
    * listed; nothing is merged before the coordinator says so. */
@@ -533,21 +533,6 @@ locking (VwWindow   *window,
   vw_window_show_participant (window, state->bram);
   g_assert_cmpstr (vw_window_get_page (window), ==, "participant");
 
-  /* "Hand over to another duo…" on the page opens the handover dialog
-   * with this participant already chosen. */
-  {
-    GtkWindow *handover;
-    g_autofree char *chosen = g_strdup_printf (g_dngettext (NULL, "%u chosen", "%u chosen", 1), 1);
-
-    click (button (participant, _("_Hand Over to Another Duo…")));
-    handover = find_toplevel (VW_TYPE_HANDOVER_DIALOG);
-    g_assert_nonnull (handover);
-    g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (handover),
-                                                                                    VW_TYPE_HANDOVER_DIALOG,
-                                                                                    "count_label"))),
-                     ==, chosen);
-    gtk_window_close (handover);
-  }
   focus = button (participant, _("_Non-Response…"));
   gtk_widget_grab_focus (focus);
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == focus);

@@ -10,10 +10,15 @@
 #include <glib/gi18n.h>
 
 #include "vw-application.h"
+#include "vw-handover-dialog.h"
+#include "vw-merge-dialog.h"
+#include "vw-participant-page.h"
 #include "vw-participants-page.h"
+#include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
 #include "vw-window.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 typedef struct
 {
@@ -99,6 +104,62 @@ find_entry_row (GtkWidget *root)
   return NULL;
 }
 
+/* The demo study is a duo's: it submits, hands over and opens bundles; round
+ * preparation and conflicts are the coordinator's (test-shell checks that
+ * side). Each dialog belongs to the window. */
+static void
+check_duo_actions (VwWindow *self)
+{
+  static const struct { const char *action; gboolean enabled; } actions[] = {
+    { "submit", TRUE }, { "handover", TRUE }, { "handover-participant", TRUE }, { "open-bundles", TRUE },
+    { "merge", TRUE }, { "prepare-round", FALSE }, { "conflicts", FALSE }, { "merge-submissions", FALSE },
+  };
+  const struct { const char *action; GType type; } dialogs[] = {
+    { "submit", VW_TYPE_SUBMIT_DIALOG },
+    { "handover", VW_TYPE_HANDOVER_DIALOG },
+    { "open-bundles", VW_TYPE_MERGE_DIALOG },
+  };
+  g_autoptr(GPtrArray) participants = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chosen = g_strdup_printf (g_dngettext (NULL, "%u chosen", "%u chosen", 1), 1);
+  GtkWidget *page;
+  GtkWindow *handover;
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (self), actions[i].action) ==
+                   actions[i].enabled);
+  for (guint i = 0; i < G_N_ELEMENTS (dialogs); i++)
+    {
+      GtkWindow *dialog;
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), dialogs[i].action, NULL);
+      dialog = vw_test_find_toplevel (dialogs[i].type);
+      g_assert_nonnull (dialog);
+      g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (self));
+      if (dialogs[i].type == VW_TYPE_MERGE_DIALOG)
+        g_assert_cmpstr (gtk_window_get_title (dialog), ==, _("Open Bundles"));
+      gtk_window_close (dialog);
+      g_assert_null (vw_test_find_toplevel (dialogs[i].type));
+    }
+
+  /* "Hand over to another duo…" on a participant's page: that participant,
+   * already chosen. */
+  participants = vw_vault_list_participants (vw_window_get_vault (self), vw_window_get_study (self), &error);
+  g_assert_no_error (error);
+  vw_window_show_participant (self, ((VwParticipant *) g_ptr_array_index (participants, 0))->code);
+  g_assert_cmpstr (vw_window_get_page (self), ==, "participant");
+  page = vw_window_get_page_widget (self, "participant");
+  vw_test_click (vw_test_button (page, _("_Hand Over to Another Duo…")));
+  handover = vw_test_find_toplevel (VW_TYPE_HANDOVER_DIALOG);
+  g_assert_nonnull (handover);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (handover),
+                                                                                  VW_TYPE_HANDOVER_DIALOG,
+                                                                                  "count_label"))),
+                   ==, chosen);
+  gtk_window_close (handover);
+  g_action_group_activate_action (G_ACTION_GROUP (self), "back", NULL);
+}
+
 /* `veldwerk --demo`: a filled throw-away vault, its passphrase on the
  * unlock page. */
 static void
@@ -144,6 +205,8 @@ check_demo (GtkWindow *window,
   quotes = vw_vault_list_quotes (vw_window_get_vault (self), vw_window_get_study (self), NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (quotes->len, ==, 5);
+
+  check_duo_actions (self);
 }
 
 /* The accelerator of the shortcut titled @title in the shortcuts window. */
