@@ -66,6 +66,7 @@ typedef struct
   char           signer[65];
   VwMergeReport *report;
   GHashTable    *interview_rounds; /* owned: interview id -> round */
+  GHashTable    *fresh;            /* owned: interviews the current bundle added, so without answers here */
   char          *now;              /* owned */
 } Merge;
 
@@ -234,6 +235,35 @@ cell_write (Merge         *m,
   vw_vault_bind_text (stmt, cell->n_ids + 3, v->updated);
   vw_vault_bind_text (stmt, cell->n_ids + 4, *v->device ? v->device : NULL);
   return vw_vault_step_done (m->vault, stmt, error);
+}
+
+/* A cell that cannot exist yet (its interview came with this bundle):
+ * 1 when inserted, 0 when it was there after all (a repeated line), -1 on
+ * error. Skips cell_read()'s lookup, the bulk of a first merge. */
+static int
+cell_insert_new (Merge         *m,
+                 const Cell    *cell,
+                 const Version *v,
+                 GError       **error)
+{
+  g_autofree char *sql = g_strconcat ("INSERT OR IGNORE", cell->upsert_sql + strlen ("INSERT OR REPLACE"), NULL);
+  sqlite3_stmt *stmt;
+  g_autoptr(GBytes) sealed = NULL;
+  VwValueRef ref;
+
+  g_assert (g_str_has_prefix (cell->upsert_sql, "INSERT OR REPLACE"));
+  if ((stmt = vw_vault_prepare (m->vault, sql, error)) == NULL)
+    return -1;
+  cell_ref (cell, &ref, v->revision);
+  sealed = vw_vault_seal_string (m->vault, cell->key, &ref, v->value);
+  bind_ids (cell, stmt);
+  vw_vault_bind_bytes (stmt, cell->n_ids + 1, sealed);
+  sqlite3_bind_int64 (stmt, cell->n_ids + 2, v->revision);
+  vw_vault_bind_text (stmt, cell->n_ids + 3, v->updated);
+  vw_vault_bind_text (stmt, cell->n_ids + 4, *v->device ? v->device : NULL);
+  if (!vw_vault_step_done (m->vault, stmt, error))
+    return -1;
+  return vw_vault_changes (m->vault) > 0;
 }
 
 static sqlite3_stmt *
@@ -637,6 +667,18 @@ apply_value (Merge  *m,
       !vw_vault_check_participant (m->vault, m->study, f[0], error) ||
       !version_from_fields (&v, f[2], f[3], f[4], f[5], error))
     return FALSE;
+  if (g_hash_table_contains (m->fresh, f[0]))
+    {
+      int inserted = cell_insert_new (m, &cell, &v, error);
+
+      if (inserted < 0)
+        return FALSE;
+      if (inserted)
+        {
+          m->report->added++;
+          return TRUE;
+        }
+    }
   return cell_merge (m, &cell, &v, error);
 }
 
@@ -660,6 +702,18 @@ apply_answer (Merge  *m,
       (cell.key = vw_vault_round_key (m->vault, m->study, round, error)) == NULL ||
       !version_from_fields (&v, f[2], f[3], f[4], f[5], error))
     return FALSE;
+  if (g_hash_table_contains (m->fresh, f[0]))
+    {
+      int inserted = cell_insert_new (m, &cell, &v, error);
+
+      if (inserted < 0)
+        return FALSE;
+      if (inserted)
+        {
+          m->report->added++;
+          return TRUE;
+        }
+    }
   return cell_merge (m, &cell, &v, error);
 }
 
@@ -840,6 +894,8 @@ apply_interview (Merge  *m,
   ok = vw_vault_step_done (m->vault, stmt, error);
   for (guint i = 0; i < 3; i++)
     g_clear_pointer (&sealed[i], g_bytes_unref);
+  if (ok && !exists)
+    g_hash_table_add (m->fresh, g_strdup (id));
   return ok;
 }
 
@@ -1219,6 +1275,8 @@ apply_bundle (Merge         *m,
   g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 256 * 1024);
   m->kind = vw_bundle_get_kind (bundle);
   sodium_bin2hex (m->signer, sizeof m->signer, vw_bundle_get_signer (bundle), 32);
+  /* Only this bundle's new interviews: a later bundle may bring them again. */
+  g_hash_table_remove_all (m->fresh);
 
   while ((line = g_data_input_stream_read_line (in, &len, cancellable, &local)) != NULL)
     {
@@ -1360,6 +1418,7 @@ vw_exchange_merge (VwVault             *vault,
   if (bundles->len > 0)
     {
       m.interview_rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      m.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       m.now = vw_vault_now ();
       if (!vw_vault_tx_begin (vault, error))
         ok = FALSE;
@@ -1381,6 +1440,7 @@ vw_exchange_merge (VwVault             *vault,
           ok = stmt != NULL && vw_vault_step_done (vault, stmt, error);
         }
       g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
+      g_clear_pointer (&m.fresh, g_hash_table_unref);
       g_clear_pointer (&m.now, g_free);
       if (ok)
         ok = vw_vault_tx_commit (vault, error);
