@@ -8,22 +8,15 @@
 
 #include "vw-core.h"
 #include "vw-vault-contacts.h"
+#include "vw-test-study.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  char    *dir;
-  char    *coord_path;
-  char    *duo1_path;   /* device label "duo-noord" */
-  char    *duo2_path;   /* device label "duo-zuid" */
-  VwVault *coord;       /* unlocked */
-  VwVault *duo1;
-  VwVault *duo2;
-  char    *study;
-} VwTestDuos;
+/* The world of vw-test-study.h: a coordinator and two duos that joined. */
+typedef VwTestStudy VwTestDuos;
 
-/* Sets the coordinator's study up, enrols both duos and has them join. */
+/* Sets the coordinator's study up, enrols both duos and has them join;
+ * the duos do not know each other yet. */
 void     vw_test_duos_init       (VwTestDuos        *w);
 /* Each duo adds the other's keys, as from `veldwerk-cli keys`, so that
  * they can hand participants over. */

@@ -65,7 +65,8 @@ enrol (VwTestStudy *w,
 }
 
 void
-vw_test_study_init (VwTestStudy *w)
+vw_test_study_setup (VwTestStudy *w,
+                     gboolean     introduce)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) studies = NULL;
@@ -100,6 +101,19 @@ vw_test_study_init (VwTestStudy *w)
 
   enrol (w, w->duo1, "duo-noord");
   enrol (w, w->duo2, "duo-zuid");
+  if (introduce)
+    vw_test_study_introduce (w);
+}
+
+void
+vw_test_study_init (VwTestStudy *w)
+{
+  vw_test_study_setup (w, TRUE);
+}
+
+void
+vw_test_study_introduce (VwTestStudy *w)
+{
   g_free (add_device (w->duo1, w->study, w->duo2, "duo-zuid"));
   g_free (add_device (w->duo2, w->study, w->duo1, "duo-noord"));
 }
@@ -107,9 +121,18 @@ vw_test_study_init (VwTestStudy *w)
 void
 vw_test_study_clear (VwTestStudy *w)
 {
-  g_clear_object (&w->coord);
-  g_clear_object (&w->duo1);
-  g_clear_object (&w->duo2);
+  VwVault **vaults[] = { &w->coord, &w->duo1, &w->duo2 };
+
+  /* Closed, not only dropped: a vault that cannot close cleanly fails. */
+  for (guint i = 0; i < G_N_ELEMENTS (vaults); i++)
+    if (*vaults[i] != NULL)
+      {
+        g_autoptr(GError) error = NULL;
+
+        vw_vault_close (*vaults[i], &error);
+        g_assert_no_error (error);
+        g_clear_object (vaults[i]);
+      }
   vw_test_rm_rf (w->dir);
   g_clear_pointer (&w->dir, g_free);
   g_clear_pointer (&w->coord_path, g_free);

@@ -23,6 +23,11 @@ typedef struct
 } VwTestStudy;
 
 void     vw_test_study_init      (VwTestStudy        *w);
+/* The same; with @introduce %FALSE the duos do not know each other's keys
+ * yet (vw_test_study_introduce() does that, as `study add-device`). */
+void     vw_test_study_setup     (VwTestStudy        *w,
+                                  gboolean            introduce);
+void     vw_test_study_introduce (VwTestStudy        *w);
 void     vw_test_study_clear     (VwTestStudy        *w);
 /* Enrols @pseudonym on @vault with a finished T0 interview holding
  * @answers (question, value, ..., NULL); returns the code. */
