@@ -239,20 +239,21 @@ cell_write (Merge         *m,
 
 /* A cell that cannot exist yet (its interview came with this bundle):
  * 1 when inserted, 0 when it was there after all (a repeated line), -1 on
- * error. Skips cell_read()'s lookup, the bulk of a first merge. */
+ * error. Skips cell_read()'s lookup, the bulk of a first merge.
+ * @insert_sql: cell->upsert_sql as INSERT OR IGNORE, a literal (the
+ * statement cache keeps the pointer). */
 static int
 cell_insert_new (Merge         *m,
                  const Cell    *cell,
+                 const char    *insert_sql,
                  const Version *v,
                  GError       **error)
 {
-  g_autofree char *sql = g_strconcat ("INSERT OR IGNORE", cell->upsert_sql + strlen ("INSERT OR REPLACE"), NULL);
   sqlite3_stmt *stmt;
   g_autoptr(GBytes) sealed = NULL;
   VwValueRef ref;
 
-  g_assert (g_str_has_prefix (cell->upsert_sql, "INSERT OR REPLACE"));
-  if ((stmt = vw_vault_prepare (m->vault, sql, error)) == NULL)
+  if ((stmt = vw_vault_prepare (m->vault, insert_sql, error)) == NULL)
     return -1;
   cell_ref (cell, &ref, v->revision);
   sealed = vw_vault_seal_string (m->vault, cell->key, &ref, v->value);
@@ -669,7 +670,9 @@ apply_value (Merge  *m,
     return FALSE;
   if (g_hash_table_contains (m->fresh, f[0]))
     {
-      int inserted = cell_insert_new (m, &cell, &v, error);
+      int inserted = cell_insert_new (m, &cell,
+                                      "INSERT OR IGNORE INTO answers (interview, question, value, revision, "
+                                      "updated, device) VALUES (?, ?, ?, ?, ?, ?)", &v, error);
 
       if (inserted < 0)
         return FALSE;
@@ -704,7 +707,9 @@ apply_answer (Merge  *m,
     return FALSE;
   if (g_hash_table_contains (m->fresh, f[0]))
     {
-      int inserted = cell_insert_new (m, &cell, &v, error);
+      int inserted = cell_insert_new (m, &cell,
+                                      "INSERT OR IGNORE INTO answers (interview, question, value, revision, "
+                                      "updated, device) VALUES (?, ?, ?, ?, ?, ?)", &v, error);
 
       if (inserted < 0)
         return FALSE;
