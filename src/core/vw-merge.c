@@ -668,20 +668,6 @@ apply_value (Merge  *m,
       !vw_vault_check_participant (m->vault, m->study, f[0], error) ||
       !version_from_fields (&v, f[2], f[3], f[4], f[5], error))
     return FALSE;
-  if (g_hash_table_contains (m->fresh, f[0]))
-    {
-      int inserted = cell_insert_new (m, &cell,
-                                      "INSERT OR IGNORE INTO answers (interview, question, value, revision, "
-                                      "updated, device) VALUES (?, ?, ?, ?, ?, ?)", &v, error);
-
-      if (inserted < 0)
-        return FALSE;
-      if (inserted)
-        {
-          m->report->added++;
-          return TRUE;
-        }
-    }
   return cell_merge (m, &cell, &v, error);
 }
 
