@@ -485,6 +485,192 @@ test_age_seal_stream_write_fails (void)
 /* Sizes around the chunk boundaries, binary and armored, several
  * recipients: each decrypts with either identity, to the same bytes, and
  * the ciphertext has exactly one tag per chunk. */
+/* Full chunks opened in parallel, in place: every chunk that
+ * authenticates gives exactly libsodium's plaintext, and the output stops
+ * at the first chunk that does not (damaged, or sealed as the final one),
+ * which is left as it was, even when later chunks were opened. */
+static void
+test_age_open_stream_kat (void)
+{
+  guint8 key[32];
+  g_autoptr(VwAgeOpener) opener = NULL;
+
+  randombytes_buf (key, sizeof key);
+  opener = vw_age_opener_new (key);
+  for (guint n = 1; n <= VW_AGE_OPEN_MAX_CHUNKS; n++)
+    for (gint bad = -1; bad < (gint) n; bad++)
+      for (guint how = 0; how < (bad < 0 ? 1 : 2); how++)
+        {
+          g_autoptr(GBytes) plain = vw_test_random_bytes (n * 65536);
+          const guint8 *data = g_bytes_get_data (plain, NULL);
+          g_autofree guint8 *chunks = g_malloc ((gsize) n * VW_AGE_ENC_CHUNK_SIZE);
+          g_autofree guint8 *bad_chunk = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
+          g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+          guint64 counter = 1000 + n;
+          g_autoptr(GError) error = NULL;
+          guint good = G_MAXUINT;
+
+          for (guint c = 0; c < n; c++)
+            {
+              guint8 nonce[12];
+
+              /* how 1: the bad chunk is sealed as the final one. */
+              vw_age_stream_nonce (counter + c, (gint) c == bad && how == 1, nonce);
+              crypto_aead_chacha20poly1305_ietf_encrypt (chunks + (gsize) c * VW_AGE_ENC_CHUNK_SIZE, NULL,
+                                                         data + (gsize) c * 65536, 65536, NULL, 0, NULL,
+                                                         nonce, key);
+            }
+          if (bad >= 0 && how == 0)
+            chunks[(gsize) bad * VW_AGE_ENC_CHUNK_SIZE + (bad * 7919) % VW_AGE_ENC_CHUNK_SIZE] ^= 0x20;
+          if (bad >= 0)
+            memcpy (bad_chunk, chunks + (gsize) bad * VW_AGE_ENC_CHUNK_SIZE, VW_AGE_ENC_CHUNK_SIZE);
+
+          g_assert_true (vw_age_opener_copy (opener, chunks, n, counter, out, &good, NULL, &error));
+          g_assert_no_error (error);
+          g_assert_true (g_output_stream_close (out, NULL, NULL));
+          g_assert_cmpuint (good, ==, bad < 0 ? n : (guint) bad);
+          g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                           g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                           data, (gsize) good * 65536);
+          if (bad >= 0)
+            g_assert_cmpmem (chunks + (gsize) bad * VW_AGE_ENC_CHUNK_SIZE, VW_AGE_ENC_CHUNK_SIZE,
+                             bad_chunk, VW_AGE_ENC_CHUNK_SIZE);
+        }
+}
+
+/* Decrypts @file by reading 1000 bytes at a time, which never takes the
+ * parallel path of vw_age_decryptor_copy(): the reference. */
+static gboolean
+decrypt_by_reading (GBytes      *file,
+                    GPtrArray   *identities,
+                    GByteArray  *plain,
+                    GError     **error)
+{
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (file);
+  g_autoptr(VwAgeDecryptor) decryptor = vw_age_decryptor_new (in, VW_AGE_ARMOR_AUTO, NULL, error);
+
+  if (decryptor == NULL || !vw_age_decryptor_unlock (decryptor, identities, NULL, error))
+    return FALSE;
+  for (;;)
+    {
+      guint8 buffer[1000];
+      gssize n = g_input_stream_read (G_INPUT_STREAM (decryptor), buffer, sizeof buffer, NULL, error);
+
+      if (n < 0)
+        return FALSE;
+      if (n == 0)
+        return TRUE;
+      g_byte_array_append (plain, buffer, n);
+    }
+}
+
+/* vw_age_decryptor_copy() (parallel batches) releases exactly the same
+ * plaintext and fails with exactly the same error as reading chunk by
+ * chunk, for intact, damaged, cut and extended files of many sizes. */
+static void
+test_age_open_stream_same_as_reader (void)
+{
+  static const gsize sizes[] = { 0, 1, 65535, 65536, 65537, 2 * 65536, 3 * 65536 + 1, 8 * 65536,
+                                 9 * 65536, 9 * 65536 + 1, 10 * 65536, 17 * 65536 + 5, 40 * 65536 };
+  g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
+  g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
+  g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
+  guint checked = 0, failed = 0;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (gboolean armor = FALSE; armor <= (sizes[i] == 10 * 65536); armor++)
+      {
+        g_autoptr(GBytes) plain = vw_test_random_bytes (sizes[i]);
+        g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, armor);
+        const char *data = g_bytes_get_data (file, NULL);
+        gsize size = g_bytes_get_size (file);
+        const char *mac_line = armor ? NULL : g_strstr_len (data, size, "\n--- ");
+        gsize payload = armor ? 0 : (const char *) memchr (mac_line + 1, '\n', 100) - data + 1 + 16;
+        gsize n_chunks = MAX (1, (sizes[i] + 65535) / 65536);
+        g_autoptr(GPtrArray) variants = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+        g_ptr_array_add (variants, g_bytes_ref (file));
+        if (!armor)
+          {
+            static const guint8 stray[] = { 0x01 };
+            g_autoptr(GByteArray) longer = g_byte_array_new ();
+
+            /* Damage in every chunk of the first batches and the last ones. */
+            for (gsize c = 0; c < n_chunks; c++)
+              if (c < 12 || c + 3 >= n_chunks)
+                {
+                  guint8 *copy = g_memdup2 (data, size);
+
+                  copy[payload + c * VW_AGE_ENC_CHUNK_SIZE + (c * 131) % (size - payload - c * VW_AGE_ENC_CHUNK_SIZE)] ^= 0x01;
+                  g_ptr_array_add (variants, g_bytes_new_take (copy, size));
+                }
+            /* Cut at the last chunk boundary, and one stray byte after the end. */
+            if (n_chunks > 1)
+              g_ptr_array_add (variants, g_bytes_new_from_bytes (file, 0, payload + (n_chunks - 1) * VW_AGE_ENC_CHUNK_SIZE));
+            g_byte_array_append (longer, (const guint8 *) data, size);
+            g_byte_array_append (longer, stray, 1);
+            g_ptr_array_add (variants, g_byte_array_free_to_bytes (g_steal_pointer (&longer)));
+          }
+
+        for (guint v = 0; v < variants->len; v++)
+          {
+            GBytes *variant = g_ptr_array_index (variants, v);
+            g_autoptr(GByteArray) expected = g_byte_array_new ();
+            g_autoptr(GError) expected_error = NULL;
+            g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (variant);
+            g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+            g_autoptr(GError) error = NULL;
+            gboolean expected_ok = decrypt_by_reading (variant, identities, expected, &expected_error);
+            gboolean ok = vw_age_decrypt (in, out, identities, VW_AGE_ARMOR_AUTO, NULL, &error);
+
+            g_assert_cmpint (ok, ==, expected_ok);
+            g_assert_cmpint (ok, ==, v == 0);
+            if (!ok)
+              {
+                g_assert_error (error, expected_error->domain, expected_error->code);
+                g_assert_cmpstr (error->message, ==, expected_error->message);
+                failed++;
+              }
+            g_assert_true (g_output_stream_close (out, NULL, NULL));
+            g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                             g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                             expected->data, expected->len);
+            /* Whatever came out is a beginning of the plaintext. */
+            g_assert_cmpuint (expected->len, <=, sizes[i]);
+            g_assert_cmpmem (expected->data, expected->len, g_bytes_get_data (plain, NULL), expected->len);
+            checked++;
+          }
+      }
+  g_test_message ("%u files, %u of them refused the same way", checked, failed);
+  g_assert_cmpuint (failed, >, 100);
+}
+
+/* A write that fails half way through the parallel batches is reported,
+ * and the decryptor refuses to go on. */
+static void
+test_age_open_stream_write_fails (void)
+{
+  g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
+  g_autoptr(GPtrArray) recipients = recipient_list (vw_age_identity_to_recipient (identity), NULL);
+  g_autoptr(GPtrArray) identities = identity_list (g_steal_pointer (&identity), NULL);
+  g_autoptr(GBytes) plain = vw_test_random_bytes (40 * 65536);
+  g_autoptr(GBytes) file = encrypt_bytes (plain, recipients, FALSE);
+  g_autoptr(GInputStream) in = g_memory_input_stream_new_from_bytes (file);
+  g_autofree guint8 *room = g_malloc (13 * 65536);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new (room, 13 * 65536, NULL, NULL);
+  g_autoptr(VwAgeDecryptor) decryptor = vw_age_decryptor_new (in, VW_AGE_ARMOR_NONE, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  guint8 buffer[100];
+
+  g_assert_true (vw_age_decryptor_unlock (decryptor, identities, NULL, NULL));
+  g_assert_false (vw_age_decryptor_copy (decryptor, out, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpmem (room, 13 * 65536, g_bytes_get_data (plain, NULL), 13 * 65536);
+  g_clear_error (&error);
+  g_assert_cmpint (g_input_stream_read (G_INPUT_STREAM (decryptor), buffer, sizeof buffer, NULL, &error), ==, -1);
+  g_assert_error (error, VW_AGE_ERROR, VW_AGE_ERROR_PAYLOAD);
+}
+
 static void
 test_age_round_trip (void)
 {
@@ -940,6 +1126,9 @@ main (int    argc,
   g_test_add_func ("/age/stream/nonce-and-key", test_age_stream_nonce_and_key);
   g_test_add_func ("/age/seal-stream/kat", test_age_seal_stream_kat);
   g_test_add_func ("/age/seal-stream/write-fails", test_age_seal_stream_write_fails);
+  g_test_add_func ("/age/open-stream/kat", test_age_open_stream_kat);
+  g_test_add_func ("/age/open-stream/same-as-reader", test_age_open_stream_same_as_reader);
+  g_test_add_func ("/age/open-stream/write-fails", test_age_open_stream_write_fails);
   g_test_add_func ("/age/round-trip", test_age_round_trip);
   g_test_add_func ("/age/passphrase", test_age_passphrase);
   g_test_add_func ("/age/bad-recipients", test_age_bad_recipients);

@@ -14,8 +14,13 @@
 #include "vw-atomic-file.h"
 
 /* The decryptor's input buffer holds two encrypted chunks, so a header
- * line may be that long; no real stanza comes near it. */
-#define IN_SIZE    (2 * VW_AGE_ENC_CHUNK_SIZE)
+ * line may be that long; no real stanza comes near it. Copying the whole
+ * payload grows it to a batch of chunks that are opened in parallel, and
+ * one more: only a chunk followed by more input goes into a batch. */
+#define IN_SIZE       (2 * VW_AGE_ENC_CHUNK_SIZE)
+#define BATCH_CHUNKS  8
+#define BATCH_IN_SIZE ((BATCH_CHUNKS + 1) * VW_AGE_ENC_CHUNK_SIZE)
+G_STATIC_ASSERT (BATCH_CHUNKS <= VW_AGE_OPEN_MAX_CHUNKS);
 #define MAX_HEADER (1024 * 1024)
 
 /* Encryptor */
@@ -286,7 +291,8 @@ struct _VwAgeDecryptor
 
   GInputStream *base;        /* owned ref */
   GInputStream *src;         /* owned: base through the armor reader */
-  guint8       *in;          /* owned: IN_SIZE bytes read ahead from src */
+  guint8       *in;          /* owned: in_size bytes read ahead from src */
+  gsize         in_size;
   gsize         in_start;
   gsize         in_end;
   gboolean      in_eof;
@@ -316,19 +322,19 @@ fill (VwAgeDecryptor  *self,
       GCancellable    *cancellable,
       GError         **error)
 {
-  g_assert (want <= IN_SIZE);
+  g_assert (want <= self->in_size);
 
   while (self->in_end - self->in_start < want && !self->in_eof)
     {
       gssize n;
 
-      if (IN_SIZE - self->in_start < want)
+      if (self->in_size - self->in_start < want)
         {
           memmove (self->in, self->in + self->in_start, self->in_end - self->in_start);
           self->in_end -= self->in_start;
           self->in_start = 0;
         }
-      n = g_input_stream_read (self->src, self->in + self->in_end, IN_SIZE - self->in_end,
+      n = g_input_stream_read (self->src, self->in + self->in_end, self->in_size - self->in_end,
                                cancellable, error);
       if (n < 0)
         return -1;
@@ -683,6 +689,8 @@ vw_age_decryptor_finalize (GObject *object)
   g_clear_pointer (&self->header, g_byte_array_unref);
   g_clear_pointer (&self->payload_key, vw_secret_free);
   g_clear_error (&self->pending);
+  /* The input buffer holds plaintext after a batch was opened in it. */
+  sodium_memzero (self->in, self->in_size);
   g_free (self->in);
   if (self->plain != NULL)
     sodium_memzero (self->plain, VW_AGE_CHUNK_SIZE);
@@ -705,7 +713,8 @@ vw_age_decryptor_class_init (VwAgeDecryptorClass *klass)
 static void
 vw_age_decryptor_init (VwAgeDecryptor *self)
 {
-  self->in = g_malloc (IN_SIZE);
+  self->in_size = IN_SIZE;
+  self->in = g_malloc (self->in_size);
   self->stanzas = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_stanza_free);
   self->header = g_byte_array_new ();
 }
@@ -804,6 +813,59 @@ vw_age_decryptor_unlock (VwAgeDecryptor  *self,
   return TRUE;
 }
 
+/* Opens the payload in batches of full chunks, each followed by more
+ * input, on two cores and writes their plaintext in order. Stops at the
+ * first chunk that does not authenticate as a non-final chunk, or when
+ * fewer than two such chunks are left, and leaves the rest to
+ * vw_age_decryptor_read(), with the buffer and counter as if it had read
+ * every chunk so far itself. */
+static gboolean
+copy_full_chunks (VwAgeDecryptor  *self,
+                  GOutputStream   *out,
+                  GCancellable    *cancellable,
+                  GError         **error)
+{
+  g_autoptr(VwAgeOpener) opener = NULL;
+
+  if (self->in_size < BATCH_IN_SIZE)
+    {
+      guint8 *in = g_malloc (BATCH_IN_SIZE);
+      gsize len = self->in_end - self->in_start;
+
+      memcpy (in, self->in + self->in_start, len);
+      sodium_memzero (self->in, self->in_size);
+      g_free (self->in);
+      self->in = in;
+      self->in_size = BATCH_IN_SIZE;
+      self->in_start = 0;
+      self->in_end = len;
+    }
+
+  for (;;)
+    {
+      gssize avail = fill (self, self->in_size, cancellable, error);
+      guint n, good;
+      gboolean ok;
+
+      if (avail < 0)
+        return FALSE;
+      n = avail > 0 ? (avail - 1) / VW_AGE_ENC_CHUNK_SIZE : 0;
+      if (n < 2)
+        return TRUE;
+      if (opener == NULL)
+        opener = vw_age_opener_new (vw_secret_const_data (self->payload_key));
+
+      ok = vw_age_opener_copy (opener, self->in + self->in_start, n, self->counter, out, &good,
+                               cancellable, error);
+      self->in_start += (gsize) good * VW_AGE_ENC_CHUNK_SIZE;
+      self->counter += good;
+      if (!ok)
+        return FALSE;
+      if (good < n)
+        return TRUE;
+    }
+}
+
 /**
  * vw_age_decryptor_copy:
  *
@@ -817,9 +879,22 @@ vw_age_decryptor_copy (VwAgeDecryptor  *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  g_autofree guint8 *buffer = g_malloc (VW_AGE_CHUNK_SIZE);
+  g_autofree guint8 *buffer = NULL;
   gboolean ok = TRUE;
 
+  /* Most of a large file goes in parallel batches; the last chunk, and
+   * every failure, through the reader below. */
+  if (self->unlocked && self->plain_start == self->plain_end && !self->finished && self->pending == NULL)
+    {
+      if (!copy_full_chunks (self, out, cancellable, error))
+        {
+          if (self->pending == NULL)
+            vw_age_fail (&self->pending, VW_AGE_ERROR_PAYLOAD, _("the payload could not be read"));
+          return FALSE;
+        }
+    }
+
+  buffer = g_malloc (VW_AGE_CHUNK_SIZE);
   for (;;)
     {
       gssize n = g_input_stream_read (G_INPUT_STREAM (self), buffer, VW_AGE_CHUNK_SIZE,
