@@ -1,8 +1,9 @@
 /* Display test: two duos change the same answer, the coordinator merges
  * both; the conflicts dialog lists both values with the devices' labels,
  * the coordinator keeps one side, and keeps a group of possible duplicates
- * apart. Everything is checked again in the reopened vault. Runs once per
- * interface language.
+ * apart. Everything is checked again in the reopened vault. And in the
+ * coordinator's window, a merge that leaves them offers Review. Runs once
+ * per interface language.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,10 +12,13 @@
 #include <glib/gi18n.h>
 
 #include "vw-conflicts-dialog.h"
+#include "vw-merge-dialog.h"
+#include "vw-window.h"
 #include "vw-test-interview.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
+#include "vw-test-widgets.h"
 
 static char *
 own_id (VwVault *vault)
@@ -210,6 +214,98 @@ test_conflicts (void)
   vw_test_study_clear (&w);
 }
 
+static void
+count_merged (VwMergeDialog *dialog,
+              guint         *merged)
+{
+  (*merged)++;
+}
+
+static gboolean
+merged_times (gpointer data)
+{
+  guint *merged = data;
+
+  return merged[0] >= merged[1];
+}
+
+static gboolean
+review_toast_shown (gpointer window)
+{
+  return vw_test_find_widget (window, vw_test_label_with_text,
+                              _("The merge left conflicts or possible duplicates to settle")) != NULL;
+}
+
+/* Merges @path in the window's own merge dialog, as the coordinator does
+ * with "Merge Submissions…", and waits until it is merged. */
+static void
+merge_in_window (VwWindow   *window,
+                 const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  guint merged[2] = { 0, 1 };
+  VwMergeDialog *dialog;
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "merge-submissions", NULL);
+  dialog = VW_MERGE_DIALOG (vw_test_find_toplevel (VW_TYPE_MERGE_DIALOG));
+  g_assert_nonnull (dialog);
+  g_signal_connect (dialog, "merged", G_CALLBACK (count_merged), merged);
+  vw_merge_dialog_add_file (dialog, file);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "merge.run", NULL));
+  g_assert_true (vw_test_wait_for (merged_times, merged));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A merge that leaves nothing to settle says nothing more; one that
+ * leaves a conflict and possible duplicates offers Review, which opens the
+ * conflicts dialog on them. */
+static void
+test_review_after_merge (void)
+{
+  VwTestStudy w = { 0 };
+  VwTestConflict c = { 0 };
+  g_autofree char *noord = NULL, *zuid = NULL;
+  VwWindow *window;
+  GtkWidget *review;
+  GtkWindow *dialog;
+
+  vw_test_study_init (&w);
+  vw_test_study_conflict_submissions (&w, &c, &noord, &zuid);
+  window = g_object_new (VW_TYPE_WINDOW, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  vw_window_take_vault (window, w.coord);
+
+  merge_in_window (window, noord);
+  g_assert_false (review_toast_shown (window));
+  g_assert_null (vw_test_find_widget (GTK_WIDGET (window), vw_test_button_labelled, _("_Review")));
+
+  merge_in_window (window, zuid);
+  g_assert_true (vw_test_wait_for (review_toast_shown, window));
+  g_assert_null (vw_test_find_toplevel (VW_TYPE_CONFLICTS_DIALOG));
+  review = vw_test_find_widget (GTK_WIDGET (window), vw_test_button_labelled, _("_Review"));
+  g_assert_nonnull (review);
+  vw_test_click (review);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  dialog = vw_test_find_toplevel (VW_TYPE_CONFLICTS_DIALOG);
+  g_assert_nonnull (dialog);
+  /* It shows the conflict the merge left: Anna's T0. */
+  {
+    g_autofree char *where = g_strdup_printf (_("%s (%s), round %s"), "Anna", c.anna, "T0");
+
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), where));
+  }
+
+  gtk_window_destroy (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  vw_test_conflict_clear (&c);
+  vw_test_study_clear (&w);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,5 +320,6 @@ main (int    argc,
   g_assert_true (vw_core_init (NULL));
 
   g_test_add_func ("/conflicts-dialog/resolve", test_conflicts);
+  g_test_add_func ("/conflicts-dialog/review-after-merge", test_review_after_merge);
   return g_test_run ();
 }

@@ -195,8 +195,10 @@ vw_test_study_merge (VwVault    *vault,
 }
 
 void
-vw_test_study_conflict (VwTestStudy    *w,
-                        VwTestConflict *c)
+vw_test_study_conflict_submissions (VwTestStudy     *w,
+                                    VwTestConflict  *c,
+                                    char           **noord,
+                                    char           **zuid)
 {
   const char *anna_answers[] = { "residence", "mo", "debts", "nee", NULL };
   const char *tom_answers[] = { "residence", "bw", NULL };
@@ -204,7 +206,6 @@ vw_test_study_conflict (VwTestStudy    *w,
   g_autoptr(VwDevice) south = NULL;
   g_autoptr(VwInterview) t0 = NULL;
   g_autofree char *handover = g_build_filename (w->dir, "anna.handover", NULL);
-  g_autofree char *sub1 = NULL, *sub2 = NULL;
   const char *codes[2] = { NULL, NULL };
 
   c->anna = vw_test_study_interview (w, w->duo1, "Anna", anna_answers);
@@ -227,8 +228,17 @@ vw_test_study_conflict (VwTestStudy    *w,
   g_assert_true (vw_vault_save_answer (w->duo2, c->interview, "debts", "ja", &error));
   g_assert_no_error (error);
 
-  sub1 = vw_test_study_submit (w, w->duo1, "noord.submission");
-  sub2 = vw_test_study_submit (w, w->duo2, "zuid.submission");
+  *noord = vw_test_study_submit (w, w->duo1, "noord.submission");
+  *zuid = vw_test_study_submit (w, w->duo2, "zuid.submission");
+}
+
+void
+vw_test_study_conflict (VwTestStudy    *w,
+                        VwTestConflict *c)
+{
+  g_autofree char *sub1 = NULL, *sub2 = NULL;
+
+  vw_test_study_conflict_submissions (w, c, &sub1, &sub2);
   vw_merge_report_free (vw_test_study_merge (w->coord, w->study, sub1));
   vw_merge_report_free (vw_test_study_merge (w->coord, w->study, sub2));
 }

@@ -57,6 +57,12 @@ typedef struct
  * group of possible duplicates. */
 void     vw_test_study_conflict  (VwTestStudy        *w,
                                   VwTestConflict     *c);
+/* The same up to the submissions, which are left unmerged: the paths of
+ * duo-noord's and duo-zuid's, in that order of merging for the effect above. */
+void     vw_test_study_conflict_submissions (VwTestStudy     *w,
+                                             VwTestConflict  *c,
+                                             char           **noord,
+                                             char           **zuid);
 void     vw_test_conflict_clear  (VwTestConflict     *c);
 /* Closes *@vault and opens the file again, to assert on what was stored. */
 void     vw_test_study_reopen    (VwVault           **vault,
