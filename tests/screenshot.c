@@ -185,6 +185,14 @@ prepare_prepare_round (VwWindow *window)
   GtkWidget *row;
 
   ensure_world ();
+  /* Tom went to duo-noord for T1 already: the dialog marks him. */
+  {
+    g_autofree char *path = g_build_filename (world.dir, "T1-duo-noord.round", NULL);
+    g_autoptr(VwDevice) north = vw_study_find_device (world.coord, world.study, "duo-noord", NULL);
+    const char *codes[] = { conflict.tom, NULL };
+
+    g_assert_true (vw_exchange_write_round_preparation (world.coord, world.study, north->id, "T1", codes, path, NULL));
+  }
   prepare = vw_prepare_round_dialog_new (GTK_WINDOW (window), world.coord, world.study);
   devices = vw_prepare_round_dialog_get_device_row (prepare);
   adw_combo_row_set_selected (devices, 1); /* duo-zuid */

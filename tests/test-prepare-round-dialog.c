@@ -1,7 +1,9 @@
 /* Display test: the coordinator prepares duo-zuid's round T1 through the
  * dialog, for a participant duo-noord interviewed in T0; duo-zuid merges
  * the bundle and its follow-up panel shows last round's key answers for
- * someone that laptop never saw. Runs once per interface language.
+ * someone that laptop never saw. The dialog, then and when opened again,
+ * marks him as prepared for that laptop for T1, and nobody for T0. Runs
+ * once per interface language.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +19,7 @@
 #include "vw-test-interview.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 static guint
 combo_index (AdwComboRow *row,
@@ -50,6 +53,37 @@ row_checked (GtkWidget *row)
   return gtk_check_button_get_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))));
 }
 
+/* The row's "prepared" mark, if it shows. */
+static const char *
+prepared_mark (GtkWidget *row)
+{
+  GtkWidget *mark = g_object_get_data (G_OBJECT (row), "prepared");
+
+  g_assert_true (GTK_IS_LABEL (mark));
+  return gtk_widget_get_visible (mark) ? gtk_label_get_label (GTK_LABEL (mark)) : NULL;
+}
+
+/* "Prepared for duo-zuid on DATE", with the date of @code's preparation
+ * of T1 as the core keeps it, which must be for duo-zuid. */
+static char *
+expected_mark (VwTestStudy *w,
+               const char  *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) prepared = vw_exchange_list_prepared (w->coord, w->study, "T1", &error);
+  g_autoptr(VwDevice) south = vw_study_find_device (w->coord, w->study, "duo-zuid", &error);
+  VwPrepared *p;
+  g_autofree char *date = NULL;
+
+  g_assert_no_error (error);
+  p = g_hash_table_lookup (prepared, code);
+  g_assert_nonnull (p);
+  g_assert_cmpstr (p->device, ==, south->id);
+  g_assert_cmpuint (g_hash_table_size (prepared), ==, 1);
+  date = g_strndup (p->prepared, 10);
+  return g_strdup_printf (_("Prepared for %s on %s"), "duo-zuid", date);
+}
+
 static void
 test_prepare_round (void)
 {
@@ -58,6 +92,7 @@ test_prepare_round (void)
   const char *anna_answers[] = { "residence", "bw", NULL };
   g_autofree char *karel = NULL, *anna = NULL, *submission = NULL, *bundle = NULL, *bad = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *mark = NULL;
   g_autoptr(VwMergeReport) report = NULL;
   g_autoptr(VwMergeReport) arrived = NULL;
   g_autoptr(GFile) file = NULL;
@@ -120,9 +155,34 @@ test_prepare_round (void)
   g_assert_nonnull (strstr (gtk_label_get_label (status), "missing-folder"));
   g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
 
+  g_assert_null (prepared_mark (karel_row));
   g_assert_true (vw_prepare_round_dialog_save_to (dialog, file));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "success"));
   g_assert_true (g_file_test (bundle, G_FILE_TEST_IS_REGULAR));
+
+  /* Karel is marked as prepared for duo-zuid, for T1 only; Anna not. */
+  mark = expected_mark (&w, karel);
+  g_assert_cmpstr (prepared_mark (karel_row), ==, mark);
+  g_assert_null (prepared_mark (anna_row));
+  {
+    AdwComboRow *rounds = vw_prepare_round_dialog_get_round_row (dialog);
+    g_autoptr(GHashTable) t0 = vw_exchange_list_prepared (w.coord, w.study, "T0", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (t0), ==, 0);
+    adw_combo_row_set_selected (rounds, combo_index (rounds, "T0"));
+    g_assert_null (prepared_mark (karel_row));
+    adw_combo_row_set_selected (rounds, combo_index (rounds, "T1"));
+    g_assert_cmpstr (prepared_mark (karel_row), ==, mark);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Opened again, from the reopened vault: still marked. */
+  vw_test_study_reopen (&w.coord, w.coord_path);
+  dialog = vw_prepare_round_dialog_new (NULL, w.coord, w.study);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (prepared_mark (participant_row (dialog, karel)), ==, mark);
+  g_assert_null (prepared_mark (participant_row (dialog, anna)));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   /* The south duo merges it: Karel and his T0 answers arrive, Anna not. */

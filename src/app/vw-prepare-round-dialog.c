@@ -129,6 +129,47 @@ last_round_text (VwPrepareRoundDialog *self,
                           vw_round_status_label (vw_round_status_from_interview (last)));
 }
 
+/* Marks who was already prepared for the chosen round: for which duo's
+ * laptop and when. */
+static void
+mark_prepared (VwPrepareRoundDialog *self)
+{
+  guint round = adw_combo_row_get_selected (self->round_row);
+  g_autoptr(GHashTable) prepared = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (round < self->rounds->len)
+    prepared = vw_exchange_list_prepared (self->vault, self->study, g_ptr_array_index (self->rounds, round), NULL);
+  devices = vw_vault_list_devices (self->vault, NULL);
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+      g_hash_table_insert (labels, d->id, d->label);
+    }
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkLabel *mark = g_object_get_data (G_OBJECT (row), "prepared");
+      VwPrepared *p = mark && prepared ? g_hash_table_lookup (prepared, gtk_widget_get_name (row)) : NULL;
+
+      if (mark == NULL)
+        continue;
+      if (p != NULL)
+        {
+          const char *device = g_hash_table_lookup (labels, p->device);
+          g_autofree char *date = g_strndup (p->prepared, 10);
+          /* Translators: the duo's laptop and the date a participant was
+           * prepared for the chosen round, e.g. "Prepared for duo-zuid on 2026-12-03". */
+          g_autofree char *text = g_strdup_printf (_("Prepared for %s on %s"), device ? device : p->device, date);
+
+          gtk_label_set_label (mark, text);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (mark), p != NULL);
+    }
+}
+
 static gboolean
 load (VwPrepareRoundDialog  *self,
       GError               **error)
@@ -189,6 +230,7 @@ load (VwPrepareRoundDialog  *self,
       g_autofree char *search = g_strjoin (" ", p->pseudonym, p->code, p->region, NULL);
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *check = gtk_check_button_new ();
+      GtkWidget *mark = gtk_label_new (NULL);
 
       /* Pseudonyms are text, never markup. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -197,11 +239,19 @@ load (VwPrepareRoundDialog  *self,
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_label_set_xalign (GTK_LABEL (mark), 1);
+      gtk_widget_add_css_class (mark, "dim-label");
+      gtk_widget_add_css_class (mark, "caption");
+      gtk_widget_set_visible (mark, FALSE);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), mark);
+      g_object_set_data (G_OBJECT (row), "prepared", mark);
       gtk_widget_set_name (row, p->code);
       g_object_set_data_full (G_OBJECT (row), "search", g_utf8_casefold (search, -1), g_free);
       g_signal_connect_object (check, "toggled", G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
       gtk_list_box_append (self->participants_list, row);
     }
+  mark_prepared (self);
+  g_signal_connect_object (self->round_row, "notify::selected", G_CALLBACK (mark_prepared), self, G_CONNECT_SWAPPED);
   return TRUE;
 }
 
@@ -247,6 +297,7 @@ vw_prepare_round_dialog_save_to (VwPrepareRoundDialog *self,
                                           "Saved round %s for %u participants to %s", codes->len - 1),
                              (const char *) g_ptr_array_index (self->rounds, round), codes->len - 1, name);
   show_status (self, message, TRUE);
+  mark_prepared (self);
   return TRUE;
 }
 

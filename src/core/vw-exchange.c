@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "vw-bech32.h"
@@ -607,6 +608,37 @@ vw_exchange_write_submission (VwVault     *vault,
   return TRUE;
 }
 
+/* What the audit trail keeps of a round preparation, encrypted like
+ * every audit detail: enough to show later who was prepared for which
+ * round (vw_exchange_list_prepared()). */
+static char *
+preparation_detail (const char         *bundle_id,
+                    const char         *study,
+                    const char         *round,
+                    const char * const *codes)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "bundle");
+  json_builder_add_string_value (builder, bundle_id);
+  json_builder_set_member_name (builder, "study");
+  json_builder_add_string_value (builder, study);
+  json_builder_set_member_name (builder, "round");
+  json_builder_add_string_value (builder, round);
+  json_builder_set_member_name (builder, "codes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; codes != NULL && codes[i] != NULL; i++)
+    if (g_hash_table_add (seen, (gpointer) codes[i]))
+      json_builder_add_string_value (builder, codes[i]);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
 gboolean
 vw_exchange_write_round_preparation (VwVault            *vault,
                                      const char         *study,
@@ -621,6 +653,7 @@ vw_exchange_write_round_preparation (VwVault            *vault,
   g_autoptr(GPtrArray) rounds = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *detail = NULL;
   const char *previous = NULL;
   Writer w = { vault, study, VW_BUNDLE_KIND_ROUND_PREPARATION, NULL, NULL, NULL, NULL };
 
@@ -651,7 +684,65 @@ vw_exchange_write_round_preparation (VwVault            *vault,
   w.only_round = previous;
   if (!write_bundle (vault, &w, recipients, path, &id, error))
     return FALSE;
-  return vw_vault_audit (vault, "round_preparation_written", device_id, id, error);
+  detail = preparation_detail (id, study, round, codes);
+  return vw_vault_audit (vault, "round_preparation_written", device_id, detail, error);
+}
+
+void
+vw_prepared_free (VwPrepared *prepared)
+{
+  if (prepared == NULL)
+    return;
+  g_free (prepared->code);
+  g_free (prepared->device);
+  g_free (prepared->prepared);
+  g_free (prepared);
+}
+
+GHashTable *
+vw_exchange_list_prepared (VwVault     *vault,
+                           const char  *study,
+                           const char  *round,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  GHashTable *prepared;
+
+  if (!vw_vault_require_unlocked (vault, error) || (entries = vw_vault_list_audit (vault, error)) == NULL)
+    return NULL;
+  prepared = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) vw_prepared_free);
+  /* Oldest first, so a later preparation replaces an earlier one. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const VwAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autoptr(JsonNode) node = NULL;
+      JsonObject *object;
+      JsonArray *codes;
+
+      if (g_strcmp0 (entry->action, "round_preparation_written") != 0 || entry->detail == NULL ||
+          entry->detail[0] != '{' || (node = json_from_string (entry->detail, NULL)) == NULL ||
+          !JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      object = json_node_get_object (node);
+      if (g_strcmp0 (json_object_get_string_member_with_default (object, "study", ""), study) != 0 ||
+          g_strcmp0 (json_object_get_string_member_with_default (object, "round", ""), round) != 0 ||
+          !json_object_has_member (object, "codes") ||
+          (codes = json_object_get_array_member (object, "codes")) == NULL)
+        continue;
+      for (guint c = 0; c < json_array_get_length (codes); c++)
+        {
+          VwPrepared *p = g_new0 (VwPrepared, 1);
+
+          p->code = g_strdup (json_array_get_string_element (codes, c));
+          p->device = g_strdup (entry->object);
+          p->prepared = g_strdup (entry->timestamp);
+          if (p->code == NULL)
+            vw_prepared_free (p);
+          else
+            g_hash_table_replace (prepared, p->code, p);
+        }
+    }
+  return prepared;
 }
 
 /**

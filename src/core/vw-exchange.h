@@ -74,6 +74,23 @@ gboolean    vw_exchange_write_round_preparation (VwVault             *vault,
                                                  const char * const  *codes,
                                                  const char          *path,
                                                  GError             **error);
+/* A participant's latest preparation for a round: which duo's laptop it
+ * went to and when (UTC, YYYY-MM-DDTHH:MM:SSZ). */
+typedef struct
+{
+  char *code;
+  char *device;
+  char *prepared;
+} VwPrepared;
+
+void        vw_prepared_free                    (VwPrepared          *prepared);
+/* (element-type utf8 VwPrepared): code to its latest preparation of
+ * @round, from the audit trail (whose entries of preparations written by
+ * earlier versions hold no codes, and are not counted). */
+GHashTable *vw_exchange_list_prepared           (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *round,
+                                                 GError             **error);
 gboolean    vw_exchange_write_handover          (VwVault             *vault,
                                                  const char          *study,
                                                  const char          *device,
@@ -194,5 +211,6 @@ char          *vw_exchange_canonical_dump (VwVault             *vault,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwConflict, vw_conflict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwMergeReport, vw_merge_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwSubmissionSummary, vw_submission_summary_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwPrepared, vw_prepared_free)
 
 G_END_DECLS
