@@ -485,57 +485,98 @@ test_age_seal_stream_write_fails (void)
 /* Sizes around the chunk boundaries, binary and armored, several
  * recipients: each decrypts with either identity, to the same bytes, and
  * the ciphertext has exactly one tag per chunk. */
-/* Full chunks opened in parallel, in place: every chunk that
- * authenticates gives exactly libsodium's plaintext, and the output stops
- * at the first chunk that does not (damaged, or sealed as the final one),
- * which is left as it was, even when later chunks were opened. */
+/* The payload's full chunks opened on two cores: every chunk that
+ * authenticates as non-final gives exactly libsodium's plaintext, in
+ * order; the output stops at the first that does not (damaged, or sealed
+ * as the final one), which is handed back as it was read with one byte of
+ * what follows, as is a short last chunk, whatever part of the input was
+ * already read before. */
 static void
 test_age_open_stream_kat (void)
 {
+  static const guint full_counts[] = { 0, 1, 2, 3, 4, 5, 7, 8, 9, 13 };
+  static const gsize prefixes[] = { 0, 1, VW_AGE_ENC_CHUNK_SIZE + 7 };
+  enum { SHORT_END, FULL_FINAL, DAMAGED, SEALED_FINAL, CUT, N_ENDS };
   guint8 key[32];
-  g_autoptr(VwAgeOpener) opener = NULL;
+  guint cases = 0;
 
   randombytes_buf (key, sizeof key);
-  opener = vw_age_opener_new (key);
-  for (guint n = 1; n <= VW_AGE_OPEN_MAX_CHUNKS; n++)
-    for (gint bad = -1; bad < (gint) n; bad++)
-      for (guint how = 0; how < (bad < 0 ? 1 : 2); how++)
-        {
-          g_autoptr(GBytes) plain = vw_test_random_bytes (n * 65536);
-          const guint8 *data = g_bytes_get_data (plain, NULL);
-          g_autofree guint8 *chunks = g_malloc ((gsize) n * VW_AGE_ENC_CHUNK_SIZE);
-          g_autofree guint8 *bad_chunk = g_malloc (VW_AGE_ENC_CHUNK_SIZE);
-          g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-          guint64 counter = 1000 + n;
-          g_autoptr(GError) error = NULL;
-          guint good = G_MAXUINT;
+  for (gsize f = 0; f < G_N_ELEMENTS (full_counts); f++)
+    for (guint end = 0; end < N_ENDS; end++)
+      for (guint bad = 0; bad < ((end == DAMAGED || end == SEALED_FINAL) ? full_counts[f] : 1); bad++)
+        for (gsize p = 0; p < G_N_ELEMENTS (prefixes); p++)
+          {
+            guint n = full_counts[f];
+            g_autoptr(GBytes) plain = vw_test_random_bytes ((gsize) n * 65536 + 100);
+            const guint8 *data = g_bytes_get_data (plain, NULL);
+            g_autoptr(GByteArray) file = g_byte_array_new ();
+            g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+            g_autoptr(GInputStream) src = NULL;
+            g_autofree guint8 *tail = g_malloc (2 * VW_AGE_ENC_CHUNK_SIZE);
+            gsize tail_len = 0, expected_tail_len = 0;
+            const guint8 *expected_tail = NULL;
+            guint64 counter = 5000 + n, start = counter;
+            gboolean eof = FALSE;
+            guint good = n;
+            g_autoptr(GError) src_error = NULL;
+            g_autoptr(GError) error = NULL;
 
-          for (guint c = 0; c < n; c++)
-            {
-              guint8 nonce[12];
+            if (n == 0 && end != SHORT_END && end != CUT)
+              continue;
+            for (guint c = 0; c < n; c++)
+              {
+                guint8 sealed[VW_AGE_ENC_CHUNK_SIZE], nonce[12];
+                gboolean final = (end == FULL_FINAL && c + 1 == n) || (end == SEALED_FINAL && c == bad);
 
-              /* how 1: the bad chunk is sealed as the final one. */
-              vw_age_stream_nonce (counter + c, (gint) c == bad && how == 1, nonce);
-              crypto_aead_chacha20poly1305_ietf_encrypt (chunks + (gsize) c * VW_AGE_ENC_CHUNK_SIZE, NULL,
-                                                         data + (gsize) c * 65536, 65536, NULL, 0, NULL,
-                                                         nonce, key);
-            }
-          if (bad >= 0 && how == 0)
-            chunks[(gsize) bad * VW_AGE_ENC_CHUNK_SIZE + (bad * 7919) % VW_AGE_ENC_CHUNK_SIZE] ^= 0x20;
-          if (bad >= 0)
-            memcpy (bad_chunk, chunks + (gsize) bad * VW_AGE_ENC_CHUNK_SIZE, VW_AGE_ENC_CHUNK_SIZE);
+                vw_age_stream_nonce (start + c, final, nonce);
+                crypto_aead_chacha20poly1305_ietf_encrypt (sealed, NULL, data + (gsize) c * 65536, 65536, NULL, 0,
+                                                           NULL, nonce, key);
+                if (end == DAMAGED && c == bad)
+                  sealed[(c * 977) % sizeof sealed] ^= 0x80;
+                g_byte_array_append (file, sealed, sizeof sealed);
+              }
+            if (end != FULL_FINAL && end != CUT)
+              {
+                guint8 sealed[100 + 16], nonce[12];
 
-          g_assert_true (vw_age_opener_copy (opener, chunks, n, counter, out, &good, NULL, &error));
-          g_assert_no_error (error);
-          g_assert_true (g_output_stream_close (out, NULL, NULL));
-          g_assert_cmpuint (good, ==, bad < 0 ? n : (guint) bad);
-          g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
-                           g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
-                           data, (gsize) good * 65536);
-          if (bad >= 0)
-            g_assert_cmpmem (chunks + (gsize) bad * VW_AGE_ENC_CHUNK_SIZE, VW_AGE_ENC_CHUNK_SIZE,
-                             bad_chunk, VW_AGE_ENC_CHUNK_SIZE);
-        }
+                vw_age_stream_nonce (start + n, TRUE, nonce);
+                crypto_aead_chacha20poly1305_ietf_encrypt (sealed, NULL, data + (gsize) n * 65536, 100, NULL, 0,
+                                                           NULL, nonce, key);
+                g_byte_array_append (file, sealed, sizeof sealed);
+              }
+            if (prefixes[p] > file->len)
+              continue;
+            /* An empty file still has an address. */
+            g_byte_array_append (file, (const guint8 *) "", 1);
+            g_byte_array_set_size (file, file->len - 1);
+
+            /* What the sequential reader is to go on with. */
+            if (end == DAMAGED || end == SEALED_FINAL)
+              good = bad;
+            else if (end == FULL_FINAL)
+              good = n - 1;
+            expected_tail = file->data + (gsize) good * VW_AGE_ENC_CHUNK_SIZE;
+            expected_tail_len = MIN (file->len - (gsize) good * VW_AGE_ENC_CHUNK_SIZE, VW_AGE_ENC_CHUNK_SIZE + 1);
+
+            memcpy (tail, file->data, prefixes[p]);
+            tail_len = prefixes[p];
+            src = g_memory_input_stream_new_from_data (file->data + prefixes[p], file->len - prefixes[p], NULL);
+            g_assert_true (vw_age_open_stream (src, out, key, &counter, tail, &tail_len, &eof, &src_error, NULL, &error));
+            g_assert_no_error (error);
+            g_assert_no_error (src_error);
+            g_assert_true (g_output_stream_close (out, NULL, NULL));
+            g_assert_cmpuint (counter, ==, start + good);
+            g_assert_cmpmem (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                             g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)),
+                             data, (gsize) good * 65536);
+            /* The chunk as it was read; a byte after it only says there is one. */
+            g_assert_cmpuint (tail_len, ==, expected_tail_len);
+            g_assert_cmpmem (tail, MIN (tail_len, VW_AGE_ENC_CHUNK_SIZE),
+                             expected_tail, MIN (expected_tail_len, VW_AGE_ENC_CHUNK_SIZE));
+            g_assert_true (eof);
+            cases++;
+          }
+  g_test_message ("%u cases", cases);
 }
 
 /* Decrypts @file by reading 1000 bytes at a time, which never takes the
@@ -611,6 +652,20 @@ test_age_open_stream_same_as_reader (void)
             g_byte_array_append (longer, stray, 1);
             g_ptr_array_add (variants, g_byte_array_free_to_bytes (g_steal_pointer (&longer)));
           }
+        else
+          /* A character that is not Base64 a third and two thirds into
+           * the armor: reading fails there, after whole chunks before it. */
+          for (gsize at = size / 3; at < size / 3 * 3; at += size / 3)
+            {
+              guint8 *copy = g_memdup2 (data, size);
+              gsize c = at;
+
+              while (c < size && !g_ascii_isalnum (copy[c]))
+                c++;
+              g_assert_cmpuint (c, <, size);
+              copy[c] = '*';
+              g_ptr_array_add (variants, g_bytes_new_take (copy, size));
+            }
 
         for (guint v = 0; v < variants->len; v++)
           {

@@ -96,19 +96,16 @@ gboolean     vw_age_seal_stream           (GInputStream       *in,
                                            GCancellable       *cancellable,
                                            GError            **error);
 
-typedef struct _VwAgeOpener VwAgeOpener;
-VwAgeOpener *vw_age_opener_new            (const guint8       *key);
-#define VW_AGE_OPEN_MAX_CHUNKS 16
-gboolean     vw_age_opener_copy           (VwAgeOpener        *self,
-                                           guint8             *chunks,
-                                           guint               n,
-                                           guint64             counter,
+gboolean     vw_age_open_stream           (GInputStream       *src,
                                            GOutputStream      *out,
-                                           guint              *good,
+                                           const guint8       *key,
+                                           guint64            *counter,
+                                           guint8             *tail,
+                                           gsize              *tail_len,
+                                           gboolean           *eof,
+                                           GError            **src_error,
                                            GCancellable       *cancellable,
                                            GError            **error);
-void         vw_age_opener_free           (VwAgeOpener        *self);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwAgeOpener, vw_age_opener_free)
 
 /* Stanzas of the native recipient types. */
 VwAgeStanza *vw_age_recipient_wrap        (const VwAgeRecipient *recipient,

@@ -14,13 +14,8 @@
 #include "vw-atomic-file.h"
 
 /* The decryptor's input buffer holds two encrypted chunks, so a header
- * line may be that long; no real stanza comes near it. Copying the whole
- * payload grows it to a batch of chunks that are opened in parallel, and
- * one more: only a chunk followed by more input goes into a batch. */
-#define IN_SIZE       (2 * VW_AGE_ENC_CHUNK_SIZE)
-#define BATCH_CHUNKS  8
-#define BATCH_IN_SIZE ((BATCH_CHUNKS + 1) * VW_AGE_ENC_CHUNK_SIZE)
-G_STATIC_ASSERT (BATCH_CHUNKS <= VW_AGE_OPEN_MAX_CHUNKS);
+ * line may be that long; no real stanza comes near it. */
+#define IN_SIZE    (2 * VW_AGE_ENC_CHUNK_SIZE)
 #define MAX_HEADER (1024 * 1024)
 
 /* Encryptor */
@@ -291,11 +286,11 @@ struct _VwAgeDecryptor
 
   GInputStream *base;        /* owned ref */
   GInputStream *src;         /* owned: base through the armor reader */
-  guint8       *in;          /* owned: in_size bytes read ahead from src */
-  gsize         in_size;
+  guint8       *in;          /* owned: IN_SIZE bytes read ahead from src */
   gsize         in_start;
   gsize         in_end;
   gboolean      in_eof;
+  GError       *in_error;    /* owned: src failed after the bytes in the buffer */
   guint         line;        /* header line number, for messages */
 
   GPtrArray    *stanzas;     /* owned, of VwAgeStanza */
@@ -322,19 +317,24 @@ fill (VwAgeDecryptor  *self,
       GCancellable    *cancellable,
       GError         **error)
 {
-  g_assert (want <= self->in_size);
+  g_assert (want <= IN_SIZE);
 
   while (self->in_end - self->in_start < want && !self->in_eof)
     {
       gssize n;
 
-      if (self->in_size - self->in_start < want)
+      if (self->in_error != NULL)
+        {
+          g_propagate_error (error, g_error_copy (self->in_error));
+          return -1;
+        }
+      if (IN_SIZE - self->in_start < want)
         {
           memmove (self->in, self->in + self->in_start, self->in_end - self->in_start);
           self->in_end -= self->in_start;
           self->in_start = 0;
         }
-      n = g_input_stream_read (self->src, self->in + self->in_end, self->in_size - self->in_end,
+      n = g_input_stream_read (self->src, self->in + self->in_end, IN_SIZE - self->in_end,
                                cancellable, error);
       if (n < 0)
         return -1;
@@ -689,8 +689,9 @@ vw_age_decryptor_finalize (GObject *object)
   g_clear_pointer (&self->header, g_byte_array_unref);
   g_clear_pointer (&self->payload_key, vw_secret_free);
   g_clear_error (&self->pending);
-  /* The input buffer holds plaintext after a batch was opened in it. */
-  sodium_memzero (self->in, self->in_size);
+  g_clear_error (&self->in_error);
+  /* The input buffer may hold bytes of batches opened in place. */
+  sodium_memzero (self->in, IN_SIZE);
   g_free (self->in);
   if (self->plain != NULL)
     sodium_memzero (self->plain, VW_AGE_CHUNK_SIZE);
@@ -713,8 +714,7 @@ vw_age_decryptor_class_init (VwAgeDecryptorClass *klass)
 static void
 vw_age_decryptor_init (VwAgeDecryptor *self)
 {
-  self->in_size = IN_SIZE;
-  self->in = g_malloc (self->in_size);
+  self->in = g_malloc (IN_SIZE);
   self->stanzas = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_stanza_free);
   self->header = g_byte_array_new ();
 }
@@ -813,57 +813,29 @@ vw_age_decryptor_unlock (VwAgeDecryptor  *self,
   return TRUE;
 }
 
-/* Opens the payload in batches of full chunks, each followed by more
- * input, on two cores and writes their plaintext in order. Stops at the
- * first chunk that does not authenticate as a non-final chunk, or when
- * fewer than two such chunks are left, and leaves the rest to
- * vw_age_decryptor_read(), with the buffer and counter as if it had read
- * every chunk so far itself. */
+/* Opens the payload's full chunks on two cores and writes their
+ * plaintext (vw_age_open_stream()), and leaves the buffer, counter and end
+ * of input as if vw_age_decryptor_read() had read every chunk so far
+ * itself: it goes on with the rest, the final chunk and every failure. A
+ * payload that is all in the buffer already is left to it. */
 static gboolean
 copy_full_chunks (VwAgeDecryptor  *self,
                   GOutputStream   *out,
                   GCancellable    *cancellable,
                   GError         **error)
 {
-  g_autoptr(VwAgeOpener) opener = NULL;
+  gsize len = self->in_end - self->in_start;
+  gboolean eof = FALSE, ok;
 
-  if (self->in_size < BATCH_IN_SIZE)
-    {
-      guint8 *in = g_malloc (BATCH_IN_SIZE);
-      gsize len = self->in_end - self->in_start;
-
-      memcpy (in, self->in + self->in_start, len);
-      sodium_memzero (self->in, self->in_size);
-      g_free (self->in);
-      self->in = in;
-      self->in_size = BATCH_IN_SIZE;
-      self->in_start = 0;
-      self->in_end = len;
-    }
-
-  for (;;)
-    {
-      gssize avail = fill (self, self->in_size, cancellable, error);
-      guint n, good;
-      gboolean ok;
-
-      if (avail < 0)
-        return FALSE;
-      n = avail > 0 ? (avail - 1) / VW_AGE_ENC_CHUNK_SIZE : 0;
-      if (n < 2)
-        return TRUE;
-      if (opener == NULL)
-        opener = vw_age_opener_new (vw_secret_const_data (self->payload_key));
-
-      ok = vw_age_opener_copy (opener, self->in + self->in_start, n, self->counter, out, &good,
-                               cancellable, error);
-      self->in_start += (gsize) good * VW_AGE_ENC_CHUNK_SIZE;
-      self->counter += good;
-      if (!ok)
-        return FALSE;
-      if (good < n)
-        return TRUE;
-    }
+  if (self->in_eof || self->in_error != NULL)
+    return TRUE;
+  memmove (self->in, self->in + self->in_start, len);
+  self->in_start = 0;
+  ok = vw_age_open_stream (self->src, out, vw_secret_const_data (self->payload_key), &self->counter,
+                           self->in, &len, &eof, &self->in_error, cancellable, error);
+  self->in_end = len;
+  self->in_eof = eof;
+  return ok;
 }
 
 /**
