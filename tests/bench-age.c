@@ -35,9 +35,15 @@ run_measured (const char * const *argv,
 {
   struct rusage usage;
   int status = 0;
-  gint64 start = g_get_monotonic_time ();
-  pid_t pid = fork ();
+  gint64 start;
+  pid_t pid;
   Run run;
+
+  /* Every run starts with nothing of the runs before it left to write
+   * back, so that no tool pays for another's output. */
+  sync ();
+  start = g_get_monotonic_time ();
+  pid = fork ();
 
   g_assert_cmpint (pid, >=, 0);
   if (pid == 0)
