@@ -18,7 +18,7 @@
 #include "vw-test-util.h"
 
 #define FILE_SIZE   (256 * 1024 * 1024)
-#define REPEATS     5
+#define REPEATS     9
 #define MEMORY_GOAL (8 * 1024) /* KiB */
 
 typedef struct
