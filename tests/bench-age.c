@@ -39,8 +39,12 @@ run_measured (const char * const *argv,
   pid_t pid;
   Run run;
 
-  /* Every run starts with nothing of the runs before it left to write
-   * back, so that no tool pays for another's output. */
+  /* Every run writes a new file and starts with nothing of the runs
+   * before it left to write back, so that no tool pays for another's
+   * output. (Truncating a file and writing it again makes ext4 start
+   * writing it out when it is closed, which the tools would pay for.) */
+  if (g_strcmp0 (out_path, "/dev/null") != 0)
+    g_unlink (out_path);
   sync ();
   start = g_get_monotonic_time ();
   pid = fork ();
