@@ -319,12 +319,100 @@ static const char schema_5[] =
   "  signer TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
+/* Schema 8 (handover receipts, issue 15): a handover with removal keeps
+ * its participants here until the receiving laptop's signed receipt is
+ * merged (vw-exchange-receipt.c).
+ * - handovers: every handover this laptop wrote and read back: the
+ *   receiving device (an id of `devices`), the SHA-256 of the content
+ *   (what a receipt must name), whether the participants leave on
+ *   receipt, and how it ended: `received` (with the receipt's bundle id)
+ *   or `cancelled`, at `settled`; both NULL while it awaits its receipt.
+ * - handover_codes: the participants it holds. Codes are clear elsewhere
+ *   too (participants.code); no value about a person is stored here.
+ * - awaiting_receipt: the participants of open handovers with removal.
+ * - received_handovers: handovers this laptop merged, so that it can write
+ *   (and write again) the receipt its sender waits for.
+ * - Triggers make every record of a participant awaiting receipt
+ *   read-only, for every writer: the handover already carries its state,
+ *   and a change made here now would be lost on removal. Settling the
+ *   handover first (received or cancelled) lifts them; removal on receipt
+ *   does that inside its transaction. */
+#define AWAITING(study, code) \
+  "EXISTS (SELECT 1 FROM awaiting_receipt w WHERE w.study = " study " AND w.code = " code ")"
+#define AWAITING_INTERVIEW(interview) \
+  "EXISTS (SELECT 1 FROM interviews i JOIN awaiting_receipt w ON w.study = i.study AND w.code = i.code" \
+  " WHERE i.id = " interview ")"
+#define READ_ONLY_MESSAGE \
+  "'a participant handed over and awaiting its receipt is read-only: merge the receipt or cancel the handover'"
+#define READ_ONLY(table, insert_when, old_when) \
+  "CREATE TRIGGER " table "_awaiting_insert BEFORE INSERT ON " table " WHEN " insert_when \
+  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;" \
+  "CREATE TRIGGER " table "_awaiting_update BEFORE UPDATE ON " table " WHEN " old_when \
+  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;" \
+  "CREATE TRIGGER " table "_awaiting_delete BEFORE DELETE ON " table " WHEN " old_when \
+  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;"
+
+static const char schema_8[] =
+  "CREATE TABLE handovers ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  device TEXT NOT NULL,"
+  "  content_sha256 TEXT NOT NULL,"
+  "  written TEXT NOT NULL,"
+  "  remove_on_receipt INTEGER NOT NULL CHECK (remove_on_receipt IN (0, 1)),"
+  "  outcome TEXT CHECK (outcome IN ('received', 'cancelled')),"
+  "  settled TEXT,"
+  "  receipt TEXT,"
+  "  CHECK ((outcome IS NULL) = (settled IS NULL)),"
+  "  CHECK ((receipt IS NULL) = (outcome IS NOT 'received'))"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE handover_codes ("
+  "  handover TEXT NOT NULL REFERENCES handovers (id),"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  PRIMARY KEY (handover, code)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX handover_codes_by_participant ON handover_codes (study, code);"
+
+  "CREATE VIEW awaiting_receipt AS"
+  "  SELECT c.study AS study, c.code AS code, h.id AS handover, h.device AS device, h.written AS written"
+  "  FROM handover_codes c JOIN handovers h ON h.id = c.handover"
+  "  WHERE h.remove_on_receipt = 1 AND h.outcome IS NULL;"
+
+  "CREATE TABLE received_handovers ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  signer TEXT NOT NULL,"
+  "  content_sha256 TEXT NOT NULL,"
+  "  codes TEXT NOT NULL,"
+  "  merged TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+
+  READ_ONLY ("participants", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("participant_values", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("contacts", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("interviews", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("answers", AWAITING_INTERVIEW ("NEW.interview"), AWAITING_INTERVIEW ("OLD.interview"))
+  READ_ONLY ("notes", AWAITING_INTERVIEW ("NEW.interview"), AWAITING_INTERVIEW ("OLD.interview"))
+  READ_ONLY ("quotes", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("episodes", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("consents", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+  READ_ONLY ("trajectory_overrides", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"));
+#undef READ_ONLY
+#undef READ_ONLY_MESSAGE
+#undef AWAITING_INTERVIEW
+#undef AWAITING
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
   schema_4,
   schema_5,
+  /* Numbered 8 for the merge of the issue-15 branches: 6 and 7 are other
+   * branches' migrations, and this one goes after them. */
+  schema_8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);
