@@ -174,11 +174,8 @@ add_receipt_due (VwMergeDialog  *self,
   g_autofree char *accessible = NULL;
   GtkWidget *row, *button;
 
-  subtitle = g_strdup_printf (g_dngettext (NULL,
-                                           "Send it back to %s: it confirms that %u participant arrived here "
-                                           "whole, so that they can remove it from their laptop",
-                                           "Send it back to %s: it confirms that %u participants arrived here "
-                                           "whole, so that they can remove them from their laptop",
+  subtitle = g_strdup_printf (g_dngettext (NULL, "Send it back to %s: it confirms that %u participant arrived whole",
+                                           "Send it back to %s: it confirms that %u participants arrived whole",
                                            due->participants),
                               due->device_label, due->participants);
   row = make_row (title, subtitle);
