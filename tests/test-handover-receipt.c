@@ -451,6 +451,24 @@ test_read_only (Fixture       *f,
     g_assert_no_error (error);
   }
 
+  /* Nor does a bundle change her: the receiving duo, after changing an
+   * answer, hands her straight back; the whole bundle is refused, naming
+   * the line, and nothing changes. */
+  {
+    g_autoptr(VwMergeReport) report = merge (f->w.duo2, f->w.study, hand);
+    g_autofree char *back = file_in (f, "back.handover");
+    const char *anna[] = { f->anna, NULL };
+
+    g_assert_true (vw_vault_save_answer (f->w.duo2, f->interview, "debts", "onbekend", &error));
+    g_assert_no_error (error);
+    g_assert_true (vw_exchange_write_handover (f->w.duo2, f->w.study, "duo-noord", anna, back, FALSE, NULL, &error));
+    g_assert_no_error (error);
+    assert_refused (&f->w.duo1, f->w.study, back, "awaiting its receipt is read-only", FALSE);
+    g_clear_pointer (&after, g_free);
+    after = records_of (f->w.duo1, f->w.study, f->anna);
+    g_assert_cmpstr (after, ==, before);
+  }
+
   /* Cancelled: she is editable again, and the audit trail says why. */
   g_assert_true (vw_exchange_cancel_handover (f->w.duo1, f->w.study, f->anna, &error));
   g_assert_no_error (error);
@@ -893,6 +911,51 @@ test_content (void)
   g_assert_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT);
 }
 
+/* The fuzz target's seeds and any crash input kept in the regressions
+ * (named receipt-*): what the reader accepts, it writes back the same. */
+static void
+test_fuzz_inputs (void)
+{
+  const char *dirs[] = { "tests/fuzz/receipt-seeds", "tests/fuzz/regressions" };
+  guint accepted = 0, refused = 0;
+
+  for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
+    {
+      g_autofree char *dir_path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), dirs[d], NULL);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir_path, name, NULL);
+          g_autofree char *contents = NULL;
+          g_auto(VwReceiptContent) content = { 0 };
+          g_autoptr(GError) error = NULL;
+          gsize len;
+
+          if (d == 1 && !g_str_has_prefix (name, "receipt-"))
+            continue;
+          g_file_get_contents (path, &contents, &len, &error);
+          g_assert_no_error (error);
+          if (vw_receipt_content_parse (contents, len, &content, &error))
+            {
+              g_autoptr(GBytes) again = vw_receipt_content_to_bytes (&content);
+
+              g_assert_cmpmem (g_bytes_get_data (again, NULL), g_bytes_get_size (again), contents, len);
+              accepted++;
+            }
+          else
+            {
+              g_assert_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT);
+              refused++;
+            }
+        }
+    }
+  g_assert_cmpuint (accepted, >=, 2);
+  g_assert_cmpuint (refused, >=, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -901,6 +964,7 @@ main (int    argc,
   g_assert_true (vw_core_init (NULL));
 
   g_test_add_func ("/handover-receipt/content", test_content);
+  g_test_add_func ("/handover-receipt/content/fuzz-inputs", test_fuzz_inputs);
 #define ADD(path, func) g_test_add ("/handover-receipt/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("truncated", test_truncated);
   ADD ("read-only", test_read_only);
