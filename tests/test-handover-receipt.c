@@ -491,6 +491,7 @@ test_round_trip (Fixture       *f,
   g_autofree char *hand = hand_over (f, f->anna, "anna.handover", TRUE);
   g_autofree char *receipt = file_in (f, "anna.receipt");
   g_autofree char *receipt2 = file_in (f, "anna-again.receipt");
+  g_autofree char *receipt3 = file_in (f, "anna-later.receipt");
   g_autofree char *receipt_id = NULL;
   g_autofree char *handover_id = NULL;
   g_autofree char *at_receiver = NULL;
@@ -525,9 +526,19 @@ test_round_trip (Fixture       *f,
   before = records_of (f->w.duo1, f->w.study, f->anna);
   g_assert_nonnull (before);
 
+  /* Two receipts for it in one merge: the first removes, the second is
+   * a replay. */
+  g_assert_true (vw_exchange_write_receipt (f->w.duo2, f->w.study, handover_id, receipt2, NULL, &error));
+  g_assert_no_error (error);
   g_clear_pointer (&report, vw_merge_report_free);
-  report = merge (f->w.duo1, f->w.study, receipt);
-  g_assert_cmpuint (report->bundles, ==, 1);
+  {
+    const char *both[] = { receipt, receipt2, NULL };
+
+    report = vw_exchange_merge (f->w.duo1, f->w.study, both, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (report->replays->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (report->replays, 0), "earlier in this merge"));
   g_assert_cmpuint (report->receipts_merged->len, ==, 1);
   g_assert_cmpuint (((VwMergeReceipt *) g_ptr_array_index (report->receipts_merged, 0))->participants, ==, 1);
   g_assert_cmpstr (((VwMergeReceipt *) g_ptr_array_index (report->receipts_merged, 0))->device_label, ==, "duo-zuid");
@@ -562,9 +573,9 @@ test_round_trip (Fixture       *f,
   /* The same receipt again: already merged. A second receipt for the same
    * handover: already received. Neither changes a byte. */
   assert_refused (&f->w.duo1, f->w.study, receipt, "already merged", TRUE);
-  g_assert_true (vw_exchange_write_receipt (f->w.duo2, f->w.study, handover_id, receipt2, NULL, &error));
+  g_assert_true (vw_exchange_write_receipt (f->w.duo2, f->w.study, handover_id, receipt3, NULL, &error));
   g_assert_no_error (error);
-  assert_refused (&f->w.duo1, f->w.study, receipt2, "already received", TRUE);
+  assert_refused (&f->w.duo1, f->w.study, receipt3, "already received", TRUE);
 
   /* Opening the handover again at the receiver is a replay, but its
    * receipt is still due (it may have been lost). */

@@ -864,11 +864,14 @@ vw_receipt_apply (VwVault         *vault,
   vw_vault_bind_text (stmt, 3, check->handover);
   if (!vw_vault_step_done (vault, stmt, error))
     return FALSE;
+  /* Two receipts for one handover in the same merge: the first settled it. */
   if (vw_vault_changes (vault) != 1)
     {
-      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
-                   _("Handover %s was settled while its receipt was being merged"), check->handover);
-      return FALSE;
+      g_autofree char *name = g_filename_display_basename (check->path);
+
+      g_ptr_array_add (report->replays, g_strdup_printf (_("%s: handover %s was already received earlier in this "
+                                                           "merge; nothing changed"), name, check->handover));
+      return TRUE;
     }
 
   for (guint i = 0; check->remove_on_receipt && check->codes[i] != NULL; i++)
