@@ -826,7 +826,8 @@ test_read_back (Fixture       *f,
    * cannot be read back (its content has nowhere to wait). */
   g_assert_cmpint (g_rename (f->w.dir, moved), ==, 0);
   {
-    g_autofree char *outside = g_build_filename (g_get_tmp_dir (), "vw-readback-tom.handover", NULL);
+    /* Beside the vaults' folder, not in it: that folder is away. */
+    g_autofree char *outside = g_strconcat (f->w.dir, "-tom.handover", NULL);
     gboolean ok = vw_exchange_write_handover (f->w.duo1, f->w.study, "duo-zuid", codes, outside, TRUE, NULL, &error);
 
     g_assert_cmpint (g_rename (moved, f->w.dir), ==, 0);
