@@ -166,6 +166,16 @@ compare_names (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+static gboolean
+holds (VwVault    *vault,
+       const char *study,
+       const char *code)
+{
+  g_autofree char *records = records_of (vault, study, code);
+
+  return records != NULL;
+}
+
 /* Every file beside the vault at @path (the database, its -wal and -shm,
  * and anything else that is not another laptop's vault), with the vault
  * closed: names and SHA-256. */
@@ -309,6 +319,21 @@ copy_damaged (Fixture    *f,
   return to;
 }
 
+/* The read-only triggers exist only while a participant awaits. */
+static int
+read_only_triggers (VwVault *vault)
+{
+  sqlite3_stmt *stmt = NULL;
+  int n;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (vault->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+                                       "AND name LIKE '%awaiting%'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
 static gboolean
 has_audit (VwVault    *vault,
            const char *action,
@@ -388,7 +413,7 @@ test_truncated (Fixture       *f,
   g_assert_true (has_audit (f->w.duo1, "handover_written_awaiting_receipt", NULL));
 
   /* The receiver never got Anna. */
-  g_assert_null (records_of (f->w.duo2, f->w.study, f->anna));
+  g_assert_false (holds (f->w.duo2, f->w.study, f->anna));
 }
 
 /* While Anna awaits her receipt nothing about her changes here, whoever
@@ -398,13 +423,18 @@ test_read_only (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *hand = hand_over (f, f->anna, "anna.handover", TRUE);
-  g_autofree char *before = records_of (f->w.duo1, f->w.study, f->anna);
+  g_autofree char *hand = NULL;
+  g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *again = file_in (f, "again.handover");
   const char *codes[] = { f->anna, NULL };
   VwContact contact = { (char *) "06-99999999", NULL, NULL, NULL, NULL };
   VwEpisode e = { 0 };
+
+  g_assert_cmpint (read_only_triggers (f->w.duo1), ==, 0);
+  hand = hand_over (f, f->anna, "anna.handover", TRUE);
+  before = records_of (f->w.duo1, f->w.study, f->anna);
+  g_assert_cmpint (read_only_triggers (f->w.duo1), ==, 30);
 
   g_assert_false (vw_vault_save_answer (f->w.duo1, f->interview, "debts", "nee", &error));
   g_assert_nonnull (strstr (error->message, "awaiting its receipt is read-only"));
@@ -473,6 +503,7 @@ test_read_only (Fixture       *f,
   g_assert_true (vw_exchange_cancel_handover (f->w.duo1, f->w.study, f->anna, &error));
   g_assert_no_error (error);
   g_assert_true (has_audit (f->w.duo1, "handover_cancelled", NULL));
+  g_assert_cmpint (read_only_triggers (f->w.duo1), ==, 0);
   g_assert_true (vw_vault_save_answer (f->w.duo1, f->interview, "debts", "nee", &error));
   g_assert_no_error (error);
   g_assert_false (vw_exchange_cancel_handover (f->w.duo1, f->w.study, f->anna, &error));
@@ -526,6 +557,10 @@ test_round_trip (Fixture       *f,
   before = records_of (f->w.duo1, f->w.study, f->anna);
   g_assert_nonnull (before);
 
+  /* Tom leaves too, in another handover whose receipt is not back yet:
+   * the read-only triggers stay for him while Anna is removed. */
+  g_free (hand_over (f, f->tom, "tom.handover", TRUE));
+
   /* Two receipts for it in one merge: the first removes, the second is
    * a replay. */
   g_assert_true (vw_exchange_write_receipt (f->w.duo2, f->w.study, handover_id, receipt2, NULL, &error));
@@ -542,24 +577,38 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (report->receipts_merged->len, ==, 1);
   g_assert_cmpuint (((VwMergeReceipt *) g_ptr_array_index (report->receipts_merged, 0))->participants, ==, 1);
   g_assert_cmpstr (((VwMergeReceipt *) g_ptr_array_index (report->receipts_merged, 0))->device_label, ==, "duo-zuid");
-  g_assert_null (records_of (f->w.duo1, f->w.study, f->anna));
+  g_assert_false (holds (f->w.duo1, f->w.study, f->anna));
   {
     g_autoptr(VwContact) contact = vw_vault_get_contact (f->w.duo1, f->w.study, f->anna, &error);
     g_assert_no_error (error);
     g_assert_null (contact);
   }
-  g_assert_nonnull (records_of (f->w.duo1, f->w.study, f->tom));
+  g_assert_true (holds (f->w.duo1, f->w.study, f->tom));
   g_assert_true (has_audit (f->w.duo1, "handover_receipt_merged", south));
+  g_assert_cmpint (read_only_triggers (f->w.duo1), ==, 30);
+  {
+    g_autoptr(VwInterview) iv = vw_vault_find_interview (f->w.duo1, f->w.study, f->tom, "T0", &error);
+
+    g_assert_no_error (error);
+    g_assert_false (vw_vault_save_answer (f->w.duo1, iv->id, "residence", "bw", &error));
+    g_assert_nonnull (strstr (error->message, "read-only"));
+    g_clear_error (&error);
+  }
   g_assert_true (has_audit (f->w.duo1, "participant_deleted", f->anna));
   g_assert_true (has_audit (f->w.duo1, "bundle_merged", receipt_id));
   handovers = vw_exchange_list_handovers (f->w.duo1, f->w.study, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (handovers->len, ==, 1);
-  g_assert_cmpstr (((VwHandover *) g_ptr_array_index (handovers, 0))->outcome, ==, "received");
+  g_assert_cmpuint (handovers->len, ==, 2);
+  for (guint i = 0; i < handovers->len; i++)
+    {
+      VwHandover *h = g_ptr_array_index (handovers, i);
+      g_assert_cmpstr (h->outcome, ==, g_str_equal (h->codes[0], f->anna) ? "received" : NULL);
+    }
   {
     g_autoptr(GHashTable) awaiting = vw_exchange_awaiting_receipt (f->w.duo1, f->w.study, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (g_hash_table_size (awaiting), ==, 0);
+    g_assert_cmpuint (g_hash_table_size (awaiting), ==, 1);
+    g_assert_true (g_hash_table_contains (awaiting, f->tom));
   }
   {
     g_autoptr(VwVault) reopened = vw_test_duos_reopen (f->w.duo2);
@@ -748,7 +797,7 @@ test_refused_receipts (Fixture       *f,
   g_clear_pointer (&report, vw_merge_report_free);
   report = merge (f->w.duo1, f->w.study, receipt);
   g_assert_cmpuint (report->receipts_merged->len, ==, 1);
-  g_assert_null (records_of (f->w.duo1, f->w.study, f->anna));
+  g_assert_false (holds (f->w.duo1, f->w.study, f->anna));
 }
 
 /* A receipt for a handover that was cancelled: refused, and both laptops
@@ -771,8 +820,8 @@ test_cancelled (Fixture       *f,
                                               &error));
   g_assert_no_error (error);
   assert_refused (&f->w.duo1, f->w.study, receipt, "was cancelled", FALSE);
-  g_assert_nonnull (records_of (f->w.duo1, f->w.study, f->anna));
-  g_assert_nonnull (records_of (f->w.duo2, f->w.study, f->anna));
+  g_assert_true (holds (f->w.duo1, f->w.study, f->anna));
+  g_assert_true (holds (f->w.duo2, f->w.study, f->anna));
 }
 
 /* The sender reads back what it wrote with the receiver's checks: a

@@ -324,34 +324,18 @@ static const char schema_5[] =
  * merged (vw-exchange-receipt.c).
  * - handovers: every handover this laptop wrote and read back: the
  *   receiving device (an id of `devices`), the SHA-256 of the content
- *   (what a receipt must name), whether the participants leave on
- *   receipt, and how it ended: `received` (with the receipt's bundle id)
- *   or `cancelled`, at `settled`; both NULL while it awaits its receipt.
+ *   (what a receipt must name), whether the participants leave on receipt,
+ *   and how it ended: `received` (with the receipt's bundle id) or
+ *   `cancelled`, at `settled`; both NULL while it is open.
  * - handover_codes: the participants it holds. Codes are clear elsewhere
  *   too (participants.code); no value about a person is stored here.
- * - awaiting_receipt: the participants of open handovers with removal.
+ * - awaiting_receipt: the participants of open handovers with removal,
+ *   which are read-only. The triggers that make them so, for every writer,
+ *   exist only while one awaits (vw-exchange-receipt.c creates and drops
+ *   them with the handovers), so that a vault without one, every
+ *   coordinator's, pays nothing for them on a merge of a million rows.
  * - received_handovers: handovers this laptop merged, so that it can write
- *   (and write again) the receipt its sender waits for.
- * - Triggers make every record of a participant awaiting receipt
- *   read-only, for every writer: the handover already carries its state,
- *   and a change made here now would be lost on removal. Settling the
- *   handover first (received or cancelled) lifts them; removal on receipt
- *   does that inside its transaction. */
-#define AWAITING(study, code) \
-  "EXISTS (SELECT 1 FROM awaiting_receipt w WHERE w.study = " study " AND w.code = " code ")"
-#define AWAITING_INTERVIEW(interview) \
-  "EXISTS (SELECT 1 FROM interviews i JOIN awaiting_receipt w ON w.study = i.study AND w.code = i.code" \
-  " WHERE i.id = " interview ")"
-#define READ_ONLY_MESSAGE \
-  "'a participant handed over and awaiting its receipt is read-only: merge the receipt or cancel the handover'"
-#define READ_ONLY(table, insert_when, old_when) \
-  "CREATE TRIGGER " table "_awaiting_insert BEFORE INSERT ON " table " WHEN " insert_when \
-  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;" \
-  "CREATE TRIGGER " table "_awaiting_update BEFORE UPDATE ON " table " WHEN " old_when \
-  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;" \
-  "CREATE TRIGGER " table "_awaiting_delete BEFORE DELETE ON " table " WHEN " old_when \
-  " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;"
-
+ *   (and write again) the receipt its sender waits for. */
 static const char schema_8[] =
   "CREATE TABLE handovers ("
   "  id TEXT PRIMARY KEY,"
@@ -387,22 +371,7 @@ static const char schema_8[] =
   "  content_sha256 TEXT NOT NULL,"
   "  codes TEXT NOT NULL,"
   "  merged TEXT NOT NULL"
-  ") WITHOUT ROWID;"
-
-  READ_ONLY ("participants", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("participant_values", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("contacts", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("interviews", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("answers", AWAITING_INTERVIEW ("NEW.interview"), AWAITING_INTERVIEW ("OLD.interview"))
-  READ_ONLY ("notes", AWAITING_INTERVIEW ("NEW.interview"), AWAITING_INTERVIEW ("OLD.interview"))
-  READ_ONLY ("quotes", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("episodes", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("consents", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
-  READ_ONLY ("trajectory_overrides", AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"));
-#undef READ_ONLY
-#undef READ_ONLY_MESSAGE
-#undef AWAITING_INTERVIEW
-#undef AWAITING
+  ") WITHOUT ROWID;";
 
 static const char * const migrations[] = {
   schema_1,
