@@ -453,7 +453,8 @@ discard_written (const char  *path,
   " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;" \
   "CREATE TRIGGER IF NOT EXISTS " table "_awaiting_delete BEFORE DELETE ON " table " WHEN " old_when \
   " BEGIN SELECT RAISE (ABORT, " READ_ONLY_MESSAGE "); END;"
-#define BY_CODE(table) CREATE_READ_ONLY (table, AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
+#define BY_CODE(table) \
+  CREATE_READ_ONLY (table, AWAITING ("NEW.study", "NEW.code"), AWAITING ("OLD.study", "OLD.code"))
 #define BY_INTERVIEW(table) \
   CREATE_READ_ONLY (table, AWAITING_INTERVIEW ("NEW.interview"), AWAITING_INTERVIEW ("OLD.interview"))
 #define DROP_READ_ONLY(table) \
