@@ -868,25 +868,32 @@ blank_row (VwExportTable      *wide,
   return changed;
 }
 
-/* Unambiguous whatever the values hold: each value with its length, and
- * a blank as a mark no value can make. */
-static void
-append_group_key (GString             *key,
-                  const VwExportTable *wide,
-                  guint                row,
-                  const QuasiColumns  *quasi,
-                  guint                m)
+typedef struct
 {
-  g_string_truncate (key, 0);
-  for (guint q = 0; q < m; q++)
-    {
-      const char *value = vw_export_table_get (wide, row, quasi[q].column);
+  const VwExportTable *wide;
+  const QuasiColumns  *quasi;
+  guint                m;
+} GroupOrder;
 
-      if (value == NULL)
-        g_string_append_c (key, '_');
-      else
-        g_string_append_printf (key, "%zu:%s", strlen (value), value);
+/* Rows in the order of their released quasi-identifiers; a blank sorts
+ * before any value and equals only a blank. */
+static int
+compare_group_rows (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  const GroupOrder *order = user_data;
+  guint row_a = *(const guint *) a;
+  guint row_b = *(const guint *) b;
+
+  for (guint q = 0; q < order->m; q++)
+    {
+      int c = g_strcmp0 (vw_export_table_get (order->wide, row_a, order->quasi[q].column),
+                         vw_export_table_get (order->wide, row_b, order->quasi[q].column));
+      if (c != 0)
+        return c;
     }
+  return 0;
 }
 
 /* Sets @sizes[row] to the size of the row's group on the released values
@@ -899,30 +906,26 @@ count_groups (const VwExportTable *wide,
               guint               *sizes)
 {
   guint n = vw_export_table_n_rows (wide);
-  /* key -> guint count; the counts that rows point to are owned by it */
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree guint **counts = g_new0 (guint *, n + 1);
-  g_autoptr(GString) key = g_string_new (NULL);
+  g_autofree guint *rows = g_new (guint, n + 1);
+  GroupOrder order = { wide, quasi, m };
+  guint n_rows = 0, n_groups = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      guint *count;
-
-      if (suppressed[i])
-        continue;
-      append_group_key (key, wide, i, quasi, m);
-      count = g_hash_table_lookup (index, key->str);
-      if (count == NULL)
-        {
-          count = g_new0 (guint, 1);
-          g_hash_table_insert (index, g_strdup (key->str), count);
-        }
-      (*count)++;
-      counts[i] = count;
+      sizes[i] = 0;
+      if (!suppressed[i])
+        rows[n_rows++] = i;
     }
-  for (guint i = 0; i < n; i++)
-    sizes[i] = counts[i] ? *counts[i] : 0;
-  return g_hash_table_size (index);
+  g_qsort_with_data (rows, n_rows, sizeof (guint), compare_group_rows, &order);
+  for (guint start = 0, end; start < n_rows; start = end)
+    {
+      for (end = start + 1; end < n_rows && compare_group_rows (&rows[start], &rows[end], &order) == 0; end++)
+        ;
+      for (guint j = start; j < end; j++)
+        sizes[rows[j]] = end - start;
+      n_groups++;
+    }
+  return n_groups;
 }
 
 static char *
