@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vw-study.h"
+#include "vw-validate.h"
 #include "vw-vault-contacts.h"
 
 #include "vw-enrol-dialog.h"
@@ -63,40 +64,37 @@ value_of (AdwEntryRow *row)
   return *text != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
-static gboolean
-birth_year_ok (VwEnrolDialog *self)
+/* NULL for an empty field; otherwise the text as typed: the validators
+ * refuse white space around a pseudonym or municipality rather than this
+ * dialog trimming it where the import would refuse it. */
+static const char *
+typed_value (AdwEntryRow *row)
 {
-  g_autofree char *text = value_of (self->birth_year_row);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  guint64 year;
+  const char *text = text_of (row);
 
-  if (text == NULL)
-    return TRUE;
-  return strlen (text) == 4 && g_ascii_string_to_unsigned (text, 10, 1900, g_date_time_get_year (now), &year, NULL);
+  return *text != '\0' ? text : NULL;
 }
 
-/* Empty, or a real date YYYY-MM-DD from 1900 up to today. */
+/* The first problem of the fields below the pseudonym, by the core's
+ * validators (the vault checks the same again when it stores them). */
 static gboolean
-birth_date_ok (VwEnrolDialog *self)
+fields_ok (VwEnrolDialog  *self,
+           AdwEntryRow   **field,
+           GError        **error)
 {
-  g_autofree char *text = value_of (self->birth_date_row);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) date = NULL;
-  guint64 y, m, d;
+  g_autofree char *birth_date = value_of (self->birth_date_row);
 
-  if (text == NULL)
-    return TRUE;
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  *field = self->municipality_row;
+  if (!vw_validate_municipality (typed_value (self->municipality_row), error))
     return FALSE;
-  text[4] = text[7] = '\0';
-  if (!g_ascii_string_to_unsigned (text, 10, 1900, 9999, &y, NULL) ||
-      !g_ascii_string_to_unsigned (text + 5, 10, 1, 12, &m, NULL) ||
-      !g_ascii_string_to_unsigned (text + 8, 10, 1, 31, &d, NULL) ||
-      strlen (text + 5) != 2 || strlen (text + 8) != 2 ||
-      !g_date_valid_dmy (d, m, y))
+  *field = self->birth_year_row;
+  if (!vw_validate_birth_year (typed_value (self->birth_year_row), error))
     return FALSE;
-  date = g_date_time_new_local (y, m, d, 0, 0, 0);
-  return date != NULL && g_date_time_compare (date, now) <= 0;
+  *field = self->birth_date_row;
+  if (!vw_validate_date ("birth_date", birth_date, error))
+    return FALSE;
+  *field = NULL;
+  return TRUE;
 }
 
 gboolean
@@ -104,7 +102,9 @@ vw_enrol_dialog_can_enrol (VwEnrolDialog *self)
 {
   g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
 
-  return self->pseudonym_ok && birth_year_ok (self) && birth_date_ok (self);
+  AdwEntryRow *field;
+
+  return self->pseudonym_ok && fields_ok (self, &field, NULL);
 }
 
 static void
@@ -120,15 +120,23 @@ mark_row (AdwEntryRow *row,
 static void
 update_sensitive (VwEnrolDialog *self)
 {
-  mark_row (self->birth_year_row, birth_year_ok (self));
-  mark_row (self->birth_date_row, birth_date_ok (self));
+  g_autoptr(GError) error = NULL;
+  AdwEntryRow *field = NULL;
+  AdwEntryRow *rows[] = { self->municipality_row, self->birth_year_row, self->birth_date_row };
+
+  fields_ok (self, &field, &error);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    mark_row (rows[i], rows[i] != field);
+  /* The validator's own message, which names the field. */
+  gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->enrol_button), vw_enrol_dialog_can_enrol (self));
 }
 
 static void
 pseudonym_changed (VwEnrolDialog *self)
 {
-  g_autofree char *pseudonym = value_of (self->pseudonym_row);
+  const char *pseudonym = typed_value (self->pseudonym_row);
   g_autoptr(GError) error = NULL;
 
   self->pseudonym_ok = FALSE;
@@ -171,9 +179,9 @@ vw_enrol_dialog_enrol (VwEnrolDialog *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VwParticipant) participant = NULL;
-  g_autofree char *pseudonym = value_of (self->pseudonym_row);
-  g_autofree char *municipality = value_of (self->municipality_row);
-  g_autofree char *birth_year = value_of (self->birth_year_row);
+  const char *pseudonym = typed_value (self->pseudonym_row);
+  const char *municipality = typed_value (self->municipality_row);
+  const char *birth_year = typed_value (self->birth_year_row);
   g_autofree char *birth_date = value_of (self->birth_date_row);
   VwContact contact = {
     .real_name = value_of (self->name_row),
