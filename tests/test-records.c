@@ -9,6 +9,7 @@
 
 #include "vw-core.h"
 #include "vw-test-util.h"
+#include "fuzz/fuzz-records-check.h"
 
 /* Valid files that the bad-input tests change one thing in. */
 #define PARTICIPANTS "code,pseudonym,region\n" \
@@ -533,6 +534,44 @@ test_records_values (void)
   g_assert_false (vw_participant_code_is_valid ("DH-7K3Q"));
 }
 
+/* The records fuzz target's check, on its seeds and on every input that
+ * once failed it (tests/fuzz/regressions/records-*). */
+static void
+test_records_fuzz_inputs (void)
+{
+  static const struct { const char *dir; const char *prefix; } sets[] = {
+    { "tests/fuzz/records-seeds", "" },
+    { "tests/fuzz/regressions", "records-" },
+  };
+  guint checked = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_autofree char *dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), sets[i].dir, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) listing = g_dir_open (dir, 0, &error);
+      const char *name;
+
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *data = NULL;
+          gsize len;
+
+          if (!g_str_has_prefix (name, sets[i].prefix))
+            continue;
+          g_assert_true (g_file_get_contents (path, &data, &len, &error));
+          g_assert_no_error (error);
+          if (g_test_verbose ())
+            g_test_message ("%s", path);
+          g_assert_true (fuzz_records_check ((const guint8 *) data, len));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -549,6 +588,7 @@ main (int    argc,
   g_test_add_func ("/records/many-problems", test_records_many_problems);
   g_test_add_func ("/records/builder", test_records_builder);
   g_test_add_func ("/records/values", test_records_values);
+  g_test_add_func ("/records/fuzz-inputs", test_records_fuzz_inputs);
 
   return g_test_run ();
 }
