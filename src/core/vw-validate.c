@@ -173,14 +173,41 @@ date_key (int y,
   return y * 10000 + m * 100 + d;
 }
 
+/* An import checks hundreds of thousands of dates: the bounds are worked
+ * out once a second, not once a date. */
+G_LOCK_DEFINE_STATIC (bounds);
+
 static int
 today_plus (int days,
             int years)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = g_date_time_add_full (now, years, 0, days, 0, 0, 0);
+  static gint64 second = -1;
+  static int cached[2][2];       /* [days > 0][years > 0] */
+  gint64 now_second = g_get_real_time () / G_USEC_PER_SEC;
+  int key;
 
-  return date_key (g_date_time_get_year (then), g_date_time_get_month (then), g_date_time_get_day_of_month (then));
+  g_return_val_if_fail ((days == 0 || days == VW_VALIDATE_FUTURE_DAYS) &&
+                        (years == 0 || years == VW_VALIDATE_PLAN_YEARS), 0);
+
+  G_LOCK (bounds);
+  if (second != now_second)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      for (int d = 0; d < 2; d++)
+        for (int y = 0; y < 2; y++)
+          {
+            g_autoptr(GDateTime) then = g_date_time_add_full (now, y ? VW_VALIDATE_PLAN_YEARS : 0, 0,
+                                                              d ? VW_VALIDATE_FUTURE_DAYS : 0, 0, 0, 0);
+
+            cached[d][y] = date_key (g_date_time_get_year (then), g_date_time_get_month (then),
+                                     g_date_time_get_day_of_month (then));
+          }
+      second = now_second;
+    }
+  key = cached[days > 0][years > 0];
+  G_UNLOCK (bounds);
+  return key;
 }
 
 static char *
@@ -277,17 +304,16 @@ gboolean
 vw_validate_birth_year (const char  *value,
                         GError     **error)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  int this_year = today_plus (0, 0) / 10000;
   int year = 0;
 
   if (value == NULL)
     return TRUE;
-  if (strlen (value) != 4 || !digits_at (value, 4, &year) || year < VW_VALIDATE_YEAR_MIN ||
-      year > g_date_time_get_year (now))
+  if (strlen (value) != 4 || !digits_at (value, 4, &year) || year < VW_VALIDATE_YEAR_MIN || year > this_year)
     {
       g_autofree char *shown = vw_validate_show (value);
       return invalid (error, "birth_year", _("“%s” is not a year of birth: write four digits from %d to %d"),
-                      shown, VW_VALIDATE_YEAR_MIN, g_date_time_get_year (now));
+                      shown, VW_VALIDATE_YEAR_MIN, this_year);
     }
   return TRUE;
 }
