@@ -38,6 +38,7 @@ struct _VwEnrolDialog
   char        *study;
   GStrv        regions;
   gboolean     pseudonym_ok;
+  char        *pseudonym_message; /* what the check of the pseudonym said */
 };
 
 G_DEFINE_FINAL_TYPE (VwEnrolDialog, vw_enrol_dialog, ADW_TYPE_WINDOW)
@@ -75,36 +76,36 @@ typed_value (AdwEntryRow *row)
   return *text != '\0' ? text : NULL;
 }
 
-/* The first problem of the fields below the pseudonym, by the core's
- * validators (the vault checks the same again when it stores them). */
+/* The fields besides the pseudonym, by the core's validators (the vault
+ * checks the same again when it stores them): the participant's first
+ * problem and the birth date's. */
 static gboolean
 fields_ok (VwEnrolDialog  *self,
            AdwEntryRow   **field,
-           GError        **error)
+           GError        **participant,
+           GError        **birth_date)
 {
-  g_autofree char *birth_date = value_of (self->birth_date_row);
+  g_autofree char *date = value_of (self->birth_date_row);
+  gboolean date_ok = vw_validate_date ("birth_date", date, birth_date);
 
   *field = self->municipality_row;
-  if (!vw_validate_municipality (typed_value (self->municipality_row), error))
+  if (!vw_validate_municipality (typed_value (self->municipality_row), participant))
     return FALSE;
   *field = self->birth_year_row;
-  if (!vw_validate_birth_year (typed_value (self->birth_year_row), error))
-    return FALSE;
-  *field = self->birth_date_row;
-  if (!vw_validate_date ("birth_date", birth_date, error))
+  if (!vw_validate_birth_year (typed_value (self->birth_year_row), participant))
     return FALSE;
   *field = NULL;
-  return TRUE;
+  return date_ok;
 }
 
 gboolean
 vw_enrol_dialog_can_enrol (VwEnrolDialog *self)
 {
-  g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
-
   AdwEntryRow *field;
 
-  return self->pseudonym_ok && fields_ok (self, &field, NULL);
+  g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
+
+  return self->pseudonym_ok && fields_ok (self, &field, NULL, NULL);
 }
 
 static void
@@ -117,19 +118,34 @@ mark_row (AdwEntryRow *row,
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
 }
 
+/* Each problem is shown with the validator's own message, which names the
+ * field, below the group that holds it. */
 static void
 update_sensitive (VwEnrolDialog *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) participant = NULL;
+  g_autoptr(GError) birth_date = NULL;
   AdwEntryRow *field = NULL;
-  AdwEntryRow *rows[] = { self->municipality_row, self->birth_year_row, self->birth_date_row };
+  gboolean pseudonym_wrong = !self->pseudonym_ok && typed_value (self->pseudonym_row) != NULL;
+  const char *below;
 
-  fields_ok (self, &field, &error);
-  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
-    mark_row (rows[i], rows[i] != field);
-  /* The validator's own message, which names the field. */
-  gtk_label_set_label (self->error_label, error != NULL ? error->message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
+  fields_ok (self, &field, &participant, &birth_date);
+  mark_row (self->pseudonym_row, !pseudonym_wrong);
+  mark_row (self->municipality_row, field != self->municipality_row);
+  mark_row (self->birth_year_row, field != self->birth_year_row);
+  mark_row (self->birth_date_row, birth_date == NULL);
+
+  /* Below the participant's fields: the pseudonym's problem first, then
+   * the municipality's or the birth year's, else the pseudonym's hint. */
+  below = !pseudonym_wrong && participant != NULL ? participant->message : self->pseudonym_message;
+  gtk_label_set_label (self->pseudonym_label, below ? below : "");
+  if (pseudonym_wrong || participant != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+  /* Below the contact details, the last of which is the birth date. */
+  gtk_label_set_label (self->error_label, birth_date != NULL ? birth_date->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), birth_date != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->enrol_button), vw_enrol_dialog_can_enrol (self));
 }
 
@@ -140,24 +156,17 @@ pseudonym_changed (VwEnrolDialog *self)
   g_autoptr(GError) error = NULL;
 
   self->pseudonym_ok = FALSE;
-  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_row), "error");
-
+  g_clear_pointer (&self->pseudonym_message, g_free);
   if (pseudonym == NULL)
-    gtk_label_set_label (self->pseudonym_label, _("A first name that is not the participant’s own; it is used in reports."));
+    self->pseudonym_message = g_strdup (_("A first name that is not the participant’s own; it is used in reports."));
   else if (vw_vault_pseudonym_available (self->vault, self->study, pseudonym, NULL, &error))
     {
       self->pseudonym_ok = TRUE;
-      gtk_label_set_label (self->pseudonym_label, _("This pseudonym is free."));
+      self->pseudonym_message = g_strdup (_("This pseudonym is free."));
     }
   else
-    {
-      gtk_label_set_label (self->pseudonym_label,
-                           error ? error->message
-                                 : _("This pseudonym is already used in this study: choose another one."));
-      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_row), "error");
-    }
+    self->pseudonym_message = g_strdup (error ? error->message
+                                              : _("This pseudonym is already used in this study: choose another one."));
   update_sensitive (self);
 }
 
@@ -300,6 +309,7 @@ vw_enrol_dialog_finalize (GObject *object)
 
   g_free (self->study);
   g_strfreev (self->regions);
+  g_free (self->pseudonym_message);
 
   G_OBJECT_CLASS (vw_enrol_dialog_parent_class)->finalize (object);
 }
