@@ -5,12 +5,12 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "vw-add-device-dialog.h"
 #include "vw-device-keys-group.h"
 #include "vw-study-page.h"
+#include "vw-validate.h"
 
 struct _VwStudyPage
 {
@@ -159,15 +159,6 @@ window_text (const VwRound *round)
                           round->fieldwork_end ? round->fieldwork_end : "…");
 }
 
-static gboolean
-is_date (const char *text)
-{
-  int y, m, d, n = 0;
-
-  return strlen (text) == 10 && sscanf (text, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-         g_date_valid_dmy (d, m, y);
-}
-
 static const char *
 optional (AdwEntryRow *row)
 {
@@ -193,9 +184,10 @@ save_round (VwStudyPage *self,
 
   if (vw_study_set_round (self->vault, self->study, label, start, end, may_update, &error))
     return TRUE;
-  if (start != NULL && !is_date (start))
+  /* Which field is wrong, by the validator that refused it. */
+  if (!vw_validate_fieldwork (label, start, NULL, NULL))
     field = start_row;
-  else if (end != NULL && (!is_date (end) || (start != NULL && strcmp (end, start) < 0)))
+  else if (!vw_validate_fieldwork (label, start, end, NULL))
     field = end_row;
   else if (!may_update)
     field = self->round_label_row;

@@ -24,5 +24,6 @@
 #include "vw-exchange.h"
 #include "vw-tables.h"
 #include "vw-trajectory.h"
+#include "vw-validate.h"
 #include "vw-vault.h"
 #include "vw-vault-records.h"

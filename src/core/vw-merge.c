@@ -26,6 +26,7 @@
 #include "vw-exchange.h"
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
+#include "vw-exchange-validate.h"
 #include "vw-study.h"
 #include "vw-vault-contacts.h"
 #include "vw-vault-private.h"
@@ -71,6 +72,7 @@ typedef struct
   GHashTable    *interview_rounds; /* owned: interview id -> round */
   GHashTable    *fresh;            /* owned: interviews the current bundle added, so without answers here */
   char          *now;              /* owned */
+  VwRowValidator *validator;       /* owned: every row is checked before it is applied */
 } Merge;
 
 typedef struct
@@ -1218,7 +1220,8 @@ apply_line (Merge   *m,
                          _("a row of type “%c” has %d fields, not %d"), type, n, row_types[i].n_fields);
             return FALSE;
           }
-        return row_types[i].apply (m, fields, error);
+        return vw_exchange_validate_row (m->validator, type, fields, error) &&
+               row_types[i].apply (m, fields, error);
       }
   g_return_val_if_reached (FALSE);
 }
@@ -1435,6 +1438,7 @@ vw_exchange_merge (VwVault             *vault,
       m.interview_rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       m.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       m.now = vw_vault_now ();
+      m.validator = vw_row_validator_new (vault, study);
       if (!vw_vault_tx_begin (vault, error))
         ok = FALSE;
       for (guint i = 0; ok && i < bundles->len; i++)
@@ -1469,6 +1473,7 @@ vw_exchange_merge (VwVault             *vault,
       g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
       g_clear_pointer (&m.fresh, g_hash_table_unref);
       g_clear_pointer (&m.now, g_free);
+      g_clear_pointer (&m.validator, vw_row_validator_free);
       if (ok)
         ok = vw_vault_tx_commit (vault, error);
       else

@@ -12,6 +12,7 @@
 #include "vw-bech32.h"
 #include "vw-study.h"
 #include "vw-vault-private.h"
+#include "vw-vault-validate.h"
 
 G_DEFINE_QUARK (vw-study-error-quark, vw_study_error)
 
@@ -265,15 +266,8 @@ vw_study_set_round (VwVault     *vault,
 
   if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
     return FALSE;
-  if (!vw_vault_check_date (fieldwork_start, error) || !vw_vault_check_date (fieldwork_end, error))
+  if (!vw_vault_check_fieldwork (label, fieldwork_start, fieldwork_end, error))
     return FALSE;
-  if (fieldwork_start != NULL && fieldwork_end != NULL && strcmp (fieldwork_end, fieldwork_start) < 0)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("The fieldwork of round %s ends (%s) before it starts (%s)"), label, fieldwork_end,
-                   fieldwork_start);
-      return FALSE;
-    }
   if ((rounds = vw_vault_list_rounds (vault, study, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < rounds->len; i++)
