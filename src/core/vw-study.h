@@ -75,13 +75,14 @@ gboolean    vw_study_set_round          (VwVault     *vault,
                                          GError     **error);
 
 /* This laptop's public keys exactly as `veldwerk-cli keys` prints them:
- * "recipient: age1...\nsigning-key: ed25519:...\n", the text a duo sends to
- * the coordinator. */
+ * "recipient: age1...\nsigning-key: ed25519:...\nfingerprint: 12345 ...\n",
+ * the text a duo sends to the coordinator. */
 char       *vw_study_format_own_keys    (VwVault     *vault,
                                          GError     **error);
 /* Reads that text back (the first "recipient:" and "signing-key:" lines);
- * either key missing is VW_STUDY_ERROR_INVALID. The keys are not checked
- * here: vw_study_add_device() does that. */
+ * either key missing, or a "fingerprint:" line of another key, is
+ * VW_STUDY_ERROR_INVALID. The keys are not checked further here:
+ * vw_study_add_device() does that. */
 gboolean    vw_study_parse_keys_text    (const char  *text,
                                          char       **recipient,
                                          char       **signing_key,
