@@ -663,6 +663,28 @@ test_revocation (void)
     g_assert_cmpstr (after, ==, before);
   }
 
+  /* Someone with the vault file writes an acceptance of the other bundle
+   * into the audit trail: its detail is not sealed with the vault's key,
+   * so it accepts nothing. */
+  {
+    sqlite3 *db = vw_test_raw_open (coord.vault);
+    g_autofree char *detail = g_strdup_printf ("bundle %s", late_id);
+    char *sql = sqlite3_mprintf ("INSERT INTO audit (seq, ts, actor, action, object, detail, prev_mac, mac) "
+                                 "SELECT max (seq) + 1, '2026-01-01T00:00:00Z', 'x', 'revoked_bundle_accepted', %Q, "
+                                 "CAST (%Q AS BLOB), randomblob (32), randomblob (32) FROM audit", zuid_id, detail);
+    g_autofree char *err = NULL, *after = NULL;
+
+    vw_test_raw_exec (db, sql);
+    sqlite3_free (sql);
+    sqlite3_close (db);
+    g_free (before);
+    before = dir_checksums (coord.vault);
+    g_assert_cmpint (cli (coord.vault, NULL, NULL, &err, "merge", late, NULL), ==, 1);
+    assert_contains (err, late_id);
+    after = dir_checksums (coord.vault);
+    g_assert_cmpstr (after, ==, before);
+  }
+
   /* The laptop that is not revoked still merges. */
   {
     g_autofree char *o = CLI_OK (coord.vault, "merge", noord_sub);
