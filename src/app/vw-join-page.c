@@ -14,6 +14,8 @@ struct _VwJoinPage
   AdwBin             parent_instance;
 
   /* Template widgets */
+  GtkWidget         *header_image;
+  GtkWidget         *header_text;
   VwDeviceKeysGroup *keys_group;
   AdwActionRow      *study_row;
   AdwActionRow      *coordinator_row;
@@ -60,6 +62,11 @@ show_invitation (VwJoinPage   *self,
   adw_action_row_set_subtitle (self->study_row, shown ? vw_invitation_get_name (invitation) : "");
   adw_action_row_set_subtitle (self->coordinator_row, shown ? vw_invitation_get_coordinator (invitation) : "");
   gtk_label_set_label (self->fingerprint_label, shown ? vw_invitation_get_fingerprint (invitation) : "");
+  /* This laptop's keys were for the step before: the invitation and its
+   * check take their place, so the fingerprint to type is in view. */
+  gtk_widget_set_visible (GTK_WIDGET (self->keys_group), !shown);
+  gtk_widget_set_visible (self->header_image, !shown);
+  gtk_widget_set_visible (self->header_text, !shown);
   gtk_widget_set_visible (GTK_WIDGET (self->study_row), shown);
   gtk_widget_set_visible (GTK_WIDGET (self->coordinator_row), shown);
   gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_caption), shown);
@@ -265,6 +272,8 @@ vw_join_page_class_init (VwJoinPageClass *klass)
   g_type_ensure (VW_TYPE_DEVICE_KEYS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/veldwerk/Veldwerk/vw-join-page.ui");
   gtk_widget_class_bind_template_child (widget_class, VwJoinPage, keys_group);
+  gtk_widget_class_bind_template_child (widget_class, VwJoinPage, header_image);
+  gtk_widget_class_bind_template_child (widget_class, VwJoinPage, header_text);
   gtk_widget_class_bind_template_child (widget_class, VwJoinPage, study_row);
   gtk_widget_class_bind_template_child (widget_class, VwJoinPage, coordinator_row);
   gtk_widget_class_bind_template_child (widget_class, VwJoinPage, fingerprint_caption);
