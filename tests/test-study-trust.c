@@ -24,6 +24,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "vw-core.h"
 #include "vw-test-duos.h"
 #include "vw-test-util.h"
@@ -265,6 +267,103 @@ test_fingerprint (void)
   g_clear_error (&error);
   g_assert_null (vw_invitation_parse ((const guint8 *) "{\"format\":1,\"study\":\"x\"}", 24, "y", NULL, &error));
   assert_contains (error->message, "study");
+  g_clear_error (&error);
+  g_assert_null (vw_invitation_parse (NULL, 0, NULL, NULL, &error));
+  g_assert_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A whole invitation: read and shown with its signer; the signer must
+   * be a coordinator it names, and each member is checked. */
+  {
+    g_autofree char *qpath = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "data", "questionnaires",
+                                               "mo-bw-trajectory.json", NULL);
+    g_autofree char *questionnaire = NULL;
+    g_autoptr(JsonBuilder) builder = json_builder_new ();
+    g_autoptr(JsonGenerator) generator = json_generator_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *json = NULL, *bad_region = NULL;
+    g_autoptr(VwInvitation) invitation = NULL;
+    g_autoptr(VwAgeIdentity) identity = vw_age_identity_generate ();
+    g_autoptr(VwAgeRecipient) recipient = vw_age_identity_to_recipient (identity);
+    g_autofree char *recipient_text = vw_age_recipient_to_string (recipient);
+    guint8 stranger[32];
+
+    g_assert_true (g_file_get_contents (qpath, &questionnaire, NULL, &error));
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "format");
+    json_builder_add_int_value (builder, 1);
+    json_builder_set_member_name (builder, "study");
+    json_builder_add_string_value (builder, "den-haag");
+    json_builder_set_member_name (builder, "name");
+    json_builder_add_string_value (builder, "Den Haag 2026");
+    json_builder_set_member_name (builder, "regions");
+    json_builder_begin_array (builder);
+    json_builder_add_string_value (builder, "DH");
+    json_builder_end_array (builder);
+    json_builder_set_member_name (builder, "questionnaire");
+    json_builder_add_string_value (builder, questionnaire);
+    json_builder_set_member_name (builder, "rounds");
+    json_builder_begin_array (builder);
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "label");
+    json_builder_add_string_value (builder, "T0");
+    json_builder_set_member_name (builder, "fieldwork_start");
+    json_builder_add_string_value (builder, "2026-01-05");
+    json_builder_set_member_name (builder, "fieldwork_end");
+    json_builder_add_null_value (builder);
+    json_builder_end_object (builder);
+    json_builder_end_array (builder);
+    json_builder_set_member_name (builder, "coordinators");
+    json_builder_begin_array (builder);
+    json_builder_begin_object (builder);
+    json_builder_set_member_name (builder, "label");
+    json_builder_add_string_value (builder, "Coördinator Den Haag");
+    json_builder_set_member_name (builder, "recipient");
+    json_builder_add_string_value (builder, recipient_text);
+    json_builder_set_member_name (builder, "signing_key");
+    json_builder_add_string_value (builder, text);
+    json_builder_end_object (builder);
+    json_builder_end_array (builder);
+    json_builder_set_member_name (builder, "recipients");
+    json_builder_begin_array (builder);
+    json_builder_add_string_value (builder, recipient_text);
+    json_builder_end_array (builder);
+    json_builder_set_member_name (builder, "linkage_key");
+    json_builder_add_string_value (builder, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    json_builder_end_object (builder);
+    root = json_builder_get_root (builder);
+    json_generator_set_root (generator, root);
+    json = json_generator_to_data (generator, NULL);
+
+    invitation = vw_invitation_parse ((const guint8 *) json, strlen (json), "den-haag", key, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (vw_invitation_get_name (invitation), ==, "Den Haag 2026");
+    g_assert_cmpstr (vw_invitation_get_coordinator (invitation), ==, "Coördinator Den Haag");
+    g_assert_cmpstr (vw_invitation_get_fingerprint (invitation), ==, a);
+    g_assert_true (vw_invitation_confirm (invitation, "95010-58084-51656-09685-58361-73363", &error));
+    g_assert_false (vw_invitation_confirm (invitation, b, &error));
+    g_assert_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_MISMATCH);
+    g_clear_error (&error);
+    g_assert_false (vw_invitation_confirm (invitation, "", &error));
+    g_assert_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_UNCONFIRMED);
+    g_clear_error (&error);
+
+    /* Signed by a key it does not name; for another study; a region that
+     * is not a code. */
+    memcpy (stranger, key, 32);
+    stranger[0] ^= 0x80;
+    g_assert_null (vw_invitation_parse ((const guint8 *) json, strlen (json), "den-haag", stranger, &error));
+    assert_contains (error->message, "not signed by the coordinator it names");
+    g_clear_error (&error);
+    g_assert_null (vw_invitation_parse ((const guint8 *) json, strlen (json), "utrecht", key, &error));
+    assert_contains (error->message, "study");
+    g_clear_error (&error);
+    bad_region = g_strdup (json);
+    memcpy (strstr (bad_region, "\"DH\""), "\"dh\"", 4);
+    g_assert_null (vw_invitation_parse ((const guint8 *) bad_region, strlen (bad_region), NULL, NULL, &error));
+    assert_contains (error->message, "regions");
+    g_clear_error (&error);
+  }
 }
 
 /* Someone who knows the duo's recipient (it is not secret) makes a study

@@ -370,7 +370,7 @@ vw_invitation_parse (const guint8  *data,
       return NULL;
     }
   parser = json_parser_new_immutable ();
-  if (!g_utf8_validate ((const char *) data, len, NULL) ||
+  if (len == 0 || !g_utf8_validate ((const char *) data, len, NULL) ||
       !json_parser_load_from_data (parser, (const char *) data, len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
