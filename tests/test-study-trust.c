@@ -697,6 +697,7 @@ test_revocation (void)
   }
 
   /* A second revocation, by id or label, says so and changes nothing. */
+  g_free (before);
   before = dir_checksums (coord.vault);
   {
     g_autofree char *o1 = CLI_OK (coord.vault, "study", "revoke", zuid_id);
@@ -752,6 +753,7 @@ test_revocation (void)
     assert_contains (dump, "Karel");
     g_assert_null (strstr (dump, "Joop"));
 
+    g_free (before);
     before = dir_checksums (coord.vault);
     g_assert_cmpint (cli (coord.vault, NULL, NULL, &err, "merge", late, NULL), ==, 1);
     assert_contains (err, late_id);
@@ -804,6 +806,7 @@ test_revocation (void)
     legacy = vw_vault_add_device (vault, study, "duo Noord", x, ed, TRUE, &error);
     g_assert_no_error (error);
     g_assert_true (vw_vault_close (vault, &error));
+    g_free (before);
     before = dir_checksums (coord.vault);
     g_assert_cmpint (cli (coord.vault, NULL, NULL, &err, "study", "revoke", "duo Noord", NULL), ==, 1);
     assert_contains (err, "2 laptops");

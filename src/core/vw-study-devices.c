@@ -462,7 +462,8 @@ vw_study_accept_revoked_bundle (VwVault            *vault,
                                 const char         *bundle_id,
                                 GError            **error)
 {
-  g_autofree char *id = g_ascii_strdown (g_strstrip (g_strdup (bundle_id != NULL ? bundle_id : "")), -1);
+  g_autofree char *trimmed = g_strstrip (g_strdup (bundle_id != NULL ? bundle_id : ""));
+  g_autofree char *id = g_ascii_strdown (trimmed, -1);
   Acceptance a = { vault, study, id, NULL, FALSE };
 
   if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
