@@ -23,6 +23,7 @@
 #include "vw-enrol-dialog.h"
 #include "vw-handover-dialog.h"
 #include "vw-merge-dialog.h"
+#include "vw-join-page.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
@@ -327,11 +328,38 @@ prepare_receipt (VwWindow *window)
   dialog = GTK_WINDOW (merge);
 }
 
+/* The Join page with an invitation opened: the coordinator of the test
+ * study enrols this (demo) laptop and invites it; the fingerprint is half
+ * typed, as a duo does while the coordinator reads it out. */
 static void
 prepare_join (VwWindow *window)
 {
+  VwVault *vault = vw_window_get_vault (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *recipient = NULL, *signing = NULL, *device = NULL, *coordinator = NULL, *fingerprint = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkWidget *join;
+
+  ensure_world ();
+  path = g_build_filename (world.dir, "demo.invitation", NULL);
+  file = g_file_new_for_path (path);
+  if ((recipient = vw_vault_get_age_recipient (vault, &error)) == NULL ||
+      (signing = vw_vault_get_signing_key (vault, &error)) == NULL ||
+      (device = vw_study_add_device (world.coord, world.study, "duo Centrum", recipient, signing, &error)) == NULL ||
+      !vw_study_write_invitation (world.coord, world.study, device, path, &error) ||
+      (coordinator = vw_vault_get_signing_key (world.coord, &error)) == NULL ||
+      (fingerprint = vw_fingerprint_of_key_text (coordinator, &error)) == NULL)
+    g_error ("Cannot invite the demo laptop: %s", error->message);
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "join-study", NULL);
   wait_for_page (window, "join");
+  join = vw_window_get_page_widget (window, "join");
+  if (!vw_join_page_open_file (VW_JOIN_PAGE (join), file))
+    g_error ("The demo laptop cannot open its invitation: %s", vw_join_page_get_error (VW_JOIN_PAGE (join)));
+  fingerprint[17] = '\0';
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (join, _("Fingerprint your coordinator gave you"))),
+                         fingerprint);
 }
 
 static void
@@ -415,7 +443,7 @@ prepare_study_coordinator (VwWindow *window)
   settle (400);
   {
     GtkWidget *page = vw_window_get_page_widget (window, "study");
-    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Signing Key"));
+    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Fingerprint"));
     GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
     GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
     graphene_point_t at;
@@ -476,10 +504,14 @@ on_activate_after (GApplication *app)
 
   /* The default size counts the client-side decoration's margin too:
    * adjust until the window itself has the size. */
-  for (int w = WIDTH, h = HEIGHT, i = 0; i < 5; i++)
+  /* On a busy machine a frame can come late: go on until the size holds. */
+  for (int w = WIDTH, h = HEIGHT, i = 0; i < 20; i++)
     {
+      gtk_window_unmaximize (window);
       gtk_window_set_default_size (window, w, h);
       settle (400);
+      if (gtk_widget_get_width (GTK_WIDGET (window)) == WIDTH && gtk_widget_get_height (GTK_WIDGET (window)) == HEIGHT)
+        break;
       w += WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
       h += HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
     }
