@@ -96,6 +96,7 @@ void          vw_vault_forget_round_key (VwVault          *self,
                                          const char       *study,
                                          const char       *round);
 char         *vw_vault_now              (void);
+gint64        vw_vault_next_revision    (gint64            current);
 char         *vw_vault_random_id        (void);
 
 /* vw-vault-sql.c: statements, transactions, error mapping. */

@@ -188,8 +188,8 @@ load_episodes (VwVault           *self,
   g_autoptr(GPtrArray) episodes = NULL;
   sqlite3_stmt *stmt;
 
-  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes "
-                                 "WHERE study = ?", error);
+  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated, device, seq "
+                                 "FROM episodes WHERE study = ?", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, study);
@@ -391,7 +391,7 @@ add_participant (Import                     *im,
 
   sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, p->pseudonym);
   stmt = vw_vault_prepare (self, "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, "
-                                 "created, updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1)", error);
+                                 "created, updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, im->study);
@@ -401,6 +401,7 @@ add_participant (Import                     *im,
   vw_vault_bind_text (stmt, 5, p->region);
   vw_vault_bind_text (stmt, 6, im->now);
   vw_vault_bind_text (stmt, 7, im->now);
+  vw_vault_bind_text (stmt, 8, self->device_id);
   if (!vw_vault_step_done (self, stmt, error))
     return FALSE;
 
@@ -515,7 +516,7 @@ add_interview (Import       *im,
     date = vw_vault_seal_string (self, key, &ref, values[RC_DATE]);
   }
   stmt = vw_vault_prepare (self, "INSERT INTO interviews (id, study, code, round, status, date, state, created, "
-                                 "updated, revision) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1)", error);
+                                 "updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1, ?)", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, id);
@@ -526,6 +527,7 @@ add_interview (Import       *im,
   vw_vault_bind_bytes (stmt, 6, date);
   vw_vault_bind_text (stmt, 7, im->now);
   vw_vault_bind_text (stmt, 8, im->now);
+  vw_vault_bind_text (stmt, 9, self->device_id);
   if (!vw_vault_step_done (self, stmt, error))
     return FALSE;
 
