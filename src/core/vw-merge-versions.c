@@ -430,6 +430,14 @@ vw_merge_version (Merge         *m,
     return FALSE;
   if (!found)
     {
+      /* A record added anew (it may have been handed over and removed
+       * here before) starts without the agreements or open conflict of
+       * an earlier one with its key. */
+      sqlite3_stmt *stmt = record_stmt (m, t, "DELETE FROM conflicts WHERE study = ? AND kind = ? AND object = ? AND "
+                                              "field = ? AND resolved IS NULL", error);
+
+      if (stmt == NULL || !vw_vault_step_done (m->vault, stmt, error) || !agreements_clear (m, t, error))
+        return FALSE;
       m->report->added++;
       return t->write (m, t, v, FALSE, error);
     }
