@@ -646,6 +646,172 @@ test_merge_order (void)
   vw_test_study_clear (&w);
 }
 
+/* Every write of a row that travels, whatever path it takes (the
+ * interview screen's calls, an import, a merge), gives the row a change
+ * sequence above the one before it, and the vault's counter never falls
+ * behind a row: what a submission sends cannot be missed. */
+static gint64
+scalar (const char *path,
+        const char *sql)
+{
+  sqlite3 *db = vw_test_raw_open (path);
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+typedef struct
+{
+  const char *path;
+  gint64      counter;
+} SeqCheck;
+
+/* The row @sql selects took a sequence above the counter before, and the
+ * counter is at least it. */
+static void
+assert_fresh (SeqCheck   *check,
+              const char *what,
+              const char *sql)
+{
+  gint64 seq = scalar (check->path, sql);
+  gint64 counter = scalar (check->path, "SELECT value FROM change_sequence");
+
+  g_test_message ("%s: seq %" G_GINT64_FORMAT ", counter %" G_GINT64_FORMAT " -> %" G_GINT64_FORMAT, what, seq,
+                  check->counter, counter);
+  g_assert_cmpint (seq, >, check->counter);
+  g_assert_cmpint (seq, <=, counter);
+  check->counter = counter;
+}
+
+static void
+test_sequence (void)
+{
+  VwTestStudy w = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwParticipant) p = NULL;
+  g_autoptr(VwInterview) iv = NULL;
+  g_autoptr(GPtrArray) episodes = NULL;
+  g_autofree char *quote = NULL, *episode = NULL, *sql = NULL, *records = NULL, *handover = NULL, *karel = NULL;
+  g_autofree char *north = NULL;
+  const char *karel_answers[] = { "residence", "bw", NULL };
+  const char *codes[] = { NULL, NULL };
+  VwEpisode e = { NULL, NULL, NULL, (char *) "2025-01", NULL, (char *) "straat", NULL, NULL, 0, NULL, 0 };
+  SeqCheck check = { NULL, 0 };
+
+  vw_test_study_init (&w);
+  check.path = w.duo1_path;
+  check.counter = scalar (w.duo1_path, "SELECT value FROM change_sequence");
+
+#define ROW(table, where) (g_free (sql), sql = g_strdup_printf ("SELECT seq FROM " table " WHERE %s", where))
+  p = vw_vault_create_participant (w.duo1, w.study, NULL, "Bo", "DH", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *code_is = g_strdup_printf ("code = '%s'", p->code);
+
+    assert_fresh (&check, "participant created", ROW ("participants", code_is));
+    g_assert_true (vw_vault_set_participant_value (w.duo1, w.study, p->code, "birth_year", "1980", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "value", ROW ("participant_values", code_is));
+    g_assert_true (vw_vault_set_pseudonym (w.duo1, w.study, p->code, "Bo B", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "pseudonym", ROW ("participants", code_is));
+    iv = vw_vault_start_interview (w.duo1, w.study, p->code, "T0", NULL, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    assert_fresh (&check, "interview started", ROW ("interviews", code_is));
+    g_assert_true (vw_vault_set_interview_status (w.duo1, iv->id, "interviewed", "2026-02-01", NULL, &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "interview status", ROW ("interviews", code_is));
+    g_assert_true (vw_vault_save_answer (w.duo1, iv->id, "debts", "ja", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "answer", ROW ("answers", "question = 'debts'"));
+    g_assert_true (vw_vault_save_note (w.duo1, iv->id, NULL, "een notitie", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "note", ROW ("notes", "question = ''"));
+    quote = vw_vault_add_quote (w.duo1, w.study, p->code, "T0", NULL, NULL, "een citaat", &error);
+    g_assert_no_error (error);
+    assert_fresh (&check, "quote", ROW ("quotes", code_is));
+    g_assert_true (vw_vault_update_quote (w.duo1, quote, NULL, "een ander citaat", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "quote changed", ROW ("quotes", code_is));
+    e.study = w.study;
+    e.code = p->code;
+    episode = vw_vault_add_episode (w.duo1, &e, &error);
+    g_assert_no_error (error);
+    assert_fresh (&check, "episode", ROW ("episodes", code_is));
+    episodes = vw_vault_list_episodes (w.duo1, w.study, p->code, &error);
+    g_assert_no_error (error);
+    g_free (((VwEpisode *) g_ptr_array_index (episodes, 0))->end);
+    ((VwEpisode *) g_ptr_array_index (episodes, 0))->end = g_strdup ("2025-03");
+    g_assert_true (vw_vault_update_episode (w.duo1, g_ptr_array_index (episodes, 0), &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "episode changed", ROW ("episodes", code_is));
+    g_assert_true (vw_vault_set_consent (w.duo1, w.study, p->code, "T0", "research", "ja", NULL, &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "consent", ROW ("consents", code_is));
+    g_assert_true (vw_vault_set_linkage_identity (w.duo1, w.study, p->code, "Bo de Boer", "1980-01-01", &error));
+    g_assert_no_error (error);
+    assert_fresh (&check, "linkage identity", ROW ("participants", code_is));
+  }
+
+  /* An import: every row it writes. */
+  records = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "denhaag", NULL);
+  g_assert_true (vw_vault_import_records_dir (w.duo1, w.study, records, NULL, &error));
+  g_assert_no_error (error);
+  {
+    const char *tables[] = { "participants", "participant_values", "interviews", "answers", "episodes" };
+    gint64 before = check.counter;
+
+    for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+      {
+        g_autofree char *stale = g_strdup_printf ("SELECT count (*) FROM %s WHERE seq <= %" G_GINT64_FORMAT,
+                                                  tables[i], before);
+        g_autofree char *fresh = g_strdup_printf ("SELECT count (*) FROM %s WHERE seq > %" G_GINT64_FORMAT,
+                                                  tables[i], before);
+        gint64 n_stale = scalar (w.duo1_path, stale);
+
+        /* Only Bo's rows are older than the import. */
+        g_assert_cmpint (n_stale, <=, 1);
+        g_assert_cmpint (scalar (w.duo1_path, fresh), >, 0);
+      }
+    check.counter = scalar (w.duo1_path, "SELECT value FROM change_sequence");
+  }
+
+  /* A merge: every row a handover brings. */
+  karel = vw_test_study_interview (&w, w.duo2, "Karel", karel_answers);
+  north = device_id (w.duo2, w.study, "duo-noord");
+  handover = g_build_filename (w.dir, "karel.handover", NULL);
+  codes[0] = karel;
+  g_assert_true (vw_exchange_write_handover (w.duo2, w.study, north, codes, handover, &error));
+  g_assert_no_error (error);
+  {
+    gint64 before = check.counter;
+    g_autofree char *code_is = g_strdup_printf ("code = '%s'", karel);
+    g_autofree char *stale = g_strdup_printf ("SELECT count (*) FROM answers WHERE interview IN (SELECT id FROM "
+                                              "interviews WHERE code = '%s') AND seq <= %" G_GINT64_FORMAT, karel,
+                                              before);
+
+    merge_ok (w.duo1, w.study, handover);
+    assert_fresh (&check, "merged participant", ROW ("participants", code_is));
+    g_assert_cmpint (scalar (w.duo1_path, stale), ==, 0);
+  }
+#undef ROW
+
+  /* The counter is never behind a row. */
+  g_assert_cmpint (scalar (w.duo1_path, "SELECT max (m) FROM (SELECT max (seq) AS m FROM participants UNION ALL "
+                                        "SELECT max (seq) FROM participant_values UNION ALL SELECT max (seq) FROM "
+                                        "interviews UNION ALL SELECT max (seq) FROM answers UNION ALL SELECT max (seq) "
+                                        "FROM notes UNION ALL SELECT max (seq) FROM quotes UNION ALL SELECT max (seq) "
+                                        "FROM episodes UNION ALL SELECT max (seq) FROM consents)"),
+                   <=, scalar (w.duo1_path, "SELECT value FROM change_sequence"));
+  vw_test_study_clear (&w);
+}
+
 /* tests/data/vault-v5-exchange.vault (see make-vault-fixture-v5.c):
  * every value survives schema 6; authors the duos declared become this
  * laptop's ids of their signers; the conflict keeps both sides and can be
@@ -791,6 +957,7 @@ main (int    argc,
   g_test_add_func ("/exchange-trust/relay", test_relay);
   g_test_add_func ("/exchange-trust/clock", test_clock);
   g_test_add_func ("/exchange-trust/merge-order", test_merge_order);
+  g_test_add_func ("/exchange-trust/sequence", test_sequence);
   g_test_add_func ("/exchange-trust/migrate-v5", test_migrate_v5);
   return g_test_run ();
 }

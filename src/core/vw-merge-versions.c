@@ -564,20 +564,22 @@ typedef struct
 static const CellSpec answer_cell = {
   "answers", "value", 2,
   "SELECT value, revision, updated, device FROM answers WHERE interview = ? AND question = ?",
-  "INSERT OR REPLACE INTO answers (interview, question, value, revision, updated, device) VALUES (?, ?, ?, ?, ?, ?)",
+  "INSERT OR REPLACE INTO answers (interview, question, value, revision, updated, device, seq) "
+  "VALUES (?, ?, ?, ?, ?, ?, ?)",
 };
 
 static const CellSpec value_cell = {
   "participant_values", "value", 3,
   "SELECT value, revision, updated, device FROM participant_values WHERE study = ? AND code = ? AND variable = ?",
-  "INSERT OR REPLACE INTO participant_values (study, code, variable, value, revision, updated, device) "
-  "VALUES (?, ?, ?, ?, ?, ?, ?)",
+  "INSERT OR REPLACE INTO participant_values (study, code, variable, value, revision, updated, device, seq) "
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 static const CellSpec note_cell = {
   "notes", "text", 2,
   "SELECT text, revision, updated, device FROM notes WHERE interview = ? AND question = ?",
-  "INSERT OR REPLACE INTO notes (interview, question, text, revision, updated, device) VALUES (?, ?, ?, ?, ?, ?)",
+  "INSERT OR REPLACE INTO notes (interview, question, text, revision, updated, device, seq) "
+  "VALUES (?, ?, ?, ?, ?, ?, ?)",
 };
 
 static void
@@ -641,9 +643,11 @@ cell_write (Merge           *m,
   sqlite3_stmt *stmt = vw_vault_prepare (m->vault, sql, error);
   g_autoptr(GBytes) sealed = NULL;
   VwValueRef ref;
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vw_vault_next_seq (m->vault, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, spec->n_ids + 5, seq);
   cell_ref (spec, t, &ref, v->revision);
   sealed = vw_vault_seal_string (m->vault, t->key, &ref, v->value);
   for (guint i = 0; i < spec->n_ids; i++)
@@ -679,7 +683,7 @@ vw_merge_insert_new_answer (Merge         *m,
 {
   /* A literal: the statement cache keeps the pointer. */
   if (!cell_write (m, &answer_cell, "INSERT OR IGNORE INTO answers (interview, question, value, revision, updated, "
-                                    "device) VALUES (?, ?, ?, ?, ?, ?)", t, v, error))
+                                    "device, seq) VALUES (?, ?, ?, ?, ?, ?, ?)", t, v, error))
     return -1;
   return vw_vault_changes (m->vault) > 0;
 }
@@ -730,6 +734,22 @@ vw_conflict_split_value (const VwConflict *conflict)
   for (guint i = 0; i < n; i++)
     out[i] = g_strdup (fields[i]);
   return out;
+}
+
+/* Binds the next change sequence to parameter @index: the row is written
+ * once, with it, instead of again by the trigger. */
+static gboolean
+take_seq (Merge         *m,
+          sqlite3_stmt  *stmt,
+          int            index,
+          GError       **error)
+{
+  gint64 seq;
+
+  if (!vw_vault_next_seq (m->vault, &seq, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, index, seq);
+  return TRUE;
 }
 
 /* Reads one record's row: 1, 0 or -1 as TargetReadFunc. */
@@ -842,10 +862,10 @@ participant_write (Merge          *m,
   index = vw_vault_blind_index (m->vault, m->study, f[0]);
   stmt = vw_vault_prepare (m->vault, exists
                            ? "UPDATE participants SET pseudonym = ?3, pseudonym_index = ?4, region = ?5, created = ?6, "
-                             "updated = ?7, revision = ?8, device = ?9 WHERE study = ?1 AND code = ?2"
+                             "updated = ?7, revision = ?8, device = ?9, seq = ?10 WHERE study = ?1 AND code = ?2"
                            : "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, created, "
-                             "updated, revision, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
-  if (stmt == NULL)
+                             "updated, revision, device, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error);
+  if (stmt == NULL || !take_seq (m, stmt, 10, error))
     return FALSE;
   vw_vault_bind_text (stmt, 1, t->ids[0]);
   vw_vault_bind_text (stmt, 2, t->ids[1]);
@@ -920,12 +940,13 @@ interview_write (Merge          *m,
                            ? "UPDATE interviews SET questionnaire_id = ?5, questionnaire_version = ?6, "
                              "questionnaire_sha256 = ?7, status = ?8, date = ?9, nonresponse_reason = ?10, "
                              "state = ?11, resume_module = ?12, resume_question = ?13, created = ?14, updated = ?15, "
-                             "revision = ?16, device = ?17 WHERE id = ?1 AND study = ?2 AND code = ?3 AND round = ?4"
+                             "revision = ?16, device = ?17, seq = ?18 WHERE id = ?1 AND study = ?2 AND code = ?3 AND "
+                             "round = ?4"
                            : "INSERT INTO interviews (id, study, code, round, questionnaire_id, "
                              "questionnaire_version, questionnaire_sha256, status, date, nonresponse_reason, state, "
-                             "resume_module, resume_question, created, updated, revision, device) VALUES (?1, ?2, "
-                             "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)", error);
-  if (stmt == NULL)
+                             "resume_module, resume_question, created, updated, revision, device, seq) VALUES (?1, "
+                             "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)", error);
+  if (stmt == NULL || !take_seq (m, stmt, 18, error))
     return FALSE;
   for (guint i = 0; i < 4; i++)
     vw_vault_bind_text (stmt, i + 1, t->ids[i]);
@@ -1001,9 +1022,9 @@ quote_write (Merge          *m,
   ref = (VwValueRef) { "quotes", "text", { t->ids[0], t->ids[1], t->ids[2], t->ids[3] }, v->revision };
   sealed = vw_vault_seal_string (m->vault, t->key, &ref, f[2]);
   stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO quotes (id, study, code, round, question, theme, text, "
-                                     "created, updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           error);
-  if (stmt == NULL)
+                                     "created, updated, revision, device, seq) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL || !take_seq (m, stmt, 12, error))
     return FALSE;
   for (guint i = 0; i < 4; i++)
     vw_vault_bind_text (stmt, i + 1, t->ids[i]);
@@ -1106,11 +1127,11 @@ episode_write (Merge          *m,
   ref = (VwValueRef) { "episodes", "data", { t->ids[0], t->ids[1], t->ids[2] }, v->revision };
   sealed = vw_vault_seal_string (m->vault, vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT), &ref, json);
   stmt = vw_vault_prepare (m->vault, exists
-                           ? "UPDATE episodes SET data = ?4, revision = ?6, updated = ?7, device = ?8 "
+                           ? "UPDATE episodes SET data = ?4, revision = ?6, updated = ?7, device = ?8, seq = ?9 "
                              "WHERE id = ?1 AND study = ?2 AND code = ?3"
-                           : "INSERT INTO episodes (id, study, code, data, interview, revision, updated, device) "
-                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
-  if (stmt == NULL)
+                           : "INSERT INTO episodes (id, study, code, data, interview, revision, updated, device, seq) "
+                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (stmt == NULL || !take_seq (m, stmt, 9, error))
     return FALSE;
   for (guint i = 0; i < 3; i++)
     vw_vault_bind_text (stmt, i + 1, t->ids[i]);
@@ -1180,8 +1201,8 @@ consent_write (Merge          *m,
   sealed_value = vw_vault_seal_string (m->vault, t->key, &value_ref, f[0]);
   sealed_date = vw_vault_seal_string (m->vault, t->key, &date_ref, f[1]);
   stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO consents (study, code, round, purpose, value, date, "
-                                     "revision, updated, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+                                     "revision, updated, device, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL || !take_seq (m, stmt, 10, error))
     return FALSE;
   for (guint i = 0; i < 4; i++)
     vw_vault_bind_text (stmt, i + 1, t->ids[i]);

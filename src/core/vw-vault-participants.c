@@ -867,14 +867,16 @@ vw_vault_write_episode (VwVault          *self,
   VwValueRef ref = { "episodes", "data", { id, episode->study, episode->code }, revision };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, json);
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   stmt = vw_vault_prepare (self, insert
-                           ? "INSERT INTO episodes (data, interview, revision, updated, id, study, code, device) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                           : "UPDATE episodes SET data = ?1, interview = ?2, revision = ?3, updated = ?4, device = ?8 "
-                             "WHERE id = ?5 AND study = ?6 AND code = ?7", error);
-  if (stmt == NULL)
+                           ? "INSERT INTO episodes (data, interview, revision, updated, id, study, code, device, seq) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           : "UPDATE episodes SET data = ?1, interview = ?2, revision = ?3, updated = ?4, device = ?8, "
+                             "seq = ?9 WHERE id = ?5 AND study = ?6 AND code = ?7", error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 9, seq);
   vw_vault_bind_bytes (stmt, 1, sealed);
   vw_vault_bind_text (stmt, 2, episode->interview);
   sqlite3_bind_int64 (stmt, 3, revision);

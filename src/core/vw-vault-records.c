@@ -332,10 +332,13 @@ seal_and_insert_value (Import       *im,
   VwValueRef ref = { "participant_values", "value", { im->study, code, variable }, 1 };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, value);
   sqlite3_stmt *stmt = vw_vault_prepare (self, "INSERT INTO participant_values (study, code, variable, value, "
-                                               "revision, updated, device) VALUES (?, ?, ?, ?, 1, ?, ?)", error);
+                                               "revision, updated, device, seq) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+                                         error);
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 7, seq);
   vw_vault_bind_text (stmt, 1, im->study);
   vw_vault_bind_text (stmt, 2, code);
   vw_vault_bind_text (stmt, 3, variable);
@@ -378,6 +381,7 @@ add_participant (Import                     *im,
   g_autofree char *owner = NULL;
   GError *local = NULL;
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   owner = pseudonym_owner (im, index, &local);
   if (local != NULL)
@@ -391,9 +395,11 @@ add_participant (Import                     *im,
 
   sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, p->pseudonym);
   stmt = vw_vault_prepare (self, "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, "
-                                 "created, updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", error);
-  if (stmt == NULL)
+                                 "created, updated, revision, device, seq) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                           error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 9, seq);
   vw_vault_bind_text (stmt, 1, im->study);
   vw_vault_bind_text (stmt, 2, p->code);
   vw_vault_bind_bytes (stmt, 3, sealed);
@@ -477,10 +483,12 @@ insert_answer (Import        *im,
   VwValueRef ref = { "answers", "value", { interview, question }, 1 };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, key, &ref, value);
   sqlite3_stmt *stmt = vw_vault_prepare (self, "INSERT INTO answers (interview, question, value, revision, "
-                                               "updated, device) VALUES (?, ?, ?, 1, ?, ?)", error);
+                                               "updated, device, seq) VALUES (?, ?, ?, 1, ?, ?, ?)", error);
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 6, seq);
   vw_vault_bind_text (stmt, 1, interview);
   vw_vault_bind_text (stmt, 2, question);
   vw_vault_bind_bytes (stmt, 3, sealed);
@@ -505,6 +513,7 @@ add_interview (Import       *im,
   g_autoptr(GBytes) status = NULL;
   g_autoptr(GBytes) date = NULL;
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   if (key == NULL)
     return FALSE;
@@ -516,9 +525,11 @@ add_interview (Import       *im,
     date = vw_vault_seal_string (self, key, &ref, values[RC_DATE]);
   }
   stmt = vw_vault_prepare (self, "INSERT INTO interviews (id, study, code, round, status, date, state, created, "
-                                 "updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1, ?)", error);
-  if (stmt == NULL)
+                                 "updated, revision, device, seq) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1, ?, ?)",
+                           error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 10, seq);
   vw_vault_bind_text (stmt, 1, id);
   vw_vault_bind_text (stmt, 2, im->study);
   vw_vault_bind_text (stmt, 3, code);

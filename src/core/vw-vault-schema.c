@@ -342,10 +342,11 @@ static const char schema_5[] =
  *   record holds, so that a later difference is a conflict whatever order
  *   bundles arrive in. */
 /* Every insert and every update of a row that travels takes the next
- * value of the sequence. An update that sets seq itself is the trigger's
- * own. */
+ * value of the sequence. A write that sets seq itself took it from
+ * vw_vault_next_seq() (the bulk paths: import, merge), or is the
+ * trigger's own. */
 #define SEQ_TRIGGERS(table, where) \
-  "CREATE TRIGGER " table "_seq_insert AFTER INSERT ON " table " BEGIN" \
+  "CREATE TRIGGER " table "_seq_insert AFTER INSERT ON " table " WHEN NEW.seq = 0 BEGIN" \
   "  UPDATE change_sequence SET value = value + 1 WHERE id = 1;" \
   "  UPDATE " table " SET seq = (SELECT value FROM change_sequence WHERE id = 1) WHERE " where ";" \
   "END;" \
