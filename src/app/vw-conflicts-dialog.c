@@ -387,6 +387,13 @@ cell_row (VwConflictsDialog *self,
   return expander;
 }
 
+static void
+free_fields (gpointer fields)
+{
+  if (fields != NULL)
+    g_ptr_array_unref (fields);
+}
+
 /* One conflicting record: every side with its device and time and the
  * fields in which the sides differ, and a button to keep it. */
 static GtkWidget *
@@ -397,7 +404,7 @@ record_row (VwConflictsDialog *self,
 {
   VwConflict *c = g_ptr_array_index (sides, first);
   const char * const *names = vw_conflict_field_names (c->kind);
-  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func (free_fields);
   g_autofree char *title = record_title (c);
   GtkWidget *expander = adw_expander_row_new ();
 
@@ -410,7 +417,7 @@ record_row (VwConflictsDialog *self,
   for (guint i = first; i < end; i++)
     {
       VwConflict *side = g_ptr_array_index (sides, i);
-      GStrv mine = g_ptr_array_index (split, i - first);
+      GPtrArray *mine = g_ptr_array_index (split, i - first);
       g_autoptr(GString) fields = g_string_new (NULL);
       g_autofree char *by = g_strdup_printf (_("%s, %s"), device_label (self, side->device), side->updated);
       GtkWidget *row;
@@ -422,12 +429,13 @@ record_row (VwConflictsDialog *self,
 
           for (guint j = 0; j < split->len; j++)
             {
-              GStrv other = g_ptr_array_index (split, j);
-              differs |= other == NULL || g_strcmp0 (mine[f], other[f]) != 0;
+              GPtrArray *other = g_ptr_array_index (split, j);
+              differs |= other == NULL ||
+                         g_strcmp0 (g_ptr_array_index (mine, f), g_ptr_array_index (other, f)) != 0;
             }
           if (!differs)
             continue;
-          value = field_value_text (names[f], mine[f], self->language);
+          value = field_value_text (names[f], g_ptr_array_index (mine, f), self->language);
           if (fields->len > 0)
             g_string_append (fields, " · ");
           /* Translators: one field of a record and its value, e.g. "Status: declined". */

@@ -555,6 +555,13 @@ same_record (const VwConflict *a,
   return g_str_equal (a->kind, b->kind) && g_str_equal (a->object, b->object) && g_str_equal (a->field, b->field);
 }
 
+static void
+free_fields (gpointer fields)
+{
+  if (fields != NULL)
+    g_ptr_array_unref (fields);
+}
+
 /* One line per side: who made it, and the value, or for a whole record
  * the fields in which the sides differ. @sides[first..end) are the sides
  * of one record. */
@@ -565,7 +572,7 @@ print_sides (VwVault   *vault,
              guint      end)
 {
   const char * const *names = vw_conflict_field_names (((VwConflict *) g_ptr_array_index (sides, first))->kind);
-  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func (free_fields);
 
   for (guint i = first; names != NULL && i < end; i++)
     g_ptr_array_add (split, vw_conflict_split_value (g_ptr_array_index (sides, i)));
@@ -582,20 +589,21 @@ print_sides (VwVault   *vault,
         g_string_printf (what, "“%s”", c->value);
       for (guint f = 0; names != NULL && names[f] != NULL; f++)
         {
-          GStrv mine = g_ptr_array_index (split, i - first);
+          GPtrArray *mine = g_ptr_array_index (split, i - first);
+          const char *value = mine ? g_ptr_array_index (mine, f) : NULL;
           gboolean differs = FALSE;
 
           for (guint j = 0; j < split->len && mine != NULL; j++)
             {
-              GStrv other = g_ptr_array_index (split, j);
-              differs |= other == NULL || g_strcmp0 (mine[f], other[f]) != 0;
+              GPtrArray *other = g_ptr_array_index (split, j);
+              differs |= other == NULL || g_strcmp0 (value, g_ptr_array_index (other, f)) != 0;
             }
           if (!differs)
             continue;
           if (what->len > 0)
             g_string_append (what, ", ");
-          if (mine != NULL && mine[f] != NULL)
-            g_string_append_printf (what, "%s “%s”", names[f], mine[f]);
+          if (value != NULL)
+            g_string_append_printf (what, "%s “%s”", names[f], value);
           else
             /* Translators: a field of a record that holds nothing, e.g. "end (empty)". */
             g_string_append_printf (what, _("%s (empty)"), names[f]);

@@ -137,9 +137,10 @@ void                vw_conflict_free        (VwConflict       *conflict);
 /* (nullable): the fields of a whole record of @kind, NULL-terminated;
  * %NULL for a cell. */
 const char * const *vw_conflict_field_names (const char       *kind);
-/* (transfer full) (nullable): @conflict's value split into those fields
- * (each nullable); %NULL for a cell. */
-GStrv               vw_conflict_split_value (const VwConflict *conflict);
+/* (transfer full) (nullable) (element-type utf8): @conflict's value split
+ * into those fields, an element %NULL for an empty field; %NULL for a
+ * cell. */
+GPtrArray          *vw_conflict_split_value (const VwConflict *conflict);
 
 typedef struct
 {

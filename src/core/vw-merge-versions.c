@@ -719,20 +719,20 @@ vw_conflict_field_names (const char *kind)
   return NULL;
 }
 
-GStrv
+GPtrArray *
 vw_conflict_split_value (const VwConflict *conflict)
 {
   const char * const *names = vw_conflict_field_names (conflict->kind);
   guint n = names ? g_strv_length ((GStrv) names) : 0;
   g_auto(WipedString) buffer = NULL;
   char *fields[VW_ROWS_MAX_FIELDS];
-  GStrv out;
+  GPtrArray *out;
 
   if (n == 0 || !vw_merge_content_split (conflict->value, n, &buffer, fields))
     return NULL;
-  out = g_new0 (char *, n + 1);
+  out = g_ptr_array_new_full (n, g_free);
   for (guint i = 0; i < n; i++)
-    out[i] = g_strdup (fields[i]);
+    g_ptr_array_add (out, g_strdup (fields[i]));
   return out;
 }
 
