@@ -439,7 +439,7 @@ test_record_conflict (void)
   south = device_id (w.duo1, w.study, "duo-zuid");
   handover = g_build_filename (w.dir, "anna.handover", NULL);
   codes[0] = a.code;
-  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, &error));
+  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, FALSE, NULL, &error));
   g_assert_no_error (error);
   merge_ok (w.duo2, w.study, handover);
   g_assert_true (vw_vault_set_interview_status (w.duo2, a.interview, "declined", NULL, "geen tijd", &error));
@@ -528,7 +528,7 @@ test_relay (void)
   south = device_id (w.duo1, w.study, "duo-zuid");
   handover = g_build_filename (w.dir, "anna.handover", NULL);
   codes[0] = a.code;
-  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, &error));
+  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, FALSE, NULL, &error));
   g_assert_no_error (error);
   merge_ok (w.duo2, w.study, handover);
 
@@ -611,7 +611,7 @@ test_merge_order (void)
   south = device_id (w.duo1, w.study, "duo-zuid");
   handover = g_build_filename (w.dir, "anna.handover", NULL);
   codes[0] = a.code;
-  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, &error));
+  g_assert_true (vw_exchange_write_handover (w.duo1, w.study, south, codes, handover, FALSE, NULL, &error));
   g_assert_no_error (error);
   merge_ok (w.duo2, w.study, handover);
   relay = submit (&w, w.duo2, "zuid.submission", FALSE);
@@ -787,7 +787,7 @@ test_sequence (void)
   north = device_id (w.duo2, w.study, "duo-noord");
   handover = g_build_filename (w.dir, "karel.handover", NULL);
   codes[0] = karel;
-  g_assert_true (vw_exchange_write_handover (w.duo2, w.study, north, codes, handover, &error));
+  g_assert_true (vw_exchange_write_handover (w.duo2, w.study, north, codes, handover, FALSE, NULL, &error));
   g_assert_no_error (error);
   {
     gint64 before = check.counter;
