@@ -43,6 +43,10 @@ make_content (const char *study,
   const char *status[] = { "interviewed", "declined", "unreachable" };
 
   g_string_append_printf (out, "%s\tsubmission\t%s\n", VW_EXCHANGE_ROWS_MAGIC, study);
+  {
+    const char *s[] = { device };
+    vw_rows_put (out, 'S', 1, s);
+  }
   for (guint r = 0; r < N_ROUNDS; r++)
     {
       const char *f[] = { rounds[r], NULL, NULL };
@@ -97,6 +101,7 @@ baseline (VwVault    *vault,
   sqlite3 *db = NULL;
   sqlite3_stmt *ins[128] = { NULL };
   const struct { char type; const char *sql; } tables[] = {
+    { 'S', "INSERT INTO s VALUES (?)" },
     { 'R', "INSERT INTO r VALUES (?, ?, ?)" },
     { 'P', "INSERT INTO p VALUES (?, ?, ?, ?, ?, ?, ?)" },
     { 'I', "INSERT INTO i VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" },
@@ -106,6 +111,7 @@ baseline (VwVault    *vault,
 
   g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                                     "CREATE TABLE s (device);"
                                      "CREATE TABLE r (label, s, e);"
                                      "CREATE TABLE p (code PRIMARY KEY, pseudonym, region, linkage, created, "
                                      "  updated, revision);"
@@ -219,6 +225,9 @@ run_child (Run         run,
   g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
   *seconds = now_s () - t0;
   *peak_kib = usage.ru_maxrss;
+  /* CPU time: other work on a shared machine disturbs it less than the wall time. */
+  g_print ("%s child CPU: %.2f s\n", run == RUN_MERGE ? "merge" : "baseline",
+           usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6);
 }
 
 int

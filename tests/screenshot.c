@@ -178,6 +178,16 @@ ensure_world (void)
     return;
   vw_test_study_init (&world);
   vw_test_study_conflict (&world, &conflict);
+  /* duo-zuid also records Anna's T0 as declined, which duo-noord made:
+   * a conflict of the whole interview. */
+  {
+    g_autofree char *path = g_build_filename (world.dir, "zuid2.submission", NULL);
+
+    g_assert_true (vw_vault_set_interview_status (world.duo2, conflict.interview, "declined", NULL, "geen tijd",
+                                                  NULL));
+    g_assert_true (vw_exchange_write_submission (world.duo2, world.study, path, FALSE, NULL, NULL));
+    vw_merge_report_free (vw_test_study_merge (world.coord, world.study, path));
+  }
 }
 
 static void

@@ -20,23 +20,25 @@
 #include "vw-test-vault.h"
 #include "vw-test-widgets.h"
 
+/* The coordinator's id of the duo's laptop labelled @label: the side's
+ * device is the laptop whose key signed the bundle. */
 static char *
-own_id (VwVault *vault)
+device_id (VwTestStudy *w,
+           const char  *label)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(VwDevice) own = vw_vault_get_own_device (vault, &error);
+  g_autoptr(VwDevice) device = vw_study_find_device (w->coord, w->study, label, &error);
 
   g_assert_no_error (error);
-  return g_strdup (own->id);
+  return g_strdup (device->id);
 }
 
 /* The conflict side's row: the value and "device, time". */
 static GtkWidget *
 side_row (GtkWidget  *dialog,
           const char *interview,
-          VwVault    *duo)
+          const char *device)
 {
-  g_autofree char *device = own_id (duo);
   g_autofree char *name = g_strdup_printf ("choose:%s:debts:%s", interview, device);
   GtkWidget *button = vw_test_find_named (dialog, name);
 
@@ -77,7 +79,7 @@ test_conflicts (void)
 {
   VwTestStudy w = { 0 };
   VwTestConflict c = { 0 };
-  g_autofree char *where = NULL, *first = NULL, *apart = NULL, *other = NULL;
+  g_autofree char *where = NULL, *first = NULL, *apart = NULL, *other = NULL, *north = NULL, *south = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) open = NULL;
   g_autoptr(GPtrArray) all = NULL;
@@ -110,10 +112,12 @@ test_conflicts (void)
   /* Grouped by interview, both values, each with its device's label. */
   where = g_strdup_printf (_("%s (%s), round %s"), "Anna", anna, "T0");
   g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), where));
-  row = side_row (GTK_WIDGET (dialog), iv, w.duo1);
+  north = device_id (&w, "duo-noord");
+  south = device_id (&w, "duo-zuid");
+  row = side_row (GTK_WIDGET (dialog), iv, north);
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "onbekend"));
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "duo-noord, "));
-  row = side_row (GTK_WIDGET (dialog), iv, w.duo2);
+  row = side_row (GTK_WIDGET (dialog), iv, south);
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "ja"));
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "duo-zuid, "));
 
@@ -128,7 +132,6 @@ test_conflicts (void)
 
   /* Keeping the south duo's value. */
   {
-    g_autofree char *south = own_id (w.duo2);
     g_autofree char *name = g_strdup_printf ("choose:%s:debts:%s", iv, south);
 
     button = vw_test_find_named (GTK_WIDGET (dialog), name);
@@ -136,6 +139,34 @@ test_conflicts (void)
   }
   g_assert_cmpuint (changes, ==, 1);
   g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No open conflicts")));
+
+  /* The south duo changes Anna's interview, which the north duo made: a
+   * conflict of the whole record, shown by the fields that differ; the
+   * coordinator keeps the north duo's. */
+  {
+    g_autofree char *sub = g_build_filename (w.dir, "zuid2.submission", NULL);
+    g_autofree char *name = g_strdup_printf ("choose:%s::%s", iv, north);
+    g_autoptr(VwInterview) interview = NULL;
+
+    g_assert_true (vw_vault_set_interview_status (w.duo2, iv, "declined", NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (vw_exchange_write_submission (w.duo2, w.study, sub, FALSE, NULL, &error));
+    g_assert_no_error (error);
+    vw_merge_report_free (vw_test_study_merge (w.coord, w.study, sub));
+    vw_conflicts_dialog_reload (dialog);
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("The interview")));
+    row = gtk_widget_get_ancestor (vw_test_find_named (GTK_WIDGET (dialog), name), ADW_TYPE_ACTION_ROW);
+    g_assert_nonnull (row);
+    g_test_message ("%s", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+    g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), _("Status")));
+    g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "duo-noord, "));
+    g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), name), "clicked");
+    g_assert_cmpuint (changes, ==, 2);
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No open conflicts")));
+    interview = vw_vault_get_interview (w.coord, iv, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (interview->status, ==, "interviewed");
+  }
 
   /* The resolved section shows the chosen value. */
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (vw_test_find_named (GTK_WIDGET (dialog), "show-resolved")), TRUE);
@@ -149,7 +180,7 @@ test_conflicts (void)
     g_assert_nonnull (strstr (subtitle, "ja"));
     all = vw_exchange_list_conflicts (w.coord, w.study, TRUE, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (all->len, ==, 2);
+    g_assert_cmpuint (all->len, ==, 4);
     for (guint i = 0; i < all->len; i++)
       g_assert_nonnull (((VwConflict *) g_ptr_array_index (all, i))->resolved);
   }
@@ -165,7 +196,7 @@ test_conflicts (void)
     g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), karel_row));
   }
   g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), apart), "clicked");
-  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpuint (changes, ==, 3);
   g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No possible duplicates")));
   gtk_window_destroy (GTK_WINDOW (dialog));
 

@@ -83,6 +83,7 @@ test_merge_dialog (void)
   g_ptr_array_add (recipients, vw_age_recipient_parse (recipient, &error));
   g_assert_no_error (error);
   rows = g_strdup_printf ("%s\tsubmission\t%s\n"
+                          "S\tabc\n"
                           "P\tDH-AB12C\tTom\tDH\t\\N\t2026-01-10T10:00:00Z\t2026-01-10T10:00:00Z\t1\n"
                           "I\tiv1\tDH-AB12C\tT0\t\\N\t\\N\t\\N\tinterviewed\t2026-02-03\t\\N\tfinished\t\\N\t\\N\t"
                           "2026-02-03T10:00:00Z\t2026-02-03T11:00:00Z\t2\n"

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "vw-conflicts-dialog.h"
 
@@ -35,13 +36,14 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* One decision a button stands for. */
+/* One decision a button stands for: keep the side of @device, or (the
+ * entry row of a cell) a value typed in. */
 typedef struct
 {
   char *kind;
   char *object;
   char *field;
-  char *value;  /* nullable: taken from the entry row */
+  char *device; /* nullable: the side to keep */
 } Choice;
 
 static void
@@ -50,7 +52,7 @@ choice_free (Choice *choice)
   g_free (choice->kind);
   g_free (choice->object);
   g_free (choice->field);
-  g_free (choice->value);
+  g_free (choice->device);
   g_free (choice);
 }
 
@@ -124,6 +126,43 @@ value_text (VwConflictsDialog *self,
   return g_strdup (value);
 }
 
+/* A record's field as the coordinator reads it: a code's label beside
+ * the code. */
+static char *
+field_value_text (const char *field,
+                  const char *value,
+                  const char *language)
+{
+  const char *list = g_str_equal (field, "status") ? "status" : g_str_equal (field, "residence") ? "residence"
+                     : g_str_equal (field, "value") ? "consent" : NULL;
+  const VwCodeList *codes = list ? vw_codebook_get_code_list (vw_codebook_get_core (), list) : NULL;
+  const VwCode *code = codes && value ? vw_code_list_lookup (codes, value) : NULL;
+
+  if (value == NULL)
+    return g_strdup (_("(no value)"));
+  if (code != NULL && g_strcmp0 (vw_code_get_label (code, language), value) != 0)
+    return g_strdup_printf ("%s (%s)", vw_code_get_label (code, language), value);
+  return g_strdup (value);
+}
+
+/* The text of a note, "" for the general one. */
+static char *
+note_text (VwConflictsDialog *self,
+           const char        *interview,
+           const char        *question)
+{
+  g_autoptr(GPtrArray) notes = vw_vault_list_notes (self->vault, interview, NULL);
+
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    {
+      VwNote *n = g_ptr_array_index (notes, i);
+
+      if (g_strcmp0 (n->question ? n->question : "", question) == 0)
+        return g_strdup (n->text);
+    }
+  return NULL;
+}
+
 static const char *
 device_label (VwConflictsDialog *self,
               const char        *device)
@@ -141,8 +180,64 @@ device_label (VwConflictsDialog *self,
   return label;
 }
 
-/* "Anna (DH-AB12C), round T0" for an answer's interview, "Anna (DH-AB12C)"
- * for a participant's value. */
+static gboolean
+is_cell (const VwConflict *c)
+{
+  return vw_conflict_field_names (c->kind) == NULL;
+}
+
+/* What a record's field is called. */
+static const char *
+field_label (const char *field)
+{
+  static const struct { const char *field; const char *label; } labels[] = {
+    { "pseudonym", N_("Pseudonym") },
+    { "region", N_("Region") },
+    { "created", N_("Created") },
+    { "questionnaire_id", N_("Questionnaire") },
+    { "questionnaire_version", N_("Questionnaire version") },
+    { "questionnaire_sha256", N_("Questionnaire checksum") },
+    { "status", N_("Status") },
+    { "date", N_("Date") },
+    { "nonresponse_reason", N_("Reason for non-response") },
+    { "state", N_("State") },
+    { "resume_module", N_("Resume at module") },
+    { "resume_question", N_("Resume at question") },
+    { "question", N_("Question") },
+    { "theme", N_("Theme") },
+    { "text", N_("Text") },
+    { "start", N_("From") },
+    { "end", N_("Until") },
+    { "residence", N_("Residence") },
+    { "value", N_("Consent") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].field, field))
+      return _(labels[i].label);
+  return field;
+}
+
+/* The heading of a record's row: "Interview", "Consent T0 research", ... */
+static char *
+record_title (const VwConflict *c)
+{
+  if (g_str_equal (c->kind, "participant"))
+    return g_strdup (_("The participant"));
+  if (g_str_equal (c->kind, "interview"))
+    return g_strdup (_("The interview"));
+  if (g_str_equal (c->kind, "quote"))
+    return g_strdup (_("A quote"));
+  if (g_str_equal (c->kind, "episode"))
+    return g_strdup (_("A stay in the residence history"));
+  if (g_str_equal (c->kind, "consent"))
+    /* Translators: consent of a round and purpose, e.g. "Consent T0/research". */
+    return g_strdup_printf (_("Consent %s"), c->field);
+  return g_strdup (c->kind);
+}
+
+/* "Anna (DH-AB12C), round T0" for what belongs to an interview, "Anna
+ * (DH-AB12C)" for a participant's own records. */
 static char *
 object_title (VwConflictsDialog *self,
               const VwConflict  *c)
@@ -151,7 +246,10 @@ object_title (VwConflictsDialog *self,
   g_autoptr(VwParticipant) p = NULL;
   const char *code = c->object;
 
-  if (g_str_equal (c->kind, "answer"))
+  if (g_str_equal (c->kind, "quote") || g_str_equal (c->kind, "episode"))
+    /* Translators: a record this dialog knows only by its id. */
+    return g_strdup_printf (_("Record %s"), c->object);
+  if (g_str_equal (c->kind, "answer") || g_str_equal (c->kind, "note") || g_str_equal (c->kind, "interview"))
     {
       if ((iv = vw_vault_get_interview (self->vault, c->object, NULL)) == NULL)
         /* Translators: an interview this laptop does not have, by its id. */
@@ -171,8 +269,13 @@ decide (VwConflictsDialog *self,
         const char        *value)
 {
   g_autoptr(GError) error = NULL;
+  gboolean ok = choice->device != NULL
+                ? vw_exchange_resolve_side (self->vault, self->study, choice->kind, choice->object, choice->field,
+                                            choice->device, &error)
+                : vw_exchange_resolve (self->vault, self->study, choice->kind, choice->object, choice->field, value,
+                                       &error);
 
-  if (!vw_exchange_resolve (self->vault, self->study, choice->kind, choice->object, choice->field, value, &error))
+  if (!ok)
     {
       g_autofree char *message = g_strdup_printf (_("Not resolved: %s"), error->message);
       show_error (self, message);
@@ -188,7 +291,7 @@ choose_clicked (GtkButton         *button,
 {
   Choice *choice = g_object_get_data (G_OBJECT (button), "choice");
 
-  decide (self, choice, choice->value);
+  decide (self, choice, NULL);
 }
 
 static void
@@ -209,15 +312,36 @@ other_applied (AdwEntryRow       *row,
 
 static Choice *
 choice_new (const VwConflict *c,
-            const char       *value)
+            const char       *device)
 {
   Choice *choice = g_new0 (Choice, 1);
 
   choice->kind = g_strdup (c->kind);
   choice->object = g_strdup (c->object);
   choice->field = g_strdup (c->field);
-  choice->value = g_strdup (value);
+  choice->device = g_strdup (device);
   return choice;
+}
+
+/* A button that keeps @side, named "choose:OBJECT:FIELD:DEVICE". */
+static GtkWidget *
+keep_button (VwConflictsDialog *self,
+             const VwConflict  *side,
+             const char        *what)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("_Keep This"));
+  g_autofree char *name = g_strdup_printf ("choose:%s:%s:%s", side->object, side->field, side->device);
+  /* Translators: the accessible name of a button, e.g. "Keep the version of duo-noord". */
+  g_autofree char *accessible = g_strdup_printf (_("Keep the version of %s: %s"), device_label (self, side->device),
+                                                 what);
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (button), "choice", choice_new (side, side->device),
+                          (GDestroyNotify) choice_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (choose_clicked), self);
+  return button;
 }
 
 /* One conflicting cell: every side with its device and time, a button to
@@ -234,9 +358,13 @@ cell_row (VwConflictsDialog *self,
   GtkWidget *expander = adw_expander_row_new ();
   GtkWidget *other = adw_entry_row_new ();
   g_autofree char *other_name = g_strdup_printf ("other:%s:%s", c->object, c->field);
+  g_autofree char *title = NULL;
 
+  if (g_str_equal (c->kind, "note"))
+    /* Translators: a note about a question, e.g. "Note: Where do you sleep?". */
+    title = *c->field ? g_strdup_printf (_("Note: %s"), text ? text : c->field) : g_strdup (_("General note"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), text ? text : c->field);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title ? title : text ? text : c->field);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), c->field);
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
   for (guint i = first; i < end; i++)
@@ -245,16 +373,9 @@ cell_row (VwConflictsDialog *self,
       g_autofree char *value = value_text (self, side->field, side->value);
       /* Translators: who made a value and when, e.g. "duo-noord, 2026-02-10T10:00:00Z". */
       g_autofree char *by = g_strdup_printf (_("%s, %s"), device_label (self, side->device), side->updated);
-      g_autofree char *name = g_strdup_printf ("choose:%s:%s:%s", side->object, side->field, side->device);
       GtkWidget *row = make_row (value, by);
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Keep This"));
 
-      gtk_widget_set_name (button, name);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      g_object_set_data_full (G_OBJECT (button), "choice", choice_new (side, side->value),
-                              (GDestroyNotify) choice_free);
-      g_signal_connect (button, "clicked", G_CALLBACK (choose_clicked), self);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_button (self, side, value));
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
     }
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (other), _("Another value"));
@@ -266,11 +387,88 @@ cell_row (VwConflictsDialog *self,
   return expander;
 }
 
+static void
+free_fields (gpointer fields)
+{
+  if (fields != NULL)
+    g_ptr_array_unref (fields);
+}
+
+/* One conflicting record: every side with its device and time and the
+ * fields in which the sides differ, and a button to keep it. */
+static GtkWidget *
+record_row (VwConflictsDialog *self,
+            GPtrArray         *sides,
+            guint              first,
+            guint              end)
+{
+  VwConflict *c = g_ptr_array_index (sides, first);
+  const char * const *names = vw_conflict_field_names (c->kind);
+  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func (free_fields);
+  g_autofree char *title = record_title (c);
+  GtkWidget *expander = adw_expander_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), _("Changed differently on two laptops: keep one"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  for (guint i = first; i < end; i++)
+    g_ptr_array_add (split, vw_conflict_split_value (g_ptr_array_index (sides, i)));
+  for (guint i = first; i < end; i++)
+    {
+      VwConflict *side = g_ptr_array_index (sides, i);
+      GPtrArray *mine = g_ptr_array_index (split, i - first);
+      g_autoptr(GString) fields = g_string_new (NULL);
+      g_autofree char *by = g_strdup_printf (_("%s, %s"), device_label (self, side->device), side->updated);
+      GtkWidget *row;
+
+      for (guint f = 0; mine != NULL && names[f] != NULL; f++)
+        {
+          gboolean differs = FALSE;
+          g_autofree char *value = NULL;
+
+          for (guint j = 0; j < split->len; j++)
+            {
+              GPtrArray *other = g_ptr_array_index (split, j);
+              differs |= other == NULL ||
+                         g_strcmp0 (g_ptr_array_index (mine, f), g_ptr_array_index (other, f)) != 0;
+            }
+          if (!differs)
+            continue;
+          value = field_value_text (names[f], g_ptr_array_index (mine, f), self->language);
+          if (fields->len > 0)
+            g_string_append (fields, " · ");
+          /* Translators: one field of a record and its value, e.g. "Status: declined". */
+          g_string_append_printf (fields, _("%s: %s"), field_label (names[f]), value);
+        }
+      row = make_row (fields->len > 0 ? fields->str : _("(the same)"), by);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), keep_button (self, side, fields->str));
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  return expander;
+}
+
 static gboolean
 same_cell (const VwConflict *a,
            const VwConflict *b)
 {
   return g_str_equal (a->kind, b->kind) && g_str_equal (a->object, b->object) && g_str_equal (a->field, b->field);
+}
+
+/* By record, then kind: everything of one interview or participant
+ * together. */
+static int
+compare_by_object (gconstpointer a,
+                   gconstpointer b)
+{
+  const VwConflict *ca = *(const VwConflict * const *) a;
+  const VwConflict *cb = *(const VwConflict * const *) b;
+  int c;
+
+  if ((c = strcmp (ca->object, cb->object)) != 0 || (c = strcmp (ca->kind, cb->kind)) != 0 ||
+      (c = strcmp (ca->field, cb->field)) != 0)
+    return c;
+  return strcmp (ca->device, cb->device);
 }
 
 static void
@@ -288,8 +486,8 @@ load_conflicts (VwConflictsDialog  *self,
       gtk_box_append (self->conflicts_box, group);
       return;
     }
-  /* The list is sorted by kind, object, field: one group per interview or
-   * participant, one row per field. */
+  /* One group per interview or participant, one row per field or record. */
+  g_ptr_array_sort (open, compare_by_object);
   for (guint i = 0; i < open->len;)
     {
       VwConflict *c = g_ptr_array_index (open, i);
@@ -300,14 +498,20 @@ load_conflicts (VwConflictsDialog  *self,
       if (group_object == NULL || !g_str_equal (group_object, c->object))
         {
           g_autofree char *title = object_title (self, c);
+          gboolean records = FALSE;
 
+          for (guint j = i; j < open->len && g_str_equal (((VwConflict *) g_ptr_array_index (open, j))->object,
+                                                          c->object); j++)
+            records |= !is_cell (g_ptr_array_index (open, j));
           /* Translators: the heading over a participant's conflicts. */
-          group = make_group (title, g_str_equal (c->kind, "answer") ? _("Answers changed differently on two laptops")
-                                                                     : _("Values changed differently on two laptops"));
+          group = make_group (title, records ? _("Records changed differently on two laptops")
+                                     : g_str_equal (c->kind, "answer") ? _("Answers changed differently on two laptops")
+                                     : _("Values changed differently on two laptops"));
           gtk_box_append (self->conflicts_box, group);
           group_object = c->object;
         }
-      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), cell_row (self, open, i, end));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group),
+                                 is_cell (c) ? cell_row (self, open, i, end) : record_row (self, open, i, end));
       i = end;
     }
 }
@@ -331,8 +535,21 @@ load_resolved (VwConflictsDialog *self,
       /* One row per cell, after its last side. */
       if (c->resolved == NULL || (i + 1 < all->len && same_cell (c, g_ptr_array_index (all, i + 1))))
         continue;
+      if (!is_cell (c))
+        {
+          g_autofree char *title = record_title (c);
+
+          where = object_title (self, c);
+          /* Translators: where, and when a record's conflict was settled. */
+          subtitle = g_strdup_printf (_("%s: resolved %s"), where, c->resolved);
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_row (title, subtitle));
+          n++;
+          continue;
+        }
       if (g_str_equal (c->kind, "answer"))
         current = vw_vault_get_answer (self->vault, c->object, c->field, NULL);
+      else if (g_str_equal (c->kind, "note"))
+        current = note_text (self, c->object, c->field);
       else
         current = vw_vault_get_participant_value (self->vault, self->study, c->object, c->field, NULL);
       value = value_text (self, c->field, current);

@@ -244,7 +244,15 @@ show_report (VwMergeDialog *self,
     {
       VwConflict *c = g_ptr_array_index (report->conflict_list, i);
       g_autofree char *title = g_strdup_printf (_("Conflict in %s %s"), c->object, c->field);
-      g_autofree char *subtitle = g_strdup_printf (_("“%s” from device %s, %s"), c->value, c->device, c->updated);
+      g_autofree char *label = vw_exchange_device_label (self->vault, c->device, NULL);
+      g_autofree char *subtitle = NULL;
+
+      /* A whole record's version is its fields: the conflicts dialog shows them. */
+      if (vw_conflict_field_names (c->kind) != NULL)
+        subtitle = g_strdup_printf (_("A version of the %s from device %s, %s"), c->kind, label ? label : c->device,
+                                    c->updated);
+      else
+        subtitle = g_strdup_printf (_("“%s” from device %s, %s"), c->value, label ? label : c->device, c->updated);
 
       gtk_list_box_append (self->report_list, make_row (title, subtitle));
     }

@@ -694,14 +694,85 @@ vw_cli_submit (VwCli  *cli,
   return VW_CLI_EXIT_OK;
 }
 
-static void
-print_conflict (const VwConflict *c)
+static gboolean
+same_record (const VwConflict *a,
+             const VwConflict *b)
 {
-  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+  return g_str_equal (a->kind, b->kind) && g_str_equal (a->object, b->object) && g_str_equal (a->field, b->field);
+}
 
-  /* Translators: kind, record, field, value, device, revision, time. */
-  g_print (_("conflict: %s %s %s: “%s” by device %s (revision %s, %s)\n"), c->kind, c->object, c->field, c->value,
-           *c->device ? c->device : "?", revision, c->updated);
+static void
+free_fields (gpointer fields)
+{
+  if (fields != NULL)
+    g_ptr_array_unref (fields);
+}
+
+/* One line per side: who made it, and the value, or for a whole record
+ * the fields in which the sides differ. @sides[first..end) are the sides
+ * of one record. */
+static void
+print_sides (VwVault   *vault,
+             GPtrArray *sides,
+             guint      first,
+             guint      end)
+{
+  const char * const *names = vw_conflict_field_names (((VwConflict *) g_ptr_array_index (sides, first))->kind);
+  g_autoptr(GPtrArray) split = g_ptr_array_new_with_free_func (free_fields);
+
+  for (guint i = first; names != NULL && i < end; i++)
+    g_ptr_array_add (split, vw_conflict_split_value (g_ptr_array_index (sides, i)));
+  for (guint i = first; i < end; i++)
+    {
+      const VwConflict *c = g_ptr_array_index (sides, i);
+      g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+      g_autofree char *label = vw_exchange_device_label (vault, c->device, NULL);
+      g_autofree char *record = *c->field ? g_strdup_printf ("%s %s %s", c->kind, c->object, c->field)
+                                          : g_strdup_printf ("%s %s", c->kind, c->object);
+      g_autoptr(GString) what = g_string_new (NULL);
+
+      if (names == NULL)
+        g_string_printf (what, "“%s”", c->value);
+      for (guint f = 0; names != NULL && names[f] != NULL; f++)
+        {
+          GPtrArray *mine = g_ptr_array_index (split, i - first);
+          const char *value = mine ? g_ptr_array_index (mine, f) : NULL;
+          gboolean differs = FALSE;
+
+          for (guint j = 0; j < split->len && mine != NULL; j++)
+            {
+              GPtrArray *other = g_ptr_array_index (split, j);
+              differs |= other == NULL || g_strcmp0 (value, g_ptr_array_index (other, f)) != 0;
+            }
+          if (!differs)
+            continue;
+          if (what->len > 0)
+            g_string_append (what, ", ");
+          if (value != NULL)
+            g_string_append_printf (what, "%s “%s”", names[f], value);
+          else
+            /* Translators: a field of a record that holds nothing, e.g. "end (empty)". */
+            g_string_append_printf (what, _("%s (empty)"), names[f]);
+        }
+      /* Translators: record, what it holds, the device's label, its id, revision, time. */
+      g_print (_("conflict: %s: %s by %s (device %s, revision %s, %s)\n"), record, what->str,
+               label ? label : "?", *c->device ? c->device : "?", revision, c->updated);
+    }
+}
+
+static void
+print_conflicts (VwVault   *vault,
+                 GPtrArray *conflicts)
+{
+  for (guint i = 0; i < conflicts->len;)
+    {
+      guint end = i + 1;
+
+      while (end < conflicts->len && same_record (g_ptr_array_index (conflicts, i), g_ptr_array_index (conflicts, end)))
+        end++;
+      print_sides (vault, conflicts, i, end);
+      i = end;
+    }
 }
 
 static void
@@ -834,8 +905,7 @@ vw_cli_merge (VwCli  *cli,
   g_print (g_dngettext (NULL, "Merged %u bundle: ", "Merged %u bundles: ", report->bundles), report->bundles);
   g_print (_("%u added, %u updated, %u unchanged, %u new conflicts.\n"), report->added, report->updated,
            report->unchanged, report->conflicts);
-  for (guint i = 0; i < report->conflict_list->len; i++)
-    print_conflict (g_ptr_array_index (report->conflict_list, i));
+  print_conflicts (ctx.vault, report->conflict_list);
   print_duplicates (report->duplicates);
   for (guint i = 0; i < report->receipts_merged->len; i++)
     {
@@ -860,11 +930,15 @@ vw_cli_conflicts (VwCli  *cli,
 {
   g_autofree char *study = NULL;
   g_autofree char *value = NULL;
+  g_autofree char *device = NULL;
   gboolean all = FALSE;
   const GOptionEntry entries[] = {
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("List resolved conflicts too"), NULL },
-    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("resolve: the value to keep"), N_("VALUE") },
+    { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("resolve: the value to keep (an answer, value or note)"),
+      N_("VALUE") },
+    { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("resolve: keep the side of this laptop (label or device id)"),
+      N_("DEVICE") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
@@ -873,17 +947,23 @@ vw_cli_conflicts (VwCli  *cli,
   g_autoptr(GPtrArray) duplicates = NULL;
   int status;
 
-  if (!vw_cli_parse (cli, &argc, &argv, "conflicts", _("[list | resolve KIND RECORD FIELD --value VALUE | keep-apart CODE CODE... | join KEEP CODE...]"),
-                     _("List the values two laptops changed differently, and settle them."), entries, &status))
+  if (!vw_cli_parse (cli, &argc, &argv, "conflicts",
+                     _("[list | resolve KIND RECORD [FIELD] (--value VALUE | --device DEVICE) | "
+                       "keep-apart CODE CODE... | join KEEP CODE...]"),
+                     _("List the records two laptops changed differently, and settle them: a cell with a value, "
+                       "any record by keeping one laptop’s side."), entries, &status))
     return status;
   if (argc >= 2 && g_str_equal (argv[1], "resolve"))
     {
-      if (argc != 5 || value == NULL)
-        return usage (_("conflicts resolve needs KIND RECORD FIELD and --value VALUE"));
+      const char *field = argc == 5 ? argv[4] : "";
+
+      if ((argc != 4 && argc != 5) || (value == NULL) == (device == NULL))
+        return usage (_("conflicts resolve needs KIND RECORD [FIELD] and either --value VALUE or --device DEVICE"));
       if (!open_study (&ctx, cli, study, &error) ||
-          !vw_exchange_resolve (ctx.vault, ctx.study, argv[2], argv[3], argv[4], value, &error))
+          !(device != NULL ? vw_exchange_resolve_side (ctx.vault, ctx.study, argv[2], argv[3], field, device, &error)
+                           : vw_exchange_resolve (ctx.vault, ctx.study, argv[2], argv[3], field, value, &error)))
         return vw_cli_fail (error);
-      g_print (_("Resolved %s %s %s.\n"), argv[2], argv[3], argv[4]);
+      g_print (_("Resolved %s %s %s.\n"), argv[2], argv[3], field);
       return VW_CLI_EXIT_OK;
     }
   if (argc >= 2 && (g_str_equal (argv[1], "keep-apart") || g_str_equal (argv[1], "join")))
@@ -910,14 +990,13 @@ vw_cli_conflicts (VwCli  *cli,
       return VW_CLI_EXIT_OK;
     }
   if (argc > 2 || (argc == 2 && !g_str_equal (argv[1], "list")))
-    return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD FIELD --value VALUE | "
-                    "keep-apart CODE CODE... | join KEEP CODE...]"));
+    return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD [FIELD] (--value VALUE | "
+                    "--device DEVICE) | keep-apart CODE CODE... | join KEEP CODE...]"));
   if (!open_study (&ctx, cli, study, &error) ||
       (conflicts = vw_exchange_list_conflicts (ctx.vault, ctx.study, all, &error)) == NULL ||
       (duplicates = vw_exchange_duplicates (ctx.vault, ctx.study, &error)) == NULL)
     return vw_cli_fail (error);
-  for (guint i = 0; i < conflicts->len; i++)
-    print_conflict (g_ptr_array_index (conflicts, i));
+  print_conflicts (ctx.vault, conflicts);
   print_duplicates (duplicates);
   if (conflicts->len == 0)
     g_print ("%s\n", _("No open conflicts."));

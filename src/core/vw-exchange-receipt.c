@@ -3,7 +3,7 @@
  * A handover is encrypted to the receiving laptop and to this one, so the
  * sender reads the file back with the receiver's own checks before it
  * records anything. With removal, the participants are not deleted then:
- * they stay here, read-only (triggers of schema 8), "awaiting receipt".
+ * they stay here, read-only (triggers of schema 7), "awaiting receipt".
  * The receiving laptop, once it merged the handover, writes a receipt
  * bundle back: the handover's id, its content hash and the codes it
  * received, signed by that laptop. Only a receipt signed by exactly the

@@ -117,22 +117,36 @@ vw_rows_split (char   *line,
     vw_rows_put (out, type, G_N_ELEMENTS (fields_), fields_); \
   } G_STMT_END
 
+/* Every row goes out as this laptop's own: its device field is the `S`
+ * row's id, and its revision is this laptop's change sequence of the row,
+ * which is higher for every later write of it here, whoever made the
+ * version (a relayed row from a handover or a round preparation is sent
+ * as ours too). A receiver compares revisions only between versions of
+ * the same device. */
 typedef struct
 {
   VwVault      *vault;
   const char   *study;
   VwBundleKind  kind;
   GHashTable   *codes;         /* nullable: every participant */
-  const char   *since;         /* nullable: rows updated since (submissions) */
+  gint64        since;         /* submissions: only rows whose seq is above; -1 for everything */
+  gint64        since_audit;   /* the same for audit entries */
   const char   *only_round;    /* nullable: interviews of this round only */
+  char         *device;        /* owned: this laptop's device id */
   GString      *out;
 } Writer;
 
 static gboolean
 newer (const Writer *w,
-       const char   *updated)
+       gint64        seq)
 {
-  return w->since == NULL || g_strcmp0 (updated, w->since) >= 0;
+  return w->since < 0 || seq > w->since;
+}
+
+static char *
+seq_text (gint64 seq)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, seq);
 }
 
 static gboolean
@@ -147,7 +161,7 @@ write_values (Writer      *w,
               const char  *code,
               GError     **error)
 {
-  sqlite3_stmt *stmt = vw_vault_prepare (w->vault, "SELECT variable, value, revision, updated, device "
+  sqlite3_stmt *stmt = vw_vault_prepare (w->vault, "SELECT variable, value, revision, updated, seq "
                                                    "FROM participant_values WHERE study = ? AND code = ? "
                                                    "ORDER BY variable", error);
   int rc;
@@ -160,12 +174,11 @@ write_values (Writer      *w,
     {
       g_autofree char *variable = vw_vault_column_text (stmt, 0);
       g_autofree char *updated = vw_vault_column_text (stmt, 3);
-      g_autofree char *device = vw_vault_column_text (stmt, 4);
-      g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 2));
+      g_autofree char *revision = seq_text (sqlite3_column_int64 (stmt, 4));
       VwValueRef ref = { "participant_values", "value", { w->study, code, variable }, sqlite3_column_int64 (stmt, 2) };
       g_autofree char *value = NULL;
 
-      if (!newer (w, updated))
+      if (!newer (w, sqlite3_column_int64 (stmt, 4)))
         continue;
       if (!vw_vault_column_unseal (w->vault, stmt, 1, vw_vault_subkey (w->vault, VW_SUBKEY_PARTICIPANT), &ref,
                                    &value, error))
@@ -173,7 +186,7 @@ write_values (Writer      *w,
           sqlite3_reset (stmt);
           return FALSE;
         }
-      PUT (w->out, 'V', code, variable, value, revision, updated, device);
+      PUT (w->out, 'V', code, variable, value, revision, updated, w->device);
     }
   sqlite3_reset (stmt);
   return rc == SQLITE_DONE;
@@ -184,7 +197,7 @@ write_interview (Writer      *w,
                  VwInterview *iv,
                  GError     **error)
 {
-  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, iv->revision);
+  g_autofree char *revision = seq_text (iv->seq);
   g_autoptr(GPtrArray) answers = NULL;
   g_autoptr(GPtrArray) notes = NULL;
 
@@ -198,10 +211,10 @@ write_interview (Writer      *w,
   for (guint i = 0; i < answers->len; i++)
     {
       VwAnswer *a = g_ptr_array_index (answers, i);
-      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, a->revision);
+      g_autofree char *rev = seq_text (a->seq);
 
-      if (newer (w, a->updated))
-        PUT (w->out, 'A', iv->id, a->question, a->value, rev, a->updated, a->device);
+      if (newer (w, a->seq))
+        PUT (w->out, 'A', iv->id, a->question, a->value, rev, a->updated, w->device);
     }
   if (!kind_has (w->kind, 'N'))
     return TRUE;
@@ -210,9 +223,9 @@ write_interview (Writer      *w,
   for (guint i = 0; i < notes->len; i++)
     {
       VwNote *n = g_ptr_array_index (notes, i);
-      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, n->revision);
+      g_autofree char *rev = seq_text (n->seq);
 
-      if (newer (w, n->updated))
+      if (newer (w, n->seq))
         PUT (w->out, 'N', iv->id, n->question ? n->question : "", n->text, rev, n->updated);
     }
   return TRUE;
@@ -223,7 +236,7 @@ write_participant (Writer        *w,
                    VwParticipant *p,
                    GError       **error)
 {
-  g_autofree char *revision = g_strdup_printf ("%" G_GINT64_FORMAT, p->revision);
+  g_autofree char *revision = seq_text (p->seq);
   g_autofree char *linkage = vw_vault_get_linkage_hash (w->vault, w->study, p->code, error);
   g_autoptr(GPtrArray) interviews = NULL;
   g_autoptr(GPtrArray) episodes = NULL;
@@ -267,9 +280,9 @@ write_participant (Writer        *w,
       for (guint i = 0; i < quotes->len; i++)
         {
           VwQuote *q = g_ptr_array_index (quotes, i);
-          g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, q->revision);
+          g_autofree char *rev = seq_text (q->seq);
 
-          if (newer (w, q->updated))
+          if (newer (w, q->seq))
             PUT (w->out, 'Q', q->id, q->code, q->round, q->question, q->theme, q->text, q->created, q->updated, rev);
         }
     }
@@ -279,11 +292,11 @@ write_participant (Writer        *w,
   for (guint i = 0; i < episodes->len; i++)
     {
       VwEpisode *e = g_ptr_array_index (episodes, i);
-      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, e->revision);
+      g_autofree char *rev = seq_text (e->seq);
 
       /* An episode recorded in an interview that does not travel would
        * point nowhere at the receiver. */
-      if (newer (w, e->updated))
+      if (newer (w, e->seq))
         PUT (w->out, 'E', e->id, e->code, e->start, e->end, e->residence,
              w->only_round ? NULL : e->interview, e->updated, rev);
     }
@@ -293,9 +306,9 @@ write_participant (Writer        *w,
   for (guint i = 0; i < consents->len; i++)
     {
       VwConsent *c = g_ptr_array_index (consents, i);
-      g_autofree char *rev = g_strdup_printf ("%" G_GINT64_FORMAT, c->revision);
+      g_autofree char *rev = seq_text (c->seq);
 
-      if (newer (w, c->updated))
+      if (newer (w, c->seq))
         PUT (w->out, 'C', c->code, c->round, c->purpose, c->value, c->date, c->updated, rev);
     }
   return TRUE;
@@ -324,6 +337,7 @@ write_rows (Writer  *w,
 
     if (own == NULL)
       goto fail;
+    w->device = g_strdup (own->id);
     PUT (w->out, 'S', own->id);
   }
 
@@ -368,18 +382,49 @@ write_rows (Writer  *w,
           VwAuditEntry *e = g_ptr_array_index (audit, i);
           g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, e->seq);
 
-          if (newer (w, e->timestamp))
+          if (w->since_audit < 0 || e->seq > w->since_audit)
             PUT (w->out, 'L', seq, e->timestamp, e->actor, e->action, e->object, e->detail);
         }
     }
+  g_clear_pointer (&w->device, g_free);
   {
     gsize len = w->out->len;
     return g_bytes_new_take (g_string_free (w->out, FALSE), len);
   }
 
 fail:
+  g_clear_pointer (&w->device, g_free);
   g_string_free (w->out, TRUE);
   return NULL;
+}
+
+/* The rows and the sequence they were read at, in one read transaction:
+ * a write made meanwhile on another connection (the interview screen saves
+ * as the duo types) gets a higher seq, so the next submission sends it. */
+static GBytes *
+write_rows_at (Writer  *w,
+               gint64  *seq,
+               gint64  *audit,
+               GError **error)
+{
+  gboolean own_tx = w->vault->tx_depth == 0;
+  sqlite3_stmt *stmt;
+  GBytes *content = NULL;
+
+  if (own_tx && !vw_vault_exec (w->vault, "BEGIN", error))
+    return NULL;
+  stmt = vw_vault_prepare (w->vault, "SELECT (SELECT value FROM change_sequence WHERE id = 1), "
+                                     "(SELECT coalesce (max (seq), 0) FROM audit)", error);
+  if (stmt != NULL && vw_vault_step (w->vault, stmt, error) == SQLITE_ROW)
+    {
+      *seq = sqlite3_column_int64 (stmt, 0);
+      *audit = sqlite3_column_int64 (stmt, 1);
+      sqlite3_reset (stmt);
+      content = write_rows (w, error);
+    }
+  if (own_tx)
+    vw_vault_exec (w->vault, content != NULL ? "COMMIT" : "ROLLBACK", NULL);
+  return content;
 }
 
 static gboolean
@@ -388,14 +433,18 @@ write_bundle (VwVault       *vault,
               GPtrArray     *recipients,
               const char    *path,
               char         **bundle_id,
+              gint64        *seq,
+              gint64        *audit,
               GError       **error)
 {
   g_autoptr(VwSecret) signing = vw_vault_dup_ed25519_secret (vault, error);
   g_autoptr(GBytes) content = NULL;
+  gint64 unused_seq, unused_audit;
   gsize len;
   gboolean ok;
 
-  if (signing == NULL || (content = write_rows (w, error)) == NULL)
+  if (signing == NULL ||
+      (content = write_rows_at (w, seq ? seq : &unused_seq, audit ? audit : &unused_audit, error)) == NULL)
     return FALSE;
   ok = vw_bundle_write_bytes (path, w->kind, w->study, signing, recipients, content, bundle_id, NULL, error);
   /* The plaintext rows are personal data: wipe them. */
@@ -475,21 +524,34 @@ check_role (VwVault     *vault,
   return TRUE;
 }
 
-/* When this laptop last wrote a submission of @study (NULL: never). */
+/* When this laptop last wrote a submission of @study (@when NULL:
+ * never; shown to the duo, never compared), and the change sequence and
+ * audit entry it had reached then (-1: send everything). */
 static gboolean
 last_submission (VwVault     *vault,
                  const char  *study,
-                 char       **since,
+                 char       **when,
+                 gint64      *seq,
+                 gint64      *audit,
                  GError     **error)
 {
-  sqlite3_stmt *stmt = vw_vault_prepare (vault, "SELECT last_submission FROM exchange_state WHERE study = ?", error);
+  sqlite3_stmt *stmt = vw_vault_prepare (vault, "SELECT last_submission, last_seq, last_audit FROM exchange_state "
+                                                "WHERE study = ?", error);
   int rc;
 
+  *seq = *audit = -1;
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, study);
   if ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
-    *since = vw_vault_column_text (stmt, 0);
+    {
+      if (when != NULL)
+        *when = vw_vault_column_text (stmt, 0);
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        *seq = sqlite3_column_int64 (stmt, 1);
+      if (sqlite3_column_type (stmt, 2) != SQLITE_NULL)
+        *audit = sqlite3_column_int64 (stmt, 2);
+    }
   sqlite3_reset (stmt);
   return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
@@ -507,9 +569,10 @@ vw_submission_summary_free (VwSubmissionSummary *summary)
  * vw_exchange_submission_summary:
  *
  * Counts what a submission written now would carry, with the rules of
- * write_rows(): every participant and interview, the answers changed
- * since the last submission. Counted in SQL without decrypting a value,
- * so that the dialog opens at once on a laptop with years of interviews.
+ * write_rows(): every participant and interview, the answers whose change
+ * sequence is above the one the last submission reached. Counted in SQL
+ * without decrypting a value, so that the dialog opens at once on a
+ * laptop with years of interviews.
  */
 VwSubmissionSummary *
 vw_exchange_submission_summary (VwVault     *vault,
@@ -518,24 +581,22 @@ vw_exchange_submission_summary (VwVault     *vault,
                                 GError     **error)
 {
   g_autoptr(VwSubmissionSummary) summary = g_new0 (VwSubmissionSummary, 1);
+  gint64 since, since_audit;
   sqlite3_stmt *stmt;
   int rc;
 
   if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
-      !last_submission (vault, study, &summary->last_submission, error))
+      !last_submission (vault, study, &summary->last_submission, &since, &since_audit, error))
     return NULL;
   stmt = vw_vault_prepare (vault, "SELECT (SELECT count(*) FROM participants WHERE study = ?1), "
                                   "(SELECT count(*) FROM interviews WHERE study = ?1), "
                                   "(SELECT count(*) FROM answers JOIN interviews ON answers.interview = interviews.id "
-                                  " WHERE interviews.study = ?1 AND (?2 IS NULL OR answers.updated >= ?2))",
+                                  " WHERE interviews.study = ?1 AND answers.seq > ?2)",
                            error);
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
-  if (everything || summary->last_submission == NULL)
-    sqlite3_bind_null (stmt, 2);
-  else
-    vw_vault_bind_text (stmt, 2, summary->last_submission);
+  sqlite3_bind_int64 (stmt, 2, everything ? -1 : since);
   if ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
     {
       summary->participants = sqlite3_column_int (stmt, 0);
@@ -566,10 +627,10 @@ vw_exchange_write_submission (VwVault     *vault,
 {
   g_auto(GStrv) texts = NULL;
   g_autoptr(GPtrArray) recipients = NULL;
-  g_autofree char *since = NULL;
   g_autofree char *now = vw_vault_now ();
   g_autofree char *id = NULL;
-  Writer w = { vault, study, VW_BUNDLE_KIND_SUBMISSION, NULL, NULL, NULL, NULL };
+  Writer w = { vault, study, VW_BUNDLE_KIND_SUBMISSION, NULL, -1, -1, NULL, NULL, NULL };
+  gint64 sent_seq = 0, sent_audit = 0;
   sqlite3_stmt *stmt;
 
   if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
@@ -584,21 +645,20 @@ vw_exchange_write_submission (VwVault     *vault,
   if ((recipients = parse_recipients ((const char * const *) texts, error)) == NULL)
     return FALSE;
 
-  if (!everything)
-    {
-      if (!last_submission (vault, study, &since, error))
-        return FALSE;
-      w.since = since;
-    }
-
-  if (!write_bundle (vault, &w, recipients, path, &id, error) || !vw_vault_tx_begin (vault, error))
+  if (!everything && !last_submission (vault, study, NULL, &w.since, &w.since_audit, error))
     return FALSE;
-  stmt = vw_vault_prepare (vault, "INSERT OR REPLACE INTO exchange_state (study, last_submission) VALUES (?, ?)",
-                           error);
+
+  if (!write_bundle (vault, &w, recipients, path, &id, &sent_seq, &sent_audit, error) ||
+      !vw_vault_tx_begin (vault, error))
+    return FALSE;
+  stmt = vw_vault_prepare (vault, "INSERT OR REPLACE INTO exchange_state (study, last_submission, last_seq, "
+                                  "last_audit) VALUES (?, ?, ?, ?)", error);
   if (stmt != NULL)
     {
       vw_vault_bind_text (stmt, 1, study);
       vw_vault_bind_text (stmt, 2, now);
+      sqlite3_bind_int64 (stmt, 3, sent_seq);
+      sqlite3_bind_int64 (stmt, 4, sent_audit);
     }
   if (!vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
                            vw_vault_audit_append (vault, "submission_written", study, id, error),
@@ -656,7 +716,7 @@ vw_exchange_write_round_preparation (VwVault            *vault,
   g_autofree char *id = NULL;
   g_autofree char *detail = NULL;
   const char *previous = NULL;
-  Writer w = { vault, study, VW_BUNDLE_KIND_ROUND_PREPARATION, NULL, NULL, NULL, NULL };
+  Writer w = { vault, study, VW_BUNDLE_KIND_ROUND_PREPARATION, NULL, -1, -1, NULL, NULL, NULL };
 
   if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_COORDINATOR, error) ||
       (rounds = vw_vault_list_rounds (vault, study, error)) == NULL)
@@ -683,7 +743,7 @@ vw_exchange_write_round_preparation (VwVault            *vault,
   set = code_set (codes);
   w.codes = set;
   w.only_round = previous;
-  if (!write_bundle (vault, &w, recipients, path, &id, error))
+  if (!write_bundle (vault, &w, recipients, path, &id, NULL, NULL, error))
     return FALSE;
   detail = preparation_detail (id, study, round, codes);
   return vw_vault_audit (vault, "round_preparation_written", device_id, detail, error);
@@ -770,7 +830,7 @@ vw_exchange_write_handover (VwVault            *vault,
   g_autoptr(GBytes) content = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *id = NULL;
-  Writer w = { vault, study, VW_BUNDLE_KIND_HANDOVER, NULL, NULL, NULL, NULL };
+  Writer w = { vault, study, VW_BUNDLE_KIND_HANDOVER, NULL, -1, -1, NULL, NULL, NULL };
   guint8 digest[crypto_hash_sha256_BYTES];
   char digest_hex[2 * crypto_hash_sha256_BYTES + 1];
   gboolean ok;

@@ -2,10 +2,11 @@
  *
  * Submissions (duo -> coordinator), round preparations (coordinator ->
  * duo) and handovers (duo -> duo) all carry the same row format (see
- * README-bundles.md, "Exchange rows"): one line per record, with each
- * record's revision, time and device so that the receiver can tell a
- * newer version from a concurrent one. vw_exchange_merge() applies any
- * number of such bundles in one transaction.
+ * README-bundles.md, "Exchange rows"): one line per record, each sent as
+ * the signing laptop's own, with its revision in that laptop's change
+ * sequence so that the receiver can tell that laptop's newer version from
+ * an older one. vw_exchange_merge() applies any number of such bundles in
+ * one transaction.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -148,21 +149,41 @@ gboolean    vw_exchange_write_receipt           (VwVault             *vault,
                                                  char               **receipt_id,
                                                  GError             **error);
 
-/* One side of a conflict. */
+/* One side of a conflict: one device's latest version of a record.
+ *
+ *   kind               object        field                value
+ *   answer             interview id  question id          the answer
+ *   participant_value  code          variable             the value
+ *   note               interview id  question id, or ""   the note
+ *   participant        code          ""                   the record's fields
+ *   interview          interview id  ""                   ...
+ *   quote              quote id      ""
+ *   episode            episode id    ""
+ *   consent            code          "ROUND/PURPOSE"
+ *
+ * A whole record's value holds its fields (vw_conflict_field_names(),
+ * vw_conflict_split_value()). */
 typedef struct
 {
   char   *study;
-  char   *kind;     /* "answer" or "participant_value" */
-  char   *object;   /* interview id, or participant code */
-  char   *field;    /* question id, or variable */
-  char   *device;
-  gint64  revision;
+  char   *kind;
+  char   *object;
+  char   *field;
+  char   *device;   /* this laptop's id of the device, or (before schema 6) the id it gave itself */
+  gint64  revision; /* that device's revision: comparable only with its own */
   char   *updated;
   char   *value;
   char   *resolved; /* nullable */
 } VwConflict;
 
-void        vw_conflict_free (VwConflict *conflict);
+void                vw_conflict_free        (VwConflict       *conflict);
+/* (nullable): the fields of a whole record of @kind, NULL-terminated;
+ * %NULL for a cell. */
+const char * const *vw_conflict_field_names (const char       *kind);
+/* (transfer full) (nullable) (element-type utf8): @conflict's value split
+ * into those fields, an element %NULL for an empty field; %NULL for a
+ * cell. */
+GPtrArray          *vw_conflict_split_value (const VwConflict *conflict);
 
 /* A handover and its receipt, as a merge met them. */
 typedef struct
@@ -230,13 +251,23 @@ GPtrArray     *vw_exchange_list_conflicts (VwVault             *vault,
                                            const char          *study,
                                            gboolean             include_resolved,
                                            GError             **error);
-/* Settles a conflict: @value becomes the value, made by this laptop. */
+/* Settles a conflicting cell: @value becomes the value, made by this
+ * laptop. */
 gboolean       vw_exchange_resolve        (VwVault             *vault,
                                            const char          *study,
                                            const char          *kind,
                                            const char          *object,
                                            const char          *field,
                                            const char          *value,
+                                           GError             **error);
+/* Settles a conflict of any kind with the side of @device (its id or
+ * label), which becomes this laptop's version. */
+gboolean       vw_exchange_resolve_side   (VwVault             *vault,
+                                           const char          *study,
+                                           const char          *kind,
+                                           const char          *object,
+                                           const char          *field,
+                                           const char          *device,
                                            GError             **error);
 char          *vw_exchange_device_label   (VwVault             *vault,
                                            const char          *device,

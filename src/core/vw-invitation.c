@@ -13,6 +13,7 @@
 #include "vw-invitation.h"
 #include "vw-questionnaire.h"
 #include "vw-study.h"
+#include "vw-validate.h"
 #include "vw-vault-private.h"
 
 typedef struct
@@ -152,22 +153,19 @@ valid_study_id (const char *id)
   return TRUE;
 }
 
-/* An optional date member: missing or null is NULL, else YYYY-MM-DD. */
+/* A date member that may be missing or null: its text in @out, or FALSE
+ * when it is there but not a string. */
 static gboolean
-member_date (JsonObject  *object,
-             const char  *name,
-             char       **out)
+member_optional_string (JsonObject  *object,
+                        const char  *name,
+                        const char **out)
 {
   JsonNode *node = json_object_get_member (object, name);
-  const char *text;
 
   *out = NULL;
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
-  if ((text = member_string (object, name)) == NULL || !vw_vault_check_date (text, NULL))
-    return FALSE;
-  *out = g_strdup (text);
-  return TRUE;
+  return (*out = member_string (object, name)) != NULL;
 }
 
 static gboolean
@@ -180,17 +178,26 @@ parse_rounds (VwInvitation  *self,
     {
       JsonObject *object = element_object (rounds, i);
       const char *label = object != NULL ? member_string (object, "label") : NULL;
+      const char *start, *end;
       Round *round;
 
       if (label == NULL || *label == '\0')
         return bad (error, "rounds");
+      if (!member_optional_string (object, "fieldwork_start", &start) ||
+          !member_optional_string (object, "fieldwork_end", &end))
+        return bad (error, "rounds");
+      /* Planned dates, checked as the vault checks a round's (a window
+       * may lie ahead); the validator's message says what is wrong. */
+      if (!vw_validate_round_label ("label", label, error) || !vw_validate_fieldwork (label, start, end, error))
+        {
+          g_prefix_error (error, _("The invitation's round: "));
+          return FALSE;
+        }
       round = g_new0 (Round, 1);
       g_ptr_array_add (self->rounds, round);
       round->label = g_strdup (label);
-      if (!member_date (object, "fieldwork_start", &round->start) ||
-          !member_date (object, "fieldwork_end", &round->end) ||
-          (round->start != NULL && round->end != NULL && strcmp (round->end, round->start) < 0))
-        return bad (error, "rounds");
+      round->start = g_strdup (start);
+      round->end = g_strdup (end);
     }
   return TRUE;
 }

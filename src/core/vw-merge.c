@@ -1,18 +1,13 @@
 /* vw-merge.c: applying exchange rows, conflicts, duplicates, the
  * canonical dump.
  *
- * Rules, chosen so that merging is idempotent and the end state does not
- * depend on the order of the bundles:
- * - A record is keyed by its id (interviews, quotes, episodes) or its
- *   natural key (participant code, answer's interview and question, ...).
- *   A new key is added; an older or equal version is skipped; a newer
- *   version (revision, then time, then device) replaces it.
- * - Answers and participant values are cells that two laptops may both
- *   change. A different value from another device is never overwritten:
- *   the cell goes into conflict, which keeps the latest version of every
- *   device (value, who, when) until the coordinator resolves it. The cell
- *   shows the greatest version meanwhile, so every order agrees on it.
- * - A version already settled by a resolution is skipped.
+ * Every row of a bundle is the signer's: the `S` row comes first, every
+ * device field equals it, and the rows are stored as made by this
+ * laptop's id of the signer's device. Each record is then merged by the
+ * one rule of vw-merge-versions.c: versions are compared only within one
+ * device; another device's different version is a conflict, never an
+ * overwrite. The rule is idempotent and its end state does not depend on
+ * the order of the bundles (vw_exchange_canonical_dump() shows it).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,9 +22,9 @@
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
 #include "vw-exchange-validate.h"
+#include "vw-merge-private.h"
 #include "vw-study.h"
 #include "vw-vault-contacts.h"
-#include "vw-vault-private.h"
 
 #define PROGRESS_EVERY 4096
 
@@ -62,56 +57,6 @@ vw_merge_report_free (VwMergeReport *report)
   g_free (report);
 }
 
-typedef struct
-{
-  VwVault       *vault;
-  const char    *study;
-  VwBundleKind   kind;
-  char           signer[65];
-  VwMergeReport *report;
-  GHashTable    *interview_rounds; /* owned: interview id -> round */
-  GHashTable    *fresh;            /* owned: interviews the current bundle added, so without answers here */
-  char          *now;              /* owned */
-  VwRowValidator *validator;       /* owned: every row is checked before it is applied */
-} Merge;
-
-typedef struct
-{
-  char   *value;
-  gint64  revision;
-  char   *updated;
-  char   *device; /* never NULL: "" when unknown */
-} Version;
-
-static void
-version_clear (Version *v)
-{
-  if (v->value != NULL)
-    sodium_memzero (v->value, strlen (v->value));
-  g_clear_pointer (&v->value, g_free);
-  g_clear_pointer (&v->updated, g_free);
-  g_clear_pointer (&v->device, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Version, version_clear)
-
-static int
-version_cmp (gint64      rev_a,
-             const char *updated_a,
-             const char *device_a,
-             gint64      rev_b,
-             const char *updated_b,
-             const char *device_b)
-{
-  int c;
-
-  if (rev_a != rev_b)
-    return rev_a < rev_b ? -1 : 1;
-  if ((c = g_strcmp0 (updated_a, updated_b)) != 0)
-    return c;
-  return g_strcmp0 (device_a ? device_a : "", device_b ? device_b : "");
-}
-
 static gboolean
 parse_revision (const char  *text,
                 gint64      *revision,
@@ -140,352 +85,37 @@ require (const char  *value,
   return FALSE;
 }
 
-/* Cells: answers and participant values. */
-
-typedef struct
+/* A row's version: its content (taken), made by the bundle's signer. */
+static gboolean
+version_from_row (Merge       *m,
+                  Version     *v,
+                  char        *content,
+                  const char  *revision,
+                  const char  *updated,
+                  GError     **error)
 {
-  const char   *kind;
-  const char   *table;
-  const char   *select_sql;
-  const char   *upsert_sql;
-  const char   *ids[3];
-  guint         n_ids;
-  const char   *object;
-  const char   *field;
-  const guint8 *key;
-} Cell;
-
-static void
-cell_ref (const Cell *cell,
-          VwValueRef *ref,
-          gint64      revision)
-{
-  memset (ref, 0, sizeof *ref);
-  ref->table = cell->table;
-  ref->column = "value";
-  for (guint i = 0; i < cell->n_ids; i++)
-    ref->id[i] = cell->ids[i];
-  ref->revision = revision;
-}
-
-static void
-conflict_ref (const Cell *cell,
-              VwValueRef *ref,
-              const char *device,
-              gint64      revision)
-{
-  *ref = (VwValueRef) { "conflicts", "value", { cell->kind, cell->object, cell->field, device }, revision };
-}
-
-static void
-bind_ids (const Cell   *cell,
-          sqlite3_stmt *stmt)
-{
-  for (guint i = 0; i < cell->n_ids; i++)
-    vw_vault_bind_text (stmt, i + 1, cell->ids[i]);
-}
-
-/* Returns 1 with @out filled, 0 when there is no row, -1 on error. */
-static int
-cell_read (Merge       *m,
-           const Cell  *cell,
-           Version     *out,
-           GError     **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, cell->select_sql, error);
-  VwValueRef ref;
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  bind_ids (cell, stmt);
-  rc = vw_vault_step (m->vault, stmt, error);
-  if (rc != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return rc == SQLITE_DONE ? 0 : -1;
-    }
-  out->revision = sqlite3_column_int64 (stmt, 1);
-  out->updated = vw_vault_column_text (stmt, 2);
-  out->device = vw_vault_column_text (stmt, 3);
-  if (out->device == NULL)
-    out->device = g_strdup ("");
-  cell_ref (cell, &ref, out->revision);
-  if (!vw_vault_column_unseal (m->vault, stmt, 0, cell->key, &ref, &out->value, error))
-    {
-      sqlite3_reset (stmt);
-      return -1;
-    }
-  sqlite3_reset (stmt);
-  return 1;
+  v->value = content;
+  if (!parse_revision (revision, &v->revision, error) || !require (updated, "updated", error))
+    return FALSE;
+  v->updated = g_strdup (updated);
+  v->device = g_strdup (m->author);
+  return TRUE;
 }
 
 static gboolean
-cell_write (Merge         *m,
-            const Cell    *cell,
-            const Version *v,
-            GError       **error)
+record_content (Merge               *m,
+                Version             *v,
+                guint                n_fields,
+                const char * const  *fields,
+                const char          *revision,
+                const char          *updated,
+                GError             **error)
 {
-  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, cell->upsert_sql, error);
-  g_autoptr(GBytes) sealed = NULL;
-  VwValueRef ref;
-
-  if (stmt == NULL)
-    return FALSE;
-  cell_ref (cell, &ref, v->revision);
-  sealed = vw_vault_seal_string (m->vault, cell->key, &ref, v->value);
-  bind_ids (cell, stmt);
-  vw_vault_bind_bytes (stmt, cell->n_ids + 1, sealed);
-  sqlite3_bind_int64 (stmt, cell->n_ids + 2, v->revision);
-  vw_vault_bind_text (stmt, cell->n_ids + 3, v->updated);
-  vw_vault_bind_text (stmt, cell->n_ids + 4, *v->device ? v->device : NULL);
-  return vw_vault_step_done (m->vault, stmt, error);
-}
-
-/* A cell that cannot exist yet (its interview came with this bundle):
- * 1 when inserted, 0 when it was there after all (a repeated line), -1 on
- * error. Skips cell_read()'s lookup, the bulk of a first merge.
- * @insert_sql: cell->upsert_sql as INSERT OR IGNORE, a literal (the
- * statement cache keeps the pointer). */
-static int
-cell_insert_new (Merge         *m,
-                 const Cell    *cell,
-                 const char    *insert_sql,
-                 const Version *v,
-                 GError       **error)
-{
-  sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed = NULL;
-  VwValueRef ref;
-
-  if ((stmt = vw_vault_prepare (m->vault, insert_sql, error)) == NULL)
-    return -1;
-  cell_ref (cell, &ref, v->revision);
-  sealed = vw_vault_seal_string (m->vault, cell->key, &ref, v->value);
-  bind_ids (cell, stmt);
-  vw_vault_bind_bytes (stmt, cell->n_ids + 1, sealed);
-  sqlite3_bind_int64 (stmt, cell->n_ids + 2, v->revision);
-  vw_vault_bind_text (stmt, cell->n_ids + 3, v->updated);
-  vw_vault_bind_text (stmt, cell->n_ids + 4, *v->device ? v->device : NULL);
-  if (!vw_vault_step_done (m->vault, stmt, error))
-    return -1;
-  return vw_vault_changes (m->vault) > 0;
-}
-
-static sqlite3_stmt *
-conflict_stmt (Merge       *m,
-               const Cell  *cell,
-               const char  *sql,
-               GError     **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, sql, error);
-
-  if (stmt == NULL)
-    return NULL;
-  vw_vault_bind_text (stmt, 1, m->study);
-  vw_vault_bind_text (stmt, 2, cell->kind);
-  vw_vault_bind_text (stmt, 3, cell->object);
-  vw_vault_bind_text (stmt, 4, cell->field);
-  return stmt;
-}
-
-/* Returns 1 when the cell has a row of that sort, 0 when not, -1 on error. */
-static int
-conflict_exists (Merge       *m,
-                 const Cell  *cell,
-                 const char  *sql,
-                 const char  *device,
-                 gint64       revision,
-                 GError     **error)
-{
-  sqlite3_stmt *stmt = conflict_stmt (m, cell, sql, error);
-  int rc;
-
-  if (stmt == NULL)
-    return -1;
-  if (device != NULL)
-    {
-      vw_vault_bind_text (stmt, 5, device);
-      sqlite3_bind_int64 (stmt, 6, revision);
-    }
-  rc = vw_vault_step (m->vault, stmt, error);
-  sqlite3_reset (stmt);
-  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Keeps the latest open version of each device. Returns 1 when the set
- * changed, 0 when not, -1 on error. */
-static int
-conflict_add (Merge         *m,
-              const Cell    *cell,
-              const Version *v,
-              GError       **error)
-{
-  sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed = NULL;
-  VwValueRef ref;
-  int rc;
-
-  stmt = conflict_stmt (m, cell, "SELECT revision, updated FROM conflicts WHERE study = ? AND kind = ? AND "
-                                 "object = ? AND field = ? AND device = ? AND resolved IS NULL", error);
-  if (stmt == NULL)
-    return -1;
-  vw_vault_bind_text (stmt, 5, v->device);
-  rc = vw_vault_step (m->vault, stmt, error);
-  if (rc == SQLITE_ROW &&
-      version_cmp (sqlite3_column_int64 (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), v->device,
-                   v->revision, v->updated, v->device) >= 0)
-    {
-      sqlite3_reset (stmt);
-      return 0;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return -1;
-
-  stmt = conflict_stmt (m, cell, "DELETE FROM conflicts WHERE study = ? AND kind = ? AND object = ? AND field = ? "
-                                 "AND device = ? AND resolved IS NULL", error);
-  if (stmt == NULL)
-    return -1;
-  vw_vault_bind_text (stmt, 5, v->device);
-  if (!vw_vault_step_done (m->vault, stmt, error))
-    return -1;
-
-  conflict_ref (cell, &ref, v->device, v->revision);
-  sealed = vw_vault_seal_string (m->vault, cell->key, &ref, v->value);
-  stmt = conflict_stmt (m, cell, "INSERT OR IGNORE INTO conflicts (study, kind, object, field, device, revision, "
-                                 "value, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return -1;
-  vw_vault_bind_text (stmt, 5, v->device);
-  sqlite3_bind_int64 (stmt, 6, v->revision);
-  vw_vault_bind_bytes (stmt, 7, sealed);
-  vw_vault_bind_text (stmt, 8, v->updated);
-  return vw_vault_step_done (m->vault, stmt, error) ? 1 : -1;
-}
-
-static gboolean
-conflict_greatest (Merge       *m,
-                   const Cell  *cell,
-                   Version     *out,
-                   GError     **error)
-{
-  sqlite3_stmt *stmt = conflict_stmt (m, cell, "SELECT device, revision, updated, value FROM conflicts "
-                                               "WHERE study = ? AND kind = ? AND object = ? AND field = ? AND "
-                                               "resolved IS NULL ORDER BY revision DESC, updated DESC, device DESC "
-                                               "LIMIT 1", error);
-  VwValueRef ref;
-  gboolean ok;
-
-  if (stmt == NULL)
-    return FALSE;
-  if (vw_vault_step (m->vault, stmt, error) != SQLITE_ROW)
-    {
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-  out->device = vw_vault_column_text (stmt, 0);
-  out->revision = sqlite3_column_int64 (stmt, 1);
-  out->updated = vw_vault_column_text (stmt, 2);
-  conflict_ref (cell, &ref, out->device, out->revision);
-  ok = vw_vault_column_unseal (m->vault, stmt, 3, cell->key, &ref, &out->value, error);
-  sqlite3_reset (stmt);
-  return ok;
-}
-
-static gboolean
-cell_merge (Merge         *m,
-            const Cell    *cell,
-            const Version *v,
-            GError       **error)
-{
-  g_auto(Version) stored = { 0 };
-  g_auto(Version) top = { 0 };
-  int found, open, settled, added_stored, added_incoming;
-
-  if ((found = cell_read (m, cell, &stored, error)) < 0)
-    return FALSE;
-  if (!found)
-    {
-      m->report->added++;
-      return cell_write (m, cell, v, error);
-    }
-  /* A resolution always leaves the cell in place. */
-  if ((settled = conflict_exists (m, cell, "SELECT 1 FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
-                                           "AND field = ? AND device = ? AND revision = ? AND resolved IS NOT NULL",
-                                  v->device, v->revision, error)) < 0)
-    return FALSE;
-  if (settled)
-    {
-      m->report->unchanged++;
-      return TRUE;
-    }
-  if ((open = conflict_exists (m, cell, "SELECT 1 FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
-                                        "AND field = ? AND resolved IS NULL LIMIT 1", NULL, 0, error)) < 0)
-    return FALSE;
-
-  if (!open)
-    {
-      int cmp = version_cmp (v->revision, v->updated, v->device, stored.revision, stored.updated, stored.device);
-
-      if (strcmp (stored.value, v->value) == 0 || strcmp (stored.device, v->device) == 0)
-        {
-          if (cmp <= 0)
-            {
-              m->report->unchanged++;
-              return TRUE;
-            }
-          m->report->updated++;
-          return cell_write (m, cell, v, error);
-        }
-    }
-
-  /* Another laptop's different value, or a cell already in conflict. */
-  if ((added_stored = open ? 0 : conflict_add (m, cell, &stored, error)) < 0 ||
-      (added_incoming = conflict_add (m, cell, v, error)) < 0)
-    return FALSE;
-  if (!added_stored && !added_incoming)
-    {
-      m->report->unchanged++;
-      return TRUE;
-    }
-  m->report->conflicts++;
-  if (!conflict_greatest (m, cell, &top, error))
-    return FALSE;
-  if (version_cmp (top.revision, top.updated, top.device, stored.revision, stored.updated, stored.device) == 0)
-    return TRUE;
-  return cell_write (m, cell, &top, error);
+  return version_from_row (m, v, vw_merge_content_join (n_fields, fields), revision, updated, error);
 }
 
 /* Rows. Each apply function gets the row's fields; counts are checked
  * by the caller. */
-
-static const char *
-interview_round (Merge       *m,
-                 const char  *interview,
-                 GError     **error)
-{
-  const char *round = g_hash_table_lookup (m->interview_rounds, interview);
-  sqlite3_stmt *stmt;
-
-  if (round != NULL)
-    return round;
-  stmt = vw_vault_prepare (m->vault, "SELECT round FROM interviews WHERE id = ? AND study = ?", error);
-  if (stmt == NULL)
-    return NULL;
-  vw_vault_bind_text (stmt, 1, interview);
-  vw_vault_bind_text (stmt, 2, m->study);
-  if (vw_vault_step (m->vault, stmt, error) == SQLITE_ROW)
-    {
-      round = (const char *) sqlite3_column_text (stmt, 0);
-      g_hash_table_insert (m->interview_rounds, g_strdup (interview), g_strdup (round));
-      round = g_hash_table_lookup (m->interview_rounds, interview);
-    }
-  else
-    vw_vault_not_found (error, _("interview"), interview);
-  sqlite3_reset (stmt);
-  return round;
-}
 
 static gboolean
 apply_round (Merge  *m,
@@ -495,7 +125,15 @@ apply_round (Merge  *m,
   g_autoptr(GError) local = NULL;
 
   if (vw_vault_check_round (m->vault, m->study, f[0], &local))
-    return TRUE;
+    {
+      /* The coordinator plans the rounds: a round preparation carries its
+       * window as it stands now (a widened or moved one too), and that is
+       * the window this laptop checks interview dates against. A duo's
+       * bundle never changes a round. */
+      if (m->kind != VW_BUNDLE_KIND_ROUND_PREPARATION)
+        return TRUE;
+      return vw_vault_set_round_fieldwork (m->vault, m->study, f[0], f[1], f[2], error);
+    }
   if (!g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -512,43 +150,19 @@ apply_round (Merge  *m,
 }
 
 static gboolean
-pseudonym_free (Merge       *m,
-                const char  *pseudonym,
-                const char  *code,
-                GError     **error)
-{
-  g_autoptr(GError) local = NULL;
-
-  if (vw_vault_pseudonym_available (m->vault, m->study, pseudonym, code, &local))
-    return TRUE;
-  if (local != NULL && !g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_DUPLICATE_PSEUDONYM))
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
-               _("participant %s: the pseudonym “%s” is already used for another participant of this study; "
-                 "rename one of them on the duo’s laptop and submit again"), code, pseudonym);
-  return FALSE;
-}
-
-static gboolean
 apply_participant (Merge  *m,
                    char  **f,
                    GError **error)
 {
-  const char *code = f[0], *pseudonym = f[1], *region = f[2], *linkage = f[3];
+  const char *code = f[0], *linkage = f[3];
+  const char *content[] = { f[1], f[2], f[4] };
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
   guint8 hash[32];
-  gint64 revision;
   sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed = NULL;
-  g_autoptr(GBytes) index = NULL;
-  gboolean exists, newer = FALSE, has_hash = FALSE;
-  int rc;
 
-  if (!require (code, "code", error) || !require (pseudonym, "pseudonym", error) ||
-      !vw_vault_check_region (region, error) || !require (f[4], "created", error) ||
-      !require (f[5], "updated", error) || !parse_revision (f[6], &revision, error))
+  if (!require (code, "code", error) || !require (f[1], "pseudonym", error) ||
+      !vw_vault_check_region (f[2], error) || !require (f[4], "created", error))
     return FALSE;
   if (linkage != NULL && (strlen (linkage) != 64 || sodium_hex2bin (hash, 32, linkage, 64, NULL, NULL, NULL) != 0))
     {
@@ -556,103 +170,37 @@ apply_participant (Merge  *m,
                            _("field linkage_hash: not 64 hexadecimal digits"));
       return FALSE;
     }
-
-  stmt = vw_vault_prepare (m->vault, "SELECT revision, updated, linkage_hash IS NOT NULL FROM participants "
-                                     "WHERE study = ? AND code = ?", error);
+  if (!record_content (m, &v, 3, content, f[6], f[5], error) || !vw_merge_target_participant (m, &t, code, error) ||
+      !vw_merge_version (m, &t, &v, error))
+    return FALSE;
+  if (linkage == NULL)
+    return TRUE;
+  /* The linkage identity is set once, without a version: it is the same
+   * for every laptop that knows it. */
+  stmt = vw_vault_prepare (m->vault, "UPDATE participants SET linkage_hash = ? WHERE study = ? AND code = ? AND "
+                                     "linkage_hash IS NULL", error);
   if (stmt == NULL)
     return FALSE;
-  vw_vault_bind_text (stmt, 1, m->study);
-  vw_vault_bind_text (stmt, 2, code);
-  rc = vw_vault_step (m->vault, stmt, error);
-  exists = rc == SQLITE_ROW;
-  if (exists)
-    {
-      newer = version_cmp (revision, f[5], NULL, sqlite3_column_int64 (stmt, 0),
-                           (const char *) sqlite3_column_text (stmt, 1), NULL) > 0;
-      has_hash = sqlite3_column_int (stmt, 2) != 0;
-    }
-  sqlite3_reset (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return FALSE;
-
-  if (exists && !newer)
-    {
-      /* The linkage identity is set without a new revision; it is the
-       * same for every laptop that knows it, so adding it is safe. */
-      if (has_hash || linkage == NULL)
-        {
-          m->report->unchanged++;
-          return TRUE;
-        }
-      stmt = vw_vault_prepare (m->vault, "UPDATE participants SET linkage_hash = ? WHERE study = ? AND code = ?",
-                               error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_blob (stmt, 1, hash, 32, SQLITE_TRANSIENT);
-      vw_vault_bind_text (stmt, 2, m->study);
-      vw_vault_bind_text (stmt, 3, code);
-      m->report->updated++;
-      return vw_vault_step_done (m->vault, stmt, error);
-    }
-
-  if (!pseudonym_free (m, pseudonym, code, error))
-    return FALSE;
-  {
-    VwValueRef ref = { "participants", "pseudonym", { m->study, code }, revision };
-    sealed = vw_vault_seal_string (m->vault, vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT), &ref, pseudonym);
-  }
-  index = vw_vault_blind_index (m->vault, m->study, pseudonym);
-  stmt = vw_vault_prepare (m->vault, exists
-                           ? "UPDATE participants SET pseudonym = ?3, pseudonym_index = ?4, region = ?5, "
-                             "linkage_hash = coalesce (?6, linkage_hash), updated = ?8, revision = ?9 "
-                             "WHERE study = ?1 AND code = ?2"
-                           : "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, "
-                             "linkage_hash, created, updated, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                           error);
-  if (stmt == NULL)
-    return FALSE;
-  vw_vault_bind_text (stmt, 1, m->study);
-  vw_vault_bind_text (stmt, 2, code);
-  vw_vault_bind_bytes (stmt, 3, sealed);
-  vw_vault_bind_bytes (stmt, 4, index);
-  vw_vault_bind_text (stmt, 5, region);
-  if (linkage != NULL)
-    sqlite3_bind_blob (stmt, 6, hash, 32, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, 6);
-  if (!exists)
-    vw_vault_bind_text (stmt, 7, f[4]);
-  vw_vault_bind_text (stmt, 8, f[5]);
-  sqlite3_bind_int64 (stmt, 9, revision);
-  if (exists)
-    m->report->updated++;
-  else
-    {
-      m->report->added++;
-      m->report->participants_added++;
-    }
+  sqlite3_bind_blob (stmt, 1, hash, 32, SQLITE_TRANSIENT);
+  vw_vault_bind_text (stmt, 2, m->study);
+  vw_vault_bind_text (stmt, 3, code);
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
 static gboolean
-version_from_fields (Version     *v,
-                     const char  *value,
-                     const char  *revision,
-                     const char  *updated,
-                     const char  *device,
-                     GError     **error)
+cell_value (Merge       *m,
+            Version     *v,
+            const char  *value,
+            const char  *revision,
+            const char  *updated,
+            GError     **error)
 {
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
     {
       g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT, _("field value: not text"));
       return FALSE;
     }
-  if (!parse_revision (revision, &v->revision, error) || !require (updated, "updated", error))
-    return FALSE;
-  v->value = g_strdup (value);
-  v->updated = g_strdup (updated);
-  v->device = g_strdup (device ? device : "");
-  return TRUE;
+  return version_from_row (m, v, g_strdup (value), revision, updated, error);
 }
 
 static gboolean
@@ -661,19 +209,13 @@ apply_value (Merge  *m,
              GError **error)
 {
   g_auto(Version) v = { 0 };
-  Cell cell = {
-    "participant_value", "participant_values",
-    "SELECT value, revision, updated, device FROM participant_values WHERE study = ? AND code = ? AND variable = ?",
-    "INSERT OR REPLACE INTO participant_values (study, code, variable, value, revision, updated, device) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-    { m->study, f[0], f[1] }, 3, f[0], f[1], vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT),
-  };
+  g_auto(Target) t = { 0 };
 
   if (!require (f[0], "code", error) || !require (f[1], "variable", error) ||
       !vw_vault_check_participant (m->vault, m->study, f[0], error) ||
-      !version_from_fields (&v, f[2], f[3], f[4], f[5], error))
+      !cell_value (m, &v, f[2], f[3], f[4], error) || !vw_merge_target_value (m, &t, f[0], f[1], error))
     return FALSE;
-  return cell_merge (m, &cell, &v, error);
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -682,25 +224,14 @@ apply_answer (Merge  *m,
               GError **error)
 {
   g_auto(Version) v = { 0 };
-  const char *round;
-  Cell cell = {
-    "answer", "answers",
-    "SELECT value, revision, updated, device FROM answers WHERE interview = ? AND question = ?",
-    "INSERT OR REPLACE INTO answers (interview, question, value, revision, updated, device) "
-    "VALUES (?, ?, ?, ?, ?, ?)",
-    { f[0], f[1] }, 2, f[0], f[1], NULL,
-  };
+  g_auto(Target) t = { 0 };
 
   if (!require (f[0], "interview", error) || !require (f[1], "question", error) ||
-      (round = interview_round (m, f[0], error)) == NULL ||
-      (cell.key = vw_vault_round_key (m->vault, m->study, round, error)) == NULL ||
-      !version_from_fields (&v, f[2], f[3], f[4], f[5], error))
+      !vw_merge_target_answer (m, &t, f[0], f[1], error) || !cell_value (m, &v, f[2], f[3], f[4], error))
     return FALSE;
   if (g_hash_table_contains (m->fresh, f[0]))
     {
-      int inserted = cell_insert_new (m, &cell,
-                                      "INSERT OR IGNORE INTO answers (interview, question, value, revision, "
-                                      "updated, device) VALUES (?, ?, ?, ?, ?, ?)", &v, error);
+      int inserted = vw_merge_insert_new_answer (m, &t, &v, error);
 
       if (inserted < 0)
         return FALSE;
@@ -710,52 +241,7 @@ apply_answer (Merge  *m,
           return TRUE;
         }
     }
-  return cell_merge (m, &cell, &v, error);
-}
-
-/* Whether a record with @sql's revision and time is missing or older than
- * the incoming one: 1 yes (and *exists says which), 0 no, -1 error. */
-static int
-is_newer (Merge       *m,
-          const char  *sql,
-          const char  *a,
-          const char  *b,
-          const char  *c,
-          const char  *d,
-          gint64       revision,
-          const char  *updated,
-          gboolean    *exists,
-          GError     **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, sql, error);
-  const char *ids[] = { a, b, c, d };
-  int rc, result;
-
-  if (stmt == NULL)
-    return -1;
-  for (guint i = 0; i < G_N_ELEMENTS (ids) && ids[i] != NULL; i++)
-    vw_vault_bind_text (stmt, i + 1, ids[i]);
-  rc = vw_vault_step (m->vault, stmt, error);
-  if (rc == SQLITE_DONE)
-    result = 1;
-  else if (rc == SQLITE_ROW)
-    result = version_cmp (revision, updated, NULL, sqlite3_column_int64 (stmt, 0),
-                          (const char *) sqlite3_column_text (stmt, 1), NULL) > 0;
-  else
-    result = -1;
-  if (exists != NULL)
-    *exists = rc == SQLITE_ROW;
-  sqlite3_reset (stmt);
-  if (result == 0)
-    m->report->unchanged++;
-  else if (result == 1)
-    {
-      if (rc == SQLITE_ROW)
-        m->report->updated++;
-      else
-        m->report->added++;
-    }
-  return result;
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -778,27 +264,47 @@ questionnaire_known (Merge      *m,
   return rc == SQLITE_ROW;
 }
 
+/* A record id this laptop holds elsewhere: 1 when @sql (with ?1 = @id)
+ * finds a row whose columns differ from @place, 0 when not, -1 on error. */
+static int
+held_elsewhere (Merge              *m,
+                const char         *sql,
+                const char         *id,
+                guint               n,
+                const char * const *place,
+                GError            **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, sql, error);
+  int rc, result = 0;
+
+  if (stmt == NULL)
+    return -1;
+  vw_vault_bind_text (stmt, 1, id);
+  rc = vw_vault_step (m->vault, stmt, error);
+  for (guint i = 0; rc == SQLITE_ROW && i < n; i++)
+    result |= g_strcmp0 ((const char *) sqlite3_column_text (stmt, i), place[i]) != 0;
+  sqlite3_reset (stmt);
+  return rc < 0 ? -1 : result;
+}
+
 static gboolean
 apply_interview (Merge  *m,
                  char  **f,
                  GError **error)
 {
   const char *id = f[0], *code = f[1], *round = f[2];
-  const char *columns[] = { "status", "date", "nonresponse_reason" };
-  GBytes *sealed[3] = { NULL, NULL, NULL };
-  gboolean ok;
-  gboolean exists = FALSE, known;
-  const guint8 *key;
+  const char *place[] = { m->study, code, round };
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
   sqlite3_stmt *stmt;
-  gint64 revision;
-  int newer;
+  gboolean known;
+  int elsewhere;
 
   if (!require (id, "id", error) || !require (code, "code", error) ||
       !vw_vault_check_round (m->vault, m->study, round, error) ||
       !vw_vault_check_participant (m->vault, m->study, code, error) ||
       (f[6] != NULL && !vw_vault_check_code ("status", f[6], error)) || !vw_vault_check_date (f[7], error) ||
-      !require (f[9], "state", error) || !require (f[12], "created", error) || !require (f[13], "updated", error) ||
-      !parse_revision (f[14], &revision, error))
+      !require (f[9], "state", error) || !require (f[12], "created", error))
     return FALSE;
   if (strcmp (f[9], "in_progress") != 0 && strcmp (f[9], "paused") != 0 && strcmp (f[9], "finished") != 0)
     {
@@ -823,76 +329,28 @@ apply_interview (Merge  *m,
       return FALSE;
     }
   sqlite3_reset (stmt);
-
-  newer = is_newer (m, "SELECT revision, updated FROM interviews WHERE id = ? AND study = ? AND code = ? AND round = ?",
-                    id, m->study, code, round, revision, f[13], &exists, error);
-  if (newer < 0)
-    return FALSE;
-  g_hash_table_replace (m->interview_rounds, g_strdup (id), g_strdup (round));
-  if (newer == 0)
-    return TRUE;
-  if (!exists)
+  if ((elsewhere = held_elsewhere (m, "SELECT study, code, round FROM interviews WHERE id = ?", id, 3, place,
+                                   error)) != 0)
     {
-      stmt = vw_vault_prepare (m->vault, "SELECT 1 FROM interviews WHERE id = ?", error);
-      if (stmt == NULL)
-        return FALSE;
-      vw_vault_bind_text (stmt, 1, id);
-      if (vw_vault_step (m->vault, stmt, NULL) == SQLITE_ROW)
-        {
-          sqlite3_reset (stmt);
-          g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
-                       _("interview %s belongs to another participant or round here"), id);
-          return FALSE;
-        }
-      sqlite3_reset (stmt);
-    }
-
-  if ((key = vw_vault_round_key (m->vault, m->study, round, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < 3; i++)
-    {
-      VwValueRef ref = { "interviews", columns[i], { id, m->study, code, round }, revision };
-      sealed[i] = vw_vault_seal_string (m->vault, key, &ref, f[6 + i]);
-    }
-  known = questionnaire_known (m, f[3], f[4]);
-  stmt = vw_vault_prepare (m->vault, exists
-                           ? "UPDATE interviews SET questionnaire_id = ?5, questionnaire_version = ?6, "
-                             "questionnaire_sha256 = ?7, status = ?8, date = ?9, nonresponse_reason = ?10, "
-                             "state = ?11, resume_module = ?12, resume_question = ?13, updated = ?15, "
-                             "revision = ?16 WHERE id = ?1 AND study = ?2 AND code = ?3 AND round = ?4"
-                           : "INSERT INTO interviews (id, study, code, round, questionnaire_id, "
-                             "questionnaire_version, questionnaire_sha256, status, date, nonresponse_reason, state, "
-                             "resume_module, resume_question, created, updated, revision) VALUES (?1, ?2, ?3, ?4, "
-                             "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)", error);
-  if (stmt == NULL)
-    {
-      for (guint i = 0; i < 3; i++)
-        g_clear_pointer (&sealed[i], g_bytes_unref);
+      if (elsewhere > 0)
+        g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
+                     _("interview %s belongs to another participant or round here"), id);
       return FALSE;
     }
-  vw_vault_bind_text (stmt, 1, id);
-  vw_vault_bind_text (stmt, 2, m->study);
-  vw_vault_bind_text (stmt, 3, code);
-  vw_vault_bind_text (stmt, 4, round);
+
   /* A questionnaire this laptop does not hold cannot be referred to. */
-  vw_vault_bind_text (stmt, 5, known ? f[3] : NULL);
-  vw_vault_bind_text (stmt, 6, known ? f[4] : NULL);
-  vw_vault_bind_text (stmt, 7, known ? f[5] : NULL);
-  for (guint i = 0; i < 3; i++)
-    vw_vault_bind_bytes (stmt, 8 + i, sealed[i]);
-  vw_vault_bind_text (stmt, 11, f[9]);
-  vw_vault_bind_text (stmt, 12, f[10]);
-  vw_vault_bind_text (stmt, 13, f[11]);
-  if (!exists)
-    vw_vault_bind_text (stmt, 14, f[12]);
-  vw_vault_bind_text (stmt, 15, f[13]);
-  sqlite3_bind_int64 (stmt, 16, revision);
-  ok = vw_vault_step_done (m->vault, stmt, error);
-  for (guint i = 0; i < 3; i++)
-    g_clear_pointer (&sealed[i], g_bytes_unref);
-  if (ok && !exists)
-    g_hash_table_add (m->fresh, g_strdup (id));
-  return ok;
+  known = questionnaire_known (m, f[3], f[4]);
+  {
+    const char *content[] = { known ? f[3] : NULL, known ? f[4] : NULL, known ? f[5] : NULL, f[6], f[7], f[8], f[9],
+                              f[10], f[11], f[12] };
+
+    if (!record_content (m, &v, 10, content, f[14], f[13], error))
+      return FALSE;
+  }
+  if (!vw_merge_target_interview (m, &t, id, code, round, error))
+    return FALSE;
+  g_hash_table_replace (m->interview_rounds, g_strdup (id), g_strdup (round));
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -900,36 +358,13 @@ apply_note (Merge  *m,
             char  **f,
             GError **error)
 {
-  const char *round;
-  const guint8 *key;
-  gint64 revision;
-  sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed = NULL;
-  int newer;
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
 
   if (!require (f[0], "interview", error) || f[1] == NULL || !require (f[2], "text", error) ||
-      !parse_revision (f[3], &revision, error) || !require (f[4], "updated", error) ||
-      (round = interview_round (m, f[0], error)) == NULL ||
-      (key = vw_vault_round_key (m->vault, m->study, round, error)) == NULL)
+      !cell_value (m, &v, f[2], f[3], f[4], error) || !vw_merge_target_note (m, &t, f[0], f[1], error))
     return FALSE;
-  newer = is_newer (m, "SELECT revision, updated FROM notes WHERE interview = ? AND question = ?",
-                    f[0], f[1], NULL, NULL, revision, f[4], NULL, error);
-  if (newer <= 0)
-    return newer == 0;
-  {
-    VwValueRef ref = { "notes", "text", { f[0], f[1] }, revision };
-    sealed = vw_vault_seal_string (m->vault, key, &ref, f[2]);
-  }
-  stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO notes (interview, question, text, revision, updated) "
-                                     "VALUES (?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  vw_vault_bind_text (stmt, 1, f[0]);
-  vw_vault_bind_text (stmt, 2, f[1]);
-  vw_vault_bind_bytes (stmt, 3, sealed);
-  sqlite3_bind_int64 (stmt, 4, revision);
-  vw_vault_bind_text (stmt, 5, f[4]);
-  return vw_vault_step_done (m->vault, stmt, error);
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -937,67 +372,28 @@ apply_quote (Merge  *m,
              char  **f,
              GError **error)
 {
-  const guint8 *key;
-  gint64 revision;
-  sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed = NULL;
-  int newer;
+  const char *place[] = { m->study, f[1], f[2] };
+  const char *content[] = { f[3], f[4], f[5], f[6] };
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
+  int elsewhere;
 
   if (!require (f[0], "id", error) || !vw_vault_check_participant (m->vault, m->study, f[1], error) ||
       !vw_vault_check_round (m->vault, m->study, f[2], error) || !require (f[5], "text", error) ||
-      !require (f[6], "created", error) || !require (f[7], "updated", error) ||
-      !parse_revision (f[8], &revision, error) ||
-      (key = vw_vault_round_key (m->vault, m->study, f[2], error)) == NULL)
+      !require (f[6], "created", error))
     return FALSE;
-  newer = is_newer (m, "SELECT revision, updated FROM quotes WHERE id = ? AND study = ? AND code = ? AND round = ?",
-                    f[0], m->study, f[1], f[2], revision, f[7], NULL, error);
-  if (newer <= 0)
-    return newer == 0;
-  {
-    VwValueRef ref = { "quotes", "text", { f[0], m->study, f[1], f[2] }, revision };
-    sealed = vw_vault_seal_string (m->vault, key, &ref, f[5]);
-  }
-  stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO quotes (id, study, code, round, question, theme, text, "
-                                     "created, updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
+  if ((elsewhere = held_elsewhere (m, "SELECT study, code, round FROM quotes WHERE id = ?", f[0], 3, place,
+                                   error)) != 0)
+    {
+      if (elsewhere > 0)
+        g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
+                     _("quote %s belongs to another participant or round here"), f[0]);
+      return FALSE;
+    }
+  if (!record_content (m, &v, 4, content, f[8], f[7], error) ||
+      !vw_merge_target_quote (m, &t, f[0], f[1], f[2], error))
     return FALSE;
-  vw_vault_bind_text (stmt, 1, f[0]);
-  vw_vault_bind_text (stmt, 2, m->study);
-  vw_vault_bind_text (stmt, 3, f[1]);
-  vw_vault_bind_text (stmt, 4, f[2]);
-  vw_vault_bind_text (stmt, 5, f[3]);
-  vw_vault_bind_text (stmt, 6, f[4]);
-  vw_vault_bind_bytes (stmt, 7, sealed);
-  vw_vault_bind_text (stmt, 8, f[6]);
-  vw_vault_bind_text (stmt, 9, f[7]);
-  sqlite3_bind_int64 (stmt, 10, revision);
-  return vw_vault_step_done (m->vault, stmt, error);
-}
-
-/* The same JSON as vw-vault-participants.c writes for an episode. */
-static char *
-episode_json (const char *start,
-              const char *end,
-              const char *residence)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_string_value (builder, start);
-  json_builder_set_member_name (builder, "end");
-  if (end != NULL)
-    json_builder_add_string_value (builder, end);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "residence");
-  json_builder_add_string_value (builder, residence);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -1005,45 +401,46 @@ apply_episode (Merge  *m,
                char  **f,
                GError **error)
 {
-  g_autofree char *json = NULL;
-  g_autoptr(GBytes) sealed = NULL;
+  const char *place[] = { m->study, f[1] };
+  const char *content[] = { f[2], f[3], f[4] };
   const char *interview = f[5];
-  gint64 revision;
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
   sqlite3_stmt *stmt;
-  int newer;
+  int elsewhere;
 
   if (!require (f[0], "id", error) || !vw_vault_check_participant (m->vault, m->study, f[1], error) ||
       !vw_vault_check_month (f[2], error) || !require (f[2], "start", error) || !vw_vault_check_month (f[3], error) ||
-      !vw_vault_check_code ("residence", f[4], error) || !require (f[6], "updated", error) ||
-      !parse_revision (f[7], &revision, error))
+      !vw_vault_check_code ("residence", f[4], error))
     return FALSE;
-  newer = is_newer (m, "SELECT revision, updated FROM episodes WHERE id = ? AND study = ? AND code = ?",
-                    f[0], m->study, f[1], NULL, revision, f[6], NULL, error);
-  if (newer <= 0)
-    return newer == 0;
+  if ((elsewhere = held_elsewhere (m, "SELECT study, code FROM episodes WHERE id = ?", f[0], 2, place, error)) != 0)
+    {
+      if (elsewhere > 0)
+        g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
+                     _("episode %s belongs to another participant here"), f[0]);
+      return FALSE;
+    }
+  /* An interview this laptop does not hold cannot be referred to. */
   if (interview != NULL)
     {
       g_autoptr(GError) missing = NULL;
-      if (interview_round (m, interview, &missing) == NULL)
+      if (vw_merge_interview_round (m, interview, &missing) == NULL)
         interview = NULL;
     }
-  json = episode_json (f[2], f[3], f[4]);
-  {
-    VwValueRef ref = { "episodes", "data", { f[0], m->study, f[1] }, revision };
-    sealed = vw_vault_seal_string (m->vault, vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT), &ref, json);
-  }
-  sodium_memzero (json, strlen (json));
-  stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO episodes (id, study, code, data, interview, revision, "
-                                     "updated) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  if (!record_content (m, &v, 3, content, f[7], f[6], error) ||
+      !vw_merge_target_episode (m, &t, f[0], f[1], interview, error) || !vw_merge_version (m, &t, &v, error))
+    return FALSE;
+  if (interview == NULL)
+    return TRUE;
+  /* The interview it was recorded in is set once, like the linkage
+   * identity: a round preparation leaves it out. */
+  stmt = vw_vault_prepare (m->vault, "UPDATE episodes SET interview = ? WHERE id = ? AND study = ? AND "
+                                     "interview IS NULL", error);
   if (stmt == NULL)
     return FALSE;
-  vw_vault_bind_text (stmt, 1, f[0]);
-  vw_vault_bind_text (stmt, 2, m->study);
-  vw_vault_bind_text (stmt, 3, f[1]);
-  vw_vault_bind_bytes (stmt, 4, sealed);
-  vw_vault_bind_text (stmt, 5, interview);
-  sqlite3_bind_int64 (stmt, 6, revision);
-  vw_vault_bind_text (stmt, 7, f[6]);
+  vw_vault_bind_text (stmt, 1, interview);
+  vw_vault_bind_text (stmt, 2, f[0]);
+  vw_vault_bind_text (stmt, 3, m->study);
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
@@ -1052,12 +449,9 @@ apply_consent (Merge  *m,
                char  **f,
                GError **error)
 {
-  const guint8 *key;
-  gint64 revision;
-  sqlite3_stmt *stmt;
-  g_autoptr(GBytes) sealed_value = NULL;
-  g_autoptr(GBytes) sealed_date = NULL;
-  int newer;
+  const char *content[] = { f[3], f[4] };
+  g_auto(Version) v = { 0 };
+  g_auto(Target) t = { 0 };
 
   if (!vw_vault_check_participant (m->vault, m->study, f[0], error) ||
       !vw_vault_check_round (m->vault, m->study, f[1], error))
@@ -1069,32 +463,10 @@ apply_consent (Merge  *m,
       return FALSE;
     }
   if (!vw_vault_check_code ("consent", f[3], error) || !vw_vault_check_date (f[4], error) ||
-      !require (f[5], "updated", error) || !parse_revision (f[6], &revision, error) ||
-      (key = vw_vault_round_key (m->vault, m->study, f[1], error)) == NULL)
+      !record_content (m, &v, 2, content, f[6], f[5], error) ||
+      !vw_merge_target_consent (m, &t, f[0], f[1], f[2], error))
     return FALSE;
-  newer = is_newer (m, "SELECT revision, updated FROM consents WHERE study = ? AND code = ? AND round = ? AND "
-                       "purpose = ?", m->study, f[0], f[1], f[2], revision, f[5], NULL, error);
-  if (newer <= 0)
-    return newer == 0;
-  {
-    VwValueRef value_ref = { "consents", "value", { m->study, f[0], f[1], f[2] }, revision };
-    VwValueRef date_ref = { "consents", "date", { m->study, f[0], f[1], f[2] }, revision };
-    sealed_value = vw_vault_seal_string (m->vault, key, &value_ref, f[3]);
-    sealed_date = vw_vault_seal_string (m->vault, key, &date_ref, f[4]);
-  }
-  stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO consents (study, code, round, purpose, value, date, "
-                                     "revision, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  vw_vault_bind_text (stmt, 1, m->study);
-  vw_vault_bind_text (stmt, 2, f[0]);
-  vw_vault_bind_text (stmt, 3, f[1]);
-  vw_vault_bind_text (stmt, 4, f[2]);
-  vw_vault_bind_bytes (stmt, 5, sealed_value);
-  vw_vault_bind_bytes (stmt, 6, sealed_date);
-  sqlite3_bind_int64 (stmt, 7, revision);
-  vw_vault_bind_text (stmt, 8, f[5]);
-  return vw_vault_step_done (m->vault, stmt, error);
+  return vw_merge_version (m, &t, &v, error);
 }
 
 static gboolean
@@ -1148,23 +520,140 @@ apply_log (Merge  *m,
   return TRUE;
 }
 
-/* The sender's own device id: its label is the one this laptop gave the
- * signer's keys. */
+/* The label this laptop gave the device with signing key @signer (hex),
+ * or the key's first digits. */
+static char *
+signer_label (Merge      *m,
+              const char *signer)
+{
+  g_autoptr(GPtrArray) devices = vw_vault_list_devices (m->vault, NULL);
+
+  for (guint i = 0; devices != NULL && i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+      char hex[65];
+
+      sodium_bin2hex (hex, sizeof hex, d->ed25519_public, 32);
+      if (g_strcmp0 (hex, signer) == 0)
+        return g_strdup (d->label);
+    }
+  return g_strndup (signer, 16);
+}
+
+/* Whether a device that is not revoked signs with @signer (hex). */
+static int
+signer_holds (Merge       *m,
+              const char  *signer,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, "SELECT 1 FROM devices WHERE lower (hex (ed25519_public)) = ? AND "
+                                                   "revoked_at IS NULL", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  vw_vault_bind_text (stmt, 1, signer);
+  rc = vw_vault_step (m->vault, stmt, error);
+  sqlite3_reset (stmt);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The text of column 0 of @sql with ?1 = @a and ?2 = @b, or NULL. */
+static char *
+lookup_text (Merge       *m,
+             const char  *sql,
+             const char  *a,
+             const char  *b,
+             gboolean    *failed,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, sql, error);
+  char *text = NULL;
+  int rc;
+
+  *failed = stmt == NULL;
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, a);
+  if (b != NULL)
+    vw_vault_bind_text (stmt, 2, b);
+  rc = vw_vault_step (m->vault, stmt, error);
+  if (rc == SQLITE_ROW)
+    text = vw_vault_column_text (stmt, 0);
+  *failed = rc < 0;
+  sqlite3_reset (stmt);
+  return text;
+}
+
+static gboolean
+spoofed (Merge       *m,
+         const char  *id,
+         const char  *signer,
+         GError     **error)
+{
+  g_autofree char *label = signer_label (m, signer);
+
+  g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+               _("field device: “%s” is the id of another laptop (%s), not of the laptop that signed this bundle"),
+               id, label);
+  return FALSE;
+}
+
+/* The `S` row: the id the sender gives itself. It must be its own: not
+ * an id of another of this laptop's devices, nor one another signer sent
+ * as (unless that laptop was revoked), and a laptop keeps its id. Rows
+ * are stored as the signer's, whatever id they carry; the id only has to
+ * be the same in every row of the bundle. */
 static gboolean
 apply_sender (Merge  *m,
               char  **f,
               GError **error)
 {
+  g_autofree char *local = NULL;
+  g_autofree char *bound = NULL;
+  g_autofree char *earlier = NULL;
   sqlite3_stmt *stmt;
+  gboolean failed;
+  int holds;
 
   if (!require (f[0], "device", error))
     return FALSE;
+  local = lookup_text (m, "SELECT lower (hex (ed25519_public)) FROM devices WHERE id = ?", f[0], NULL, &failed,
+                       error);
+  if (failed)
+    return FALSE;
+  if (local != NULL && strcmp (local, m->signer) != 0)
+    return spoofed (m, f[0], local, error);
+  bound = lookup_text (m, "SELECT signer FROM exchange_devices WHERE device = ?", f[0], NULL, &failed, error);
+  if (failed)
+    return FALSE;
+  if (bound != NULL && strcmp (bound, m->signer) != 0)
+    {
+      if ((holds = signer_holds (m, bound, error)) < 0)
+        return FALSE;
+      if (holds)
+        return spoofed (m, f[0], bound, error);
+    }
+  earlier = lookup_text (m, "SELECT device FROM exchange_devices WHERE signer = ? AND device != ?", m->signer, f[0],
+                         &failed, error);
+  if (failed)
+    return FALSE;
+  if (earlier != NULL)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                   _("field device: the laptop that signed this bundle sent earlier bundles as “%s”, not “%s”; "
+                     "a laptop’s id never changes"), earlier, f[0]);
+      return FALSE;
+    }
   stmt = vw_vault_prepare (m->vault, "INSERT OR REPLACE INTO exchange_devices (device, signer) VALUES (?, ?)", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, f[0]);
   vw_vault_bind_text (stmt, 2, m->signer);
-  return vw_vault_step_done (m->vault, stmt, error);
+  if (!vw_vault_step_done (m->vault, stmt, error))
+    return FALSE;
+  m->sender = g_strdup (f[0]);
+  return TRUE;
 }
 
 typedef gboolean (*ApplyFunc) (Merge *m, char **fields, GError **error);
@@ -1173,21 +662,55 @@ static const struct
 {
   char       type;
   int        n_fields;
+  int        device_field; /* the field that names the device that made the row, or -1 */
   ApplyFunc  apply;
 } row_types[] = {
-  { 'S', 1, apply_sender },
-  { 'R', 3, apply_round },
-  { 'P', 7, apply_participant },
-  { 'V', 6, apply_value },
-  { 'I', 15, apply_interview },
-  { 'A', 6, apply_answer },
-  { 'N', 5, apply_note },
-  { 'Q', 9, apply_quote },
-  { 'E', 8, apply_episode },
-  { 'C', 7, apply_consent },
-  { 'K', 6, apply_contact },
-  { 'L', 6, apply_log },
+  { 'S', 1, -1, apply_sender },
+  { 'R', 3, -1, apply_round },
+  { 'P', 7, -1, apply_participant },
+  { 'V', 6, 5, apply_value },
+  { 'I', 15, -1, apply_interview },
+  { 'A', 6, 5, apply_answer },
+  { 'N', 5, -1, apply_note },
+  { 'Q', 9, -1, apply_quote },
+  { 'E', 8, -1, apply_episode },
+  { 'C', 7, -1, apply_consent },
+  { 'K', 6, -1, apply_contact },
+  { 'L', 6, -1, apply_log },
 };
+
+/* Every row is the signer's: the `S` row comes first and once, and a
+ * row naming the device that made it names the sender. */
+static gboolean
+check_sender (Merge   *m,
+              char     type,
+              int      device_field,
+              char   **fields,
+              GError **error)
+{
+  if (type == 'S')
+    {
+      if (m->sender == NULL)
+        return TRUE;
+      g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                           _("a second sender row (S): a bundle has one"));
+      return FALSE;
+    }
+  if (m->sender == NULL)
+    {
+      g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                           _("the sender row (S) must come before every other row"));
+      return FALSE;
+    }
+  if (device_field >= 0 && g_strcmp0 (fields[device_field], m->sender) != 0)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                   _("field device: “%s” is not the sender of this bundle (%s); a laptop sends every row as its own"),
+                   fields[device_field] ? fields[device_field] : "", m->sender);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 static gboolean
 apply_line (Merge   *m,
@@ -1220,6 +743,8 @@ apply_line (Merge   *m,
                          _("a row of type “%c” has %d fields, not %d"), type, n, row_types[i].n_fields);
             return FALSE;
           }
+        if (!check_sender (m, type, row_types[i].device_field, fields, error))
+          return FALSE;
         return vw_exchange_validate_row (m->validator, type, fields, error) &&
                row_types[i].apply (m, fields, error);
       }
@@ -1241,6 +766,32 @@ check_header (Merge       *m,
       return FALSE;
     }
   return TRUE;
+}
+
+/* This laptop's id of the device that signed @bundle: the author of its
+ * rows. A function of the verified key alone (the first device enrolled
+ * with it), never of what the bundle says. */
+static char *
+signer_device (Merge      *m,
+               VwBundle   *bundle,
+               GError    **error)
+{
+  sqlite3_stmt *stmt = vw_vault_prepare (m->vault, "SELECT id FROM devices WHERE ed25519_public = ? AND own = 0 "
+                                                   "ORDER BY created, id LIMIT 1", error);
+  char *id = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_blob (stmt, 1, vw_bundle_get_signer (bundle), 32, SQLITE_TRANSIENT);
+  rc = vw_vault_step (m->vault, stmt, error);
+  if (rc == SQLITE_ROW)
+    id = vw_vault_column_text (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error_literal (error, VW_BUNDLE_ERROR, VW_BUNDLE_ERROR_UNTRUSTED,
+                         _("the laptop that signed it is not enrolled here"));
+  return id;
 }
 
 typedef struct
@@ -1272,10 +823,13 @@ apply_bundle (Merge         *m,
   g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (in), 256 * 1024);
   m->kind = vw_bundle_get_kind (bundle);
   sodium_bin2hex (m->signer, sizeof m->signer, vw_bundle_get_signer (bundle), 32);
+  g_clear_pointer (&m->sender, g_free);
+  g_clear_pointer (&m->author, g_free);
   /* Only this bundle's new interviews: a later bundle may bring them again. */
   g_hash_table_remove_all (m->fresh);
+  m->author = signer_device (m, bundle, &local);
 
-  while ((line = g_data_input_stream_read_line (in, &len, cancellable, &local)) != NULL)
+  while (m->author != NULL && (line = g_data_input_stream_read_line (in, &len, cancellable, &local)) != NULL)
     {
       gboolean ok;
 
@@ -1297,6 +851,8 @@ apply_bundle (Merge         *m,
     }
   if (local == NULL && line_no == 0)
     g_set_error_literal (&local, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT, _("the content is empty"));
+  if (local == NULL && m->sender == NULL)
+    g_set_error_literal (&local, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT, _("no sender row (S)"));
   if (local != NULL)
     {
       g_autofree char *number = g_strdup_printf ("%" G_GUINT64_FORMAT, line_no);
@@ -1378,7 +934,7 @@ vw_exchange_merge (VwVault             *vault,
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(VwStudy) info = NULL;
   Progress progress = { progress_func, progress_data, 0, 0 };
-  Merge m = { vault, study, 0, "", report, NULL, NULL };
+  Merge m = { vault, study, 0, "", NULL, NULL, report, NULL, NULL, NULL };
   gboolean ok = TRUE;
 
   report->replays = g_ptr_array_new_with_free_func (g_free);
@@ -1405,6 +961,21 @@ vw_exchange_merge (VwVault             *vault,
                        vw_bundle_kind_get_info (vw_bundle_get_kind (bundle))->name,
                        vw_study_role_to_string (info->role));
           return NULL;
+        }
+      if (vw_bundle_get_kind (bundle) == VW_BUNDLE_KIND_ROUND_PREPARATION)
+        {
+          g_autoptr(GError) local = NULL;
+
+          if (!vw_study_is_coordinator_key (vault, study, vw_bundle_get_signer (bundle), &local))
+            {
+              if (local != NULL)
+                g_propagate_prefixed_error (error, g_steal_pointer (&local), _("Rejected %s: "), name);
+              else
+                g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_NOT_ALLOWED,
+                             _("Rejected %s: a round preparation comes from the study's coordinator, and this one "
+                               "was signed by another laptop"), name);
+              return NULL;
+            }
         }
       if ((merged = merged_before (vault, vw_bundle_get_id (bundle))) != NULL ||
           g_hash_table_contains (seen, vw_bundle_get_id (bundle)))
@@ -1460,16 +1031,10 @@ vw_exchange_merge (VwVault             *vault,
                                            error);
           report->bundles += ok;
         }
-      /* Rows received from another laptop keep their own times, which
-       * may be older than this duo's last submission: the next one must
-       * hold everything, or the coordinator would never get them. */
-      if (ok && info->role == VW_STUDY_ROLE_DUO)
-        {
-          sqlite3_stmt *stmt = vw_vault_prepare (vault, "DELETE FROM exchange_state WHERE study = ?", error);
-          if (stmt != NULL)
-            vw_vault_bind_text (stmt, 1, study);
-          ok = stmt != NULL && vw_vault_step_done (vault, stmt, error);
-        }
+      /* Rows written here took a new change sequence, so this duo's next
+       * submission carries them whatever times they hold. */
+      g_clear_pointer (&m.author, g_free);
+      g_clear_pointer (&m.sender, g_free);
       g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
       g_clear_pointer (&m.fresh, g_hash_table_unref);
       g_clear_pointer (&m.now, g_free);
@@ -1608,6 +1173,7 @@ conflict_from_row (VwVault       *vault,
                    GError       **error)
 {
   g_autoptr(VwConflict) c = g_new0 (VwConflict, 1);
+  const char *round = (const char *) sqlite3_column_text (stmt, 9);
   const guint8 *key;
   VwValueRef ref;
 
@@ -1619,15 +1185,17 @@ conflict_from_row (VwVault       *vault,
   c->revision = sqlite3_column_int64 (stmt, 5);
   c->updated = vw_vault_column_text (stmt, 7);
   c->resolved = vw_vault_column_text (stmt, 8);
-  if (strcmp (c->kind, "answer") == 0)
+  /* Sealed like the record's values: under its round's key, or the
+   * participant subkey. */
+  if (round != NULL)
     {
-      const char *round = (const char *) sqlite3_column_text (stmt, 9);
       if ((key = vw_vault_round_key (vault, c->study, round, error)) == NULL)
         return NULL;
     }
   else
     key = vw_vault_subkey (vault, VW_SUBKEY_PARTICIPANT);
-  ref = (VwValueRef) { "conflicts", "value", { c->kind, c->object, c->field, c->device }, c->revision };
+  ref = (VwValueRef) { "conflicts", "value", { c->kind, c->object, c->field,
+                                               (const char *) sqlite3_column_text (stmt, 10) }, c->revision };
   if (!vw_vault_column_unseal (vault, stmt, 6, key, &ref, &c->value, error))
     return NULL;
   return g_steal_pointer (&c);
@@ -1644,13 +1212,12 @@ vw_exchange_list_conflicts (VwVault     *vault,
   if (!vw_vault_require_unlocked (vault, error))
     return NULL;
   stmt = vw_vault_prepare (vault, include_resolved
-                           ? "SELECT c.study, c.kind, c.object, c.field, c.device, c.revision, c.value, c.updated, "
-                             "c.resolved, i.round FROM conflicts c LEFT JOIN interviews i ON i.id = c.object "
-                             "WHERE c.study = ? ORDER BY c.kind, c.object, c.field, c.device, c.revision"
-                           : "SELECT c.study, c.kind, c.object, c.field, c.device, c.revision, c.value, c.updated, "
-                             "c.resolved, i.round FROM conflicts c LEFT JOIN interviews i ON i.id = c.object "
-                             "WHERE c.study = ? AND c.resolved IS NULL "
-                             "ORDER BY c.kind, c.object, c.field, c.device, c.revision", error);
+                           ? "SELECT study, kind, object, field, device, revision, value, updated, resolved, round, "
+                             "sealed_device FROM conflicts WHERE study = ? "
+                             "ORDER BY kind, object, field, device, revision"
+                           : "SELECT study, kind, object, field, device, revision, value, updated, resolved, round, "
+                             "sealed_device FROM conflicts WHERE study = ? AND resolved IS NULL "
+                             "ORDER BY kind, object, field, device, revision", error);
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
@@ -1658,6 +1225,49 @@ vw_exchange_list_conflicts (VwVault     *vault,
                                 error);
 }
 
+static gboolean
+is_cell (const char *kind)
+{
+  return g_strcmp0 (kind, "answer") == 0 || g_strcmp0 (kind, "participant_value") == 0 ||
+         g_strcmp0 (kind, "note") == 0;
+}
+
+/* Settles a conflict with @content (the value of a cell, or a record's
+ * fields as a conflict side holds them), as a version of this laptop. */
+static gboolean
+resolve_with (VwVault     *vault,
+              const char  *study,
+              const char  *kind,
+              const char  *object,
+              const char  *field,
+              const char  *content,
+              GError     **error)
+{
+  g_autoptr(VwMergeReport) report = g_new0 (VwMergeReport, 1);
+  g_autoptr(VwDevice) own = NULL;
+  g_autoptr(GHashTable) rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *now = vw_vault_now ();
+  g_auto(Target) t = { 0 };
+  Merge m = { vault, study, VW_BUNDLE_KIND_SUBMISSION, "", NULL, NULL, report, rounds, NULL, now };
+
+  if ((own = vw_vault_get_own_device (vault, error)) == NULL)
+    return FALSE;
+  m.author = own->id;
+  if (!vw_merge_target_for (&m, &t, kind, object, field ? field : "", error) || !vw_vault_tx_begin (vault, error))
+    return FALSE;
+  return vw_vault_tx_finish (vault, vw_merge_settle (&m, &t, content, error) &&
+                             vw_vault_audit_append (vault, "conflict_resolved", object, t.field, error),
+                             error);
+}
+
+/**
+ * vw_exchange_resolve:
+ * @value: the value to keep
+ *
+ * Settles a conflicting cell (an answer, a participant's value or a note)
+ * with @value, made by this laptop. A record's conflict is settled by
+ * choosing a side: vw_exchange_resolve_side().
+ */
 gboolean
 vw_exchange_resolve (VwVault     *vault,
                      const char  *study,
@@ -1667,91 +1277,74 @@ vw_exchange_resolve (VwVault     *vault,
                      const char  *value,
                      GError     **error)
 {
-  g_autoptr(VwMergeReport) report = g_new0 (VwMergeReport, 1);
-  g_autoptr(VwDevice) own = NULL;
-  g_auto(Version) stored = { 0 };
-  g_auto(Version) chosen = { 0 };
-  g_autofree char *now = vw_vault_now ();
-  Merge m = { vault, study, VW_BUNDLE_KIND_SUBMISSION, "", report, NULL, NULL };
-  const char *round = NULL;
-  gboolean answer = g_strcmp0 (kind, "answer") == 0;
-  Cell cell = { 0 };
-  sqlite3_stmt *stmt;
-  gint64 top = 0;
-  int open;
-
-  if (!vw_vault_require_unlocked (vault, error) || (own = vw_vault_get_own_device (vault, error)) == NULL)
+  if (!vw_vault_require_unlocked (vault, error))
     return FALSE;
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
     {
       g_set_error_literal (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT, _("A resolution needs a value"));
       return FALSE;
     }
-  if (answer)
+  if (!is_cell (kind))
     {
-      m.interview_rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      round = interview_round (&m, object, error);
-      cell = (Cell) {
-        "answer", "answers",
-        "SELECT value, revision, updated, device FROM answers WHERE interview = ? AND question = ?",
-        "INSERT OR REPLACE INTO answers (interview, question, value, revision, updated, device) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        { object, field }, 2, object, field, round ? vw_vault_round_key (vault, study, round, error) : NULL,
-      };
-      if (cell.key == NULL)
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                   _("A conflict of a whole %s is settled by choosing the side of one laptop, not a value"),
+                   kind ? kind : "");
+      return FALSE;
+    }
+  return resolve_with (vault, study, kind, object, field, value, error);
+}
+
+/**
+ * vw_exchange_resolve_side:
+ * @device: the device whose side to keep: its id, or the label this
+ *   laptop gave it
+ *
+ * Settles a conflict of any kind with the open side of @device, which
+ * becomes this laptop's version.
+ */
+gboolean
+vw_exchange_resolve_side (VwVault     *vault,
+                          const char  *study,
+                          const char  *kind,
+                          const char  *object,
+                          const char  *field,
+                          const char  *device,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) open = NULL;
+  const VwConflict *chosen = NULL;
+  guint matches = 0;
+
+  if (!vw_vault_require_unlocked (vault, error) ||
+      (open = vw_exchange_list_conflicts (vault, study, FALSE, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < open->len; i++)
+    {
+      const VwConflict *c = g_ptr_array_index (open, i);
+      g_autofree char *label = NULL;
+
+      if (g_strcmp0 (c->kind, kind) != 0 || g_strcmp0 (c->object, object) != 0 ||
+          g_strcmp0 (c->field, field ? field : "") != 0)
+        continue;
+      label = vw_exchange_device_label (vault, c->device, NULL);
+      if (g_strcmp0 (c->device, device) == 0 || g_strcmp0 (label, device) == 0)
         {
-          g_hash_table_unref (m.interview_rounds);
-          return FALSE;
+          chosen = c;
+          matches++;
         }
     }
-  else
-    cell = (Cell) {
-      "participant_value", "participant_values",
-      "SELECT value, revision, updated, device FROM participant_values WHERE study = ? AND code = ? AND variable = ?",
-      "INSERT OR REPLACE INTO participant_values (study, code, variable, value, revision, updated, device) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      { study, object, field }, 3, object, field, vw_vault_subkey (vault, VW_SUBKEY_PARTICIPANT),
-    };
-
-  if (!vw_vault_tx_begin (vault, error))
-    goto fail;
-  if ((open = conflict_exists (&m, &cell, "SELECT 1 FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
-                                          "AND field = ? AND resolved IS NULL LIMIT 1", NULL, 0, error)) <= 0)
+  if (matches != 1)
     {
-      if (open == 0)
-        g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND, _("%s %s/%s has no open conflict"), kind,
-                     object, field);
-      vw_vault_tx_rollback (vault);
-      goto fail;
+      if (matches == 0)
+        g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND,
+                     _("%s %s %s has no open side of device “%s”"), kind, object, field ? field : "", device);
+      else
+        g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                     _("More than one side of %s %s %s is labelled “%s”: choose it by its device id"), kind, object,
+                     field ? field : "", device);
+      return FALSE;
     }
-  stmt = conflict_stmt (&m, &cell, "SELECT max(revision) FROM conflicts WHERE study = ? AND kind = ? AND object = ? "
-                                   "AND field = ?", error);
-  if (stmt != NULL && vw_vault_step (vault, stmt, error) == SQLITE_ROW)
-    top = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  if (cell_read (&m, &cell, &stored, error) < 0)
-    {
-      vw_vault_tx_rollback (vault);
-      goto fail;
-    }
-  chosen.value = g_strdup (value);
-  chosen.revision = MAX (top, stored.revision) + 1;
-  chosen.updated = g_strdup (now);
-  chosen.device = g_strdup (own->id);
-  stmt = conflict_stmt (&m, &cell, "UPDATE conflicts SET resolved = ?5 WHERE study = ?1 AND kind = ?2 AND "
-                                   "object = ?3 AND field = ?4 AND resolved IS NULL", error);
-  /* ?1..?4 are bound by conflict_stmt. */
-  if (stmt != NULL)
-    vw_vault_bind_text (stmt, 5, now);
-  g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
-  return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
-                             cell_write (&m, &cell, &chosen, error) &&
-                             vw_vault_audit_append (vault, "conflict_resolved", object, field, error),
-                             error);
-fail:
-  g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
-  return FALSE;
+  return resolve_with (vault, study, kind, object, field, chosen->value, error);
 }
 
 static int
@@ -1840,8 +1433,9 @@ duplicate_decided (VwVault     *vault,
  * vw_exchange_device_label:
  *
  * Returns: (transfer full) (nullable): the label this laptop knows the
- *   device @device by, also when @device is the id another laptop gave
- *   itself and sent in its bundles; %NULL when unknown
+ *   device @device by: an id of this laptop's devices, or the id another
+ *   laptop gave itself in its bundles (as rows stored before schema 6 may
+ *   still name it); %NULL when unknown
  */
 char *
 vw_exchange_device_label (VwVault     *vault,
@@ -2025,44 +1619,58 @@ compare_lines (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
+/* "kind\tobject\tfield" of every record with an open conflict. */
+static char *
+open_key (const char *kind,
+          const char *object,
+          const char *field)
+{
+  return g_strdup_printf ("%s\t%s\t%s", kind, object, field ? field : "");
+}
+
+static gboolean
+in_conflict (GHashTable *open,
+             const char *kind,
+             const char *object,
+             const char *field)
+{
+  g_autofree char *key = open_key (kind, object, field);
+
+  return g_hash_table_contains (open, key);
+}
+
 static gboolean
 dump_values (VwVault     *vault,
              const char  *study,
              const char  *code,
+             GHashTable  *open,
              GPtrArray   *lines,
              GError     **error)
 {
-  Cell cell = { "participant_value", "participant_values", NULL, NULL, { study, code, NULL }, 3, code, NULL,
-                vw_vault_subkey (vault, VW_SUBKEY_PARTICIPANT) };
-  sqlite3_stmt *stmt = vw_vault_prepare (vault, "SELECT variable, value, revision, updated, device "
-                                                "FROM participant_values WHERE study = ? AND code = ?", error);
-  int rc;
+  g_autoptr(GHashTable) values = vw_vault_list_participant_values (vault, study, code, error);
+  GHashTableIter iter;
+  gpointer variable, value;
 
-  if (stmt == NULL)
+  if (values == NULL)
     return FALSE;
-  vw_vault_bind_text (stmt, 1, study);
-  vw_vault_bind_text (stmt, 2, code);
-  while ((rc = vw_vault_step (vault, stmt, error)) == SQLITE_ROW)
-    {
-      g_autofree char *variable = vw_vault_column_text (stmt, 0);
-      g_autofree char *value = NULL;
-      g_autofree char *rev = int_text (sqlite3_column_int64 (stmt, 2));
-      VwValueRef ref;
-
-      cell.ids[2] = variable;
-      cell_ref (&cell, &ref, sqlite3_column_int64 (stmt, 2));
-      if (!vw_vault_column_unseal (vault, stmt, 1, cell.key, &ref, &value, error))
-        {
-          sqlite3_reset (stmt);
-          return FALSE;
-        }
-      DUMP (lines, 'V', code, variable, value, rev, (const char *) sqlite3_column_text (stmt, 3),
-            (const char *) sqlite3_column_text (stmt, 4));
-    }
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE;
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &variable, &value))
+    if (!in_conflict (open, "participant_value", code, variable))
+      DUMP (lines, 'V', code, variable, value);
+  return TRUE;
 }
 
+/**
+ * vw_exchange_canonical_dump:
+ *
+ * Every record of the study, decrypted, as sorted lines: the content of
+ * each record, and of a record in conflict every side (its device,
+ * revision, time and content) instead, because what a record in conflict
+ * shows meanwhile depends on which version arrived first. Revisions, times
+ * and authors of records that agree are left out for the same reason: a
+ * relayed copy of a row may arrive before the original. Equal dumps mean
+ * equal study data, whatever order bundles were merged in.
+ */
 char *
 vw_exchange_canonical_dump (VwVault     *vault,
                             const char  *study,
@@ -2074,6 +1682,7 @@ vw_exchange_canonical_dump (VwVault     *vault,
   g_autoptr(GPtrArray) participants = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GPtrArray) duplicates = NULL;
+  g_autoptr(GHashTable) open = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *regions = NULL;
 
@@ -2083,6 +1692,17 @@ vw_exchange_canonical_dump (VwVault     *vault,
       (conflicts = vw_exchange_list_conflicts (vault, study, TRUE, error)) == NULL ||
       (duplicates = vw_exchange_duplicates (vault, study, error)) == NULL)
     return NULL;
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      VwConflict *c = g_ptr_array_index (conflicts, i);
+      g_autofree char *rev = int_text (c->revision);
+
+      if (c->resolved == NULL)
+        g_hash_table_add (open, open_key (c->kind, c->object, c->field));
+      /* Resolution times are this laptop's own; whether it is resolved is data. */
+      DUMP (lines, 'X', c->kind, c->object, c->field, c->device, rev, c->updated, c->value,
+            c->resolved ? "resolved" : "open");
+    }
   regions = g_strjoinv (",", info->regions);
   DUMP (lines, 'S', info->id, info->name, regions, info->questionnaire_id, info->questionnaire_version);
   for (guint i = 0; i < rounds->len; i++)
@@ -2093,71 +1713,69 @@ vw_exchange_canonical_dump (VwVault     *vault,
   for (guint i = 0; i < participants->len; i++)
     {
       VwParticipant *p = g_ptr_array_index (participants, i);
-      g_autofree char *rev = int_text (p->revision);
       g_autofree char *linkage = vw_vault_get_linkage_hash (vault, study, p->code, error);
       g_autoptr(GPtrArray) interviews = NULL;
       g_autoptr(GPtrArray) quotes = NULL;
       g_autoptr(GPtrArray) episodes = NULL;
       g_autoptr(GPtrArray) consents = NULL;
 
-      if (linkage == NULL || !dump_values (vault, study, p->code, lines, error) ||
+      if (linkage == NULL || !dump_values (vault, study, p->code, open, lines, error) ||
           (interviews = vw_vault_list_interviews (vault, study, p->code, NULL, error)) == NULL ||
           (quotes = vw_vault_list_quotes (vault, study, p->code, NULL, error)) == NULL ||
           (episodes = vw_vault_list_episodes (vault, study, p->code, error)) == NULL ||
           (consents = vw_vault_list_consents (vault, study, p->code, error)) == NULL)
         return NULL;
-      DUMP (lines, 'P', p->code, p->pseudonym, p->region, linkage, p->created, p->updated, rev);
+      if (!in_conflict (open, "participant", p->code, ""))
+        DUMP (lines, 'P', p->code, p->pseudonym, p->region, linkage, p->created);
       for (guint j = 0; j < interviews->len; j++)
         {
           VwInterview *iv = g_ptr_array_index (interviews, j);
-          g_autofree char *irev = int_text (iv->revision);
           g_autoptr(GPtrArray) answers = vw_vault_list_answers (vault, iv->id, error);
           g_autoptr(GPtrArray) notes = answers ? vw_vault_list_notes (vault, iv->id, error) : NULL;
 
           if (notes == NULL)
             return NULL;
-          DUMP (lines, 'I', iv->id, iv->code, iv->round, iv->questionnaire_id, iv->questionnaire_version,
-                iv->status, iv->date, iv->nonresponse_reason, vw_interview_state_to_string (iv->state),
-                iv->created, iv->updated, irev);
+          if (!in_conflict (open, "interview", iv->id, ""))
+            DUMP (lines, 'I', iv->id, iv->code, iv->round, iv->questionnaire_id, iv->questionnaire_version,
+                  iv->status, iv->date, iv->nonresponse_reason, vw_interview_state_to_string (iv->state),
+                  iv->created);
           for (guint k = 0; k < answers->len; k++)
             {
               VwAnswer *a = g_ptr_array_index (answers, k);
-              g_autofree char *arev = int_text (a->revision);
-              DUMP (lines, 'A', iv->id, a->question, a->value, arev, a->updated, a->device);
+
+              if (!in_conflict (open, "answer", iv->id, a->question))
+                DUMP (lines, 'A', iv->id, a->question, a->value);
             }
           for (guint k = 0; k < notes->len; k++)
             {
               VwNote *n = g_ptr_array_index (notes, k);
-              g_autofree char *nrev = int_text (n->revision);
-              DUMP (lines, 'N', iv->id, n->question, n->text, nrev, n->updated);
+
+              if (!in_conflict (open, "note", iv->id, n->question))
+                DUMP (lines, 'N', iv->id, n->question, n->text);
             }
         }
       for (guint j = 0; j < quotes->len; j++)
         {
           VwQuote *q = g_ptr_array_index (quotes, j);
-          g_autofree char *qrev = int_text (q->revision);
-          DUMP (lines, 'Q', q->id, q->code, q->round, q->question, q->theme, q->text, q->created, q->updated, qrev);
+
+          if (!in_conflict (open, "quote", q->id, ""))
+            DUMP (lines, 'Q', q->id, q->code, q->round, q->question, q->theme, q->text, q->created);
         }
       for (guint j = 0; j < episodes->len; j++)
         {
           VwEpisode *e = g_ptr_array_index (episodes, j);
-          g_autofree char *erev = int_text (e->revision);
-          DUMP (lines, 'E', e->id, e->code, e->start, e->end, e->residence, e->interview, e->updated, erev);
+
+          if (!in_conflict (open, "episode", e->id, ""))
+            DUMP (lines, 'E', e->id, e->code, e->start, e->end, e->residence, e->interview);
         }
       for (guint j = 0; j < consents->len; j++)
         {
           VwConsent *c = g_ptr_array_index (consents, j);
-          g_autofree char *crev = int_text (c->revision);
-          DUMP (lines, 'C', c->code, c->round, c->purpose, c->value, c->date, c->updated, crev);
+          g_autofree char *field = g_strconcat (c->round, "/", c->purpose, NULL);
+
+          if (!in_conflict (open, "consent", c->code, field))
+            DUMP (lines, 'C', c->code, c->round, c->purpose, c->value, c->date);
         }
-    }
-  for (guint i = 0; i < conflicts->len; i++)
-    {
-      VwConflict *c = g_ptr_array_index (conflicts, i);
-      g_autofree char *rev = int_text (c->revision);
-      /* Resolution times are this laptop's own; whether it is resolved is data. */
-      DUMP (lines, 'X', c->kind, c->object, c->field, c->device, rev, c->updated, c->value,
-            c->resolved ? "resolved" : "open");
     }
   for (guint i = 0; i < duplicates->len; i++)
     {

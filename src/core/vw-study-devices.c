@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vw-age-private.h"
 #include "vw-fingerprint.h"
 #include "vw-study.h"
 #include "vw-vault-private.h"
@@ -293,6 +294,32 @@ vw_study_trust_func (const char   *study_id,
   g_autoptr(VwDevice) device = signer_device (user_data, study_id, signer_public_key);
 
   return device != NULL && !device->own && device->trusted && device->revoked_at == NULL;
+}
+
+gboolean
+vw_study_is_coordinator_key (VwVault      *vault,
+                             const char   *study,
+                             const guint8 *signer,
+                             GError      **error)
+{
+  g_autoptr(VwDevice) device = signer_device (vault, study, signer);
+  g_auto(GStrv) recipients = NULL;
+
+  if (device == NULL || device->own)
+    return FALSE;
+  if ((recipients = vw_study_list_recipients (vault, study, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; recipients[i] != NULL; i++)
+    {
+      VwAgeRecipient *recipient = vw_age_recipient_parse (recipients[i], NULL);
+      gboolean same = recipient != NULL && recipient->type == VW_AGE_KEY_X25519 &&
+                      sodium_memcmp (recipient->public_key, device->x25519_public, 32) == 0;
+
+      g_clear_pointer (&recipient, vw_age_recipient_free);
+      if (same)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 /* What the audit trail holds when the coordinator accepted a bundle of a

@@ -179,6 +179,15 @@ GPtrArray  *vw_study_own_identities     (VwVault     *vault,
 gboolean    vw_study_trust_func         (const char   *study_id,
                                          const guint8 *signer_public_key,
                                          gpointer      user_data);
+/* Whether @signer (an Ed25519 public key) is a coordinator of @study on
+ * this laptop: a device of the study whose age recipient is one the
+ * study's submissions go to. Only a coordinator plans rounds, so a round
+ * preparation signed by anyone else (another duo this laptop trusts for
+ * handovers) is refused. */
+gboolean    vw_study_is_coordinator_key (VwVault      *vault,
+                                         const char   *study,
+                                         const guint8 *signer,
+                                         GError      **error);
 /* Opens a bundle addressed to this laptop with the checks of vw-bundle.h,
  * the trust of this vault and a spool directory beside the vault. A bundle
  * from a laptop this one does not trust is refused with a message naming

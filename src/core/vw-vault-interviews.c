@@ -14,7 +14,7 @@
 
 #define INTERVIEW_COLUMNS "id, study, code, round, questionnaire_id, questionnaire_version, questionnaire_sha256, " \
                           "interviewer1, interviewer2, status, date, nonresponse_reason, state, resume_module, " \
-                          "resume_question, created, updated, revision"
+                          "resume_question, created, updated, revision, device, seq"
 
 static void
 interview_ref (VwValueRef        *ref,
@@ -66,6 +66,8 @@ interview_from_row (VwVault       *self,
   iv->created = vw_vault_column_text (stmt, 15);
   iv->updated = vw_vault_column_text (stmt, 16);
   iv->revision = sqlite3_column_int64 (stmt, 17);
+  iv->device = vw_vault_column_text (stmt, 18);
+  iv->seq = sqlite3_column_int64 (stmt, 19);
 
   key = vw_vault_round_key (self, iv->study, iv->round, error);
   if (key == NULL)
@@ -152,7 +154,7 @@ vw_vault_list_interviews (VwVault     *self,
   stmt = vw_vault_prepare (self, "SELECT i.id, i.study, i.code, i.round, i.questionnaire_id, "
                                  "i.questionnaire_version, i.questionnaire_sha256, i.interviewer1, i.interviewer2, "
                                  "i.status, i.date, i.nonresponse_reason, i.state, i.resume_module, "
-                                 "i.resume_question, i.created, i.updated, i.revision "
+                                 "i.resume_question, i.created, i.updated, i.revision, i.device, i.seq "
                                  "FROM interviews i JOIN rounds r ON r.study = i.study AND r.label = i.round "
                                  "WHERE i.study = ?1 AND (?2 IS NULL OR i.code = ?2) AND (?3 IS NULL OR i.round = ?3) "
                                  "ORDER BY r.position, i.code", error);
@@ -191,7 +193,7 @@ write_interview (VwVault      *self,
   g_autofree char *now = vw_vault_now ();
   const guint8 *key = vw_vault_round_key (self, iv->study, iv->round, error);
   sqlite3_stmt *stmt;
-  gint64 revision = iv->revision + 1;
+  gint64 revision = vw_vault_next_revision (iv->revision);
 
   if (key == NULL)
     return FALSE;
@@ -205,7 +207,7 @@ write_interview (VwVault      *self,
 
   stmt = vw_vault_prepare (self, "UPDATE interviews SET interviewer1 = ?, interviewer2 = ?, status = ?, date = ?, "
                                  "nonresponse_reason = ?, state = ?, resume_module = ?, resume_question = ?, "
-                                 "updated = ?, revision = ? WHERE id = ? AND revision = ?", error);
+                                 "updated = ?, revision = ?, device = ?13 WHERE id = ?11 AND revision = ?12", error);
   if (stmt == NULL)
     {
       for (int i = 0; i < 3; i++)
@@ -226,6 +228,7 @@ write_interview (VwVault      *self,
   sqlite3_bind_int64 (stmt, 10, revision);
   vw_vault_bind_text (stmt, 11, iv->id);
   sqlite3_bind_int64 (stmt, 12, iv->revision);
+  vw_vault_bind_text (stmt, 13, self->device_id);
   if (!vw_vault_step_done (self, stmt, error))
     return FALSE;
   if (vw_vault_changes (self) != 1)
@@ -235,6 +238,8 @@ write_interview (VwVault      *self,
       return FALSE;
     }
   iv->revision = revision;
+  g_free (iv->device);
+  iv->device = g_strdup (self->device_id);
   g_free (iv->updated);
   iv->updated = g_steal_pointer (&now);
   return TRUE;
@@ -298,7 +303,8 @@ vw_vault_start_interview (VwVault     *self,
     return NULL;
   stmt = vw_vault_prepare (self, "INSERT INTO interviews (id, study, code, round, questionnaire_id, "
                                  "questionnaire_version, questionnaire_sha256, interviewer1, interviewer2, state, "
-                                 "created, updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, 1)",
+                                 "created, updated, revision, device) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'in_progress', ?, ?, 1, ?)",
                            error);
   if (stmt != NULL)
     {
@@ -313,6 +319,7 @@ vw_vault_start_interview (VwVault     *self,
       vw_vault_bind_text (stmt, 9, interviewer2);
       vw_vault_bind_text (stmt, 10, now);
       vw_vault_bind_text (stmt, 11, now);
+      vw_vault_bind_text (stmt, 12, self->device_id);
     }
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error) &&
        vw_vault_audit_append (self, "interview_started", code, round, error);
@@ -567,15 +574,16 @@ save_interview_text (VwVault     *self,
                                            : "DELETE FROM notes WHERE interview = ? AND question = ?", error);
   else
     {
-      VwValueRef ref = { table, answers ? "value" : "text", { interview, question }, revision + 1 };
+      VwValueRef ref = { table, answers ? "value" : "text", { interview, question },
+                         vw_vault_next_revision (revision) };
 
       now = vw_vault_now ();
       sealed = vw_vault_seal_string (self, key, &ref, text);
       stmt = vw_vault_prepare (self, answers
                                ? "INSERT OR REPLACE INTO answers (interview, question, value, revision, updated, "
                                  "device) VALUES (?, ?, ?, ?, ?, ?)"
-                               : "INSERT OR REPLACE INTO notes (interview, question, text, revision, updated) "
-                                 "VALUES (?, ?, ?, ?, ?)", error);
+                               : "INSERT OR REPLACE INTO notes (interview, question, text, revision, updated, "
+                                 "device) VALUES (?, ?, ?, ?, ?, ?)", error);
     }
   if (stmt != NULL)
     {
@@ -584,10 +592,9 @@ save_interview_text (VwVault     *self,
       if (text != NULL)
         {
           vw_vault_bind_bytes (stmt, 3, sealed);
-          sqlite3_bind_int64 (stmt, 4, revision + 1);
+          sqlite3_bind_int64 (stmt, 4, vw_vault_next_revision (revision));
           vw_vault_bind_text (stmt, 5, now);
-          if (answers)
-            vw_vault_bind_text (stmt, 6, self->device_id);
+          vw_vault_bind_text (stmt, 6, self->device_id);
         }
     }
   ok = stmt != NULL && vw_vault_step_done (self, stmt, error);
@@ -666,7 +673,7 @@ vw_vault_list_answers (VwVault     *self,
 
   if (!vw_vault_require_unlocked (self, error) || (key = interview_key (self, interview, error)) == NULL)
     return NULL;
-  stmt = vw_vault_prepare (self, "SELECT question, value, revision, updated, device FROM answers "
+  stmt = vw_vault_prepare (self, "SELECT question, value, revision, updated, device, seq FROM answers "
                                  "WHERE interview = ? ORDER BY question", error);
   if (stmt == NULL)
     return NULL;
@@ -680,6 +687,7 @@ vw_vault_list_answers (VwVault     *self,
       answer->revision = sqlite3_column_int64 (stmt, 2);
       answer->updated = vw_vault_column_text (stmt, 3);
       answer->device = vw_vault_column_text (stmt, 4);
+      answer->seq = sqlite3_column_int64 (stmt, 5);
       ref.id[1] = answer->question;
       ref.revision = answer->revision;
       if (!vw_vault_column_unseal (self, stmt, 1, key, &ref, &answer->value, error))
@@ -727,8 +735,8 @@ vw_vault_list_notes (VwVault     *self,
 
   if (!vw_vault_require_unlocked (self, error) || (key = interview_key (self, interview, error)) == NULL)
     return NULL;
-  stmt = vw_vault_prepare (self, "SELECT question, text, revision, updated FROM notes WHERE interview = ? "
-                                 "ORDER BY question", error);
+  stmt = vw_vault_prepare (self, "SELECT question, text, revision, updated, device, seq FROM notes "
+                                 "WHERE interview = ? ORDER BY question", error);
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, interview);
@@ -742,6 +750,8 @@ vw_vault_list_notes (VwVault     *self,
       note->question = question && *question ? g_strdup (question) : NULL;
       note->revision = ref.revision;
       note->updated = vw_vault_column_text (stmt, 3);
+      note->device = vw_vault_column_text (stmt, 4);
+      note->seq = sqlite3_column_int64 (stmt, 5);
       if (!vw_vault_column_unseal (self, stmt, 1, key, &ref, &note->text, error))
         {
           sqlite3_reset (stmt);
@@ -780,9 +790,11 @@ write_quote (VwVault     *self,
              const char  *question,
              const char  *theme,
              const char  *text,
-             gint64       revision,
+             gint64       previous,
              GError     **error)
 {
+  gboolean insert = previous == 0;
+  gint64 revision = vw_vault_next_revision (previous);
   VwValueRef ref = { "quotes", "text", { id, study, code, round }, revision };
   g_autofree char *now = vw_vault_now ();
   g_autoptr(GBytes) sealed = NULL;
@@ -792,18 +804,18 @@ write_quote (VwVault     *self,
   if (key == NULL)
     return FALSE;
   sealed = vw_vault_seal_string (self, key, &ref, text);
-  stmt = vw_vault_prepare (self, revision == 1
+  stmt = vw_vault_prepare (self, insert
                            ? "INSERT INTO quotes (theme, text, updated, revision, question, id, study, code, round, "
-                             "created) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3)"
-                           : "UPDATE quotes SET theme = ?1, text = ?2, updated = ?3, revision = ?4 "
-                             "WHERE id = ?6 AND revision = ?4 - 1", error);
+                             "created, device) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, ?10)"
+                           : "UPDATE quotes SET theme = ?1, text = ?2, updated = ?3, revision = ?4, device = ?10 "
+                             "WHERE id = ?6 AND revision = ?11", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, theme);
   vw_vault_bind_bytes (stmt, 2, sealed);
   vw_vault_bind_text (stmt, 3, now);
   sqlite3_bind_int64 (stmt, 4, revision);
-  if (revision == 1)
+  if (insert)
     {
       vw_vault_bind_text (stmt, 5, question);
       vw_vault_bind_text (stmt, 7, study);
@@ -811,8 +823,11 @@ write_quote (VwVault     *self,
       vw_vault_bind_text (stmt, 9, round);
     }
   vw_vault_bind_text (stmt, 6, id);
+  vw_vault_bind_text (stmt, 10, self->device_id);
+  if (!insert)
+    sqlite3_bind_int64 (stmt, 11, previous);
   return vw_vault_step_done (self, stmt, error) &&
-         vw_vault_audit_append (self, revision == 1 ? "quote_added" : "quote_changed", code, round, error);
+         vw_vault_audit_append (self, insert ? "quote_added" : "quote_changed", code, round, error);
 }
 
 /**
@@ -839,12 +854,12 @@ vw_vault_add_quote (VwVault     *self,
       !vw_vault_check_participant (self, study, code, error) || !vw_vault_check_round (self, study, round, error) ||
       !vw_vault_tx_begin (self, error))
     return NULL;
-  if (!vw_vault_tx_finish (self, write_quote (self, id, study, code, round, question, theme, text, 1, error), error))
+  if (!vw_vault_tx_finish (self, write_quote (self, id, study, code, round, question, theme, text, 0, error), error))
     return NULL;
   return g_steal_pointer (&id);
 }
 
-#define QUOTE_COLUMNS "id, study, code, round, question, theme, text, created, updated, revision"
+#define QUOTE_COLUMNS "id, study, code, round, question, theme, text, created, updated, revision, device, seq"
 
 static VwQuote *
 quote_from_row (VwVault       *self,
@@ -863,6 +878,8 @@ quote_from_row (VwVault       *self,
   quote->created = vw_vault_column_text (stmt, 7);
   quote->updated = vw_vault_column_text (stmt, 8);
   quote->revision = sqlite3_column_int64 (stmt, 9);
+  quote->device = vw_vault_column_text (stmt, 10);
+  quote->seq = sqlite3_column_int64 (stmt, 11);
   key = vw_vault_round_key (self, quote->study, quote->round, error);
   if (key == NULL)
     return NULL;
@@ -900,7 +917,7 @@ vw_vault_update_quote (VwVault     *self,
   sqlite3_reset (stmt);
   return vw_vault_tx_finish (self, quote != NULL &&
                              write_quote (self, id, quote->study, quote->code, quote->round, quote->question, theme,
-                                          text, quote->revision + 1, error),
+                                          text, quote->revision, error),
                        error);
 }
 
@@ -942,7 +959,7 @@ vw_vault_list_quotes (VwVault     *self,
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "SELECT q.id, q.study, q.code, q.round, q.question, q.theme, q.text, q.created, "
-                                 "q.updated, q.revision FROM quotes q "
+                                 "q.updated, q.revision, q.device, q.seq FROM quotes q "
                                  "JOIN rounds r ON r.study = q.study AND r.label = q.round "
                                  "WHERE q.study = ?1 AND (?2 IS NULL OR q.code = ?2) AND (?3 IS NULL OR q.round = ?3) "
                                  "ORDER BY r.position, q.code, q.created, q.id", error);

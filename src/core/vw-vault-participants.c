@@ -220,7 +220,7 @@ vw_vault_create_participant (VwVault     *self,
   if (!vw_vault_tx_begin (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, "
-                                 "created, updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1)", error);
+                                 "created, updated, revision, device) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)", error);
   if (stmt != NULL)
     {
       vw_vault_bind_text (stmt, 1, study);
@@ -230,6 +230,7 @@ vw_vault_create_participant (VwVault     *self,
       vw_vault_bind_text (stmt, 5, region);
       vw_vault_bind_text (stmt, 6, now);
       vw_vault_bind_text (stmt, 7, now);
+      vw_vault_bind_text (stmt, 8, self->device_id);
     }
   if (stmt == NULL || !vw_vault_step_done (self, stmt, &local) ||
       !vw_vault_audit_append (self, "participant_created", code, NULL, &local))
@@ -256,10 +257,11 @@ vw_vault_create_participant (VwVault     *self,
   participant->created = g_strdup (now);
   participant->updated = g_strdup (now);
   participant->revision = 1;
+  participant->device = g_strdup (self->device_id);
   return g_steal_pointer (&participant);
 }
 
-#define PARTICIPANT_COLUMNS "study, code, pseudonym, region, created, updated, revision"
+#define PARTICIPANT_COLUMNS "study, code, pseudonym, region, created, updated, revision, device, seq"
 
 static VwParticipant *
 participant_from_row (VwVault       *self,
@@ -275,6 +277,8 @@ participant_from_row (VwVault       *self,
   p->created = vw_vault_column_text (stmt, 4);
   p->updated = vw_vault_column_text (stmt, 5);
   p->revision = sqlite3_column_int64 (stmt, 6);
+  p->device = vw_vault_column_text (stmt, 7);
+  p->seq = sqlite3_column_int64 (stmt, 8);
   ref.id[0] = p->study;
   ref.id[1] = p->code;
   ref.revision = p->revision;
@@ -354,21 +358,23 @@ vw_vault_set_pseudonym (VwVault     *self,
     return duplicate_pseudonym (owner, error);
 
   {
-    VwValueRef ref = { "participants", "pseudonym", { study, code }, current->revision + 1 };
+    VwValueRef ref = { "participants", "pseudonym", { study, code }, vw_vault_next_revision (current->revision) };
     sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, pseudonym);
   }
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
   stmt = vw_vault_prepare (self, "UPDATE participants SET pseudonym = ?, pseudonym_index = ?, updated = ?, "
-                                 "revision = revision + 1 WHERE study = ? AND code = ? AND revision = ?", error);
+                                 "revision = ?, device = ? WHERE study = ? AND code = ? AND revision = ?", error);
   if (stmt != NULL)
     {
       vw_vault_bind_bytes (stmt, 1, sealed);
       vw_vault_bind_bytes (stmt, 2, index);
       vw_vault_bind_text (stmt, 3, now);
-      vw_vault_bind_text (stmt, 4, study);
-      vw_vault_bind_text (stmt, 5, code);
-      sqlite3_bind_int64 (stmt, 6, current->revision);
+      sqlite3_bind_int64 (stmt, 4, vw_vault_next_revision (current->revision));
+      vw_vault_bind_text (stmt, 5, self->device_id);
+      vw_vault_bind_text (stmt, 6, study);
+      vw_vault_bind_text (stmt, 7, code);
+      sqlite3_bind_int64 (stmt, 8, current->revision);
     }
   return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "participant_changed", code, "pseudonym", error),
@@ -451,7 +457,7 @@ vw_vault_set_participant_value (VwVault     *self,
     }
   else
     {
-      VwValueRef ref = { "participant_values", "value", { study, code, variable }, revision + 1 };
+      VwValueRef ref = { "participant_values", "value", { study, code, variable }, vw_vault_next_revision (revision) };
 
       sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, value);
       stmt = vw_vault_prepare (self, "INSERT OR REPLACE INTO participant_values (study, code, variable, value, "
@@ -462,7 +468,7 @@ vw_vault_set_participant_value (VwVault     *self,
           vw_vault_bind_text (stmt, 2, code);
           vw_vault_bind_text (stmt, 3, variable);
           vw_vault_bind_bytes (stmt, 4, sealed);
-          sqlite3_bind_int64 (stmt, 5, revision + 1);
+          sqlite3_bind_int64 (stmt, 5, vw_vault_next_revision (revision));
           vw_vault_bind_text (stmt, 6, now);
           vw_vault_bind_text (stmt, 7, self->device_id);
         }
@@ -790,14 +796,16 @@ vw_vault_write_episode (VwVault          *self,
   VwValueRef ref = { "episodes", "data", { id, episode->study, episode->code }, revision };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, json);
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   stmt = vw_vault_prepare (self, insert
-                           ? "INSERT INTO episodes (data, interview, revision, updated, id, study, code) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)"
-                           : "UPDATE episodes SET data = ?, interview = ?, revision = ?, updated = ? "
-                             "WHERE id = ? AND study = ? AND code = ?", error);
-  if (stmt == NULL)
+                           ? "INSERT INTO episodes (data, interview, revision, updated, id, study, code, device, seq) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                           : "UPDATE episodes SET data = ?1, interview = ?2, revision = ?3, updated = ?4, device = ?8, "
+                             "seq = ?9 WHERE id = ?5 AND study = ?6 AND code = ?7", error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 9, seq);
   vw_vault_bind_bytes (stmt, 1, sealed);
   vw_vault_bind_text (stmt, 2, episode->interview);
   sqlite3_bind_int64 (stmt, 3, revision);
@@ -805,6 +813,7 @@ vw_vault_write_episode (VwVault          *self,
   vw_vault_bind_text (stmt, 5, id);
   vw_vault_bind_text (stmt, 6, episode->study);
   vw_vault_bind_text (stmt, 7, episode->code);
+  vw_vault_bind_text (stmt, 8, self->device_id);
   return vw_vault_step_done (self, stmt, error) &&
          vw_vault_audit_append (self, insert ? "episode_added" : "episode_changed", episode->code, NULL, error);
 }
@@ -845,7 +854,9 @@ vw_vault_update_episode (VwVault          *self,
                                episode->id, episode->study, episode->code, NULL, error);
   if (revision == 0)
     vw_vault_not_found (error, _("episode"), episode->id ? episode->id : "");
-  return vw_vault_tx_finish (self, revision > 0 && vw_vault_write_episode (self, episode->id, episode, revision + 1, FALSE, error),
+  return vw_vault_tx_finish (self, revision > 0 && vw_vault_write_episode (self, episode->id, episode,
+                                                                          vw_vault_next_revision (revision), FALSE,
+                                                                          error),
                        error);
 }
 
@@ -868,7 +879,7 @@ vw_vault_delete_episode (VwVault     *self,
   return vw_vault_tx_finish (self, ok && vw_vault_audit_append (self, "episode_deleted", id, NULL, error), error);
 }
 
-/* Reads "id, study, code, data, interview, revision, updated". */
+/* Reads "id, study, code, data, interview, revision, updated, device, seq". */
 VwEpisode *
 vw_vault_episode_from_row (VwVault       *self,
                            sqlite3_stmt  *stmt,
@@ -886,6 +897,8 @@ vw_vault_episode_from_row (VwVault       *self,
   episode->interview = vw_vault_column_text (stmt, 4);
   episode->revision = sqlite3_column_int64 (stmt, 5);
   episode->updated = vw_vault_column_text (stmt, 6);
+  episode->device = vw_vault_column_text (stmt, 7);
+  episode->seq = sqlite3_column_int64 (stmt, 8);
   ref.id[0] = episode->id;
   ref.id[1] = episode->study;
   ref.id[2] = episode->code;
@@ -933,8 +946,8 @@ vw_vault_list_episodes (VwVault     *self,
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
-  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes "
-                                 "WHERE study = ? AND code = ?", error);
+  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated, device, seq "
+                                 "FROM episodes WHERE study = ? AND code = ?", error);
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
@@ -995,14 +1008,15 @@ vw_vault_set_consent (VwVault     *self,
                                      "AND purpose = ?", study, code, round, purpose, error);
   if (revision < 0)
     return vw_vault_tx_finish (self, FALSE, error);
+  revision = vw_vault_next_revision (revision);
   {
-    VwValueRef value_ref = { "consents", "value", { study, code, round, purpose }, revision + 1 };
-    VwValueRef date_ref = { "consents", "date", { study, code, round, purpose }, revision + 1 };
+    VwValueRef value_ref = { "consents", "value", { study, code, round, purpose }, revision };
+    VwValueRef date_ref = { "consents", "date", { study, code, round, purpose }, revision };
     sealed_value = vw_vault_seal_string (self, key, &value_ref, value);
     sealed_date = vw_vault_seal_string (self, key, &date_ref, date);
   }
   stmt = vw_vault_prepare (self, "INSERT OR REPLACE INTO consents (study, code, round, purpose, value, date, "
-                                 "revision, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+                                 "revision, updated, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt != NULL)
     {
       vw_vault_bind_text (stmt, 1, study);
@@ -1011,8 +1025,9 @@ vw_vault_set_consent (VwVault     *self,
       vw_vault_bind_text (stmt, 4, purpose);
       vw_vault_bind_bytes (stmt, 5, sealed_value);
       vw_vault_bind_bytes (stmt, 6, sealed_date);
-      sqlite3_bind_int64 (stmt, 7, revision + 1);
+      sqlite3_bind_int64 (stmt, 7, revision);
       vw_vault_bind_text (stmt, 8, now);
+      vw_vault_bind_text (stmt, 9, self->device_id);
     }
   return vw_vault_tx_finish (self, stmt != NULL && vw_vault_step_done (self, stmt, error) &&
                              vw_vault_audit_append (self, "consent_recorded", code, round, error),
@@ -1033,6 +1048,8 @@ consent_from_row (VwVault       *self,
   consent->purpose = vw_vault_column_text (stmt, 3);
   consent->revision = sqlite3_column_int64 (stmt, 6);
   consent->updated = vw_vault_column_text (stmt, 7);
+  consent->device = vw_vault_column_text (stmt, 8);
+  consent->seq = sqlite3_column_int64 (stmt, 9);
   key = vw_vault_round_key (self, consent->study, consent->round, error);
   if (key == NULL)
     return NULL;
@@ -1048,7 +1065,7 @@ consent_from_row (VwVault       *self,
   return g_steal_pointer (&consent);
 }
 
-#define CONSENT_COLUMNS "study, code, round, purpose, value, date, revision, updated"
+#define CONSENT_COLUMNS "study, code, round, purpose, value, date, revision, updated, device, seq"
 
 /**
  * vw_vault_list_consents:
@@ -1067,7 +1084,8 @@ vw_vault_list_consents (VwVault     *self,
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
   stmt = vw_vault_prepare (self, "SELECT c.study, c.code, c.round, c.purpose, c.value, c.date, c.revision, "
-                                 "c.updated FROM consents c JOIN rounds r ON r.study = c.study AND r.label = c.round "
+                                 "c.updated, c.device, c.seq FROM consents c "
+                                 "JOIN rounds r ON r.study = c.study AND r.label = c.round "
                                  "WHERE c.study = ? AND c.code = ? ORDER BY r.position, c.purpose", error);
   if (stmt == NULL)
     return NULL;
@@ -1092,7 +1110,7 @@ check_participant_row (VwVault      *self,
     }
   {
     g_autoptr(GBytes) index = vw_vault_blind_index (self, p->study, p->pseudonym);
-    g_autoptr(GBytes) stored = g_bytes_new (sqlite3_column_blob (stmt, 7), sqlite3_column_bytes (stmt, 7));
+    g_autoptr(GBytes) stored = g_bytes_new (sqlite3_column_blob (stmt, 9), sqlite3_column_bytes (stmt, 9));
 
     if (!g_bytes_equal (index, stored))
       g_ptr_array_add (problems, g_strdup_printf (_("participants/%s/%s: the pseudonym index does not match"),
@@ -1150,7 +1168,8 @@ vw_vault_verify_participants (VwVault   *self,
   vw_vault_verify_rows (self, "SELECT study, code, details, revision FROM contacts", check_contact_row, problems);
   vw_vault_verify_rows (self, "SELECT study, lower (hex (linkage_hash)), codes, decision FROM duplicate_decisions",
                         check_decision_row, problems);
-  vw_vault_verify_readable (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes",
+  vw_vault_verify_readable (self, "SELECT id, study, code, data, interview, revision, updated, device, seq "
+                                  "FROM episodes",
                             (VwRowReadFunc) vw_vault_episode_from_row, (GDestroyNotify) vw_episode_free, problems);
   vw_vault_verify_readable (self, "SELECT " CONSENT_COLUMNS " FROM consents", (VwRowReadFunc) consent_from_row,
                             (GDestroyNotify) vw_consent_free, problems);

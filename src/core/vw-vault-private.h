@@ -75,6 +75,7 @@ struct _VwVault
   GBytes      *wrapped_recovery;   /* owned */
   char        *actor;           /* owned */
   int          tx_depth;
+  gint64       seq;             /* the change sequence handed out in this transaction; 0: not read yet */
 
   /* Only while unlocked. */
   VwSecret    *key;             /* owned: the vault key */
@@ -96,6 +97,7 @@ void          vw_vault_forget_round_key (VwVault          *self,
                                          const char       *study,
                                          const char       *round);
 char         *vw_vault_now              (void);
+gint64        vw_vault_next_revision    (gint64            current);
 char         *vw_vault_random_id        (void);
 
 /* vw-vault-sql.c: statements, transactions, error mapping. */
@@ -129,6 +131,9 @@ void          vw_vault_bind_bytes       (sqlite3_stmt     *stmt,
 char         *vw_vault_column_text      (sqlite3_stmt     *stmt,
                                          int               index);
 gint64        vw_vault_changes          (VwVault          *self);
+gboolean      vw_vault_next_seq         (VwVault          *self,
+                                         gint64           *seq,
+                                         GError          **error);
 gboolean      vw_vault_not_found        (GError          **error,
                                          const char       *what,
                                          const char       *where);

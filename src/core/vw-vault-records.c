@@ -189,8 +189,8 @@ load_episodes (VwVault           *self,
   g_autoptr(GPtrArray) episodes = NULL;
   sqlite3_stmt *stmt;
 
-  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated FROM episodes "
-                                 "WHERE study = ?", error);
+  stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated, device, seq "
+                                 "FROM episodes WHERE study = ?", error);
   if (stmt == NULL)
     return FALSE;
   vw_vault_bind_text (stmt, 1, study);
@@ -335,10 +335,13 @@ seal_and_insert_value (Import       *im,
   VwValueRef ref = { "participant_values", "value", { im->study, code, variable }, 1 };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, value);
   sqlite3_stmt *stmt = vw_vault_prepare (self, "INSERT INTO participant_values (study, code, variable, value, "
-                                               "revision, updated, device) VALUES (?, ?, ?, ?, 1, ?, ?)", error);
+                                               "revision, updated, device, seq) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+                                         error);
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 7, seq);
   vw_vault_bind_text (stmt, 1, im->study);
   vw_vault_bind_text (stmt, 2, code);
   vw_vault_bind_text (stmt, 3, variable);
@@ -381,6 +384,7 @@ add_participant (Import                     *im,
   g_autofree char *owner = NULL;
   GError *local = NULL;
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   owner = pseudonym_owner (im, index, &local);
   if (local != NULL)
@@ -394,9 +398,11 @@ add_participant (Import                     *im,
 
   sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, p->pseudonym);
   stmt = vw_vault_prepare (self, "INSERT INTO participants (study, code, pseudonym, pseudonym_index, region, "
-                                 "created, updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, 1)", error);
-  if (stmt == NULL)
+                                 "created, updated, revision, device, seq) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                           error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 9, seq);
   vw_vault_bind_text (stmt, 1, im->study);
   vw_vault_bind_text (stmt, 2, p->code);
   vw_vault_bind_bytes (stmt, 3, sealed);
@@ -404,6 +410,7 @@ add_participant (Import                     *im,
   vw_vault_bind_text (stmt, 5, p->region);
   vw_vault_bind_text (stmt, 6, im->now);
   vw_vault_bind_text (stmt, 7, im->now);
+  vw_vault_bind_text (stmt, 8, self->device_id);
   if (!vw_vault_step_done (self, stmt, error))
     return FALSE;
 
@@ -479,10 +486,12 @@ insert_answer (Import        *im,
   VwValueRef ref = { "answers", "value", { interview, question }, 1 };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, key, &ref, value);
   sqlite3_stmt *stmt = vw_vault_prepare (self, "INSERT INTO answers (interview, question, value, revision, "
-                                               "updated, device) VALUES (?, ?, ?, 1, ?, ?)", error);
+                                               "updated, device, seq) VALUES (?, ?, ?, 1, ?, ?, ?)", error);
+  gint64 seq;
 
-  if (stmt == NULL)
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 6, seq);
   vw_vault_bind_text (stmt, 1, interview);
   vw_vault_bind_text (stmt, 2, question);
   vw_vault_bind_bytes (stmt, 3, sealed);
@@ -507,6 +516,7 @@ add_interview (Import       *im,
   g_autoptr(GBytes) status = NULL;
   g_autoptr(GBytes) date = NULL;
   sqlite3_stmt *stmt;
+  gint64 seq;
 
   if (key == NULL)
     return FALSE;
@@ -518,9 +528,11 @@ add_interview (Import       *im,
     date = vw_vault_seal_string (self, key, &ref, values[RC_DATE]);
   }
   stmt = vw_vault_prepare (self, "INSERT INTO interviews (id, study, code, round, status, date, state, created, "
-                                 "updated, revision) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1)", error);
-  if (stmt == NULL)
+                                 "updated, revision, device, seq) VALUES (?, ?, ?, ?, ?, ?, 'finished', ?, ?, 1, ?, ?)",
+                           error);
+  if (stmt == NULL || !vw_vault_next_seq (self, &seq, error))
     return FALSE;
+  sqlite3_bind_int64 (stmt, 10, seq);
   vw_vault_bind_text (stmt, 1, id);
   vw_vault_bind_text (stmt, 2, im->study);
   vw_vault_bind_text (stmt, 3, code);
@@ -529,6 +541,7 @@ add_interview (Import       *im,
   vw_vault_bind_bytes (stmt, 6, date);
   vw_vault_bind_text (stmt, 7, im->now);
   vw_vault_bind_text (stmt, 8, im->now);
+  vw_vault_bind_text (stmt, 9, self->device_id);
   if (!vw_vault_step_done (self, stmt, error))
     return FALSE;
 

@@ -319,6 +319,191 @@ static const char schema_5[] =
   "  signer TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
+/* Schema 6 (exchange trust, issue 15): rows bound to the laptop that
+ * signed them, and a change sequence instead of the clock.
+ * - Every row that travels in bundles gets `device`, its author: an id of
+ *   this laptop's `devices` (the signer of the bundle it came in, or this
+ *   laptop), and `seq`, set from `change_sequence` by triggers on every
+ *   insert and update, so that no write can forget it. A submission sends
+ *   the rows whose seq is above `exchange_state.last_seq`.
+ * - Authors schema 5 stored were the ids senders declared for themselves;
+ *   where `exchange_devices` names the signer behind one, it becomes this
+ *   laptop's id of that signer's device. Records had no author: each gets
+ *   the author most of its cells have (answers, values), else its
+ *   participant's or interview's.
+ * - Existing rows get seq = revision (capped at 2^52), plus M (above every
+ *   revision) when they changed after the study's last submission, so
+ *   that a later version's seq is above what the receiver holds and the
+ *   next submission sends exactly what the clock rule would have sent.
+ * - `conflicts` is rebuilt to hold record kinds too; `round` names the
+ *   round whose key seals a side, `sealed_device` the device id bound into
+ *   a side's associated data (a side's `device` may have been mapped).
+ * - `agreements`: devices whose latest version of a record equals what the
+ *   record holds, so that a later difference is a conflict whatever order
+ *   bundles arrive in. */
+/* Every insert and every update of a row that travels takes the next
+ * value of the sequence. A write that sets seq itself took it from
+ * vw_vault_next_seq() (the bulk paths: import, merge), or is the
+ * trigger's own. */
+#define SEQ_TRIGGERS(table, where) \
+  "CREATE TRIGGER " table "_seq_insert AFTER INSERT ON " table " WHEN NEW.seq = 0 BEGIN" \
+  "  UPDATE change_sequence SET value = value + 1 WHERE id = 1;" \
+  "  UPDATE " table " SET seq = (SELECT value FROM change_sequence WHERE id = 1) WHERE " where ";" \
+  "END;" \
+  "CREATE TRIGGER " table "_seq_update AFTER UPDATE ON " table " WHEN NEW.seq = OLD.seq BEGIN" \
+  "  UPDATE change_sequence SET value = value + 1 WHERE id = 1;" \
+  "  UPDATE " table " SET seq = (SELECT value FROM change_sequence WHERE id = 1) WHERE " where ";" \
+  "END;"
+
+static const char schema_6[] =
+  "CREATE TABLE change_sequence ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  value INTEGER NOT NULL"
+  ");"
+
+  "ALTER TABLE participants ADD COLUMN device TEXT;"
+  "ALTER TABLE participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE participant_values ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE interviews ADD COLUMN device TEXT;"
+  "ALTER TABLE interviews ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE answers ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE notes ADD COLUMN device TEXT;"
+  "ALTER TABLE notes ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE quotes ADD COLUMN device TEXT;"
+  "ALTER TABLE quotes ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE episodes ADD COLUMN device TEXT;"
+  "ALTER TABLE episodes ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE consents ADD COLUMN device TEXT;"
+  "ALTER TABLE consents ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE exchange_state ADD COLUMN last_seq INTEGER;"
+  "ALTER TABLE exchange_state ADD COLUMN last_audit INTEGER;"
+
+  /* Declared ids -> this laptop's id of the signer's device (the first
+   * enrolled with that key). */
+  "CREATE TEMP TABLE v6_device_map AS"
+  "  SELECT x.device AS declared,"
+  "    (SELECT d.id FROM devices d WHERE lower (hex (d.ed25519_public)) = x.signer"
+  "     ORDER BY d.created, d.id LIMIT 1) AS local"
+  "  FROM exchange_devices x WHERE x.device NOT IN (SELECT id FROM devices);"
+  "DELETE FROM v6_device_map WHERE local IS NULL;"
+  "UPDATE answers SET device = (SELECT local FROM v6_device_map WHERE declared = answers.device)"
+  "  WHERE device IN (SELECT declared FROM v6_device_map);"
+  "UPDATE participant_values SET device = (SELECT local FROM v6_device_map WHERE declared = participant_values.device)"
+  "  WHERE device IN (SELECT declared FROM v6_device_map);"
+
+  "UPDATE interviews SET device = (SELECT a.device FROM answers a WHERE a.interview = interviews.id AND"
+  "  a.device IS NOT NULL GROUP BY a.device ORDER BY count (*) DESC, a.device LIMIT 1);"
+  "UPDATE participants SET device = coalesce ("
+  "  (SELECT v.device FROM participant_values v WHERE v.study = participants.study AND v.code = participants.code"
+  "   AND v.device IS NOT NULL GROUP BY v.device ORDER BY count (*) DESC, v.device LIMIT 1),"
+  "  (SELECT i.device FROM interviews i WHERE i.study = participants.study AND i.code = participants.code"
+  "   AND i.device IS NOT NULL GROUP BY i.device ORDER BY count (*) DESC, i.device LIMIT 1));"
+  "UPDATE interviews SET device = (SELECT p.device FROM participants p WHERE p.study = interviews.study AND"
+  "  p.code = interviews.code) WHERE device IS NULL;"
+  "UPDATE notes SET device = (SELECT i.device FROM interviews i WHERE i.id = notes.interview);"
+  "UPDATE quotes SET device = coalesce ("
+  "  (SELECT i.device FROM interviews i WHERE i.study = quotes.study AND i.code = quotes.code AND"
+  "   i.round = quotes.round),"
+  "  (SELECT p.device FROM participants p WHERE p.study = quotes.study AND p.code = quotes.code));"
+  "UPDATE episodes SET device = coalesce ("
+  "  (SELECT i.device FROM interviews i WHERE i.id = episodes.interview),"
+  "  (SELECT p.device FROM participants p WHERE p.study = episodes.study AND p.code = episodes.code));"
+  "UPDATE consents SET device = coalesce ("
+  "  (SELECT i.device FROM interviews i WHERE i.study = consents.study AND i.code = consents.code AND"
+  "   i.round = consents.round),"
+  "  (SELECT p.device FROM participants p WHERE p.study = consents.study AND p.code = consents.code));"
+
+  /* M: above every (capped) revision. A row changed since the study's
+   * last submission, or in a study never submitted, gets M on top. */
+  "CREATE TEMP TABLE v6_m AS SELECT 1 + max ("
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM participants), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM participant_values), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM interviews), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM answers), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM notes), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM quotes), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM episodes), 0),"
+  "  coalesce ((SELECT max (min (revision, 4503599627370496)) FROM consents), 0)) AS m;"
+  "CREATE TEMP TABLE v6_sent AS SELECT study, last_submission FROM exchange_state"
+  "  WHERE last_submission IS NOT NULL;"
+  "UPDATE participants SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = participants.study AND participants.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE participant_values SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = participant_values.study AND participant_values.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE interviews SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = interviews.study AND interviews.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE answers SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  JOIN interviews i ON i.study = s.study WHERE i.id = answers.interview AND answers.updated < s.last_submission)"
+  "  THEN 0 ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE notes SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  JOIN interviews i ON i.study = s.study WHERE i.id = notes.interview AND notes.updated < s.last_submission)"
+  "  THEN 0 ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE quotes SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = quotes.study AND quotes.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE episodes SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = episodes.study AND episodes.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "UPDATE consents SET seq = min (revision, 4503599627370496) + CASE WHEN EXISTS (SELECT 1 FROM v6_sent s"
+  "  WHERE s.study = consents.study AND consents.updated < s.last_submission) THEN 0"
+  "  ELSE (SELECT m FROM v6_m) END;"
+  "INSERT INTO change_sequence (id, value) VALUES (1, 2 * (SELECT m FROM v6_m));"
+  "UPDATE exchange_state SET last_seq = (SELECT m FROM v6_m),"
+  "  last_audit = coalesce ((SELECT max (seq) FROM audit WHERE ts < exchange_state.last_submission), 0)"
+  "  WHERE last_submission IS NOT NULL;"
+
+  "CREATE TABLE conflicts_v6 ("
+  "  study TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('answer', 'participant_value', 'note', 'participant', 'interview',"
+  "    'quote', 'episode', 'consent')),"
+  "  object TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  value BLOB NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  resolved TEXT,"
+  "  round TEXT,"
+  "  sealed_device TEXT NOT NULL,"
+  "  PRIMARY KEY (study, kind, object, field, device, revision)"
+  ") WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO conflicts_v6 (study, kind, object, field, device, revision, value, updated, resolved,"
+  "  round, sealed_device)"
+  "  SELECT c.study, c.kind, c.object, c.field,"
+  "    coalesce ((SELECT local FROM v6_device_map WHERE declared = c.device), c.device),"
+  "    c.revision, c.value, c.updated, c.resolved,"
+  "    CASE c.kind WHEN 'answer' THEN (SELECT i.round FROM interviews i WHERE i.id = c.object) END, c.device"
+  "  FROM conflicts c;"
+  "DROP TABLE conflicts;"
+  "ALTER TABLE conflicts_v6 RENAME TO conflicts;"
+
+  "CREATE TABLE agreements ("
+  "  study TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (study, kind, object, field, device)"
+  ") WITHOUT ROWID;"
+
+  "DROP TABLE v6_device_map;"
+  "DROP TABLE v6_m;"
+  "DROP TABLE v6_sent;"
+
+  SEQ_TRIGGERS ("participants", "rowid = NEW.rowid")
+  SEQ_TRIGGERS ("participant_values", "rowid = NEW.rowid")
+  SEQ_TRIGGERS ("interviews", "rowid = NEW.rowid")
+  SEQ_TRIGGERS ("answers", "interview = NEW.interview AND question = NEW.question")
+  SEQ_TRIGGERS ("notes", "interview = NEW.interview AND question = NEW.question")
+  SEQ_TRIGGERS ("quotes", "rowid = NEW.rowid")
+  SEQ_TRIGGERS ("episodes", "rowid = NEW.rowid")
+  SEQ_TRIGGERS ("consents", "rowid = NEW.rowid");
+#undef SEQ_TRIGGERS
 /* Schema 8 (handover receipts, issue 15): a handover with removal keeps
  * its participants here until the receiving laptop's signed receipt is
  * merged (vw-exchange-receipt.c).
@@ -336,7 +521,7 @@ static const char schema_5[] =
  *   coordinator's, pays nothing for them on a merge of a million rows.
  * - received_handovers: handovers this laptop merged, so that it can write
  *   (and write again) the receipt its sender waits for. */
-static const char schema_8[] =
+static const char schema_7[] =
   "CREATE TABLE handovers ("
   "  id TEXT PRIMARY KEY,"
   "  study TEXT NOT NULL REFERENCES studies (id),"
@@ -379,9 +564,8 @@ static const char * const migrations[] = {
   schema_3,
   schema_4,
   schema_5,
-  /* Numbered 8 for the merge of the issue-15 branches: 6 and 7 are other
-   * branches' migrations, and this one goes after them. */
-  schema_8,
+  schema_6,
+  schema_7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);

@@ -135,6 +135,46 @@ vw_vault_exec (VwVault     *self,
   return TRUE;
 }
 
+/**
+ * vw_vault_next_seq:
+ *
+ * Moves the change sequence on and returns its value, for a write that
+ * sets a travelling row's seq itself: the bulk paths (import, merge) do,
+ * which spares the trigger's second write of the row. Every other write
+ * gets its seq from the triggers of schema 6. Inside a transaction the
+ * sequence is counted here and written back before it commits; a row
+ * written in it only needs a seq above the sequence it started from.
+ */
+gboolean
+vw_vault_next_seq (VwVault  *self,
+                   gint64   *seq,
+                   GError  **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (self->tx_depth > 0 && self->seq != 0)
+    {
+      *seq = ++self->seq;
+      return TRUE;
+    }
+  stmt = vw_vault_prepare (self, self->tx_depth > 0
+                                 ? "SELECT value + 1 FROM change_sequence WHERE id = 1"
+                                 : "UPDATE change_sequence SET value = value + 1 WHERE id = 1 RETURNING value", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = vw_vault_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    *seq = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_CORRUPT, _("The vault “%s” has no change sequence"),
+                 self->path);
+  if (rc == SQLITE_ROW && self->tx_depth > 0)
+    self->seq = *seq;
+  return rc == SQLITE_ROW;
+}
+
 gint64
 vw_vault_changes (VwVault *self)
 {
@@ -159,6 +199,22 @@ vw_vault_tx_commit (VwVault  *self,
 {
   g_return_val_if_fail (self->tx_depth > 0, FALSE);
 
+  /* What vw_vault_next_seq() handed out goes into the vault with the
+   * rest; triggers may have moved it on meanwhile. */
+  if (self->tx_depth == 1 && self->seq != 0)
+    {
+      sqlite3_stmt *stmt = vw_vault_prepare (self, "UPDATE change_sequence SET value = max (value, ?) WHERE id = 1",
+                                             error);
+
+      if (stmt != NULL)
+        sqlite3_bind_int64 (stmt, 1, self->seq);
+      self->seq = 0;
+      if (stmt == NULL || !vw_vault_step_done (self, stmt, error))
+        {
+          vw_vault_tx_rollback (self);
+          return FALSE;
+        }
+    }
   if (!vw_vault_exec (self, self->tx_depth == 1 ? "COMMIT" : "RELEASE vw_nested", error))
     {
       vw_vault_tx_rollback (self);
@@ -178,7 +234,10 @@ vw_vault_tx_rollback (VwVault *self)
     sqlite3_reset (s);
 
   if (self->tx_depth == 1)
-    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      self->seq = 0;
+    }
   else
     sqlite3_exec (self->db, "ROLLBACK TO vw_nested; RELEASE vw_nested", NULL, NULL, NULL);
   self->tx_depth--;

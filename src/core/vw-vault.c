@@ -55,12 +55,40 @@ vw_vault_init (VwVault *self)
   self->actor = g_strdup ("device");
 }
 
+/* The time written into rows: information only, never an order.
+ * VELDWERK_TEST_NOW (YYYY-MM-DDTHH:MM:SSZ) stands in for the clock; it
+ * exists for the tests of a clock set wrong, nothing else sets it. */
 char *
 vw_vault_now (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  const char *fake = g_getenv ("VELDWERK_TEST_NOW");
 
+  if (fake != NULL)
+    {
+      g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+      g_autoptr(GDateTime) parsed = g_date_time_new_from_iso8601 (fake, utc);
+
+      if (parsed != NULL)
+        return g_date_time_format (parsed, "%Y-%m-%dT%H:%M:%SZ");
+    }
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/**
+ * vw_vault_next_revision:
+ * @current: the revision of the row's version now, 0 when there is none
+ *
+ * The revision of this laptop's next version of a row. Revisions are
+ * compared only between versions of one device and bundles carry the
+ * change sequence, so a row another laptop wrote may hold a revision up
+ * to G_MAXINT64: beyond VW_REVISION_MAX, which no laptop reaches, this
+ * laptop's version starts again at 1 instead of overflowing.
+ */
+gint64
+vw_vault_next_revision (gint64 current)
+{
+  return current >= 0 && current < VW_REVISION_MAX ? current + 1 : 1;
 }
 
 /* Random row ids: 128 bits in hex, so that ids made on different laptops
@@ -1321,6 +1349,7 @@ vw_participant_free (VwParticipant *participant)
   g_free (participant->region);
   g_free (participant->created);
   g_free (participant->updated);
+  g_free (participant->device);
   g_free (participant);
 }
 
@@ -1345,6 +1374,7 @@ vw_interview_free (VwInterview *interview)
   g_free (interview->resume_question);
   g_free (interview->created);
   g_free (interview->updated);
+  g_free (interview->device);
   g_free (interview);
 }
 
@@ -1369,6 +1399,7 @@ vw_note_free (VwNote *note)
   g_free (note->question);
   g_free (note->text);
   g_free (note->updated);
+  g_free (note->device);
   g_free (note);
 }
 
@@ -1386,6 +1417,7 @@ vw_quote_free (VwQuote *quote)
   g_free (quote->text);
   g_free (quote->created);
   g_free (quote->updated);
+  g_free (quote->device);
   g_free (quote);
 }
 
@@ -1402,6 +1434,7 @@ vw_episode_free (VwEpisode *episode)
   g_free (episode->residence);
   g_free (episode->interview);
   g_free (episode->updated);
+  g_free (episode->device);
   g_free (episode);
 }
 
@@ -1417,6 +1450,7 @@ vw_consent_free (VwConsent *consent)
   g_free (consent->value);
   g_free (consent->date);
   g_free (consent->updated);
+  g_free (consent->device);
   g_free (consent);
 }
 

@@ -48,8 +48,15 @@ typedef enum {
 GQuark vw_vault_error_quark (void);
 
 /* The schema version this build writes; older vaults are migrated on unlock. */
-#define VW_VAULT_SCHEMA_VERSION 6
+#define VW_VAULT_SCHEMA_VERSION 7
 #define VW_VAULT_MIN_PASSPHRASE_CHARS 8
+
+/* Revisions are compared only between versions of one device, so a row
+ * from another laptop may carry any revision up to G_MAXINT64. More than
+ * this (2^53) no laptop writes; this laptop's next version of a row
+ * whose revision is beyond it starts again at 1 rather than overflow
+ * (vw_vault_next_revision()). */
+#define VW_REVISION_MAX G_GINT64_CONSTANT (9007199254740992)
 
 typedef enum {
   VW_STUDY_ROLE_DUO,
@@ -130,6 +137,8 @@ typedef struct
   char   *created;
   char   *updated;
   gint64  revision;
+  char   *device;   /* nullable: the author of this version, an id of this laptop's devices */
+  gint64  seq;      /* this laptop's change sequence of the row (see vw-exchange.h) */
 } VwParticipant;
 
 typedef struct
@@ -152,6 +161,8 @@ typedef struct
   char             *created;
   char             *updated;
   gint64            revision;
+  char             *device;                /* nullable: the author of this version */
+  gint64            seq;                   /* this laptop's change sequence of the row */
 } VwInterview;
 
 typedef struct
@@ -161,6 +172,7 @@ typedef struct
   gint64  revision;
   char   *updated;
   char   *device;
+  gint64  seq;
 } VwAnswer;
 
 typedef struct
@@ -170,6 +182,8 @@ typedef struct
   char   *text;
   gint64  revision;
   char   *updated;
+  char   *device;
+  gint64  seq;
 } VwNote;
 
 typedef struct
@@ -184,6 +198,8 @@ typedef struct
   char   *created;
   char   *updated;
   gint64  revision;
+  char   *device;
+  gint64  seq;
 } VwQuote;
 
 typedef struct
@@ -197,6 +213,8 @@ typedef struct
   char   *interview; /* nullable: recorded in this interview */
   char   *updated;
   gint64  revision;
+  char   *device;    /* ignored when writing: this laptop's */
+  gint64  seq;
 } VwEpisode;
 
 typedef struct
@@ -209,6 +227,8 @@ typedef struct
   char   *date;    /* nullable, YYYY-MM-DD */
   char   *updated;
   gint64  revision;
+  char   *device;
+  gint64  seq;
 } VwConsent;
 
 typedef struct
