@@ -123,7 +123,10 @@ study_setup (VwCli  *cli,
     }
   for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
     if (!vw_study_add_recipient (ctx.vault, ctx.study, recipients[i], &error))
-      goto fail;
+      {
+        vw_cli_prefix_option_error (&error, "--recipient", g_strv_length (recipients) > 1 ? i + 1 : 0);
+        goto fail;
+      }
   if (!vw_vault_commit (ctx.vault, &error))
     return vw_cli_fail (error);
   g_print (_("The study %s is set up.\n"), ctx.study);
@@ -233,6 +236,18 @@ study_add_device (VwCli  *cli,
     }
   if (label == NULL || x25519 == NULL || ed25519 == NULL)
     return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));
+  {
+    g_autoptr(VwAgeRecipient) parsed = vw_age_recipient_parse (x25519, NULL);
+    guint8 x[32], ed[32];
+
+    /* Named by option (a bad --keys file was named by line above), as
+     * the messages never quote a key. */
+    if (!vw_study_parse_device_keys (x25519, ed25519, x, ed, &error))
+      {
+        vw_cli_prefix_option_error (&error, parsed == NULL ? "--x25519" : "--ed25519", 0);
+        return vw_cli_fail (error);
+      }
+  }
   if (!open_study (&ctx, cli, study, &error) ||
       (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL)
     return vw_cli_fail (error);

@@ -220,6 +220,13 @@ vw_study_format_own_keys (VwVault  *vault,
   return g_strdup_printf ("recipient: %s\nsigning-key: %s\n", recipient, signing);
 }
 
+static gboolean parse_recipient_key (const char  *recipient,
+                                     guint8       x25519_public[32],
+                                     GError     **error);
+static gboolean parse_signing_key   (const char  *signing_key,
+                                     guint8       ed25519_public[32],
+                                     GError     **error);
+
 gboolean
 vw_study_parse_keys_text (const char  *text,
                           char       **recipient,
@@ -229,20 +236,40 @@ vw_study_parse_keys_text (const char  *text,
   g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
   g_autofree char *x25519 = NULL;
   g_autofree char *ed25519 = NULL;
+  g_autoptr(GError) local = NULL;
+  guint x25519_line = 0, ed25519_line = 0, line = 0;
+  guint8 x[32], ed[32];
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
       if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
-        x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
+        {
+          x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
+          x25519_line = i + 1;
+        }
       else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
-        ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+        {
+          ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+          ed25519_line = i + 1;
+        }
     }
   if (x25519 == NULL || ed25519 == NULL)
     {
       g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
                    _("No “%s” line: expected the keys as veldwerk-cli keys prints them"),
                    x25519 == NULL ? "recipient:" : "signing-key:");
+      return FALSE;
+    }
+  /* Checked here, so that a mistake is reported by its line, and a secret
+   * key pasted in by mistake is never repeated. */
+  if (!parse_recipient_key (x25519, x, &local))
+    line = x25519_line;
+  else if (!parse_signing_key (ed25519, ed, &local))
+    line = ed25519_line;
+  if (local != NULL)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("line %u: %s"), line, local->message);
       return FALSE;
     }
   *recipient = g_steal_pointer (&x25519);
@@ -293,6 +320,54 @@ vw_study_set_round (VwVault     *vault,
   return vw_vault_tx_finish (vault, ok, error);
 }
 
+/* The messages never quote the key: it may be a secret key given by
+ * mistake. The caller says where it came from. */
+static gboolean
+parse_recipient_key (const char  *recipient,
+                     guint8       x25519_public[32],
+                     GError     **error)
+{
+  g_autofree char *hrp = NULL;
+  gsize len = 0;
+
+  if (vw_age_text_is_identity (recipient))
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("this is a secret key (an identity), not a recipient; give its recipient (age1…)"));
+      return FALSE;
+    }
+  if (recipient == NULL ||
+      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
+      g_strcmp0 (hrp, "age") != 0 || len != 32)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("this is not an age recipient (age1…) as veldwerk-cli keys prints it"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_signing_key (const char  *signing_key,
+                   guint8       ed25519_public[32],
+                   GError     **error)
+{
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
+      (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           vw_age_text_is_identity (signing_key)
+                           ? _("this is a secret key (an identity), not a signing key (ed25519:…)")
+                           : _("this is not a signing key (ed25519:…) as veldwerk-cli keys prints it"));
+      return FALSE;
+    }
+  memcpy (ed25519_public, raw, 32);
+  return TRUE;
+}
+
 gboolean
 vw_study_parse_device_keys (const char  *recipient,
                             const char  *signing_key,
@@ -300,28 +375,8 @@ vw_study_parse_device_keys (const char  *recipient,
                             guint8       ed25519_public[32],
                             GError     **error)
 {
-  g_autofree char *hrp = NULL;
-  g_autofree guchar *raw = NULL;
-  gsize len = 0;
-
-  if (recipient == NULL ||
-      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
-      g_strcmp0 (hrp, "age") != 0 || len != 32)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("“%s” is not an age recipient (age1…)"), recipient ? recipient : "");
-      return FALSE;
-    }
-  if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
-      (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"),
-                   signing_key ? signing_key : "");
-      return FALSE;
-    }
-  memcpy (ed25519_public, raw, 32);
-  return TRUE;
+  return parse_recipient_key (recipient, x25519_public, error) &&
+         parse_signing_key (signing_key, ed25519_public, error);
 }
 
 char *
@@ -785,7 +840,10 @@ join_in_tx (VwVault    *vault,
 
   for (guint i = 0; i < json_array_get_length (recipients); i++)
     if (!vw_study_add_recipient (vault, study, json_array_get_string_element (recipients, i), error))
-      return FALSE;
+      {
+        g_prefix_error (error, _("The invitation’s recipient %u: "), i + 1);
+        return FALSE;
+      }
 
   for (guint i = 0; i < json_array_get_length (coordinators); i++)
     {
@@ -794,10 +852,14 @@ join_in_tx (VwVault    *vault,
       guint8 x[32], ed[32];
       g_autofree char *id = NULL;
 
-      if (coordinator == NULL ||
-          !vw_study_parse_device_keys (member_string (coordinator, "recipient"),
+      if (coordinator == NULL)
+        return bad_invitation (error, "coordinators");
+      if (!vw_study_parse_device_keys (member_string (coordinator, "recipient"),
                                        member_string (coordinator, "signing_key"), x, ed, error))
-        return coordinator == NULL ? bad_invitation (error, "coordinators") : FALSE;
+        {
+          g_prefix_error (error, _("The invitation’s coordinator %u: "), i + 1);
+          return FALSE;
+        }
       if (memcmp (ed, signer, 32) == 0)
         signer_listed = TRUE;
       id = vw_vault_add_device (vault, study, member_string (coordinator, "label")
@@ -851,8 +913,10 @@ vw_study_join (VwVault     *vault,
       if (!g_str_has_prefix (coordinator_key, "ed25519:") ||
           (pinned = g_base64_decode (coordinator_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
         {
-          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                       _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), coordinator_key);
+          /* Not quoted: it could be a secret pasted in the wrong place. */
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                               _("The coordinator key you gave is not a signing key (ed25519:…) as veldwerk-cli "
+                                 "keys prints it"));
           return NULL;
         }
       if (memcmp (pinned, vw_bundle_get_signer (bundle), 32) != 0)

@@ -71,8 +71,8 @@ gboolean    vw_study_set_round          (VwVault     *vault,
 char       *vw_study_format_own_keys    (VwVault     *vault,
                                          GError     **error);
 /* Reads that text back (the first "recipient:" and "signing-key:" lines);
- * either key missing is VW_STUDY_ERROR_INVALID. The keys are not checked
- * here: vw_study_add_device() does that. */
+ * either key missing or not a valid public key is VW_STUDY_ERROR_INVALID,
+ * with the line named and the value never quoted. */
 gboolean    vw_study_parse_keys_text    (const char  *text,
                                          char       **recipient,
                                          char       **signing_key,
