@@ -77,6 +77,12 @@ main (int    argc,
   };
   int status = VW_CLI_EXIT_USAGE;
 
+  /* First of all: no core dumps, and the secrets out of the environment. */
+  if (!vw_process_harden (&error))
+    {
+      g_printerr ("veldwerk-cli: %s\n", error->message);
+      return VW_CLI_EXIT_FAILURE;
+    }
   g_set_print_handler (print_out);
   g_set_printerr_handler (print_err);
   setlocale (LC_ALL, "");

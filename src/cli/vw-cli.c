@@ -240,7 +240,8 @@ vw_cli_read_secret (const char  *env_name,
                     gboolean     confirm,
                     GError     **error)
 {
-  const char *env = env_name ? g_getenv (env_name) : NULL;
+  /* main() took it out of the environment into guarded memory. */
+  g_autoptr(VwSecret) env = env_name ? vw_process_get_env_secret (env_name) : NULL;
   g_autoptr(VwSecret) first = NULL;
   g_autoptr(VwSecret) second = NULL;
   int tty;
@@ -250,13 +251,13 @@ vw_cli_read_secret (const char  *env_name,
 
   if (env != NULL)
     {
-      if (strlen (env) > MAX_PASSPHRASE)
+      if (vw_secret_len (env) > MAX_PASSPHRASE)
         {
           g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
                        _("The passphrase in %s is longer than %d bytes"), env_name, MAX_PASSPHRASE);
           return NULL;
         }
-      return vw_secret_new_from ((const guint8 *) env, strlen (env));
+      return g_steal_pointer (&env);
     }
 
   tty = g_open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC, 0);

@@ -16,6 +16,7 @@
 #include "vw-expr.h"
 #include "vw-init.h"
 #include "vw-paths.h"
+#include "vw-process.h"
 #include "vw-questionnaire.h"
 #include "vw-records.h"
 #include "vw-recovery-code.h"

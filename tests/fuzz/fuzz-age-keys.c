@@ -89,7 +89,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(GPtrArray) recipients = NULL;
   g_autoptr(GPtrArray) identities = NULL;
 
-  if (!g_file_set_contents (path, (const char *) data, size, NULL))
+  /* No fsync: the file only carries the input across. */
+  if (!g_file_set_contents_full (path, (const char *) data, size, G_FILE_SET_CONTENTS_NONE, 0600, NULL))
     abort ();
 
   recipients = vw_age_recipients_from_file (path, &error);
