@@ -50,6 +50,7 @@ vw_test_watched_spawn (const char * const *argv,
 {
   VwTestWatched *self = g_new0 (VwTestWatched, 1);
   g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *program = g_strdup (argv[0]);
   gboolean as_nobody = geteuid () == 0;
   char slave[128];
   const char *xauthority = g_getenv ("XAUTHORITY");
@@ -93,6 +94,33 @@ vw_test_watched_spawn (const char * const *argv,
     }
   if (as_nobody)
     {
+      /* The build tree may not be readable by nobody (a checkout in
+       * /root): the program and the compiled schemas it needs go into
+       * its home. */
+      g_autofree char *base = g_path_get_basename (argv[0]);
+      g_autofree char *copy = g_build_filename (home, base, NULL);
+      const char *schema_dir = g_getenv ("GSETTINGS_SCHEMA_DIR");
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (argv[0], &contents, &len, NULL));
+      g_assert_true (g_file_set_contents_full (copy, contents, len, G_FILE_SET_CONTENTS_NONE, 0755, NULL));
+      program = g_steal_pointer (&copy);
+      if (schema_dir != NULL)
+        {
+          g_autofree char *compiled = g_build_filename (schema_dir, "gschemas.compiled", NULL);
+          g_autofree char *schemas = g_build_filename (home, "schemas", NULL);
+          g_autofree char *compiled_copy = g_build_filename (schemas, "gschemas.compiled", NULL);
+          g_autofree char *data = NULL;
+
+          if (g_file_get_contents (compiled, &data, &len, NULL))
+            {
+              g_assert_cmpint (g_mkdir_with_parents (schemas, 0755), ==, 0);
+              g_assert_true (g_file_set_contents_full (compiled_copy, data, len, G_FILE_SET_CONTENTS_NONE, 0644,
+                                                       NULL));
+              envp = g_environ_setenv (envp, "GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+            }
+        }
       give_to_nobody (home);
       g_assert_cmpint (chown (slave, NOBODY, NOBODY), ==, 0);
     }
@@ -116,7 +144,7 @@ vw_test_watched_spawn (const char * const *argv,
         close (fd);
       if (as_nobody && (setgroups (0, NULL) != 0 || setgid (NOBODY) != 0 || setuid (NOBODY) != 0))
         _exit (126);
-      execve (argv[0], (char * const *) argv, envp);
+      execve (program, (char * const *) argv, envp);
       _exit (127);
     }
   return self;
