@@ -105,6 +105,7 @@ vw_test_watched_spawn (const char * const *argv,
 
       g_assert_true (g_file_get_contents (argv[0], &contents, &len, NULL));
       g_assert_true (g_file_set_contents_full (copy, contents, len, G_FILE_SET_CONTENTS_NONE, 0755, NULL));
+      g_free (program);
       program = g_steal_pointer (&copy);
       if (schema_dir != NULL)
         {

@@ -178,9 +178,8 @@ prompt_secret (int          tty,
   gsize total = 0;
   gboolean too_long = FALSE;
 
-  if (write (tty, prompt, strlen (prompt)) < 0)
-    { /* A prompt that cannot be shown still lets the user type. */ }
-
+  /* Echo off before the prompt shows: what is typed once it shows is
+   * never echoed, and never thrown away by the flush. */
   if (tcgetattr (tty, &saved) == 0)
     {
       quiet = saved;
@@ -188,6 +187,9 @@ prompt_secret (int          tty,
       quiet.c_lflag |= ICANON;
       restore = tcsetattr (tty, TCSAFLUSH, &quiet) == 0;
     }
+
+  if (write (tty, prompt, strlen (prompt)) < 0)
+    { /* A prompt that cannot be shown still lets the user type. */ }
 
   for (;;)
     {
