@@ -15,12 +15,14 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "vw-application.h"
 #include "vw-conflicts-dialog.h"
 #include "vw-enrol-dialog.h"
 #include "vw-handover-dialog.h"
+#include "vw-merge-dialog.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
@@ -254,6 +256,77 @@ prepare_handover (VwWindow *window)
     }
 }
 
+/* Gerda handed over with removal: her page while the receipt is awaited
+ * (read-only, the state in words, a way to cancel). */
+static void
+prepare_participant_awaiting (VwWindow *window)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "veldwerk-screenshot-handover.age", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VwHandoverDialog *handover;
+  AdwMessageDialog *confirmation;
+
+  g_unlink (path);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "handover-participant", NULL);
+  handover = VW_HANDOVER_DIALOG (find_dialog (VW_TYPE_HANDOVER_DIALOG));
+  gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (handover), VW_TYPE_HANDOVER_DIALOG,
+                                                                    "remove_switch")), TRUE);
+  vw_handover_dialog_save_to (handover, file);
+  confirmation = vw_handover_dialog_get_confirmation (handover);
+  if (confirmation == NULL)
+    g_error ("The handover dialog asked nothing before removal");
+  adw_message_dialog_response (confirmation, "remove");
+  settle (200);
+  gtk_window_destroy (GTK_WINDOW (handover));
+  g_unlink (path);
+  settle (200);
+  prepare_participant (window);
+  settle (400);
+  {
+    int min_w, min_h;
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+    }
+}
+
+static void
+merge_finished (GObject  *merge,
+                gboolean *done)
+{
+  *done = TRUE;
+}
+
+/* The receiving duo opens a handover: who arrived, and the receipt to
+ * send back. */
+static void
+prepare_receipt (VwWindow *window)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *codes[] = { conflict.tom, NULL };
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  VwMergeDialog *merge;
+
+  ensure_world ();
+  path = g_build_filename (world.dir, "veldwerk-handover.age", NULL);
+  file = g_file_new_for_path (path);
+  if (!vw_exchange_write_handover (world.duo1, world.study, "duo-zuid", codes, path, TRUE, NULL, &error))
+    g_error ("Cannot write the handover: %s", error->message);
+  merge = vw_merge_dialog_new (GTK_WINDOW (window), world.duo2, world.study);
+  g_signal_connect (merge, "merged", G_CALLBACK (merge_finished), &done);
+  vw_merge_dialog_add_file (merge, file);
+  gtk_window_set_default_size (GTK_WINDOW (merge), 560, 620);
+  gtk_window_present (GTK_WINDOW (merge));
+  gtk_widget_activate_action (GTK_WIDGET (merge), "merge.run", NULL);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  if (!done)
+    g_error ("The handover was not merged");
+  dialog = GTK_WINDOW (merge);
+}
+
 static void
 prepare_join (VwWindow *window)
 {
@@ -362,6 +435,8 @@ static const Shot shots[] = {
   { "conflicts", prepare_conflicts },
   { "submit", prepare_submit },
   { "handover", prepare_handover },
+  { "participant-awaiting", prepare_participant_awaiting },
+  { "receipt", prepare_receipt },
   { "join", prepare_join },
   { "study-duo", prepare_study_duo },
   { "study-coordinator", prepare_study_coordinator },

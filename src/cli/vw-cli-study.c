@@ -446,30 +446,107 @@ study_handover (VwCli  *cli,
       N_("DEVICE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the bundle to FILE"), N_("FILE") },
     { "remove", 0, 0, G_OPTION_ARG_NONE, &remove,
-      N_("Remove the participants from this laptop once the bundle is written"), NULL },
+      N_("Remove the participants from this laptop once the receiving laptop’s receipt is merged here"), NULL },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study handover", _("CODE…"),
+                     _("Hand participants over to another duo’s laptop, with their contact details and history. "
+                       "The file is read back before anything else happens. With --remove the participants stay "
+                       "here, read-only, until the receipt the other laptop writes is merged here."),
+                     entries, &status))
+    return status;
+  if (argc < 2 || output == NULL || device == NULL)
+    return usage (_("study handover needs --device, -o FILE and at least one CODE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_exchange_write_handover (ctx.vault, ctx.study, device, (const char * const *) argv + 1, output, remove,
+                                   &id, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the handover %s to %s and read it back: it is complete.\n"), id, output);
+  if (remove)
+    g_print (g_dngettext (NULL,
+                          "%d participant stays on this laptop, read-only, until the receipt from “%s” is merged "
+                          "here (veldwerk-cli merge RECEIPT); then it is removed.\n",
+                          "%d participants stay on this laptop, read-only, until the receipt from “%s” is merged "
+                          "here (veldwerk-cli merge RECEIPT); then they are removed.\n", argc - 1),
+             argc - 1, device);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_handovers (VwCli  *cli,
+                 int     argc,
+                 char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) handovers = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study handovers", NULL,
+                     _("List the handovers this laptop wrote, newest first, and whether their receipts arrived."),
+                     entries, &status))
+    return status;
+  if (argc != 1)
+    return usage (_("study handovers takes no arguments"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (handovers = vw_exchange_list_handovers (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  for (guint i = 0; i < handovers->len; i++)
+    {
+      VwHandover *h = g_ptr_array_index (handovers, i);
+      g_autofree char *codes = g_strjoinv (" ", h->codes);
+      g_autofree char *state = NULL;
+
+      if (g_strcmp0 (h->outcome, "received") == 0)
+        state = g_strdup_printf (_("received %s"), h->settled);
+      else if (g_strcmp0 (h->outcome, "cancelled") == 0)
+        state = g_strdup_printf (_("cancelled %s"), h->settled);
+      else
+        state = g_strdup (h->remove_on_receipt ? _("awaiting receipt") : _("kept here, no receipt yet"));
+      /* Translators: bundle id, receiving laptop, when written, state, codes. */
+      g_print (_("%s  to “%s”  %s  %s: %s\n"), h->id, h->device_label, h->written, state, codes);
+    }
+  if (handovers->len == 0)
+    g_print ("%s\n", _("This laptop has written no handovers."));
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_cancel_handover (VwCli  *cli,
+                       int     argc,
+                       char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!vw_cli_parse (cli, &argc, &argv, "study handover", _("CODE…"),
-                     _("Hand participants over to another duo’s laptop, with their contact details and history."),
+  if (!vw_cli_parse (cli, &argc, &argv, "study cancel-handover", _("HANDOVER-ID|CODE"),
+                     _("Stop waiting for a handover’s receipt: its participants stay on this laptop and can be "
+                       "changed again, and a later receipt for it is refused. Only for a handover that never "
+                       "reached the other laptop, or both laptops keep the participants."),
                      entries, &status))
     return status;
-  if (argc < 2 || output == NULL || device == NULL)
-    return usage (_("study handover needs --device, -o FILE and at least one CODE"));
+  if (argc != 2)
+    return usage (_("study cancel-handover needs the handover’s id or the code of a participant it holds"));
   if (!open_study (&ctx, cli, study, &error) ||
-      !vw_exchange_write_handover (ctx.vault, ctx.study, device, (const char * const *) argv + 1, output, &error))
+      !vw_exchange_cancel_handover (ctx.vault, ctx.study, argv[1], &error))
     return vw_cli_fail (error);
-  g_print (_("Wrote the handover to %s.\n"), output);
-  if (remove)
-    {
-      if (!vw_exchange_remove_participants (ctx.vault, ctx.study, (const char * const *) argv + 1, &error))
-        return vw_cli_fail (error);
-      g_print (g_dngettext (NULL, "Removed %d participant from this laptop.\n",
-                            "Removed %d participants from this laptop.\n", argc - 1), argc - 1);
-    }
+  g_print (_("Cancelled the handover of %s: its participants stay on this laptop.\n"), argv[1]);
   return VW_CLI_EXIT_OK;
 }
 
@@ -514,6 +591,8 @@ static const struct
   { "link-identity", study_link_identity },
   { "prepare-round", study_prepare_round },
   { "handover", study_handover },
+  { "handovers", study_handovers },
+  { "cancel-handover", study_cancel_handover },
   { "dump", study_dump },
 };
 
@@ -527,7 +606,7 @@ vw_cli_study (VwCli  *cli,
       return study_verbs[i].func (cli, argc - 1, argv + 1);
 
   return usage (_("usage: veldwerk-cli study setup|show|add-device|invite|join|revoke|link-identity|"
-                  "prepare-round|handover|dump …"));
+                  "prepare-round|handover|handovers|cancel-handover|dump …"));
 }
 
 int
@@ -583,14 +662,66 @@ print_duplicates (GPtrArray *duplicates)
     }
 }
 
+/* Beside the handover: its name with ".receipt" for its last extension. */
+static char *
+default_receipt_path (const char *handover)
+{
+  g_autofree char *dir = g_path_get_dirname (handover);
+  g_autofree char *base = g_path_get_basename (handover);
+  char *dot = strrchr (base, '.');
+  g_autofree char *name = NULL;
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  name = g_strconcat (base, ".receipt", NULL);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Every handover of the merge gets its receipt; returns FALSE if one
+ * could not be written. */
+static gboolean
+write_receipts (StudyCtx      *ctx,
+                VwMergeReport *report,
+                const char    *receipt_path)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < report->receipts_due->len; i++)
+    {
+      VwMergeReceipt *due = g_ptr_array_index (report->receipts_due, i);
+      g_autofree char *target = receipt_path ? g_strdup (receipt_path) : default_receipt_path (due->path);
+      g_autoptr(GError) error = NULL;
+
+      if (!vw_exchange_write_receipt (ctx->vault, ctx->study, due->handover, target, NULL, &error))
+        {
+          /* Translators: the receiving laptop, the reason, then the handover file. */
+          g_printerr (_("veldwerk-cli: the merge is done, but the receipt for “%s” was not written: %s. Write it "
+                        "with: veldwerk-cli merge --receipt FILE %s\n"), due->device_label, error->message,
+                      due->path);
+          ok = FALSE;
+          continue;
+        }
+      g_print (g_dngettext (NULL,
+                            "Wrote the receipt for “%s” to %s: send it back, so that %u participant is removed "
+                            "there.\n",
+                            "Wrote the receipt for “%s” to %s: send it back, so that %u participants are removed "
+                            "there.\n", due->participants),
+               due->device_label, target, due->participants);
+    }
+  return ok;
+}
+
 int
 vw_cli_merge (VwCli  *cli,
               int     argc,
               char  **argv)
 {
   g_autofree char *study = NULL;
+  g_autofree char *receipt = NULL;
   const GOptionEntry entries[] = {
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "receipt", 0, 0, G_OPTION_ARG_FILENAME, &receipt,
+      N_("Write the receipt of the handover FILE here (default: beside it, ending in .receipt)"), N_("FILE") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
@@ -600,11 +731,16 @@ vw_cli_merge (VwCli  *cli,
 
   if (!vw_cli_parse (cli, &argc, &argv, "merge", _("FILE…"),
                      _("Verify bundles and merge them in one transaction: submissions on the coordinator’s laptop, "
-                       "round preparations and handovers on a duo’s. Nothing is merged if one is rejected."),
+                       "round preparations, handovers and receipts on a duo’s. Nothing is merged if one is "
+                       "rejected. A handover’s receipt is written beside it, for its sender."),
                      entries, &status))
     return status;
   if (argc < 2)
     return usage (_("merge needs at least one FILE"));
+  if (receipt != NULL && argc != 2)
+    return usage (_("merge --receipt goes with one FILE, a handover"));
+  if (receipt != NULL && g_file_test (receipt, G_FILE_TEST_EXISTS))
+    return usage (_("merge --receipt: that file exists already; name a new one"));
   if (!open_study (&ctx, cli, study, &error) ||
       (report = vw_exchange_merge (ctx.vault, ctx.study, (const char * const *) argv + 1, NULL, NULL, NULL,
                                    &error)) == NULL)
@@ -618,6 +754,19 @@ vw_cli_merge (VwCli  *cli,
   for (guint i = 0; i < report->conflict_list->len; i++)
     print_conflict (g_ptr_array_index (report->conflict_list, i));
   print_duplicates (report->duplicates);
+  for (guint i = 0; i < report->receipts_merged->len; i++)
+    {
+      VwMergeReceipt *r = g_ptr_array_index (report->receipts_merged, i);
+
+      g_print (g_dngettext (NULL, "The receipt from “%s” arrived: removed %u participant of handover %s.\n",
+                            "The receipt from “%s” arrived: removed %u participants of handover %s.\n",
+                            r->participants),
+               r->device_label, r->participants, r->handover);
+    }
+  if (receipt != NULL && report->receipts_due->len == 0)
+    g_print (_("No receipt to write: %s is not a handover merged here.\n"), argv[1]);
+  if (!write_receipts (&ctx, report, receipt))
+    return VW_CLI_EXIT_FAILURE;
   return VW_CLI_EXIT_OK;
 }
 

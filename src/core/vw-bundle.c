@@ -55,6 +55,10 @@ static const VwBundleKindInfo kinds[] = {
   { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
     "rows: chosen participants with contact details and their whole history", "SRPVIANQECK" },
   { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },
+  /* The receiving duo's word that a handover arrived whole; only then
+   * does the sender remove the participants (vw-exchange-receipt.c). */
+  { VW_BUNDLE_KIND_RECEIPT, "receipt", "duo device", "duo device",
+    "JSON: the handover's bundle id, the SHA-256 of its content, the participant codes received", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == VW_BUNDLE_N_KINDS);
