@@ -417,7 +417,10 @@ commit_unnamed (VwAtomicFile  *self,
     return copy_to_named (self, error);
 
   /* Over an existing file: linked under a temporary name, renamed over
-   * it in one step. */
+   * it in one step. Locked first, as a named temporary is, so that
+   * another writer's clean_stale() leaves that name alone until the
+   * rename (the lock goes with the descriptor, after it). */
+  flock (self->fd, LOCK_EX);
   for (int attempt = 0; attempt < 100; attempt++)
     {
       g_clear_pointer (&name, g_free);
