@@ -1116,8 +1116,9 @@ test_age_key_files (void)
   vw_test_rm_rf (dir);
 }
 
-/* The atomic file: nothing under the final name before the commit;
- * no-clobber refuses an existing file. */
+/* The atomic file: nothing under the final name before the commit (and,
+ * where the file system has unnamed files, nothing in the directory at
+ * all); no-clobber refuses an existing file. */
 static void
 test_atomic_file (void)
 {
@@ -1132,7 +1133,7 @@ test_atomic_file (void)
     g_assert_no_error (error);
     g_assert_true (g_output_stream_write_all (vw_atomic_file_get_stream (file), "one", 3, &written, NULL, &error));
     g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-    g_assert_cmpuint (vw_test_count_entries (dir), ==, 1);
+    g_assert_cmpuint (vw_test_count_entries (dir), ==, 0);
   }
   g_assert_cmpuint (vw_test_count_entries (dir), ==, 0);
 

@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <pthread.h>
+
 #include "vw-core.h"
 
 static const char *
@@ -316,6 +318,170 @@ test_expr_long_chains (void)
   g_assert_nonnull (again);
 }
 
+/* The forged invitation of issue 15: a condition of 90,000 terms (and
+ * every other shape that grows without nesting) must be refused with an
+ * error, never overflow the stack. On the code before, the `or` chain
+ * became a tree 90,000 levels deep and walking it crashed. */
+typedef struct
+{
+  const char  *what;
+  const char  *head;    /* written once */
+  const char  *repeat;  /* written @count times */
+  const char  *tail;    /* written once */
+  guint        count;
+  VwExprError  code;
+} Shape;
+
+static const Shape refused_shapes[] = {
+  { "or chain", "q = 'x'", " or q = 'x'", "", 90000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "and chain", "q = 'x'", " and q = 'x'", "", 90000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "mixed chain", "q = 1", " and q = 2 or q = 3", "", 50000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "answered chain", "answered(q)", " or answered(q)", "", 90000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "negated chain", "not q = 1", " or not q = 1", "", 90000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "chain in parentheses", "(q = 1", " or q = 1", ")", 90000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "long list", "q in ('a'", ", 'a'", ")", 200000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "long not-in list", "q not in (1", ", 2", ")", 200000, VW_EXPR_ERROR_TOO_COMPLEX },
+  { "not not not", "", "not ", "q = 1", 200000, VW_EXPR_ERROR_TOO_DEEP },
+  { "parentheses", "", "(", "q = 1", 200000, VW_EXPR_ERROR_TOO_DEEP },
+  { "nested chains", "", "q = 1 or (", "q = 1", 100000, VW_EXPR_ERROR_TOO_DEEP },
+  { "long argument list", "selected(q, 'a'", ", 'a'", ")", 200000, VW_EXPR_ERROR_SYNTAX },
+};
+
+static char *
+build_shape (const char *head,
+             const char *repeat,
+             const char *tail,
+             guint       count)
+{
+  GString *text = g_string_new (head);
+
+  for (guint i = 0; i < count; i++)
+    g_string_append (text, repeat);
+  g_string_append (text, tail);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_expr_shapes_refused (void)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (refused_shapes); i++)
+    {
+      const Shape *shape = &refused_shapes[i];
+      g_autofree char *text = build_shape (shape->head, shape->repeat, shape->tail, shape->count);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VwExpr) expr = NULL;
+      gsize offset = 0;
+
+      g_test_message ("%s: %zu bytes", shape->what, strlen (text));
+      expr = vw_expr_parse (text, &offset, &error);
+      g_assert_null (expr);
+      g_assert_error (error, VW_EXPR_ERROR, (int) shape->code);
+      g_assert_cmpuint (offset, >, 0);
+      g_assert_cmpuint (offset, <, strlen (text));
+      if (shape->code == VW_EXPR_ERROR_TOO_COMPLEX)
+        g_assert_nonnull (strstr (error->message, "more than 1000 terms"));
+    }
+}
+
+/* The largest conditions the limits let through, parsed, evaluated,
+ * walked, written back and freed on a thread with a small stack: what is
+ * accepted cannot exhaust a stack either, whatever its shape. */
+typedef struct
+{
+  const char *text;
+  const char *answer;   /* of q */
+  gboolean    expected;
+  guint       references;
+} Accepted;
+
+static void
+count_reference (const VwExprReference *ref,
+                 gpointer               user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static const char *
+lookup_q (const char *name,
+          gpointer    user_data)
+{
+  return g_str_equal (name, "q") ? user_data : NULL;
+}
+
+static gpointer
+run_accepted (gpointer data)
+{
+  GPtrArray *cases = data;
+
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const Accepted *c = g_ptr_array_index (cases, i);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(VwExpr) expr = vw_expr_parse (c->text, NULL, &error);
+      g_autoptr(VwExpr) again = NULL;
+      g_autofree char *written = NULL;
+      guint references = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (vw_expr_evaluate (expr, lookup_q, (gpointer) c->answer), ==, c->expected);
+      vw_expr_foreach_reference (expr, count_reference, &references);
+      g_assert_cmpuint (references, ==, c->references);
+      written = vw_expr_to_string (expr);
+      again = vw_expr_parse (written, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (vw_expr_evaluate (again, lookup_q, (gpointer) c->answer), ==, c->expected);
+    }
+  return NULL;
+}
+
+static void
+test_expr_shapes_accepted (void)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) cases = g_ptr_array_new ();
+  Accepted accepted[6];
+  pthread_attr_t attr;
+  pthread_t thread;
+  GString *nested = g_string_new (NULL);
+  char *text;
+
+  /* 1000 terms, the limit: the last one decides. */
+  text = build_shape ("q = 0", " or q = 0", " or q = 1", VW_EXPR_MAX_TERMS - 2);
+  accepted[0] = (Accepted) { text, "1", TRUE, VW_EXPR_MAX_TERMS };
+  g_ptr_array_add (texts, text);
+  text = build_shape ("q != 0", " and q != 0", " and q != 1", VW_EXPR_MAX_TERMS - 2);
+  accepted[1] = (Accepted) { text, "1", FALSE, VW_EXPR_MAX_TERMS };
+  g_ptr_array_add (texts, text);
+  text = build_shape ("q in ('x'", ", 'x'", ", 'y')", VW_EXPR_MAX_TERMS - 2);
+  accepted[2] = (Accepted) { text, "y", TRUE, VW_EXPR_MAX_TERMS };
+  g_ptr_array_add (texts, text);
+  /* As deep as allowed: 31 `not`s around a comparison. */
+  text = build_shape ("", "not ", "q = 1", VW_EXPR_MAX_DEPTH - 1);
+  accepted[3] = (Accepted) { text, "1", FALSE, 1 };
+  g_ptr_array_add (texts, text);
+  /* As deep as allowed, each level a chain. */
+  for (int d = 0; d < VW_EXPR_MAX_DEPTH - 1; d++)
+    g_string_append (nested, "q = 0 or not q = 1 and (");
+  g_string_append (nested, "q = 2");
+  for (int d = 0; d < VW_EXPR_MAX_DEPTH - 1; d++)
+    g_string_append_c (nested, ')');
+  text = g_string_free (nested, FALSE);
+  accepted[4] = (Accepted) { text, "2", TRUE, 2 * (VW_EXPR_MAX_DEPTH - 1) + 1 };
+  g_ptr_array_add (texts, text);
+  /* A chain whose first operand is a chain in parentheses joins it. */
+  text = build_shape ("((q = 0 or q = 0)", " or q = 0", ") or q = 3", 500);
+  accepted[5] = (Accepted) { text, "3", TRUE, 503 };
+  g_ptr_array_add (texts, text);
+  for (gsize i = 0; i < G_N_ELEMENTS (accepted); i++)
+    g_ptr_array_add (cases, &accepted[i]);
+
+  g_assert_cmpint (pthread_attr_init (&attr), ==, 0);
+  g_assert_cmpint (pthread_attr_setstacksize (&attr, 256 * 1024), ==, 0);
+  g_assert_cmpint (pthread_create (&thread, &attr, run_accepted, cases), ==, 0);
+  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+  pthread_attr_destroy (&attr);
+}
+
 static void
 collect_reference (const VwExprReference *ref,
                    gpointer               user_data)
@@ -359,6 +525,8 @@ main (int    argc,
   g_test_add_func ("/expr/parse-errors", test_expr_parse_errors);
   g_test_add_func ("/expr/depth", test_expr_depth);
   g_test_add_func ("/expr/long-chains", test_expr_long_chains);
+  g_test_add_func ("/expr/shapes/refused", test_expr_shapes_refused);
+  g_test_add_func ("/expr/shapes/accepted", test_expr_shapes_accepted);
   g_test_add_func ("/expr/references", test_expr_references);
 
   return g_test_run ();

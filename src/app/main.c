@@ -8,13 +8,24 @@
 #include <locale.h>
 
 #include "vw-application.h"
+#include "vw-process.h"
 
 int
 main (int    argc,
       char **argv)
 {
   g_autoptr(VwApplication) app = NULL;
-  const char *localedir = g_getenv ("VELDWERK_LOCALEDIR");
+  g_autoptr(GError) error = NULL;
+  const char *localedir;
+
+  /* First of all: no core dumps, and no secret left in the environment
+   * for the programs this one starts. */
+  if (!vw_process_harden (&error))
+    {
+      g_printerr ("veldwerk: %s\n", error->message);
+      return 1;
+    }
+  localedir = g_getenv ("VELDWERK_LOCALEDIR");
 
   /* An uninstalled build (meson devenv, the test suite) points this at the
    * translations in the build directory. */

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "vw-cli-commands.h"
@@ -23,6 +24,34 @@ describe_commands (void)
                             "variable VELDWERK_PASSPHRASE, else asked for on the terminal without echo."));
 
   return g_string_free (text, FALSE);
+}
+
+/* Every line the tool prints passes here: an age secret key that reached
+ * a message (through a file name, say) is cut, whatever the message. */
+static void
+print_redacted (FILE       *stream,
+                const char *text)
+{
+  g_autofree char *redacted = vw_age_redact_identities (text);
+  g_autofree char *local = NULL;
+  const char *charset = NULL;
+
+  if (!g_get_console_charset (&charset))
+    local = g_convert_with_fallback (redacted, -1, charset, "UTF-8", "?", NULL, NULL, NULL);
+  fputs (local != NULL ? local : redacted, stream);
+  fflush (stream);
+}
+
+static void
+print_out (const char *text)
+{
+  print_redacted (stdout, text);
+}
+
+static void
+print_err (const char *text)
+{
+  print_redacted (stderr, text);
 }
 
 static void
@@ -48,6 +77,14 @@ main (int    argc,
   };
   int status = VW_CLI_EXIT_USAGE;
 
+  /* First of all: no core dumps, and the secrets out of the environment. */
+  if (!vw_process_harden (&error))
+    {
+      g_printerr ("veldwerk-cli: %s\n", error->message);
+      return VW_CLI_EXIT_FAILURE;
+    }
+  g_set_print_handler (print_out);
+  g_set_printerr_handler (print_err);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR") ? g_getenv ("VELDWERK_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

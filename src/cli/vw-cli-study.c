@@ -115,7 +115,10 @@ study_setup (VwCli  *cli,
     goto fail;
   for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
     if (!vw_study_add_recipient (ctx.vault, ctx.study, recipients[i], &error))
-      goto fail;
+      {
+        vw_cli_prefix_option_error (&error, "--recipient", g_strv_length (recipients) > 1 ? i + 1 : 0);
+        goto fail;
+      }
   if (!vw_vault_commit (ctx.vault, &error))
     return vw_cli_fail (error);
   g_print (_("The study %s is set up.\n"), ctx.study);
@@ -226,6 +229,18 @@ study_add_device (VwCli  *cli,
     }
   if (label == NULL || x25519 == NULL || ed25519 == NULL)
     return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));
+  {
+    g_autoptr(VwAgeRecipient) parsed = vw_age_recipient_parse (x25519, NULL);
+    guint8 x[32], ed[32];
+
+    /* Named by option (a bad --keys file was named by line above), as
+     * the messages never quote a key. */
+    if (!vw_study_parse_device_keys (x25519, ed25519, x, ed, &error))
+      {
+        vw_cli_prefix_option_error (&error, parsed == NULL ? "--x25519" : "--ed25519", 0);
+        return vw_cli_fail (error);
+      }
+  }
   if (!open_study (&ctx, cli, study, &error) ||
       (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL ||
       (fingerprint = vw_fingerprint_of_key_text (ed25519, &error)) == NULL)
@@ -301,6 +316,20 @@ study_join (VwCli  *cli,
                     "it with --fingerprint \"…\" (or their signing key with --coordinator-key ed25519:…). "
                     "Nothing was changed.\n"));
       return VW_CLI_EXIT_USAGE;
+    }
+  /* A coordinator key that is not a signing key is refused before
+   * anything is read, and never quoted: it may be a secret key. */
+  if (coordinator_key != NULL)
+    {
+      static const guint8 no_key[32] = { 0 };
+      gboolean matches;
+
+      if (!g_str_has_prefix (coordinator_key, "ed25519:"))
+        g_set_error_literal (&error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                             _("The coordinator key you gave is not a signing key (ed25519:…) as veldwerk-cli "
+                               "keys prints it"));
+      if (error != NULL || !vw_fingerprint_check (no_key, coordinator_key, &matches, &error))
+        return vw_cli_fail (error);
     }
   if ((vault = vw_cli_open_vault (cli, &error)) == NULL ||
       (invitation = vw_invitation_open (vault, argv[1], &error)) == NULL ||

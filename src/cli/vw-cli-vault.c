@@ -4,7 +4,9 @@
  */
 #include "config.h"
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "vw-cli-commands.h"
 
@@ -56,9 +58,17 @@ vw_cli_init (VwCli  *cli,
     return vw_cli_fail (error);
 
   g_print (_("Made the vault %s with the study “%s” (region %s).\n"), vw_cli_vault_path (cli), study, region);
-  g_print ("\n%s\n\n    %s\n\n%s\n",
-           _("Your recovery code. Write it down now on paper: it is shown only this once."),
-           (const char *) vw_secret_const_data (recovery),
+  g_print ("\n%s\n\n    ", _("Your recovery code. Write it down now on paper: it is shown only this once."));
+  /* Straight from secure memory to the file descriptor: no formatted
+   * copy of the code is left in the heap or a stdio buffer. */
+  {
+    g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+
+    if (!g_output_stream_write_all (out, vw_secret_const_data (recovery), vw_secret_len (recovery), NULL, NULL,
+                                    &error))
+      return vw_cli_fail (error);
+  }
+  g_print ("\n\n%s\n",
            _("Keep the paper away from the laptop. If you forget your passphrase, the recovery code lets you set a "
              "new one (veldwerk-cli recover). Without the passphrase and without the recovery code nobody can read "
              "the data, not even the developers."));

@@ -100,8 +100,22 @@ strip_newline (VwSecret *secret)
   vw_secret_truncate (secret, len);
 }
 
+/* The option that names a file of each secret from the environment. */
+static const char *
+file_option (const char *env_name)
+{
+  if (g_strcmp0 (env_name, "VELDWERK_NEW_PASSPHRASE") == 0)
+    return "--new-passphrase-file";
+  if (g_strcmp0 (env_name, "VELDWERK_RECOVERY_CODE") == 0)
+    return "--recovery-code-file";
+  return "--passphrase-file";
+}
+
+/* Messages name the option, not the file: a passphrase typed where its
+ * file's name belongs must not be shown. */
 static VwSecret *
 read_secret_file (const char  *path,
+                  const char  *option,
                   GError     **error)
 {
   g_autoptr(VwSecret) secret = vw_secret_new (MAX_PASSPHRASE + 2);
@@ -113,7 +127,7 @@ read_secret_file (const char  *path,
     {
       int saved = errno;
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   _("Cannot read the passphrase file “%s”: %s"), path, g_strerror (saved));
+                   _("Cannot read the file given with %s: %s"), option, g_strerror (saved));
       return NULL;
     }
 
@@ -128,7 +142,7 @@ read_secret_file (const char  *path,
           int saved = errno;
           close (fd);
           g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       _("Cannot read the passphrase file “%s”: %s"), path, g_strerror (saved));
+                       _("Cannot read the file given with %s: %s"), option, g_strerror (saved));
           return NULL;
         }
       if (n == 0)
@@ -144,7 +158,7 @@ read_secret_file (const char  *path,
   if (vw_secret_len (secret) > MAX_PASSPHRASE)
     {
       g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                   _("The passphrase in “%s” is longer than %d bytes"), path, MAX_PASSPHRASE);
+                   _("The file given with %s holds more than %d bytes"), option, MAX_PASSPHRASE);
       return NULL;
     }
 
@@ -164,9 +178,8 @@ prompt_secret (int          tty,
   gsize total = 0;
   gboolean too_long = FALSE;
 
-  if (write (tty, prompt, strlen (prompt)) < 0)
-    { /* A prompt that cannot be shown still lets the user type. */ }
-
+  /* Echo off before the prompt shows: what is typed once it shows is
+   * never echoed, and never thrown away by the flush. */
   if (tcgetattr (tty, &saved) == 0)
     {
       quiet = saved;
@@ -174,6 +187,9 @@ prompt_secret (int          tty,
       quiet.c_lflag |= ICANON;
       restore = tcsetattr (tty, TCSAFLUSH, &quiet) == 0;
     }
+
+  if (write (tty, prompt, strlen (prompt)) < 0)
+    { /* A prompt that cannot be shown still lets the user type. */ }
 
   for (;;)
     {
@@ -226,23 +242,24 @@ vw_cli_read_secret (const char  *env_name,
                     gboolean     confirm,
                     GError     **error)
 {
-  const char *env = env_name ? g_getenv (env_name) : NULL;
+  /* main() took it out of the environment into guarded memory. */
+  g_autoptr(VwSecret) env = env_name ? vw_process_get_env_secret (env_name) : NULL;
   g_autoptr(VwSecret) first = NULL;
   g_autoptr(VwSecret) second = NULL;
   int tty;
 
   if (file != NULL)
-    return read_secret_file (file, error);
+    return read_secret_file (file, file_option (env_name), error);
 
   if (env != NULL)
     {
-      if (strlen (env) > MAX_PASSPHRASE)
+      if (vw_secret_len (env) > MAX_PASSPHRASE)
         {
           g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
                        _("The passphrase in %s is longer than %d bytes"), env_name, MAX_PASSPHRASE);
           return NULL;
         }
-      return vw_secret_new_from ((const guint8 *) env, strlen (env));
+      return g_steal_pointer (&env);
     }
 
   tty = g_open ("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
@@ -250,8 +267,8 @@ vw_cli_read_secret (const char  *env_name,
     {
       if (env_name != NULL)
         g_set_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
-                     _("No passphrase: there is no terminal to ask on; set %s or use --passphrase-file"),
-                     env_name);
+                     _("No passphrase: there is no terminal to ask on; set %s or use %s"),
+                     env_name, file_option (env_name));
       else
         g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT,
                              _("No passphrase: there is no terminal to ask on"));
@@ -311,6 +328,27 @@ vw_cli_open_vault (VwCli   *cli,
 }
 
 /**
+ * vw_cli_prefix_option_error:
+ * @option: the option the value came from, such as "-r"
+ * @number: which of several values of @option (from 1), or 0 when there
+ *   is one
+ *
+ * Says where a bad value came from, so that messages never need to quote
+ * the value (which may be a secret given in the wrong place).
+ */
+void
+vw_cli_prefix_option_error (GError     **error,
+                            const char  *option,
+                            guint        number)
+{
+  if (number > 0)
+    /* Translators: the second value of -r, for example. */
+    g_prefix_error (error, _("%s (value %u): "), option, number);
+  else
+    g_prefix_error (error, "%s: ", option);
+}
+
+/**
  * vw_cli_add_recipients:
  * @recipients: (element-type VwAgeRecipient): where to add them
  * @texts: (nullable): the -r arguments
@@ -324,12 +362,18 @@ vw_cli_add_recipients (GPtrArray  *recipients,
                        char      **files,
                        GError    **error)
 {
+  guint n_texts = texts != NULL ? g_strv_length (texts) : 0;
+
   for (gsize i = 0; texts != NULL && texts[i] != NULL; i++)
     {
       VwAgeRecipient *recipient = vw_age_recipient_parse (texts[i], error);
 
       if (recipient == NULL)
-        return FALSE;
+        {
+          /* Which one, never the text itself: it may be a secret key. */
+          vw_cli_prefix_option_error (error, "-r", n_texts > 1 ? i + 1 : 0);
+          return FALSE;
+        }
       g_ptr_array_add (recipients, recipient);
     }
   for (gsize i = 0; files != NULL && files[i] != NULL; i++)
@@ -337,7 +381,10 @@ vw_cli_add_recipients (GPtrArray  *recipients,
       g_autoptr(GPtrArray) from_file = vw_age_recipients_from_file (files[i], error);
 
       if (from_file == NULL)
-        return FALSE;
+        {
+          vw_cli_prefix_option_error (error, "-R", 0);
+          return FALSE;
+        }
       g_ptr_array_extend_and_steal (recipients, g_steal_pointer (&from_file));
     }
   return TRUE;

@@ -62,6 +62,9 @@ char         *vw_cli_resolve_study      (VwVault       *vault,
                                          GError       **error);
 VwVault      *vw_cli_open_vault         (VwCli         *cli,
                                          GError       **error);
+void          vw_cli_prefix_option_error (GError       **error,
+                                          const char    *option,
+                                          guint          number);
 gboolean      vw_cli_add_recipients     (GPtrArray     *recipients,
                                          char         **texts,
                                          char         **files,

@@ -25,11 +25,98 @@
 /* Identity files are a few lines; this bounds what we read into secure
  * memory. */
 #define MAX_IDENTITY_FILE (64 * 1024)
+#define MAX_RECIPIENTS_FILE (256 * 1024)
 
 static const guint8 zero_nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES];
 
+/* Secret keys in text */
+
+static const char *secret_prefixes[] = { IDENTITY_HRP, "AGE-PLUGIN-" };
+
+/* Shorter runs after a prefix are our own hints, such as
+ * “AGE-SECRET-KEY-1…” in a message; a key is much longer. */
+#define MIN_SECRET_TAIL 8
+
+static gsize
+secret_prefix_at (const char *text)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (secret_prefixes); i++)
+    if (g_ascii_strncasecmp (text, secret_prefixes[i], strlen (secret_prefixes[i])) == 0)
+      return strlen (secret_prefixes[i]);
+  return 0;
+}
+
+static gsize
+secret_tail_length (const char *text)
+{
+  gsize n = 0;
+
+  while (g_ascii_isalnum (text[n]) || text[n] == '-')
+    n++;
+  return n;
+}
+
+/**
+ * vw_age_text_is_identity:
+ * @text: (nullable): something a user gave where a recipient, a file name
+ *   or other public text was expected
+ *
+ * Returns: whether @text is an age secret key ("AGE-SECRET-KEY-1…", or a
+ *   plugin identity), in any case and after white space; a message about
+ *   such text must never quote it
+ */
+gboolean
+vw_age_text_is_identity (const char *text)
+{
+  if (text == NULL)
+    return FALSE;
+  while (g_ascii_isspace (*text))
+    text++;
+  return secret_prefix_at (text) > 0;
+}
+
+/**
+ * vw_age_redact_identities:
+ * @text: a message about to be shown
+ *
+ * The last line of defence for messages: every age secret key in @text is
+ * cut after its prefix ("AGE-SECRET-KEY-…"), so that a key that slipped
+ * into a message through a file name or a quoted value is not shown.
+ * Messages should never quote key material in the first place.
+ *
+ * Returns: (transfer full): @text with the keys cut
+ */
+char *
+vw_age_redact_identities (const char *text)
+{
+  GString *out = g_string_sized_new (strlen (text));
+
+  for (const char *p = text; *p != '\0';)
+    {
+      gsize prefix = secret_prefix_at (p);
+      gsize tail = prefix > 0 ? secret_tail_length (p + prefix) : 0;
+
+      if (prefix > 0 && tail >= MIN_SECRET_TAIL)
+        {
+          g_string_append_len (out, p, prefix);
+          g_string_append (out, "…");
+          p += prefix + tail;
+        }
+      else
+        g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Recipients */
 
+/**
+ * vw_age_recipient_parse:
+ *
+ * Error messages never quote @text: a user who gives a secret key where a
+ * recipient belongs must not see it repeated (or logged). Callers say
+ * where the text came from (an option, a line of a file).
+ */
 VwAgeRecipient *
 vw_age_recipient_parse (const char  *text,
                         GError     **error)
@@ -39,18 +126,24 @@ vw_age_recipient_parse (const char  *text,
   g_autofree char *hrp = NULL;
   gsize len = 0;
 
+  if (vw_age_text_is_identity (text))
+    {
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY,
+                   _("this is a secret key (an identity), not a recipient; give its recipient (age1…)"));
+      return NULL;
+    }
   recipient->type = VW_AGE_KEY_X25519;
   if (!vw_bech32_decode (text, 0, &hrp, recipient->public_key, sizeof recipient->public_key,
                          &len, &local_error))
     {
-      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY, _("“%s” is not an age recipient: %s"),
-                   text, local_error->message);
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY, _("this is not an age recipient (age1…): %s"),
+                   local_error->message);
       return NULL;
     }
   if (strcmp (hrp, RECIPIENT_HRP) != 0 || len != 32)
     {
       vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY,
-                   _("“%s” is not an X25519 age recipient (they start with “age1”)"), text);
+                   _("this is not an X25519 age recipient (they start with “age1”)"));
       return NULL;
     }
 
@@ -167,6 +260,10 @@ typedef struct
   GPtrArray  *keys;
 } KeyFileParse;
 
+static VwSecret *read_secret_file (const char  *path,
+                                   gsize        max_size,
+                                   GError     **error);
+
 static gboolean
 add_recipient_line (char      *line,
                     guint      number,
@@ -197,13 +294,20 @@ vw_age_recipients_from_file (const char  *path,
                              GError     **error)
 {
   g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
-  g_autofree char *text = NULL;
-  gsize len = 0;
+  g_autoptr(VwSecret) text = NULL;
   KeyFileParse parse = { path, recipients };
 
-  if (!g_file_get_contents (path, &text, &len, error))
+  if (vw_age_text_is_identity (path))
+    {
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY,
+                   _("A file of recipients was expected, and this is a secret key (an identity): give a file "
+                     "that lists recipients (age1…)"));
+      return NULL;
+    }
+  /* Secure memory: the file given may well be an identity file. */
+  if ((text = read_secret_file (path, MAX_RECIPIENTS_FILE, error)) == NULL)
     return NULL;
-  if (!for_each_key_line (text, len, add_recipient_line, &parse, error))
+  if (!for_each_key_line ((char *) vw_secret_data (text), vw_secret_len (text), add_recipient_line, &parse, error))
     return NULL;
   if (recipients->len == 0)
     {
@@ -359,10 +463,19 @@ read_secret_file (const char  *path,
                   gsize        max_size,
                   GError     **error)
 {
-  g_autoptr(VwSecret) buffer = vw_secret_new (max_size + 1);
+  g_autoptr(VwSecret) buffer = NULL;
   gsize total = 0;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  int fd;
 
+  if (vw_age_text_is_identity (path))
+    {
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY,
+                   _("An identity file was expected, and this is the secret key itself: save it in a file "
+                     "(as “veldwerk-cli keygen -o FILE” does) and give that file"));
+      return NULL;
+    }
+  buffer = vw_secret_new (max_size + 1);
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -392,7 +505,7 @@ read_secret_file (const char  *path,
 
   if (total > max_size)
     {
-      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY, _("“%s” is too large for an identity file"), path);
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY, _("“%s” is too large for a file of keys"), path);
       return NULL;
     }
   vw_secret_truncate (buffer, total);

@@ -49,6 +49,9 @@ typedef enum {
 typedef struct _VwAgeRecipient VwAgeRecipient;
 typedef struct _VwAgeIdentity  VwAgeIdentity;
 
+gboolean        vw_age_text_is_identity           (const char          *text);
+char           *vw_age_redact_identities          (const char          *text);
+
 VwAgeRecipient *vw_age_recipient_parse            (const char          *text,
                                                    GError             **error);
 VwAgeRecipient *vw_age_recipient_new_passphrase   (const VwSecret      *passphrase,

@@ -547,24 +547,13 @@ read_exact (GInputStream  *in,
   return TRUE;
 }
 
-/* An unlinked file in @dir: plaintext that never outlives the process. */
+/* A file without a name in @dir: plaintext that never outlives the
+ * process. */
 static int
 create_spool (const char  *dir,
               GError     **error)
 {
-  g_autofree char *tmpl = g_build_filename (dir != NULL ? dir : g_get_tmp_dir (), ".vw-bundle-XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Cannot create a temporary file in “%s”: %s"),
-                   dir != NULL ? dir : g_get_tmp_dir (), g_strerror (saved));
-      return -1;
-    }
-  g_unlink (tmpl);
-  return fd;
+  return vw_atomic_file_open_unnamed (dir, error);
 }
 
 static VwBundle *open_stream (GInputStream        *in,

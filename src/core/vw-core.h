@@ -18,6 +18,7 @@
 #include "vw-init.h"
 #include "vw-invitation.h"
 #include "vw-paths.h"
+#include "vw-process.h"
 #include "vw-questionnaire.h"
 #include "vw-records.h"
 #include "vw-recovery-code.h"

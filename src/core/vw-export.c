@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vw-age.h"
 #include "vw-atomic-file.h"
@@ -1661,19 +1662,13 @@ write_folder (GPtrArray     *files,
               GCancellable  *cancellable,
               GError       **error)
 {
-  g_autofree char *parent = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *template = g_strdup_printf ("%s/.%s-XXXXXX", parent, base);
-  /* g_mkdtemp_full() fills in @template and returns it. */
-  char *tmp = g_mkdtemp_full (template, 0700);
+  /* Locked while it is filled: if the program is killed, the next write
+   * in that directory removes it. */
+  int lock_fd = -1;
+  g_autofree char *tmp = vw_atomic_dir_new (path, &lock_fd, error);
 
   if (tmp == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not make a folder next to “%s”: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
+    return FALSE;
 
   for (guint i = 0; i < files->len; i++)
     {
@@ -1702,6 +1697,8 @@ write_folder (GPtrArray     *files,
                    _("Could not move the export to “%s”: %s"), path, g_strerror (saved));
       goto fail;
     }
+  if (lock_fd >= 0)
+    close (lock_fd);
   return TRUE;
 
 fail:
@@ -1711,6 +1708,8 @@ fail:
       g_unlink (file_path);
     }
   g_rmdir (tmp);
+  if (lock_fd >= 0)
+    close (lock_fd);
   return FALSE;
 }
 

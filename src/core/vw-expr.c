@@ -37,12 +37,17 @@ typedef struct
   double    number;
 } Literal;
 
+/* A chain `a or b or c` is one node with three operands, not a tree one
+ * level deeper per operand: the tree is only as deep as the parentheses
+ * and `not`s of the text, which VW_EXPR_MAX_DEPTH bounds, so no walk over
+ * it (evaluating, freeing, writing back) can exhaust the stack whatever
+ * the length of a chain. */
 typedef struct _Node Node;
 struct _Node
 {
   NodeKind   kind;
-  Node      *left;     /* owned: OR, AND, NOT */
-  Node      *right;    /* owned: OR, AND */
+  Node      *operand;  /* owned: NOT */
+  GPtrArray *operands; /* owned, of Node, at least two: OR, AND */
   char      *name;     /* owned: COMPARE, IN, ANSWERED, SELECTED */
   gsize      name_offset;
   CompareOp  op;
@@ -78,8 +83,8 @@ node_free (Node *node)
 {
   if (node == NULL)
     return;
-  node_free (node->left);
-  node_free (node->right);
+  node_free (node->operand);
+  g_clear_pointer (&node->operands, g_ptr_array_unref);
   g_free (node->name);
   g_clear_pointer (&node->literals, g_array_unref);
   g_free (node);
@@ -131,6 +136,7 @@ typedef struct
   gsize       pos;
   Token       token;       /* the current token */
   int         depth;
+  guint       terms;
   gsize       error_offset;
   GError     *error;
 } Parser;
@@ -289,6 +295,28 @@ expect (Parser     *p,
   return p->error == NULL;
 }
 
+/* Counts one comparison, function or listed value against
+ * VW_EXPR_MAX_TERMS, so that the work a condition costs has a bound. */
+static gboolean
+count_term (Parser *p,
+            gsize   offset)
+{
+  if (p->error != NULL)
+    return FALSE;
+  if (++p->terms > VW_EXPR_MAX_TERMS)
+    {
+      /* Translators: %d is at least a thousand. */
+      g_autofree char *message =
+        g_strdup_printf (_("the condition is too complex: it has more than %d terms (comparisons, "
+                           "functions and listed values); split it over several questions"),
+                         VW_EXPR_MAX_TERMS);
+
+      fail (p, offset, VW_EXPR_ERROR_TOO_COMPLEX, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_literal (Parser *p,
               GArray *literals)
@@ -341,6 +369,8 @@ parse_function (Parser *p)
   gboolean selected = token_is_word (p, "selected");
   Node *node = node_new (selected ? NODE_SELECTED : NODE_ANSWERED);
 
+  if (!count_term (p, p->token.offset))
+    goto error;
   next_token (p);
   if (!expect (p, TOK_LPAREN, _("expected “(” after the function name")))
     goto error;
@@ -403,7 +433,7 @@ parse_comparison (Parser *p)
         goto error;
       do
         {
-          if (!read_literal (p, node->literals))
+          if (!count_term (p, p->token.offset) || !read_literal (p, node->literals))
             goto error;
         }
       while (p->token.kind == TOK_COMMA && (next_token (p), p->error == NULL));
@@ -421,6 +451,8 @@ parse_comparison (Parser *p)
   for (gsize i = 0; i < G_N_ELEMENTS (ops); i++)
     if (strcmp (p->token.text, ops[i].text) == 0)
       node->op = ops[i].op;
+  if (!count_term (p, name_offset))
+    goto error;
   next_token (p);
   if (!read_literal (p, node->literals))
     goto error;
@@ -449,8 +481,8 @@ parse_unary (Parser *p)
     {
       next_token (p);
       node = node_new (NODE_NOT);
-      node->left = parse_unary (p);
-      if (node->left == NULL)
+      node->operand = parse_unary (p);
+      if (node->operand == NULL)
         g_clear_pointer (&node, node_free);
     }
   else if (p->token.kind == TOK_LPAREN)
@@ -474,26 +506,46 @@ parse_unary (Parser *p)
   return node;
 }
 
+/* A chain of @word operands, read in a loop into one node: its length
+ * costs no stack. */
 static Node *
 parse_binary (Parser     *p,
               NodeKind    kind,
               const char *word)
 {
-  Node *left = kind == NODE_OR ? parse_binary (p, NODE_AND, "and") : parse_unary (p);
+  Node *first = kind == NODE_OR ? parse_binary (p, NODE_AND, "and") : parse_unary (p);
+  Node *chain;
 
-  while (left != NULL && p->error == NULL && token_is_word (p, word))
+  if (first == NULL || p->error != NULL || !token_is_word (p, word))
+    return first;
+
+  /* `(a or b) or c` is `a or b or c`: the operators are left-associative,
+   * so a first operand of the same kind (only parentheses make one) joins
+   * the chain. */
+  if (first->kind == kind)
+    chain = first;
+  else
     {
-      Node *node = node_new (kind);
-
-      next_token (p);
-      node->left = left;
-      node->right = kind == NODE_OR ? parse_binary (p, NODE_AND, "and") : parse_unary (p);
-      left = node;
-      if (node->right == NULL)
-        g_clear_pointer (&left, node_free);
+      chain = node_new (kind);
+      chain->operands = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+      g_ptr_array_add (chain->operands, first);
     }
 
-  return left;
+  while (p->error == NULL && token_is_word (p, word))
+    {
+      Node *operand;
+
+      next_token (p);
+      operand = kind == NODE_OR ? parse_binary (p, NODE_AND, "and") : parse_unary (p);
+      if (operand == NULL)
+        {
+          node_free (chain);
+          return NULL;
+        }
+      g_ptr_array_add (chain->operands, operand);
+    }
+
+  return chain;
 }
 
 static Node *
@@ -664,11 +716,17 @@ evaluate (const Node       *node,
   switch (node->kind)
     {
     case NODE_OR:
-      return evaluate (node->left, lookup, user_data) || evaluate (node->right, lookup, user_data);
+      for (guint i = 0; i < node->operands->len; i++)
+        if (evaluate (g_ptr_array_index (node->operands, i), lookup, user_data))
+          return TRUE;
+      return FALSE;
     case NODE_AND:
-      return evaluate (node->left, lookup, user_data) && evaluate (node->right, lookup, user_data);
+      for (guint i = 0; i < node->operands->len; i++)
+        if (!evaluate (g_ptr_array_index (node->operands, i), lookup, user_data))
+          return FALSE;
+      return TRUE;
     case NODE_NOT:
-      return !evaluate (node->left, lookup, user_data);
+      return !evaluate (node->operand, lookup, user_data);
     case NODE_ANSWERED:
       return value != NULL;
     case NODE_COMPARE:
@@ -717,10 +775,10 @@ foreach_reference (const Node          *node,
 {
   VwExprReference ref = { 0 };
 
-  if (node->left != NULL)
-    foreach_reference (node->left, func, user_data);
-  if (node->right != NULL)
-    foreach_reference (node->right, func, user_data);
+  if (node->operand != NULL)
+    foreach_reference (node->operand, func, user_data);
+  for (guint i = 0; node->operands != NULL && i < node->operands->len; i++)
+    foreach_reference (g_ptr_array_index (node->operands, i), func, user_data);
   if (node->name == NULL)
     return;
 
@@ -809,15 +867,18 @@ to_string (const Node *node,
     {
     case NODE_OR:
     case NODE_AND:
-      /* Left-associative: a right operand of the same kind came from
-       * parentheses and keeps them. */
-      to_string (node->left, precedence (node), out);
-      g_string_append (out, node->kind == NODE_OR ? " or " : " and ");
-      to_string (node->right, precedence (node) + 1, out);
+      /* An operand of the same kind came from parentheses that were not
+       * first in the chain (see parse_binary()) and keeps them. */
+      for (guint i = 0; i < node->operands->len; i++)
+        {
+          if (i > 0)
+            g_string_append (out, node->kind == NODE_OR ? " or " : " and ");
+          to_string (g_ptr_array_index (node->operands, i), precedence (node) + 1, out);
+        }
       break;
     case NODE_NOT:
       g_string_append (out, "not ");
-      to_string (node->left, precedence (node), out);
+      to_string (node->operand, precedence (node), out);
       break;
     case NODE_COMPARE:
       g_string_append_printf (out, "%s %s ", node->name, op_text[node->op]);

@@ -13,12 +13,19 @@ G_BEGIN_DECLS
 typedef enum {
   VW_EXPR_ERROR_SYNTAX,
   VW_EXPR_ERROR_TOO_DEEP,
+  VW_EXPR_ERROR_TOO_COMPLEX,
 } VwExprError;
 
 GQuark vw_expr_error_quark (void);
 
-/* Expressions nest at most this deep (parentheses and `not`). */
+/* Expressions nest at most this deep (parentheses and `not`). Chains of
+ * `and`/`or` do not nest: the tree is never deeper than this, so no
+ * condition can exhaust the stack. */
 #define VW_EXPR_MAX_DEPTH 32
+
+/* And hold at most this many terms: comparisons, answered(), selected()
+ * and the values of `in` lists, so that the time one costs has a bound. */
+#define VW_EXPR_MAX_TERMS 1000
 
 typedef struct _VwExpr VwExpr;
 

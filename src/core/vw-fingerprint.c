@@ -55,9 +55,9 @@ vw_fingerprint_of_key_text (const char  *signing_key,
   if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
       (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
     {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"),
-                   signing_key ? signing_key : "");
+      /* Never quoted: it may be a secret key given by mistake. */
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("this is not a signing key (ed25519:…) as veldwerk-cli keys prints it"));
       return NULL;
     }
   return vw_fingerprint_of_key (raw);
@@ -104,8 +104,10 @@ vw_fingerprint_check (const guint8  ed25519_public[32],
 
       if ((raw = g_base64_decode (trimmed + strlen ("ed25519:"), &len)) == NULL || len != 32)
         {
-          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                       _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), trimmed);
+          /* Not quoted: it could be a secret pasted in the wrong place. */
+          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                               _("The coordinator key you gave is not a signing key (ed25519:…) as veldwerk-cli "
+                                 "keys prints it"));
           return FALSE;
         }
       *matches = memcmp (raw, ed25519_public, 32) == 0;

@@ -927,10 +927,16 @@ read_question (Loader          *ld,
       question->relevant = vw_expr_parse (relevant, &error_offset, &error);
       if (question->relevant == NULL)
         {
+          gsize offset = vw_json_positions_string_offset (ld->positions, question->relevant_offset, error_offset);
+
           len = path_push (ld, "relevant");
-          report (ld, vw_json_positions_string_offset (ld->positions, question->relevant_offset,
-                                                       error_offset),
-                  "%s", error->message);
+          /* A condition too deep or too long to read can be far from its
+           * start: the message names the question. */
+          if (question->id != NULL && (g_error_matches (error, VW_EXPR_ERROR, VW_EXPR_ERROR_TOO_DEEP) ||
+                                       g_error_matches (error, VW_EXPR_ERROR, VW_EXPR_ERROR_TOO_COMPLEX)))
+            report (ld, offset, _("question “%s”: %s"), question->id, error->message);
+          else
+            report (ld, offset, "%s", error->message);
           path_pop (ld, len);
         }
     }

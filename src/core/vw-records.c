@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vw-atomic-file.h"
 #include "vw-codebook.h"
 #include "vw-csv.h"
 #include "vw-records.h"
@@ -1362,8 +1363,13 @@ vw_records_write_dir (VwRecords   *self,
       g_autofree char *path = g_build_filename (dir, vw_records_file_name (f), NULL);
       g_autofree char *text = vw_records_format_csv (self, f);
       g_autoptr(GError) local = NULL;
+      /* Pseudonymized records: no copy left beside them if the program
+       * is killed while writing. */
+      g_autoptr(VwAtomicFile) file = vw_atomic_file_new (path, 0600, &local);
 
-      if (!g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+      if (file == NULL ||
+          !g_output_stream_write_all (vw_atomic_file_get_stream (file), text, strlen (text), NULL, NULL, &local) ||
+          !vw_atomic_file_commit (file, TRUE, &local))
         {
           g_set_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_IO,
                        _("Cannot write %s: %s"), path, local->message);

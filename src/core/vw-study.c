@@ -300,6 +300,13 @@ vw_study_format_own_keys (VwVault  *vault,
   return g_strdup_printf ("recipient: %s\nsigning-key: %s\nfingerprint: %s\n", recipient, signing, fingerprint);
 }
 
+static gboolean parse_recipient_key (const char  *recipient,
+                                     guint8       x25519_public[32],
+                                     GError     **error);
+static gboolean parse_signing_key   (const char  *signing_key,
+                                     guint8       ed25519_public[32],
+                                     GError     **error);
+
 gboolean
 vw_study_parse_keys_text (const char  *text,
                           char       **recipient,
@@ -310,14 +317,23 @@ vw_study_parse_keys_text (const char  *text,
   g_autofree char *x25519 = NULL;
   g_autofree char *ed25519 = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) local = NULL;
+  guint x25519_line = 0, ed25519_line = 0, line = 0;
+  guint8 x[32], ed[32];
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_strstrip (lines[i]);
       if (g_str_has_prefix (lines[i], "recipient: ") && x25519 == NULL)
-        x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
+        {
+          x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
+          x25519_line = i + 1;
+        }
       else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
-        ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+        {
+          ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+          ed25519_line = i + 1;
+        }
       else if (g_str_has_prefix (lines[i], "fingerprint: ") && fingerprint == NULL)
         fingerprint = g_strstrip (g_strdup (lines[i] + strlen ("fingerprint: ")));
     }
@@ -326,6 +342,17 @@ vw_study_parse_keys_text (const char  *text,
       g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
                    _("No “%s” line: expected the keys as veldwerk-cli keys prints them"),
                    x25519 == NULL ? "recipient:" : "signing-key:");
+      return FALSE;
+    }
+  /* Checked here, so that a mistake is reported by its line, and a secret
+   * key pasted in by mistake is never repeated. */
+  if (!parse_recipient_key (x25519, x, &local))
+    line = x25519_line;
+  else if (!parse_signing_key (ed25519, ed, &local))
+    line = ed25519_line;
+  if (local != NULL)
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("line %u: %s"), line, local->message);
       return FALSE;
     }
   /* The fingerprint line is derived from the key: one that differs means
@@ -385,6 +412,54 @@ vw_study_set_round (VwVault     *vault,
   return vw_vault_tx_finish (vault, ok, error);
 }
 
+/* The messages never quote the key: it may be a secret key given by
+ * mistake. The caller says where it came from. */
+static gboolean
+parse_recipient_key (const char  *recipient,
+                     guint8       x25519_public[32],
+                     GError     **error)
+{
+  g_autofree char *hrp = NULL;
+  gsize len = 0;
+
+  if (vw_age_text_is_identity (recipient))
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("this is a secret key (an identity), not a recipient; give its recipient (age1…)"));
+      return FALSE;
+    }
+  if (recipient == NULL ||
+      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
+      g_strcmp0 (hrp, "age") != 0 || len != 32)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("this is not an age recipient (age1…) as veldwerk-cli keys prints it"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_signing_key (const char  *signing_key,
+                   guint8       ed25519_public[32],
+                   GError     **error)
+{
+  g_autofree guchar *raw = NULL;
+  gsize len = 0;
+
+  if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
+      (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           vw_age_text_is_identity (signing_key)
+                           ? _("this is a secret key (an identity), not a signing key (ed25519:…)")
+                           : _("this is not a signing key (ed25519:…) as veldwerk-cli keys prints it"));
+      return FALSE;
+    }
+  memcpy (ed25519_public, raw, 32);
+  return TRUE;
+}
+
 gboolean
 vw_study_parse_device_keys (const char  *recipient,
                             const char  *signing_key,
@@ -392,28 +467,8 @@ vw_study_parse_device_keys (const char  *recipient,
                             guint8       ed25519_public[32],
                             GError     **error)
 {
-  g_autofree char *hrp = NULL;
-  g_autofree guchar *raw = NULL;
-  gsize len = 0;
-
-  if (recipient == NULL ||
-      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
-      g_strcmp0 (hrp, "age") != 0 || len != 32)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("“%s” is not an age recipient (age1…)"), recipient ? recipient : "");
-      return FALSE;
-    }
-  if (signing_key == NULL || !g_str_has_prefix (signing_key, "ed25519:") ||
-      (raw = g_base64_decode (signing_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"),
-                   signing_key ? signing_key : "");
-      return FALSE;
-    }
-  memcpy (ed25519_public, raw, 32);
-  return TRUE;
+  return parse_recipient_key (recipient, x25519_public, error) &&
+         parse_signing_key (signing_key, ed25519_public, error);
 }
 
 static char *

@@ -80,9 +80,9 @@ gboolean    vw_study_set_round          (VwVault     *vault,
 char       *vw_study_format_own_keys    (VwVault     *vault,
                                          GError     **error);
 /* Reads that text back (the first "recipient:" and "signing-key:" lines);
- * either key missing, or a "fingerprint:" line of another key, is
- * VW_STUDY_ERROR_INVALID. The keys are not checked further here:
- * vw_study_add_device() does that. */
+ * either key missing or not a valid public key, or a "fingerprint:" line
+ * of another key, is VW_STUDY_ERROR_INVALID, with the line named and the
+ * value never quoted. vw_study_add_device() checks the keys again. */
 gboolean    vw_study_parse_keys_text    (const char  *text,
                                          char       **recipient,
                                          char       **signing_key,
