@@ -7,6 +7,7 @@
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
 #include "vw-export-dialog.h"
+#include "vw-file-chooser.h"
 #include "vw-handover-dialog.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-join-page.h"
@@ -469,6 +470,9 @@ vw_window_lock (VwWindow *self)
   self->locked_page = g_strdup (gtk_stack_get_visible_child_name (self->stack));
   g_weak_ref_set (&self->locked_focus, gtk_root_get_focus (GTK_ROOT (self)));
 
+  /* A chooser still open would answer into a closed dialog or write what
+   * the vault held after it locked. */
+  vw_file_chooser_cancel_all (GTK_WINDOW (self));
   close_dialogs (self);
   vw_vault_lock (self->vault);
   set_vault (self, self->vault);
@@ -862,21 +866,16 @@ open_vault_file (VwWindow   *self,
 }
 
 static void
-open_response (GtkNativeDialog *dialog,
-               int              response,
-               gpointer         user_data)
+vault_file_chosen (GtkWidget      *owner,
+                   GtkFileChooser *chooser,
+                   gpointer        user_data)
 {
-  VwWindow *self = VW_WINDOW (user_data);
+  VwWindow *self = VW_WINDOW (owner);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = g_file_get_path (file);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL && open_vault_file (self, path))
-        g_settings_set_string (self->settings, "last-vault", path);
-    }
-  g_object_unref (dialog);
+  if (path != NULL && open_vault_file (self, path))
+    g_settings_set_string (self->settings, "last-vault", path);
 }
 
 static void
@@ -885,17 +884,15 @@ win_open_vault (GSimpleAction *action,
                 gpointer       user_data)
 {
   VwWindow *self = VW_WINDOW (user_data);
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Open a Vault"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Open"), _("_Cancel"));
+  chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Open a Vault"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 vault_file_chosen, NULL, NULL);
   gtk_file_filter_set_name (filter, _("Veldwerk vaults"));
   gtk_file_filter_add_pattern (filter, "*.vault");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_add_filter (chooser, filter);
+  vw_file_chooser_show (chooser);
 }
 
 static const GActionEntry win_actions[] = {
