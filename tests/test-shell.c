@@ -30,6 +30,7 @@
 #include "vw-prepare-round-dialog.h"
 #include "vw-window.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 #define PASSPHRASE "kraanwater op de vensterbank"
 
@@ -324,7 +325,7 @@ enrolment (VwWindow   *window,
                                  _("This pseudonym is already used in this study: choose another one.")));
   type_into (GTK_WIDGET (dialog), _("Pseudonym"), "Anouk2");
   g_assert_true (vw_enrol_dialog_can_enrol (dialog));
-  gtk_window_close (GTK_WINDOW (dialog));
+  vw_test_close_discarding (GTK_WINDOW (dialog));
 
   state->bram = enrol (window, "Bram", "1968", NULL, NULL, NULL);
 
@@ -401,7 +402,7 @@ interviewers (VwWindow *window)
   type_into (dialog, _("Training date (YYYY-MM-DD)"), "15-09-2022");
   click (button (dialog, _("_Add Interviewer")));
   g_assert_null (find_widget (dialog, row_titled, "Sanne"));
-  gtk_window_close (GTK_WINDOW (dialog));
+  vw_test_close_discarding (GTK_WINDOW (dialog));
 }
 
 /* The export and merge dialogs are reached from the window's menu and
@@ -619,8 +620,10 @@ interview_slot (VwWindow   *window,
   g_assert_cmpstr (vw_window_get_page (window), ==, "interview");
   view = adw_bin_get_child (ADW_BIN (slot));
   g_assert_true (VW_IS_INTERVIEW_VIEW (view));
-  /* Alt+Left belongs to the interview (previous module) while it is shown. */
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
+  /* The setup page (the duo and consent) goes back to the participant;
+   * on the questions Alt+Left is the previous module (test-field-interview). */
+  g_assert_cmpstr (vw_interview_view_get_page (VW_INTERVIEW_VIEW (view)), ==, "setup");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
 
   /* Locking in the middle of it returns to it. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "lock", NULL);

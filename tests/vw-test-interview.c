@@ -302,6 +302,40 @@ interviewer_index (VwTestInterview *t,
   return 0;
 }
 
+AdwMessageDialog *
+vw_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+char *
+vw_test_finish_interview (VwTestInterview *t)
+{
+  AdwMessageDialog *dialog;
+  char *said;
+
+  gtk_widget_activate_action (GTK_WIDGET (t->view), "interview.finish", NULL);
+  dialog = vw_test_find_message_dialog ();
+  if (dialog == NULL)
+    return NULL;
+  said = g_strdup_printf ("%s\n%s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  /* What its button does: the response, then the dialog closes. */
+  adw_message_dialog_response (dialog, "finish");
+  gtk_window_close (GTK_WINDOW (dialog));
+  vw_test_iterate (50);
+  g_assert_null (vw_test_find_message_dialog ());
+  return said;
+}
+
 void
 vw_test_start_interview (VwTestInterview *t)
 {

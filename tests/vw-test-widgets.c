@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "vw-dialog.h"
 #include "vw-test-widgets.h"
 
 GtkWidget *
@@ -110,4 +111,20 @@ vw_test_find_toplevel (GType type)
         return GTK_WINDOW (w);
     }
   return NULL;
+}
+
+void
+vw_test_close_discarding (GtkWindow *dialog)
+{
+  AdwMessageDialog *question;
+
+  g_object_ref (dialog);
+  gtk_window_close (dialog);
+  question = vw_dialog_get_discard_question (dialog);
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  adw_message_dialog_response (question, "discard");
+  g_assert_null (vw_dialog_get_discard_question (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_object_unref (dialog);
 }

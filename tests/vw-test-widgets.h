@@ -40,5 +40,8 @@ void        vw_test_type_into        (GtkWidget     *root,
 void        vw_test_click            (GtkWidget     *widget);
 /* A visible toplevel window of @type, or %NULL. */
 GtkWindow  *vw_test_find_toplevel    (GType          type);
+/* Closes @dialog, which holds typed content: it must ask, and the answer
+ * "discard" closes it. */
+void        vw_test_close_discarding (GtkWindow     *dialog);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-add-device-dialog.h"
+#include "vw-dialog.h"
 #include "vw-file-chooser.h"
 
 struct _VwAddDeviceDialog
@@ -134,7 +135,7 @@ add_clicked (VwAddDeviceDialog *self)
       return;
     }
   g_signal_emit (self, signals[SIGNAL_ADDED], 0, id);
-  gtk_window_close (GTK_WINDOW (self));
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
@@ -163,6 +164,17 @@ cancel_clicked (VwAddDeviceDialog *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* Keys pasted or a label typed are lost when the dialog closes. */
+static gboolean
+has_typed_content (GtkWindow *dialog)
+{
+  VwAddDeviceDialog *self = VW_ADD_DEVICE_DIALOG (dialog);
+
+  return *gtk_editable_get_text (GTK_EDITABLE (self->label_row)) != '\0' ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->recipient_row)) != '\0' ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->signing_row)) != '\0';
+}
+
 VwAddDeviceDialog *
 vw_add_device_dialog_new (GtkWindow  *parent,
                           VwVault    *vault,
@@ -176,6 +188,8 @@ vw_add_device_dialog_new (GtkWindow  *parent,
   self = g_object_new (VW_TYPE_ADD_DEVICE_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
   self->vault = g_object_ref (vault);
   self->study = g_strdup (study);
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->add_button), GTK_WIDGET (self->label_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_typed_content);
   return self;
 }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-export-dialog.h"
+#include "vw-dialog.h"
 #include "vw-file-chooser.h"
 
 struct _VwExportDialog
@@ -261,6 +262,7 @@ vw_export_dialog_new (GtkWindow  *parent,
   self->study = g_strdup (study);
   self->records = vw_records_ref (records);
   vw_export_dialog_set_destination (self, g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS), name);
+  vw_dialog_start (GTK_WINDOW (self), self->export_button, GTK_WIDGET (self->rules_row));
   return GTK_WIDGET (self);
 }
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-handover-dialog.h"
+#include "vw-dialog.h"
 #include "vw-save-chooser.h"
 
 struct _VwHandoverDialog
@@ -389,5 +390,6 @@ vw_handover_dialog_new (GtkWindow  *parent,
   if (!load_devices (self, &error) || !load_participants (self, code, &error))
     show_result (self, _("Cannot prepare a handover"), error->message, TRUE);
   update_actions (self);
+  vw_dialog_start (GTK_WINDOW (self), NULL, NULL);
   return self;
 }

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
 #include "vw-file-chooser.h"
 #include "vw-merge-dialog.h"
 
@@ -341,5 +342,6 @@ vw_merge_dialog_new (GtkWindow  *parent,
                              "or choose it. Every file is checked before anything is added to this laptop."));
       gtk_button_set_label (self->merge_button, _("_Add to This Laptop"));
     }
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->merge_button), NULL);
   return self;
 }

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
 #include "vw-file-chooser.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-round-status.h"
@@ -434,5 +435,6 @@ vw_prepare_round_dialog_new (GtkWindow  *parent,
   if (!load (self, &error))
     show_status (self, error->message, FALSE);
   update_actions (self);
+  vw_dialog_start (GTK_WINDOW (self), NULL, GTK_WIDGET (self->device_row));
   return self;
 }

@@ -8,6 +8,7 @@
 
 #include "vw-question-widget.h"
 #include "vw-residence-editor.h"
+#include "vw-text-keys.h"
 
 /* Up to this many codes are radio buttons; longer lists a drop-down. */
 #define MAX_RADIO_CODES 7
@@ -25,6 +26,7 @@ struct _VwQuestionWidget
   GtkExpander        *note_expander;
   GtkTextView        *note_view;
   GtkMenuButton      *quote_button;
+  GtkLabel           *origin;       /* owned by the widget tree; NULL until set */
 
   /* Borrowed from the questionnaire, which the view keeps */
   const VwQuestion   *question;
@@ -34,6 +36,7 @@ struct _VwQuestionWidget
   char               *language;
   char               *value;
   char               *status_text;
+  char               *origin_value; /* the prefilled value the origin is about */
   GPtrArray          *buttons;      /* check buttons of choices and grades */
   GtkWidget          *input;        /* borrowed: the main input widget */
   GtkTextView        *answer_view;  /* borrowed: long_text only */
@@ -144,7 +147,17 @@ read_input (VwQuestionWidget *self)
         return g_string_free (g_steal_pointer (&json), FALSE);
       }
     case VW_QUESTION_LONG_TEXT:
-      return text_view_get_text (self->answer_view);
+      {
+        char *text = text_view_get_text (self->answer_view);
+
+        /* Spaces, tabs or empty lines alone are no answer. */
+        if (vw_text_is_blank (text))
+          {
+            g_free (text);
+            return g_strdup ("");
+          }
+        return text;
+      }
     case VW_QUESTION_RESIDENCE_HISTORY:
       return vw_residence_editor_get_value (VW_RESIDENCE_EDITOR (self->input), NULL);
     case VW_QUESTION_NUMBER:
@@ -164,6 +177,10 @@ save_now (VwQuestionWidget  *self,
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *text = note ? text_view_get_text (self->note_view) : g_strdup (self->value);
+
+  /* A note of nothing but white space is no note. */
+  if (note && vw_text_is_blank (text))
+    text[0] = '\0';
 
   if (note)
     g_clear_handle_id (&self->note_timeout, g_source_remove);
@@ -258,6 +275,9 @@ on_input_changed (VwQuestionWidget *self)
   g_free (self->value);
   self->value = g_steal_pointer (&value);
   self->answer_dirty = TRUE;
+  /* Where a prefilled answer came from says nothing about a new one. */
+  if (self->origin != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->origin), g_strcmp0 (self->value, self->origin_value) == 0);
   if (self->save_func != NULL)
     {
       set_status (self, VW_SAVE_PENDING, _("Saving…"));
@@ -473,6 +493,7 @@ long_text (VwQuestionWidget *self)
   gtk_box_append (GTK_BOX (box), scrolled);
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                             G_CALLBACK (on_input_changed), self);
+  vw_text_keys_form_field (GTK_TEXT_VIEW (view));
   track_text_focus (self, GTK_TEXT_VIEW (view));
   self->answer_view = GTK_TEXT_VIEW (view);
 
@@ -653,6 +674,44 @@ vw_question_widget_get_note_view (VwQuestionWidget *self)
   return self->note_view;
 }
 
+/**
+ * vw_question_widget_set_origin:
+ * @origin: (nullable): where the answer shown came from, for a prefilled
+ *   answer; shown under it until the answer changes
+ */
+void
+vw_question_widget_set_origin (VwQuestionWidget *self,
+                               const char       *origin)
+{
+  g_return_if_fail (VW_IS_QUESTION_WIDGET (self));
+
+  if (self->origin == NULL)
+    {
+      self->origin = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->origin, 0);
+      gtk_label_set_wrap (self->origin, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->origin), "caption");
+      gtk_widget_add_css_class (GTK_WIDGET (self->origin), "dim-label");
+      gtk_widget_insert_after (GTK_WIDGET (self->origin), GTK_WIDGET (self), GTK_WIDGET (self->input_box));
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (self->input), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                      self->status, self->origin, NULL, -1);
+    }
+  gtk_label_set_label (self->origin, origin ? origin : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->origin), origin != NULL);
+  g_free (self->origin_value);
+  self->origin_value = g_strdup (self->value);
+}
+
+const char *
+vw_question_widget_get_origin (VwQuestionWidget *self)
+{
+  g_return_val_if_fail (VW_IS_QUESTION_WIDGET (self), NULL);
+
+  if (self->origin == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->origin)))
+    return NULL;
+  return gtk_label_get_label (self->origin);
+}
+
 void
 vw_question_widget_set_save_func (VwQuestionWidget   *self,
                                   VwQuestionSaveFunc  func,
@@ -787,6 +846,7 @@ vw_question_widget_finalize (GObject *object)
   g_free (self->language);
   g_free (self->value);
   g_free (self->status_text);
+  g_free (self->origin_value);
   g_ptr_array_unref (self->buttons);
 
   G_OBJECT_CLASS (vw_question_widget_parent_class)->finalize (object);
@@ -887,6 +947,7 @@ vw_question_widget_new (const VwQuestion *question,
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
                             G_CALLBACK (on_note_changed), self);
   track_text_focus (self, self->note_view);
+  vw_text_keys_form_field (self->note_view);
   if (!vw_question_allows_note (question))
     self->note_view = NULL;
 

@@ -154,6 +154,16 @@ is_duo (VwWindow *self)
   return self->study != NULL && self->study_role == VW_STUDY_ROLE_DUO;
 }
 
+/* The interview's setup and review pages go back; its questions do not
+ * (Pause does), so Alt+Left stays the previous module there. */
+static gboolean
+interview_can_go_back (VwWindow *self)
+{
+  GtkWidget *view = adw_bin_get_child (self->interview_slot);
+
+  return view != NULL && vw_interview_view_can_go_back (VW_INTERVIEW_VIEW (view));
+}
+
 static void
 update_chrome (VwWindow *self)
 {
@@ -161,7 +171,8 @@ update_chrome (VwWindow *self)
   gboolean unlocked = self->vault != NULL && vw_vault_is_unlocked (self->vault);
 
   gboolean can_go_back = g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0 ||
-                         (g_strcmp0 (page, "join") == 0 && unlocked && self->study != NULL);
+                         (g_strcmp0 (page, "join") == 0 && unlocked && self->study != NULL) ||
+                         (g_strcmp0 (page, "interview") == 0 && interview_can_go_back (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
   /* Alt+Left is also the interview's "previous module": only where there
@@ -435,6 +446,7 @@ start_interview (VwWindow   *self,
   view = vw_interview_view_new (self->vault, self->study, vw_participant_page_get_code (self->participant_page),
                                 round);
   g_signal_connect_object (view, "closed", G_CALLBACK (interview_closed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "notify::page", G_CALLBACK (update_chrome), self, G_CONNECT_SWAPPED);
   adw_bin_set_child (self->interview_slot, view);
   show_page (self, "interview");
 }
@@ -612,6 +624,8 @@ win_back (GSimpleAction *action,
     show_page (self, "start");
   else if (g_strcmp0 (page, "participant") == 0 || (g_strcmp0 (page, "join") == 0 && self->study != NULL))
     show_main (self);
+  else if (g_strcmp0 (page, "interview") == 0 && interview_can_go_back (self))
+    vw_interview_view_go_back (VW_INTERVIEW_VIEW (adw_bin_get_child (self->interview_slot)));
 }
 
 static void
@@ -836,6 +850,54 @@ win_join_study (GSimpleAction *action,
   show_join (self);
 }
 
+static gboolean open_vault_file (VwWindow   *self,
+                                 const char *path);
+
+static void
+show_create (VwWindow   *self,
+             const char *path)
+{
+  vw_create_vault_page_reset (self->create_page, path);
+  show_page (self, "create");
+}
+
+static void
+new_vault_place_chosen (GtkWidget      *owner,
+                        GtkFileChooser *chooser,
+                        gpointer        user_data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    show_create (VW_WINDOW (owner), path);
+}
+
+static void
+existing_vault_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         VwWindow         *self)
+{
+  g_autofree char *path = vw_paths_default_vault ();
+
+  if (g_strcmp0 (response, "open") == 0)
+    {
+      if (open_vault_file (self, path))
+        g_settings_set_string (self->settings, "last-vault", path);
+    }
+  else if (g_strcmp0 (response, "elsewhere") == 0)
+    {
+      GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Where to Keep the New Vault"),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE, new_vault_place_chosen, NULL, NULL);
+
+      gtk_file_chooser_set_current_name (chooser, "veldwerk-2.vault");
+      vw_file_chooser_show (chooser);
+    }
+}
+
+/* A vault is never made over another: where the default place is taken,
+ * the one there is offered first (it is most likely this laptop's own,
+ * after its setting was lost), and another place second. */
 static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
@@ -843,9 +905,29 @@ win_create_vault (GSimpleAction *action,
 {
   VwWindow *self = VW_WINDOW (user_data);
   g_autofree char *path = vw_paths_default_vault ();
+  g_autofree char *display = NULL;
+  GtkWidget *dialog;
 
-  vw_create_vault_page_reset (self->create_page, path);
-  show_page (self, "create");
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      show_create (self, path);
+      return;
+    }
+  display = g_filename_display_name (path);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("This Laptop Already Has a Vault"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("There is a vault in %s. Open it and unlock it with its passphrase, or "
+                                    "make the new vault in another place."), display);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "elsewhere", _("_Another Place…"),
+                                    "open", _("_Open It"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (existing_vault_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -1023,9 +1105,16 @@ vw_window_constructed (GObject *object)
   if (self->demo)
     return;
 
+  /* Without the setting (lost, or reset) the vault in the default place is
+   * still this laptop's: it opens rather than the welcome page. */
   last = g_settings_get_string (self->settings, "last-vault");
-  if (*last != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
-    open_vault_file (self, last);
+  if (*last == '\0' || !g_file_test (last, G_FILE_TEST_EXISTS))
+    {
+      g_free (last);
+      last = vw_paths_default_vault ();
+    }
+  if (g_file_test (last, G_FILE_TEST_EXISTS) && open_vault_file (self, last))
+    g_settings_set_string (self->settings, "last-vault", last);
 }
 
 static void
