@@ -707,6 +707,7 @@ build_modules (VwInterviewView *self)
       gtk_label_set_wrap (GTK_LABEL (title), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
       gtk_label_set_natural_wrap_mode (GTK_LABEL (title), GTK_NATURAL_WRAP_WORD);
+      gtk_label_set_yalign (GTK_LABEL (title), 0);
       gtk_widget_set_hexpand (title, TRUE);
       count = gtk_label_new (NULL);
       gtk_widget_set_valign (count, GTK_ALIGN_START);

@@ -112,6 +112,7 @@ make_row (VwInterviewersDialog *self,
   g_signal_connect_object (name, "apply", G_CALLBACK (row_apply), self, G_CONNECT_SWAPPED);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (role), _("Role"));
+  adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (role), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (role), G_LIST_MODEL (roles));
   adw_combo_row_set_selected (ADW_COMBO_ROW (role), interviewer->role == VW_INTERVIEWER_PEER_RESEARCHER);
 

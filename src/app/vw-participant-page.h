@@ -23,5 +23,9 @@ const char *vw_participant_page_get_code             (VwParticipantPage *self);
 /* Opens the non-response dialog for @round and returns it (borrowed). */
 GtkWidget  *vw_participant_page_record_nonresponse   (VwParticipantPage *self,
                                                       const char        *round);
+/* Asks the reason, then reopens the finished interview of @round and
+ * emits ::start-interview; returns the dialog (borrowed). */
+GtkWidget  *vw_participant_page_reopen               (VwParticipantPage *self,
+                                                      const char        *round);
 
 G_END_DECLS

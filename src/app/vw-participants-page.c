@@ -219,6 +219,29 @@ row_activated (VwParticipantsPage *self,
     g_signal_emit (self, signals[SIGNAL_PARTICIPANT_ACTIVATED], 0, data->code);
 }
 
+/* Enter in the search opens the one participant it finds; with more, the
+ * focus goes to the first of them, so the arrows can choose. */
+static void
+search_activated (VwParticipantsPage *self)
+{
+  GtkListBoxRow *first = NULL;
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && filter_row (GTK_LIST_BOX_ROW (row), self))
+      {
+        if (first == NULL || gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) < gtk_list_box_row_get_index (first))
+          first = GTK_LIST_BOX_ROW (row);
+        n++;
+      }
+  if (n == 1)
+    row_activated (self, first);
+  else if (first != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+}
+
 void
 vw_participants_page_reload (VwParticipantsPage *self,
                              VwVault            *vault,
@@ -370,6 +393,7 @@ vw_participants_page_class_init (VwParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwParticipantsPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated);
   gtk_widget_class_bind_template_callback (widget_class, vw_participants_page_enrol);
 }
 
