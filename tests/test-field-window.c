@@ -87,6 +87,7 @@ run_demo (GApplication *app,
   gtk_window_set_default_size (GTK_WINDOW (window), SMALL_WIDTH, SMALL_HEIGHT);
   wait_for_page (window, "unlock");
   check_fits (GTK_WIDGET (window), "unlock");
+  { GtkWidget *f = gtk_root_get_focus (GTK_ROOT (window)); g_printerr ("FOCUS %s %s active=%d\n", f ? G_OBJECT_TYPE_NAME (f) : "none", f && gtk_widget_get_parent (f) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (f)) : "", gtk_window_is_active (GTK_WINDOW (window))); }
   row = vw_test_find_widget (vw_window_get_page_widget (window, "unlock"), (VwTestMatch) ADW_IS_PASSWORD_ENTRY_ROW, NULL);
   gtk_editable_set_text (GTK_EDITABLE (row), VW_DEMO_PASSPHRASE);
   g_signal_emit_by_name (row, "entry-activated");

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-a11y.h"
 #include "vw-create-vault-page.h"
 
 struct _VwCreateVaultPage
@@ -411,6 +412,8 @@ vw_create_vault_page_init (VwCreateVaultPage *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vw_a11y_name_password_row (self->passphrase_row);
+  vw_a11y_name_password_row (self->repeat_row);
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     {

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-vault-history.h"
+#include "vw-a11y.h"
 #include "vw-followup-panel.h"
 #include "vw-interview-view-private.h"
 #include "vw-question-widget.h"
@@ -46,7 +47,7 @@ static void
 toast (VwInterviewView *self,
        const char      *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  vw_a11y_add_toast (self->toasts, adw_toast_new (text));
 }
 
 static char *
@@ -351,6 +352,16 @@ focus_question_now (VwInterviewView *self,
     }
 }
 
+static gboolean
+focus_is_in (VwInterviewView *self,
+             GtkWidget       *container)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == container || gtk_widget_is_ancestor (focus, container));
+}
+
 static void
 show_module_index (VwInterviewView *self,
                    guint            index)
@@ -358,6 +369,8 @@ show_module_index (VwInterviewView *self,
   const VwModule *module;
   const char *intro;
   GtkListBoxRow *row;
+  gboolean in_list = focus_is_in (self, GTK_WIDGET (self->module_list));
+  gboolean in_module = focus_is_in (self, GTK_WIDGET (self->module_stack));
 
   g_return_if_fail (index < self->modules->len);
 
@@ -376,6 +389,13 @@ show_module_index (VwInterviewView *self,
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->module_scroller), 0);
   gtk_stack_set_visible_child_name (self->stack, "interview");
   update_progress (self);
+  /* The focus goes with the module: from a question of the last module to
+   * the first of this one, in the list to this module's row; never left
+   * on a page that is no longer shown. */
+  if (in_module)
+    focus_module_content (self);
+  else if (in_list && row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
 }
 
 /* The first question of the module shown that applies, else the button
@@ -902,6 +922,16 @@ reload_interviewers (VwInterviewView *self,
   g_free ((char *) old2);
 }
 
+static gboolean
+focus_new_interviewer (gpointer data)
+{
+  VwInterviewView *self = data;
+
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_name_row));
+  return G_SOURCE_REMOVE;
+}
+
 /* The last entry of the interviewer lists leads to the form that adds one. */
 static void
 on_interviewer_selected (AdwComboRow     *row,
@@ -916,7 +946,9 @@ on_interviewer_selected (AdwComboRow     *row,
   if (selected != self->interviewer_ids->len + 1)
     return;
   adw_combo_row_set_selected (row, 0);
-  gtk_widget_grab_focus (GTK_WIDGET (self->new_name_row));
+  /* After the list's popover has closed, which gives the focus back to
+   * the row it belongs to. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_new_interviewer, g_object_ref (self), g_object_unref);
 }
 
 static void

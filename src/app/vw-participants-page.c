@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-a11y.h"
 #include "vw-enrol-dialog.h"
 #include "vw-participants-page.h"
 #include "vw-round-status.h"
@@ -415,4 +416,7 @@ vw_participants_page_init (VwParticipantsPage *self)
 
   gtk_list_box_set_filter_func (self->list, filter_row, self, NULL);
   gtk_list_box_set_sort_func (self->list, sort_rows, NULL, NULL);
+  vw_a11y_name_status_page (self->empty_page);
+  vw_a11y_name_drop_down (self->round_dropdown, _("Show the status in round"));
+  vw_a11y_name_drop_down (self->status_dropdown, _("Show participants with status"));
 }

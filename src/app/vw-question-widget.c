@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-a11y.h"
 #include "vw-question-widget.h"
 #include "vw-residence-editor.h"
 #include "vw-text-keys.h"
@@ -320,6 +321,16 @@ on_focus_leave (VwQuestionWidget *self)
   vw_question_widget_flush (self, NULL);
 }
 
+/* GTK 4.8 lets Tab into the child of a closed expander, which is neither
+ * shown nor realized (and the text view there asks a window it does not
+ * have for its focus: a critical). A closed note is hidden. */
+static void
+on_note_expanded (VwQuestionWidget *self)
+{
+  gtk_widget_set_visible (gtk_expander_get_child (self->note_expander),
+                          gtk_expander_get_expanded (self->note_expander));
+}
+
 static void
 on_text_focus_enter (GtkEventControllerFocus *controller,
                      VwQuestionWidget        *self)
@@ -344,20 +355,19 @@ set_accessible_label (GtkWidget  *widget,
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* The choices in a plain box: a few side by side, more one per line.
+ * (A GtkFlowBox traps Tab in a group of radio buttons once one is chosen,
+ * as it insists on focusing the next child, which a group refuses.) */
 static GtkWidget *
 choice_buttons (VwQuestionWidget *self,
                 gboolean          multiple)
 {
-  GtkWidget *box = gtk_flow_box_new ();
+  guint n = vw_code_list_get_n_codes (self->codes);
+  GtkWidget *box = gtk_box_new (n <= 3 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL, n <= 3 ? 18 : 2);
   GtkCheckButton *group = NULL;
 
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), multiple ? 3 : 4);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 1);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), FALSE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
-  gtk_widget_set_focusable (box, FALSE);
-  for (guint i = 0; i < vw_code_list_get_n_codes (self->codes); i++)
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
+  for (guint i = 0; i < n; i++)
     {
       const VwCode *code = vw_code_list_get_code (self->codes, i);
       GtkWidget *button = gtk_check_button_new_with_label (vw_code_get_label (code, self->language));
@@ -371,8 +381,7 @@ choice_buttons (VwQuestionWidget *self,
             group = GTK_CHECK_BUTTON (button);
         }
       g_signal_connect_swapped (button, "toggled", G_CALLBACK (on_input_changed), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (box), button);
-      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+      gtk_box_append (GTK_BOX (box), button);
       g_ptr_array_add (self->buttons, button);
     }
   set_accessible_label (box, vw_question_get_label (self->question, self->language));
@@ -391,7 +400,7 @@ choice_drop_down (VwQuestionWidget *self)
   drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
   gtk_widget_set_halign (drop_down, GTK_ALIGN_START);
   g_signal_connect_swapped (drop_down, "notify::selected", G_CALLBACK (on_input_changed), self);
-  set_accessible_label (drop_down, vw_question_get_label (self->question, self->language));
+  vw_a11y_name_drop_down (GTK_DROP_DOWN (drop_down), vw_question_get_label (self->question, self->language));
   return drop_down;
 }
 
@@ -944,6 +953,8 @@ vw_question_widget_new (const VwQuestion *question,
                                   self->status, NULL, -1);
 
   gtk_widget_set_visible (GTK_WIDGET (self->note_expander), vw_question_allows_note (question));
+  g_signal_connect_swapped (self->note_expander, "notify::expanded", G_CALLBACK (on_note_expanded), self);
+  on_note_expanded (self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
                             G_CALLBACK (on_note_changed), self);
   track_text_focus (self, self->note_view);

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "vw-a11y.h"
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
 #include "vw-export-dialog.h"
@@ -126,7 +127,7 @@ static void
 toast (VwWindow   *self,
        const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  vw_a11y_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 static void
@@ -214,9 +215,15 @@ show_page (VwWindow   *self,
            const char *name)
 {
   GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+  GtkWidget *focus;
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_grab_focus (page);
+  /* A page that takes no focus itself gives it to its first control: the
+   * focus is never left on a page that went, or nowhere. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || (focus != page && !gtk_widget_is_ancestor (focus, page)))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -703,7 +710,7 @@ merge_left_open (VwWindow *self)
   adw_toast_set_button_label (note, _("_Review"));
   adw_toast_set_action_name (note, "win.conflicts");
   adw_toast_set_priority (note, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, note);
+  vw_a11y_add_toast (self->toast_overlay, note);
 }
 
 static VwMergeDialog *
@@ -1261,8 +1268,18 @@ vw_window_class_init (VwWindowClass *klass)
 }
 
 static void
+debug_focus (VwWindow *self)
+{
+  GtkWidget *f = gtk_root_get_focus (GTK_ROOT (self));
+  if (g_getenv ("VW_DEBUG_FOCUS"))
+    g_printerr ("FOCUS %s in %s in %s drawable=%d\n", f ? G_OBJECT_TYPE_NAME (f) : "-", f && gtk_widget_get_parent (f) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (f)) : "-",
+                f && gtk_widget_get_parent (f) && gtk_widget_get_parent (gtk_widget_get_parent (f)) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (f))) : "-", f ? gtk_widget_is_drawable (f) : 0);
+}
+
+static void
 vw_window_init (VwWindow *self)
 {
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (debug_focus), NULL);
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
