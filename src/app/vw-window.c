@@ -1268,18 +1268,8 @@ vw_window_class_init (VwWindowClass *klass)
 }
 
 static void
-debug_focus (VwWindow *self)
-{
-  GtkWidget *f = gtk_root_get_focus (GTK_ROOT (self));
-  if (g_getenv ("VW_DEBUG_FOCUS"))
-    g_printerr ("FOCUS %s in %s in %s drawable=%d\n", f ? G_OBJECT_TYPE_NAME (f) : "-", f && gtk_widget_get_parent (f) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (f)) : "-",
-                f && gtk_widget_get_parent (f) && gtk_widget_get_parent (gtk_widget_get_parent (f)) ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (gtk_widget_get_parent (f))) : "-", f ? gtk_widget_is_drawable (f) : 0);
-}
-
-static void
 vw_window_init (VwWindow *self)
 {
-  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (debug_focus), NULL);
   GtkDropTarget *target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
