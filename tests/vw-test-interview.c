@@ -151,7 +151,12 @@ vw_test_interview_open (VwTestInterview *t,
     {
       g_autoptr(GError) error = NULL;
 
-      t->app = GTK_APPLICATION (adw_application_new ("io.github.veldwerk.Veldwerk.Test", G_APPLICATION_NON_UNIQUE));
+      /* One application per VwTestInterview, several in a program: each
+       * registers on the bus under its own name. */
+      static guint n_apps;
+      g_autofree char *id = g_strdup_printf ("io.github.veldwerk.Veldwerk.Test%u", n_apps++);
+
+      t->app = GTK_APPLICATION (adw_application_new (id, G_APPLICATION_NON_UNIQUE));
       /* The application's own style sheet, as AdwApplication loads it. */
       g_application_set_resource_base_path (G_APPLICATION (t->app), "/io/github/veldwerk/Veldwerk");
       g_application_register (G_APPLICATION (t->app), NULL, &error);

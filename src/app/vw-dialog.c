@@ -103,14 +103,13 @@ vw_dialog_start (GtkWindow *dialog,
       gtk_window_set_default_widget (dialog, primary);
       entries_activate_default (GTK_WIDGET (dialog));
     }
+  /* Set when shown: GTK gives the first focusable widget, the header bar's
+   * Cancel, the focus on map otherwise. A form that is filled in later
+   * has its first field found then. */
+  g_object_set_data (G_OBJECT (dialog), FIRST_FIELD, first_field);
+  g_signal_connect_after (dialog, "map", G_CALLBACK (focus_first_field), NULL);
   if (first_field != NULL)
-    {
-      /* Set when shown: GTK gives the first focusable widget, the header
-       * bar's Cancel, the focus on map otherwise. */
-      g_object_set_data (G_OBJECT (dialog), FIRST_FIELD, first_field);
-      g_signal_connect_after (dialog, "map", G_CALLBACK (focus_first_field), NULL);
-      gtk_window_set_focus (dialog, first_field);
-    }
+    gtk_window_set_focus (dialog, first_field);
 }
 
 static void
