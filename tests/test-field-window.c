@@ -632,6 +632,7 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  g_assert_true (vw_core_init (NULL));
 
   /* The first run comes first: the others leave a vault behind. */
   g_test_add_func ("/field/window/6-first-run", test_first_run);
