@@ -17,12 +17,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "vw-application.h"
 #include "vw-conflicts-dialog.h"
 #include "vw-enrol-dialog.h"
 #include "vw-handover-dialog.h"
+#include "vw-merge-dialog.h"
+#include "vw-join-page.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-test-study.h"
 #include "vw-test-util.h"
@@ -265,11 +268,109 @@ prepare_handover (VwWindow *window)
     }
 }
 
+/* Gerda handed over with removal: her page while the receipt is awaited
+ * (read-only, the state in words, a way to cancel). */
+static void
+prepare_participant_awaiting (VwWindow *window)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "veldwerk-screenshot-handover.age", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  VwHandoverDialog *handover;
+  AdwMessageDialog *confirmation;
+
+  g_unlink (path);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "handover-participant", NULL);
+  handover = VW_HANDOVER_DIALOG (find_dialog (VW_TYPE_HANDOVER_DIALOG));
+  gtk_switch_set_active (GTK_SWITCH (gtk_widget_get_template_child (GTK_WIDGET (handover), VW_TYPE_HANDOVER_DIALOG,
+                                                                    "remove_switch")), TRUE);
+  vw_handover_dialog_save_to (handover, file);
+  confirmation = vw_handover_dialog_get_confirmation (handover);
+  if (confirmation == NULL)
+    g_error ("The handover dialog asked nothing before removal");
+  adw_message_dialog_response (confirmation, "remove");
+  settle (200);
+  gtk_window_destroy (GTK_WINDOW (handover));
+  g_unlink (path);
+  settle (200);
+  prepare_participant (window);
+  settle (400);
+  {
+    int min_w, min_h;
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+    }
+}
+
+static void
+merge_finished (GObject  *merge,
+                gboolean *done)
+{
+  *done = TRUE;
+}
+
+/* The receiving duo opens a handover: who arrived, and the receipt to
+ * send back. */
+static void
+prepare_receipt (VwWindow *window)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *codes[] = { conflict.tom, NULL };
+  gboolean done = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  VwMergeDialog *merge;
+
+  ensure_world ();
+  path = g_build_filename (world.dir, "veldwerk-handover.age", NULL);
+  file = g_file_new_for_path (path);
+  if (!vw_exchange_write_handover (world.duo1, world.study, "duo-zuid", codes, path, TRUE, NULL, &error))
+    g_error ("Cannot write the handover: %s", error->message);
+  merge = vw_merge_dialog_new (GTK_WINDOW (window), world.duo2, world.study);
+  g_signal_connect (merge, "merged", G_CALLBACK (merge_finished), &done);
+  vw_merge_dialog_add_file (merge, file);
+  gtk_window_set_default_size (GTK_WINDOW (merge), 560, 620);
+  gtk_window_present (GTK_WINDOW (merge));
+  gtk_widget_activate_action (GTK_WIDGET (merge), "merge.run", NULL);
+  while (!done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  if (!done)
+    g_error ("The handover was not merged");
+  dialog = GTK_WINDOW (merge);
+}
+
+/* The Join page with an invitation opened: the coordinator of the test
+ * study enrols this (demo) laptop and invites it; the fingerprint is half
+ * typed, as a duo does while the coordinator reads it out. */
 static void
 prepare_join (VwWindow *window)
 {
+  VwVault *vault = vw_window_get_vault (window);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *recipient = NULL, *signing = NULL, *device = NULL, *coordinator = NULL, *fingerprint = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkWidget *join;
+
+  ensure_world ();
+  path = g_build_filename (world.dir, "demo.invitation", NULL);
+  file = g_file_new_for_path (path);
+  if ((recipient = vw_vault_get_age_recipient (vault, &error)) == NULL ||
+      (signing = vw_vault_get_signing_key (vault, &error)) == NULL ||
+      (device = vw_study_add_device (world.coord, world.study, "duo Centrum", recipient, signing, &error)) == NULL ||
+      !vw_study_write_invitation (world.coord, world.study, device, path, &error) ||
+      (coordinator = vw_vault_get_signing_key (world.coord, &error)) == NULL ||
+      (fingerprint = vw_fingerprint_of_key_text (coordinator, &error)) == NULL)
+    g_error ("Cannot invite the demo laptop: %s", error->message);
+
   g_action_group_activate_action (G_ACTION_GROUP (window), "join-study", NULL);
   wait_for_page (window, "join");
+  join = vw_window_get_page_widget (window, "join");
+  if (!vw_join_page_open_file (VW_JOIN_PAGE (join), file))
+    g_error ("The demo laptop cannot open its invitation: %s", vw_join_page_get_error (VW_JOIN_PAGE (join)));
+  fingerprint[17] = '\0';
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (join, _("Fingerprint your coordinator gave you"))),
+                         fingerprint);
 }
 
 static void
@@ -353,7 +454,7 @@ prepare_study_coordinator (VwWindow *window)
   settle (400);
   {
     GtkWidget *page = vw_window_get_page_widget (window, "study");
-    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Signing Key"));
+    GtkWidget *group = vw_test_find_widget (page, group_titled, _("Your Fingerprint"));
     GtkWidget *scrolled = gtk_widget_get_ancestor (group, GTK_TYPE_SCROLLED_WINDOW);
     GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
     graphene_point_t at;
@@ -401,6 +502,8 @@ static const Shot shots[] = {
   { "handover", prepare_handover },
   { "interview-followup", prepare_interview, TRUE },
   { "interview-review", prepare_review, TRUE },
+  { "participant-awaiting", prepare_participant_awaiting },
+  { "receipt", prepare_receipt },
   { "join", prepare_join },
   { "study-duo", prepare_study_duo },
   { "study-coordinator", prepare_study_coordinator },
@@ -441,10 +544,14 @@ on_activate_after (GApplication *app)
 
   /* The default size counts the client-side decoration's margin too:
    * adjust until the window itself has the size. */
-  for (int w = WIDTH, h = HEIGHT, i = 0; i < 5; i++)
+  /* On a busy machine a frame can come late: go on until the size holds. */
+  for (int w = WIDTH, h = HEIGHT, i = 0; i < 20; i++)
     {
+      gtk_window_unmaximize (window);
       gtk_window_set_default_size (window, w, h);
       settle (400);
+      if (gtk_widget_get_width (GTK_WIDGET (window)) == WIDTH && gtk_widget_get_height (GTK_WIDGET (window)) == HEIGHT)
+        break;
       w += WIDTH - gtk_widget_get_width (GTK_WIDGET (window));
       h += HEIGHT - gtk_widget_get_height (GTK_WIDGET (window));
     }

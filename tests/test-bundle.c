@@ -121,7 +121,10 @@ open_bytes (Fixture      *fixture,
 static void
 test_bundle_kinds (void)
 {
-  static const char *names[] = { "invitation", "submission", "round_preparation", "handover", "export" };
+  static const char *names[] = { "invitation", "submission", "round_preparation", "handover", "export",
+                                 "receipt" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == VW_BUNDLE_N_KINDS);
 
   for (VwBundleKind kind = 0; kind < VW_BUNDLE_N_KINDS; kind++)
     {

@@ -1,8 +1,12 @@
 /* Display test: a duo hands a participant over through the handover
- * dialog, with removal; the other duo opens the file through its merge
- * dialog ("Open Bundles" on a duo's laptop) and has the participant with
- * contact details, while the sender no longer has them. A failed save
- * removes nobody. Runs once per interface language (LANGUAGE=en, nl).
+ * dialog, with removal; she stays on the sender's laptop, read-only,
+ * shown as awaiting her receipt on her page and in the list. The other
+ * duo opens the file through its merge dialog ("Open Bundles" on a duo's
+ * laptop), has the participant with contact details, and saves the
+ * receipt; only when the sender opens that receipt does she leave the
+ * sender's laptop. A failed save removes nobody; a pending handover can
+ * be cancelled from the participant's page. Runs once per interface
+ * language (LANGUAGE=en, nl).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +16,8 @@
 
 #include "vw-handover-dialog.h"
 #include "vw-merge-dialog.h"
+#include "vw-participant-page.h"
+#include "vw-participants-page.h"
 #include "vw-test-duos.h"
 #include "vw-test-util.h"
 
@@ -70,10 +76,12 @@ save_and_remove (VwHandoverDialog *dialog,
   confirmation = vw_handover_dialog_get_confirmation (dialog);
   g_assert_nonnull (confirmation);
   g_assert_cmpstr (adw_message_dialog_get_heading (confirmation), ==,
-                   is_dutch () ? "1 deelnemer van deze laptop verwijderen?"
-                               : "Remove 1 Participant From This Laptop?");
+                   is_dutch () ? "1 deelnemer van deze laptop verwijderen zodra ontvangen?"
+                               : "Remove 1 Participant From This Laptop Once Received?");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation),
                             is_dutch () ? "contactgegevens" : "contact details"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation),
+                            is_dutch () ? "ontvangstbevestiging" : "receipt"));
   adw_message_dialog_response (confirmation, "remove");
   settle ();
   g_assert_null (vw_handover_dialog_get_confirmation (dialog));
@@ -114,12 +122,15 @@ count_signal (GObject *dialog,
 }
 
 /* Opens @path in the merge dialog of a duo's laptop and returns the row
- * after the summary: what arrived. */
+ * after the summary: what arrived. With @receipt, the row after that must
+ * offer the receipt for @handover, which is saved there. */
 static char *
-open_bundle (VwVault     *vault,
-             const char  *study,
-             const char  *path,
-             char       **subtitle)
+open_bundle_with_receipt (VwVault     *vault,
+                          const char  *study,
+                          const char  *path,
+                          char       **subtitle,
+                          const char  *handover,
+                          const char  *receipt)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   VwMergeDialog *merge = vw_merge_dialog_new (NULL, vault, study);
@@ -145,8 +156,72 @@ open_bundle (VwVault     *vault,
   g_assert_nonnull (row);
   title = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
   *subtitle = g_strdup (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+  if (receipt != NULL)
+    {
+      g_autoptr(GFile) receipt_file = g_file_new_for_path (receipt);
+      g_autofree char *name = g_path_get_basename (receipt);
+      g_autofree char *saved = NULL;
+
+      row = gtk_widget_get_next_sibling (row);
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       is_dutch () ? "Ontvangstbevestiging voor duo-noord" : "Receipt for duo-noord");
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                is_dutch () ? "Stuur haar terug naar duo-noord" : "Send it back to duo-noord"));
+      vw_merge_dialog_save_receipt (merge, handover, receipt_file);
+      saved = g_strdup_printf (is_dutch () ? "%s opgeslagen: stuur het naar duo-noord"
+                                           : "Saved %s: send it to duo-noord", name);
+      g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, saved);
+      g_assert_false (gtk_widget_has_css_class (row, "error"));
+      g_assert_true (g_file_test (receipt, G_FILE_TEST_EXISTS));
+    }
   gtk_window_destroy (GTK_WINDOW (merge));
   return title;
+}
+
+static char *
+open_bundle (VwVault     *vault,
+             const char  *study,
+             const char  *path,
+             char       **subtitle)
+{
+  return open_bundle_with_receipt (vault, study, path, subtitle, NULL, NULL);
+}
+
+/* What the participant's page shows of a handover awaiting its receipt. */
+static GtkWidget *
+page_child (GtkWidget  *page,
+            const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (page, VW_TYPE_PARTICIPANT_PAGE, name));
+}
+
+static guint
+count_buttons (GtkWidget *widget)
+{
+  guint n = GTK_IS_BUTTON (widget) && gtk_widget_get_visible (widget);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n += count_buttons (c);
+  return n;
+}
+
+static char *
+expected_state (VwVault    *vault,
+                const char *study)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) handovers = vw_exchange_list_handovers (vault, study, &error);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+
+  g_assert_no_error (error);
+  utc = g_date_time_new_from_iso8601 (((VwHandover *) g_ptr_array_index (handovers, 0))->written, NULL);
+  local = g_date_time_to_local (utc);
+  date = g_date_time_format (local, "%Y-%m-%d");
+  return g_strdup_printf (is_dutch () ? "Overgedragen aan duo-zuid op %s, wacht op ontvangstbevestiging"
+                                      : "Handed over to duo-zuid on %s, awaiting receipt", date);
 }
 
 static void
@@ -155,7 +230,7 @@ test_handover (void)
   VwTestDuos w = { 0 };
   const char *answers_anna[] = { "residence", "bw", "participation", "geen", NULL };
   const char *answers_tom[] = { "residence", "mo", NULL };
-  g_autofree char *anna = NULL, *tom = NULL, *bad = NULL, *good = NULL;
+  g_autofree char *anna = NULL, *tom = NULL, *bad = NULL, *good = NULL, *receipt = NULL;
   g_autoptr(GError) error = NULL;
   VwHandoverDialog *dialog;
   AdwActionRow *result;
@@ -222,40 +297,76 @@ test_handover (void)
   g_assert_true (has_participant (w.duo1, w.study, anna));
   g_assert_nonnull (find_row (dialog, "Anna"));
 
-  /* Saved and removed. */
+  /* Saved, read back, and awaiting the receipt: nobody removed yet. */
   good = g_build_filename (w.dir, "anna.age", NULL);
   result = save_and_remove (dialog, good);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (result)), ==,
                    is_dutch () ? "anna.age opgeslagen" : "Saved anna.age");
   g_assert_cmpstr (adw_action_row_get_subtitle (result), ==,
-                   is_dutch () ? "1 deelnemer voor duo-zuid, van deze laptop verwijderd"
-                               : "1 participant for duo-zuid, removed from this laptop");
+                   is_dutch () ? "1 deelnemer voor duo-zuid, van deze laptop verwijderd zodra hun "
+                                 "ontvangstbevestiging hier is geopend"
+                               : "1 participant for duo-zuid, removed from this laptop once their receipt is "
+                                 "opened here");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (result), "error"));
   g_assert_cmpuint (handed_over, ==, 1);
-  g_assert_null (find_row (dialog, "Anna"));
+  /* Anna is still listed, but cannot be chosen again. */
+  g_assert_nonnull (find_row (dialog, "Anna"));
+  g_assert_false (gtk_widget_get_sensitive (find_row (dialog, "Anna")));
+  g_assert_false (gtk_check_button_get_active (check_of (dialog, "Anna")));
+  g_assert_true (gtk_widget_get_sensitive (find_row (dialog, "Tom")));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  g_assert_false (has_participant (w.duo1, w.study, anna));
+  g_assert_true (has_participant (w.duo1, w.study, anna));
   g_assert_true (has_participant (w.duo1, w.study, tom));
   {
     g_autoptr(VwVault) duo1 = vw_test_duos_reopen (w.duo1);
     g_autoptr(VwContact) contact = vw_vault_get_contact (duo1, w.study, anna, &error);
 
     g_assert_no_error (error);
-    g_assert_null (contact);
+    g_assert_nonnull (contact);
+    g_assert_cmpstr (contact->phone, ==, "06-anna-phone");
     vw_vault_close (duo1, &error);
     g_assert_no_error (error);
   }
+  /* A new handover dialog shows her state and leaves her unchecked, even
+   * from her own page. */
+  dialog = vw_handover_dialog_new (NULL, w.duo1, w.study, anna);
+  gtk_window_present (GTK_WINDOW (dialog));
+  {
+    g_autofree char *state = expected_state (w.duo1, w.study);
 
-  /* The other duo opens the file: the merge dialog speaks a duo's words
-   * and says who arrived, with contact details. */
+    g_assert_false (gtk_widget_get_sensitive (find_row (dialog, "Anna")));
+    g_assert_false (gtk_check_button_get_active (check_of (dialog, "Anna")));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (dialog, "Anna"))), state));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* The other duo opens the file: the merge dialog speaks a duo's words,
+   * says who arrived, with contact details, and saves the receipt. */
+  receipt = g_build_filename (w.dir, "anna.receipt", NULL);
   {
     g_autofree char *subtitle = NULL;
-    g_autofree char *title = open_bundle (w.duo2, w.study, good, &subtitle);
+    g_autofree char *title = NULL;
+    g_autoptr(GPtrArray) handovers = vw_exchange_list_handovers (w.duo1, w.study, &error);
 
+    g_assert_no_error (error);
+    title = open_bundle_with_receipt (w.duo2, w.study, good, &subtitle,
+                                      ((VwHandover *) g_ptr_array_index (handovers, 0))->id, receipt);
     g_assert_cmpstr (title, ==, is_dutch () ? "1 deelnemer aangekomen" : "1 participant arrived");
     g_assert_cmpstr (subtitle, ==, is_dutch () ? "Met contactgegevens voor 1 van hen" : "With contact details for 1 of them");
   }
+  /* Back on the sender's laptop, the receipt removes her. */
+  g_assert_true (has_participant (w.duo1, w.study, anna));
+  {
+    g_autofree char *subtitle = NULL;
+    g_autofree char *title = open_bundle (w.duo1, w.study, receipt, &subtitle);
+
+    g_assert_cmpstr (title, ==, is_dutch () ? "Ontvangstbevestiging van duo-zuid" : "Receipt from duo-zuid");
+    g_assert_cmpstr (subtitle, ==, is_dutch () ? "De overdracht is aangekomen: 1 deelnemer van deze laptop verwijderd"
+                                               : "The handover arrived: 1 participant removed from this laptop");
+  }
+  g_assert_false (has_participant (w.duo1, w.study, anna));
+  g_assert_true (has_participant (w.duo1, w.study, tom));
 
   {
     g_autoptr(VwVault) duo2 = vw_test_duos_reopen (w.duo2);
@@ -316,6 +427,117 @@ test_handover (void)
   vw_test_duos_clear (&w);
 }
 
+/* The participant's page and the list say that she awaits her receipt,
+ * offer no way to change her, and let the duo cancel the handover. */
+static void
+test_awaiting (void)
+{
+  VwTestDuos w = { 0 };
+  const char *answers[] = { "residence", "mo", NULL };
+  g_autofree char *tom = NULL, *karel = NULL, *path = NULL, *state = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *page, *list_page, *stack;
+  AdwMessageDialog *confirmation;
+  guint buttons_before, buttons_after;
+
+  vw_test_duos_init (&w);
+  vw_test_duos_introduce (&w);
+  tom = vw_test_duos_interview (w.duo1, w.study, "Tom", answers);
+  karel = vw_test_duos_interview (w.duo1, w.study, "Karel", answers);
+
+  window = gtk_window_new ();
+  stack = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  page = g_object_new (VW_TYPE_PARTICIPANT_PAGE, NULL);
+  list_page = g_object_new (VW_TYPE_PARTICIPANTS_PAGE, NULL);
+  gtk_widget_set_vexpand (page, TRUE);
+  gtk_widget_set_vexpand (list_page, TRUE);
+  gtk_box_append (GTK_BOX (stack), page);
+  gtk_box_append (GTK_BOX (stack), list_page);
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Before: an ordinary participant, with a way to start T1. */
+  g_assert_true (vw_participant_page_load (VW_PARTICIPANT_PAGE (page), w.duo1, w.study, tom, &error));
+  g_assert_no_error (error);
+  g_assert_false (gtk_widget_get_visible (page_child (page, "handover_list")));
+  g_assert_true (gtk_widget_get_visible (page_child (page, "handover_button")));
+  buttons_before = count_buttons (page_child (page, "rounds_list"));
+  g_assert_cmpuint (buttons_before, >, 0);
+  g_assert_null (vw_participant_page_cancel_handover (VW_PARTICIPANT_PAGE (page)));
+
+  path = g_build_filename (w.dir, "tom.age", NULL);
+  {
+    const char *codes[] = { tom, NULL };
+    g_assert_true (vw_exchange_write_handover (w.duo1, w.study, "duo-zuid", codes, path, TRUE, NULL, &error));
+    g_assert_no_error (error);
+  }
+  state = expected_state (w.duo1, w.study);
+
+  /* The page: the state in words, read-only rounds, a way to cancel. */
+  g_assert_true (vw_participant_page_load (VW_PARTICIPANT_PAGE (page), w.duo1, w.study, tom, &error));
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_get_visible (page_child (page, "handover_list")));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page_child (page, "handover_row"))), ==, state);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (page_child (page, "handover_row"))),
+                            is_dutch () ? "Alleen-lezen" : "Read-only"));
+  g_assert_false (gtk_widget_get_visible (page_child (page, "handover_button")));
+  buttons_after = count_buttons (page_child (page, "rounds_list"));
+  g_assert_cmpuint (buttons_after, ==, 0);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (page_child (page, "cancel_handover_button"))), ==,
+                   is_dutch () ? "Overdracht _annuleren…" : "_Cancel Handover…");
+
+  /* The list: her row says so; Karel's does not. */
+  vw_participants_page_reload (VW_PARTICIPANTS_PAGE (list_page), w.duo1, w.study);
+  {
+    GtkWidget *list = GTK_WIDGET (gtk_widget_get_template_child (list_page, VW_TYPE_PARTICIPANTS_PAGE, "list"));
+    guint seen = 0;
+
+    for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+      {
+        const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+        const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+        if (g_strcmp0 (title, "Tom") == 0)
+          {
+            g_autofree char *expected = g_strdup_printf ("%s · %s", tom, state);
+            g_assert_cmpstr (subtitle, ==, expected);
+            seen++;
+          }
+        else if (g_strcmp0 (title, "Karel") == 0)
+          {
+            g_assert_cmpstr (subtitle, ==, karel);
+            seen++;
+          }
+      }
+    g_assert_cmpuint (seen, ==, 2);
+  }
+
+  /* Cancelling asks first; keeping changes nothing. */
+  confirmation = vw_participant_page_cancel_handover (VW_PARTICIPANT_PAGE (page));
+  g_assert_nonnull (confirmation);
+  g_assert_cmpstr (adw_message_dialog_get_heading (confirmation), ==,
+                   is_dutch () ? "Overdracht annuleren?" : "Cancel the Handover?");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirmation), "duo-zuid"));
+  adw_message_dialog_response (confirmation, "keep");
+  settle ();
+  g_assert_true (gtk_widget_get_visible (page_child (page, "handover_list")));
+  confirmation = vw_participant_page_cancel_handover (VW_PARTICIPANT_PAGE (page));
+  adw_message_dialog_response (confirmation, "cancel-handover");
+  settle ();
+  g_assert_false (gtk_widget_get_visible (page_child (page, "handover_list")));
+  g_assert_true (gtk_widget_get_visible (page_child (page, "handover_button")));
+  g_assert_cmpuint (count_buttons (page_child (page, "rounds_list")), ==, buttons_before);
+  {
+    g_autoptr(GHashTable) awaiting = vw_exchange_awaiting_receipt (w.duo1, w.study, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (awaiting), ==, 0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle ();
+  vw_test_duos_clear (&w);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -330,5 +552,6 @@ main (int    argc,
   g_assert_true (vw_core_init (NULL));
 
   g_test_add_func ("/handover-dialog/handover", test_handover);
+  g_test_add_func ("/handover-dialog/awaiting", test_awaiting);
   return g_test_run ();
 }

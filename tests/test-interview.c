@@ -102,7 +102,7 @@ static const char *const expected_answers[][2] = {
   { "support_grade", "7" },                        /* grade */
   { "debts", "nee" },                              /* single choice, radio buttons */
   { "network_size", "12" },                        /* number */
-  { "test_date", "2027-01-15" },                   /* date */
+  { "test_date", "2026-01-15" },                   /* date */
 };
 
 static void
@@ -258,10 +258,17 @@ test_interview_flow (void)
   vw_test_wait_saved (&t, "debts");
 
   g_assert_true (vw_interview_view_show_module (v, "closing"));
-  vw_test_answer (&t, "test_date", "2027-13-01");
+  vw_test_answer (&t, "test_date", "2026-13-01");
   g_assert_cmpint (vw_question_widget_get_save_state (VW_QUESTION_WIDGET (vw_test_question (&t, "test_date"))), ==,
                    VW_SAVE_INVALID);
-  vw_test_answer (&t, "test_date", "2027-01-15");
+  /* A date that has not come yet: the core's rule, its message beside the
+   * field, nothing saved. */
+  vw_test_answer (&t, "test_date", "2099-01-15");
+  g_assert_cmpint (vw_question_widget_get_save_state (VW_QUESTION_WIDGET (vw_test_question (&t, "test_date"))), ==,
+                   VW_SAVE_INVALID);
+  g_assert_true (vw_test_has_text (vw_test_question (&t, "test_date"),
+                                   _("Fill in a date that is not in the future")));
+  vw_test_answer (&t, "test_date", "2026-01-15");
   vw_test_wait_saved (&t, "test_date");
 
   /* Pause at network_size with a number typed but not yet saved: pausing

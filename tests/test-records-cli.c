@@ -64,7 +64,7 @@ test_records_check_problems (void)
                    "participants.csv:1:4: unknown column “shoe_size”; the columns of participants.csv are: "
                    "code, pseudonym, region, municipality, origin, birth_year, hist_street, "
                    "hist_youthcare_placement, hist_unsafe_home, hist_remigration\n"
-                   "rounds.csv:2:3: unknown code “interviewd” in the column “status”; the codes are: "
+                   "rounds.csv:2:3: status: unknown code “interviewd”; the codes are: "
                    "interviewed, declined, unreachable, deceased, admitted, withdrawn, not_approached\n"
                    "rounds.csv:3:1: participant DH-AB123 is not in participants.csv\n");
   g_assert_cmpstr (err, ==,

@@ -9,6 +9,7 @@
 
 #include "vw-core.h"
 #include "vw-test-util.h"
+#include "fuzz/fuzz-records-check.h"
 
 /* Valid files that the bad-input tests change one thing in. */
 #define PARTICIPANTS "code,pseudonym,region\n" \
@@ -169,7 +170,7 @@ test_records_write_format (void)
                                      "Tom,DH-7K3QM,DH,\n",
                                      "status,code,round,date\n"
                                      "not_approached,FL-ZZ999,T2,\n"
-                                     "interviewed,FL-ZZ999,T10,2030-01-02\n",
+                                     "interviewed,FL-ZZ999,T10,2025-01-02\n",
                                      NULL, NULL, &error);
   g_assert_no_error (error);
 
@@ -186,7 +187,7 @@ test_records_write_format (void)
                    "code,round,status,date,residence,residence_since,participation,participation_fit,"
                    "debts,money_management,income,indication,consent_research,consent_wmo_linkage\r\n"
                    "FL-ZZ999,T2,not_approached,,,,,,,,,,,\r\n"
-                   "FL-ZZ999,T10,interviewed,2030-01-02,,,,,,,,,,\r\n");
+                   "FL-ZZ999,T10,interviewed,2025-01-02,,,,,,,,,,\r\n");
   g_assert_cmpstr (episodes, ==, "code,start,end,residence\r\n");
 }
 
@@ -316,27 +317,27 @@ test_records_bad_values (void)
   expect_problems (PARTICIPANTS,
                    "code,round,status,date,residence,residence_since\n"
                    "DH-7K3QM,T0,intervieuwed,2019-03-10,mo,2019-01\n", NULL,
-                   "rounds.csv:2:3: unknown code “intervieuwed” in the column “status”; the codes are: "
+                   "rounds.csv:2:3: status: unknown code “intervieuwed”; the codes are: "
                    "interviewed, declined, unreachable, deceased, admitted, withdrawn, not_approached\n");
   expect_problems (PARTICIPANTS,
                    "code,round,status,date,residence,residence_since\n"
                    "DH-7K3QM,T0,interviewed,2019-03-10,mo,2019-13\n"
                    "DH-AB123,T0,interviewed,2019-02-29,mo,03-2019\n", NULL,
-                   "rounds.csv:2:6: “2019-13” in the column “residence_since” is not a month: write "
+                   "rounds.csv:2:6: residence_since: “2019-13” is not a month: write "
                    "YYYY-MM, e.g. 2021-03\n"
-                   "rounds.csv:3:4: “2019-02-29” in the column “date” is not a date: write YYYY-MM-DD "
+                   "rounds.csv:3:4: date: “2019-02-29” is not a date: write YYYY-MM-DD "
                    "with a day that exists, e.g. 2021-03-15\n"
-                   "rounds.csv:3:6: “03-2019” in the column “residence_since” is not a month: write "
+                   "rounds.csv:3:6: residence_since: “03-2019” is not a month: write "
                    "YYYY-MM, e.g. 2021-03\n");
   expect_problems (PARTICIPANTS,
                    "code,round,status,date\n"
                    "DH-7K3QM,T0,interviewed,10-03-2019\n"
                    "DH-7K3QM,T01,declined,\n"
                    "DH-AB123,1,declined,\n", NULL,
-                   "rounds.csv:2:4: “10-03-2019” in the column “date” is not a date: write YYYY-MM-DD "
+                   "rounds.csv:2:4: date: “10-03-2019” is not a date: write YYYY-MM-DD "
                    "with a day that exists, e.g. 2021-03-15\n"
-                   "rounds.csv:3:2: “T01” is not a round: write T0, T1, T2, …\n"
-                   "rounds.csv:4:2: “1” is not a round: write T0, T1, T2, …\n");
+                   "rounds.csv:3:2: round: “T01” is not a round: write T0, T1, T2, …\n"
+                   "rounds.csv:4:2: round: “1” is not a round: write T0, T1, T2, …\n");
   /* The latest year of birth accepted is this year. */
   {
     g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -355,20 +356,20 @@ test_records_bad_values (void)
                                     "DH-AB127,Lotte,DH,%d,\n"
                                     "DH-AB128,Bea,DH,1900,\n", year + 1);
     expected = g_strdup_printf (
-      "participants.csv:2:4: “80” is not a year of birth: write four digits from 1900 to %d\n"
-      "participants.csv:3:3: unknown code “NL” in the column “region”; the codes are: "
+      "participants.csv:2:4: birth_year: “80” is not a year of birth: write four digits from 1900 to %d\n"
+      "participants.csv:3:3: region: “NL” is not a region of the codebook; the regions are: "
       "DH, FL, GV, MB, ZK, WL, UT\n"
-      "participants.csv:3:4: “1899” is not a year of birth: write four digits from 1900 to %d\n"
-      "participants.csv:3:5: unknown code “buiten” in the column “origin”; the codes are: "
+      "participants.csv:3:4: birth_year: “1899” is not a year of birth: write four digits from 1900 to %d\n"
+      "participants.csv:3:5: origin: unknown code “buiten”; the codes are: "
       "centrumgemeente, regiogemeente, buiten_regio, onbekend\n"
-      "participants.csv:4:1: “dh-ab124” is not a participant code: write the region, a dash "
+      "participants.csv:4:1: code: “dh-ab124” is not a participant code: write the region, a dash "
       "and five characters of 0-9 and A-Z without I, L, O and U, e.g. DH-7K3QM\n"
-      "participants.csv:5:1: “DH-AB12U” is not a participant code: write the region, a dash "
+      "participants.csv:5:1: code: “DH-AB12U” is not a participant code: write the region, a dash "
       "and five characters of 0-9 and A-Z without I, L, O and U, e.g. DH-7K3QM\n"
       "participants.csv:6:2: the column “pseudonym” needs a value\n"
-      "participants.csv:7:2: the value in the column “pseudonym” contains a line break or "
-      "another control character\n"
-      "participants.csv:8:4: “%d” is not a year of birth: write four digits from 1900 to %d\n",
+      "participants.csv:7:2: pseudonym: contains a line break, a tab or another control "
+      "character\n"
+      "participants.csv:8:4: birth_year: “%d” is not a year of birth: write four digits from 1900 to %d\n",
       year, year, year + 1, year);
     expect_problems (participants, "code,round,status\n", NULL, expected);
   }
@@ -376,8 +377,8 @@ test_records_bad_values (void)
   expect_problems (PARTICIPANTS,
                    "code,round,status,residence\n"
                    "DH-7K3QM,T0,declined,woont sinds kort bij een vriend in de Schilderswijk\n", NULL,
-                   "rounds.csv:2:4: unknown code “woont sinds kort bij een vriend in de S…” in the column "
-                   "“residence”; the codes are: mo, bw, omklap, housing_first, eigen_woning, tijdelijk, "
+                   "rounds.csv:2:4: residence: unknown code “woont sinds kort bij een vriend in de S…”; "
+                   "the codes are: mo, bw, omklap, housing_first, eigen_woning, tijdelijk, "
                    "netwerk, straat, nachtopvang, detentie, instelling, onbekend\n");
 }
 
@@ -414,7 +415,7 @@ test_records_bad_rows (void)
                    "episodes.csv:4:2: the episode overlaps the episode from 2017-06 to 2017-09 on line 3\n"
                    "episodes.csv:6:2: the episode overlaps the episode from 2016-01 on line 5, which has no end\n"
                    "episodes.csv:7:2: the episode overlaps the episode from 2016-01 on line 5, which has no end\n"
-                   "episodes.csv:7:3: the episode ends (2019-01) before it starts (2019-05)\n");
+                   "episodes.csv:7:3: end: the episode ends (2019-01) before it starts (2019-05)\n");
   /* Interviews: a date, residence_since not after it, dates in round order. */
   expect_problems (PARTICIPANTS,
                    "code,round,status,date,residence,residence_since\n"
@@ -458,12 +459,12 @@ test_records_many_problems (void)
   got = load_problems ("code,pseudonym,region\nDH-7K3QM,Tom,XX\n", rounds->str, NULL, &message);
   lines = g_strsplit (got, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 100 + 1);
-  g_assert_true (g_str_has_prefix (lines[0], "participants.csv:2:3: unknown code “XX”"));
-  g_assert_true (g_str_has_prefix (lines[1], "rounds.csv:2:3: unknown code “asleep”"));
-  g_assert_true (g_str_has_prefix (lines[99], "rounds.csv:100:3: unknown code “asleep”"));
+  g_assert_true (g_str_has_prefix (lines[0], "participants.csv:2:3: region: “XX” is not a region"));
+  g_assert_true (g_str_has_prefix (lines[1], "rounds.csv:2:3: status: unknown code “asleep”"));
+  g_assert_true (g_str_has_prefix (lines[99], "rounds.csv:100:3: status: unknown code “asleep”"));
   /* 1 + 150 bad statuses + 50 duplicate rounds. */
   g_assert_true (g_str_has_suffix (message, "(and 200 more problems)"));
-  g_assert_true (g_str_has_prefix (message, "participants.csv:2:3: unknown code “XX”"));
+  g_assert_true (g_str_has_prefix (message, "participants.csv:2:3: region: “XX” is not a region"));
 }
 
 static void
@@ -494,7 +495,7 @@ test_records_builder (void)
   g_assert_null (vw_records_builder_end (builder, &problems, &error));
   g_assert_error (error, VW_RECORDS_ERROR, VW_RECORDS_ERROR_INVALID);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_true (g_str_has_prefix (error->message, "rounds.csv:7:5: unknown code “tent”"));
+  g_assert_true (g_str_has_prefix (error->message, "rounds.csv:7:5: residence: unknown code “tent”"));
 }
 
 static void
@@ -533,6 +534,44 @@ test_records_values (void)
   g_assert_false (vw_participant_code_is_valid ("DH-7K3Q"));
 }
 
+/* The records fuzz target's check, on its seeds and on every input that
+ * once failed it (tests/fuzz/regressions/records-*). */
+static void
+test_records_fuzz_inputs (void)
+{
+  static const struct { const char *dir; const char *prefix; } sets[] = {
+    { "tests/fuzz/records-seeds", "" },
+    { "tests/fuzz/regressions", "records-" },
+  };
+  guint checked = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+    {
+      g_autofree char *dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), sets[i].dir, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) listing = g_dir_open (dir, 0, &error);
+      const char *name;
+
+      g_assert_no_error (error);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *data = NULL;
+          gsize len;
+
+          if (!g_str_has_prefix (name, sets[i].prefix))
+            continue;
+          g_assert_true (g_file_get_contents (path, &data, &len, &error));
+          g_assert_no_error (error);
+          if (g_test_verbose ())
+            g_test_message ("%s", path);
+          g_assert_true (fuzz_records_check ((const guint8 *) data, len));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -549,6 +588,7 @@ main (int    argc,
   g_test_add_func ("/records/many-problems", test_records_many_problems);
   g_test_add_func ("/records/builder", test_records_builder);
   g_test_add_func ("/records/values", test_records_values);
+  g_test_add_func ("/records/fuzz-inputs", test_records_fuzz_inputs);
 
   return g_test_run ();
 }

@@ -344,6 +344,31 @@ enrolment (VwWindow   *window,
                                  _("This pseudonym is already used in this study: choose another one.")));
   type_into (GTK_WIDGET (dialog), _("Pseudonym"), "Anouk2");
   g_assert_true (vw_enrol_dialog_can_enrol (dialog));
+
+  /* White space around a pseudonym is refused, not trimmed away: the
+   * core's validator, its message beside the field, as the import and the
+   * merge refuse it. */
+  type_into (GTK_WIDGET (dialog), _("Pseudonym"), "Anouk2 ");
+  g_assert_false (vw_enrol_dialog_can_enrol (dialog));
+  g_assert_false (gtk_widget_is_sensitive (button (GTK_WIDGET (dialog), _("_Enrol"))));
+  {
+    g_autofree char *message = g_strdup_printf (_("%s: %s"), "pseudonym", _("ends with white space; remove it"));
+
+    g_assert_nonnull (find_widget (GTK_WIDGET (dialog), label_with_text, message));
+  }
+  type_into (GTK_WIDGET (dialog), _("Pseudonym"), "Anouk2");
+  g_assert_true (vw_enrol_dialog_can_enrol (dialog));
+  /* A birth year before the years every date lies in. */
+  type_into (GTK_WIDGET (dialog), _("Birth year (four digits)"), "1899");
+  g_assert_false (vw_enrol_dialog_can_enrol (dialog));
+  {
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autofree char *problem = g_strdup_printf (_("“%s” is not a year of birth: write four digits from %d to %d"),
+                                                "1899", 1900, g_date_time_get_year (now));
+    g_autofree char *message = g_strdup_printf (_("%s: %s"), "birth_year", problem);
+
+    g_assert_nonnull (find_widget (GTK_WIDGET (dialog), label_with_text, message));
+  }
   vw_test_close_discarding (GTK_WINDOW (dialog));
 
   state->bram = enrol (window, "Bram", "1968", NULL, NULL, NULL);

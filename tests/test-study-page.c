@@ -150,10 +150,14 @@ typedef struct
   char *dir;
   char *coord_path;
   char *duo_path;
+  char *attacker_path;
   char *keys_path;
   char *invitation_path;
+  char *forged_path;
   char *study;
   char *coordinator_key;
+  char *coordinator_fingerprint;
+  char *attacker_fingerprint;
   char *device;
 } Flow;
 
@@ -253,10 +257,14 @@ coordinator_setup (VwWindow *window,
   g_assert_true (g_strv_contains ((const char * const *) info->regions, "UT"));
   g_assert_false (g_strv_contains ((const char * const *) info->regions, "utrecht"));
 
-  /* The signing key the coordinator reads out. */
+  /* The fingerprint the coordinator reads out, and the key it stands for. */
   flow->coordinator_key = vw_vault_get_signing_key (vault, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (vw_test_row (page, _("Coordinator’s signing key")));
+  flow->coordinator_fingerprint = vw_fingerprint_of_key_text (flow->coordinator_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, _("Coordinator’s signing key")))),
+                   ==, flow->coordinator_key);
+  g_assert_nonnull (vw_test_find_widget (page, vw_test_label_with_text, flow->coordinator_fingerprint));
 }
 
 /* The coordinator adds the duo's laptop from the keys file its Join page
@@ -275,7 +283,7 @@ coordinator_enrols (VwWindow *window,
   g_autoptr(VwDevice) device = NULL;
   VwAddDeviceDialog *dialog;
 
-  g_assert_nonnull (vw_test_find_widget (page, vw_test_label_with_text, flow->coordinator_key));
+  g_assert_nonnull (vw_test_find_widget (page, vw_test_label_with_text, flow->coordinator_fingerprint));
 
   vw_test_click (vw_test_button (page, _("_Add Laptop…")));
   dialog = VW_ADD_DEVICE_DIALOG (vw_test_find_toplevel (VW_TYPE_ADD_DEVICE_DIALOG));
@@ -305,7 +313,14 @@ coordinator_enrols (VwWindow *window,
   g_assert_true (device->trusted);
   g_assert_null (device->revoked_at);
   flow->device = g_strdup (device->id);
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, "duo Noord"))), ==, _("Trusted"));
+  {
+    /* The laptop's row shows its state and the fingerprint to compare
+     * with the one its Join page shows. */
+    g_autofree char *fingerprint = vw_study_device_fingerprint (device);
+    g_autofree char *subtitle = g_strdup_printf (_("%s · fingerprint %s"), _("Trusted"), fingerprint);
+
+    g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (page, "duo Noord"))), ==, subtitle);
+  }
   g_assert_true (vw_study_trust_func (flow->study, device->ed25519_public, vault));
 
   /* "Write Invitation…" saves to the file its chooser returns. */
@@ -314,8 +329,48 @@ coordinator_enrols (VwWindow *window,
   g_assert_true (g_file_test (flow->invitation_path, G_FILE_TEST_IS_REGULAR));
 }
 
-/* The duo's window shows the Join page: keys saved, wrong coordinator key
- * and a tampered invitation refused with nothing changed, then joined. */
+/* Someone who knows the duo's public keys (they are not secret) makes an
+ * invitation of their own, signed with their own key and naming
+ * themselves as the coordinator, to the duo's recipient. */
+static void
+attacker_invites (Flow *flow)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) attacker = create_vault (flow->attacker_path, "Dakloosheid");
+  g_autofree char *keys = NULL, *recipient = NULL, *signing = NULL, *own_key = NULL, *device = NULL;
+  g_autoptr(GPtrArray) studies = vw_vault_list_studies (attacker, &error);
+  const char *study;
+
+  g_assert_no_error (error);
+  study = ((VwStudy *) g_ptr_array_index (studies, 0))->id;
+  g_assert_true (g_file_get_contents (flow->keys_path, &keys, NULL, &error));
+  g_assert_true (vw_study_parse_keys_text (keys, &recipient, &signing, &error));
+  device = vw_study_add_device (attacker, study, "duo Noord", recipient, signing, &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_study_write_invitation (attacker, study, device, flow->forged_path, &error));
+  own_key = vw_vault_get_signing_key (attacker, &error);
+  g_assert_no_error (error);
+  flow->attacker_fingerprint = vw_fingerprint_of_key_text (own_key, &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_vault_close (attacker, &error));
+}
+
+static gboolean
+join_sensitive (GtkWidget *join)
+{
+  return gtk_widget_is_sensitive (vw_test_button (join, _("_Join Study")));
+}
+
+static char *
+dashed (const char *fingerprint)
+{
+  return g_strdelimit (g_strdup (fingerprint), " ", '-');
+}
+
+/* The duo's window shows the Join page: keys saved; a forged invitation
+ * shows a fingerprint that is not the coordinator's and Join stays off;
+ * a tampered invitation is refused; the genuine one joins once the
+ * coordinator's fingerprint is typed. Nothing changes before that. */
 static void
 duo_joins (VwWindow *window,
            Flow     *flow)
@@ -323,14 +378,18 @@ duo_joins (VwWindow *window,
   VwVault *vault = vw_window_get_vault (window);
   GtkWidget *join = vw_window_get_page_widget (window, "join");
   GtkWidget *keys = vw_join_page_get_keys (VW_JOIN_PAGE (join));
+  GtkWidget *confirm = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) keys_file = g_file_new_for_path (flow->keys_path);
   g_autoptr(GFile) invitation = g_file_new_for_path (flow->invitation_path);
+  g_autoptr(GFile) forged = g_file_new_for_path (flow->forged_path);
   g_autofree char *tampered_path = g_build_filename (flow->dir, "tampered.vwb", NULL);
   g_autoptr(GFile) tampered = g_file_new_for_path (tampered_path);
   g_autofree char *own_key = vw_vault_get_signing_key (vault, &error);
+  g_autofree char *own_fingerprint = vw_fingerprint_of_key_text (own_key, &error);
   g_autofree char *before = vw_test_vault_checksums (flow->duo_path);
   g_autofree char *contents = NULL;
+  g_autofree char *almost = NULL;
   gsize length;
 
   g_assert_no_error (error);
@@ -341,35 +400,80 @@ duo_joins (VwWindow *window,
       g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "enrol"));
       g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "export"));
       g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "back"));
-      /* The keys file is what `veldwerk-cli keys` prints. */
+      /* Nothing to join before an invitation is opened. */
+      g_assert_false (gtk_widget_get_visible (vw_test_button (join, _("_Join Study"))));
+      /* The keys file is what `veldwerk-cli keys` prints, fingerprint
+       * included, and the page shows the same fingerprint. */
       g_assert_true (vw_device_keys_group_save (VW_DEVICE_KEYS_GROUP (keys), keys_file, &error));
       g_assert_no_error (error);
       {
         const char *env[] = { "VELDWERK_PASSPHRASE=" VW_TEST_PASSPHRASE, NULL };
         g_autofree char *out = NULL;
         g_autofree char *saved = NULL;
+        g_autofree char *line = g_strdup_printf ("fingerprint: %s\n", own_fingerprint);
 
         g_assert_cmpint (vw_test_run_cli (env, &out, NULL, "--vault", flow->duo_path, "keys", NULL), ==, 0);
         g_assert_true (g_file_get_contents (flow->keys_path, &saved, NULL, &error));
         g_assert_cmpstr (saved, ==, out);
+        g_assert_nonnull (strstr (out, line));
         g_assert_nonnull (vw_test_row (keys, _("Recipient (age)")));
+        g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (keys, _("Fingerprint")))), ==,
+                         own_fingerprint);
       }
       return;
     }
 
-  /* The duo's own key is a well-formed key, but not the coordinator's. */
-  vw_test_type_into (join, _("Coordinator’s signing key (optional)"), own_key);
-  g_assert_false (vw_join_page_join_file (VW_JOIN_PAGE (join), invitation));
-  assert_error_names (vw_join_page_get_error (VW_JOIN_PAGE (join)), flow->invitation_path);
+  /* The forged invitation opens (it is addressed to this laptop and
+   * validly signed) and shows who signed it: not the coordinator. */
+  g_assert_true (vw_join_page_open_file (VW_JOIN_PAGE (join), forged));
+  g_assert_null (vw_join_page_get_error (VW_JOIN_PAGE (join)));
+  g_assert_nonnull (vw_test_find_widget (join, vw_test_label_with_text, flow->attacker_fingerprint));
+  g_assert_null (vw_test_find_widget (join, vw_test_label_with_text, flow->coordinator_fingerprint));
+  g_assert_cmpstr (flow->attacker_fingerprint, !=, flow->coordinator_fingerprint);
+  g_assert_true (gtk_widget_get_visible (vw_test_button (join, _("_Join Study"))));
+  g_assert_false (join_sensitive (join));
+  /* The fingerprint the real coordinator gave: it does not match. */
+  vw_test_type_into (join, _("Fingerprint your coordinator gave you"), flow->coordinator_fingerprint);
+  g_assert_false (join_sensitive (join));
+  confirm = vw_test_row (join, _("Fingerprint your coordinator gave you"));
+  g_assert_true (gtk_widget_has_css_class (confirm, "error"));
+  g_assert_nonnull (vw_test_find_widget (join, vw_test_label_with_text,
+                                         _("This is not the fingerprint of the key that signed the invitation: it "
+                                           "may not come from your coordinator. Do not join; ask your "
+                                           "coordinator.")));
+  g_signal_emit_by_name (confirm, "entry-activated");
   g_assert_cmpstr (vw_window_get_page (window), ==, "join");
+  {
+    g_autofree char *after = vw_test_vault_checksums (flow->duo_path);
+    g_assert_cmpstr (after, ==, before);
+  }
 
-  /* One byte changed in the middle of the invitation. */
+  /* One byte changed in the middle of the invitation: it does not open,
+   * and the page no longer shows the previous one. */
   g_assert_true (g_file_get_contents (flow->invitation_path, &contents, &length, &error));
   contents[length / 2] ^= 0x20;
   g_assert_true (g_file_set_contents (tampered_path, contents, length, &error));
-  vw_test_type_into (join, _("Coordinator’s signing key (optional)"), flow->coordinator_key);
-  g_assert_false (vw_join_page_join_file (VW_JOIN_PAGE (join), tampered));
+  g_assert_false (vw_join_page_open_file (VW_JOIN_PAGE (join), tampered));
   assert_error_names (vw_join_page_get_error (VW_JOIN_PAGE (join)), tampered_path);
+  g_assert_false (gtk_widget_get_visible (vw_test_button (join, _("_Join Study"))));
+  g_assert_null (vw_test_find_widget (join, vw_test_label_with_text, flow->attacker_fingerprint));
+
+  /* The genuine invitation: the study, the coordinator and the
+   * coordinator's fingerprint; Join only once it is typed in full. */
+  g_assert_true (vw_join_page_open_file (VW_JOIN_PAGE (join), invitation));
+  g_assert_null (vw_join_page_get_error (VW_JOIN_PAGE (join)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (vw_test_row (join, _("Study")))), ==, "Buiten slapen");
+  g_assert_nonnull (vw_test_find_widget (join, vw_test_label_with_text, flow->coordinator_fingerprint));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (vw_test_row (join, _("Fingerprint your coordinator gave "
+                                                                            "you")))), ==, "");
+  g_assert_false (join_sensitive (join));
+  almost = g_strndup (flow->coordinator_fingerprint, strlen (flow->coordinator_fingerprint) - 1);
+  vw_test_type_into (join, _("Fingerprint your coordinator gave you"), almost);
+  g_assert_false (join_sensitive (join));
+  vw_test_type_into (join, _("Fingerprint your coordinator gave you"), own_fingerprint);
+  g_assert_false (join_sensitive (join));
+  vw_test_type_into (join, _("Fingerprint your coordinator gave you"), own_key);
+  g_assert_false (join_sensitive (join));
   {
     g_autofree char *after = vw_test_vault_checksums (flow->duo_path);
     g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, &error);
@@ -377,9 +481,15 @@ duo_joins (VwWindow *window,
     g_assert_cmpstr (after, ==, before);
     g_assert_cmpuint (studies->len, ==, 0);
   }
-
-  /* The real invitation with the key read out: the window shows the study. */
-  g_assert_true (vw_join_page_join_file (VW_JOIN_PAGE (join), invitation));
+  /* Typed with dashes, as read from paper. */
+  {
+    g_autofree char *typed = dashed (flow->coordinator_fingerprint);
+    vw_test_type_into (join, _("Fingerprint your coordinator gave you"), typed);
+  }
+  g_assert_true (join_sensitive (join));
+  g_assert_true (gtk_widget_has_css_class (vw_test_row (join, _("Fingerprint your coordinator gave you")),
+                                           "success"));
+  vw_test_click (vw_test_button (join, _("_Join Study")));
   g_assert_null (vw_join_page_get_error (VW_JOIN_PAGE (join)));
   g_assert_cmpstr (vw_window_get_page (window), ==, "main");
   g_assert_cmpstr (vw_window_get_study (window), ==, flow->study);
@@ -508,8 +618,10 @@ test_study_flow (void)
   g_assert_no_error (error);
   flow.coord_path = g_build_filename (flow.dir, "coordinator.vault", NULL);
   flow.duo_path = g_build_filename (flow.dir, "duo.vault", NULL);
+  flow.attacker_path = g_build_filename (flow.dir, "attacker.vault", NULL);
   flow.keys_path = g_build_filename (flow.dir, "duo-keys.txt", NULL);
   flow.invitation_path = g_build_filename (flow.dir, "invitation.vwb", NULL);
+  flow.forged_path = g_build_filename (flow.dir, "forged.vwb", NULL);
 
   coord = create_vault (flow.coord_path, "Dakloosheid");
   duo_window = duo_first_run (flow.duo_path, &duo);
@@ -517,6 +629,7 @@ test_study_flow (void)
   coord_window = window_for (coord);
   coordinator_setup (coord_window, &flow);
   coordinator_enrols (coord_window, &flow);
+  attacker_invites (&flow);
   duo_joins (duo_window, &flow);           /* joins with the invitation */
   coordinator_revokes (coord_window, &flow);
   switch_study (coord_window, &flow);
@@ -532,10 +645,14 @@ test_study_flow (void)
   g_free (flow.dir);
   g_free (flow.coord_path);
   g_free (flow.duo_path);
+  g_free (flow.attacker_path);
   g_free (flow.keys_path);
   g_free (flow.invitation_path);
+  g_free (flow.forged_path);
   g_free (flow.study);
   g_free (flow.coordinator_key);
+  g_free (flow.coordinator_fingerprint);
+  g_free (flow.attacker_fingerprint);
   g_free (flow.device);
 }
 

@@ -106,10 +106,18 @@ test_cli_init_keys_verify (Fixture       *f,
   status = vw_test_run_cli (pass_env, &out, &err, f->vault_arg, "keys", NULL);
   g_assert_cmpint (status, ==, 0);
   lines = g_strsplit (out, "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_true (g_str_has_prefix (lines[0], "recipient: age1"));
   g_assert_cmpuint (strlen (lines[0]), ==, strlen ("recipient: ") + 62);
   g_assert_true (g_str_has_prefix (lines[1], "signing-key: ed25519:"));
+  {
+    /* The fingerprint a person reads out: six groups of five digits. */
+    g_autofree char *fingerprint = vw_fingerprint_of_key_text (lines[1] + strlen ("signing-key: "), NULL);
+    g_autofree char *line = g_strconcat ("fingerprint: ", fingerprint, NULL);
+
+    g_assert_cmpstr (lines[2], ==, line);
+    g_assert_cmpuint (strlen (fingerprint), ==, 35);
+  }
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
 

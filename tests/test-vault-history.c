@@ -69,7 +69,7 @@ test_history_check (void)
   g_clear_error (&error);
   g_assert_false (vw_history_check (backwards, NULL, &error));
   g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID);
-  g_assert_cmpstr (error->message, ==, "Stay 1 ends before it starts");
+  g_assert_cmpstr (error->message, ==, "Stay 1: end: the episode ends (2022-01) before it starts (2022-05)");
   g_clear_error (&error);
   g_assert_false (vw_history_check (bad_code, NULL, &error));
   g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID);

@@ -362,7 +362,7 @@ static const BadCase bad_cases[] = {
     "hist_remigration" },
   { "unknown-code", "code,pseudonym,region\nDH-7K3QM,Tom,DH\n", "code,round,status\nDH-7K3QM,T0,interviewd\n",
     NULL,
-    "rounds.csv:2:3: unknown code “interviewd” in the column “status”; the codes are: interviewed, declined, "
+    "rounds.csv:2:3: status: unknown code “interviewd”; the codes are: interviewed, declined, "
     "unreachable, deceased, admitted, withdrawn, not_approached" },
   { "bad-month", "code,pseudonym,region\nDH-7K3QM,Tom,DH\n", "code,round,status\n",
     "code,start,end,residence\nDH-7K3QM,2019-13,,mo\n", NULL },
@@ -381,7 +381,7 @@ static const BadCase bad_cases[] = {
   { "pseudonym-vault", "code,pseudonym,region\nDH-7K3QN,tom,DH\n", "code,round,status\n", NULL,
     "participants.csv:2:2: the pseudonym is already used in this study, by participant DH-7K3QM" },
   { "region-outside", "code,region,pseudonym\nFL-7K3QM,FL,Anna\n", "code,round,status\n", NULL,
-    "participants.csv:2:2: region FL is not part of this study; add it to the study first" },
+    "participants.csv:2:2: region: “FL” is not a region of this study (DH); add it to the study first" },
   { "region-changed", "code,pseudonym,region\nDH-7K3QM,Tom,FL\n", "code,round,status\n", NULL,
     "participants.csv:2:3: participant DH-7K3QM is in region DH in the vault, not FL" },
 };
@@ -532,7 +532,7 @@ test_cli (Fixture       *f,
 
     status = vw_test_run_cli (env, &out, &err, vault_arg, "import", bad, NULL);
     g_assert_cmpint (status, ==, 1);
-    g_assert_true (g_str_has_prefix (err, "veldwerk-cli: rounds.csv:2:3: unknown code “interviewd”"));
+    g_assert_true (g_str_has_prefix (err, "veldwerk-cli: rounds.csv:2:3: status: unknown code “interviewd”"));
   }
 }
 

@@ -218,7 +218,7 @@ vw_test_study_conflict_submissions (VwTestStudy     *w,
   south = vw_study_find_device (w->duo1, w->study, "duo-zuid", &error);
   g_assert_no_error (error);
   codes[0] = c->anna;
-  g_assert_true (vw_exchange_write_handover (w->duo1, w->study, south->id, codes, handover, &error));
+  g_assert_true (vw_exchange_write_handover (w->duo1, w->study, south->id, codes, handover, FALSE, NULL, &error));
   g_assert_no_error (error);
   vw_merge_report_free (vw_test_study_merge (w->duo2, w->study, handover));
   t0 = vw_vault_find_interview (w->duo1, w->study, c->anna, "T0", &error);

@@ -177,9 +177,9 @@ vw_test_fill_vault (VwVault    *vault,
   g_assert_no_error (error);
   vw_vault_set_participant_value (vault, study, p->code, "hist_street", "niet_besproken", &error);
   g_assert_no_error (error);
-  vw_vault_set_participant_value (vault, study, p->code, "hist_extra", hist_extra, &error);
-  g_assert_no_error (error);
-  vw_vault_set_participant_value (vault, study, other->code, "municipality", "Elders", &error);
+  /* A second free-text participant value: only the codebook's variables
+   * and the questionnaire's participant questions may be stored. */
+  vw_vault_set_participant_value (vault, study, other->code, "municipality", hist_extra, &error);
   g_assert_no_error (error);
 
   vw_vault_set_contact (vault, study, p->code, &contact, &error);

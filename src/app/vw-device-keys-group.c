@@ -17,6 +17,7 @@ struct _VwDeviceKeysGroup
   /* Template widgets */
   AdwActionRow        *recipient_row;
   AdwActionRow        *signing_row;
+  AdwActionRow        *fingerprint_row;
 
   /* Owned */
   char                *keys;  /* the text `veldwerk-cli keys` prints */
@@ -42,19 +43,23 @@ vw_device_keys_group_set_vault (VwDeviceKeysGroup  *self,
   g_autofree char *keys = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *signing = NULL;
+  g_autofree char *fingerprint = NULL;
 
   g_return_val_if_fail (VW_IS_DEVICE_KEYS_GROUP (self), FALSE);
 
   g_clear_pointer (&self->keys, g_free);
   adw_action_row_set_subtitle (self->recipient_row, "");
   adw_action_row_set_subtitle (self->signing_row, "");
+  adw_action_row_set_subtitle (self->fingerprint_row, "");
   if (vault == NULL)
     return TRUE;
   if ((keys = vw_study_format_own_keys (vault, error)) == NULL ||
-      !vw_study_parse_keys_text (keys, &recipient, &signing, error))
+      !vw_study_parse_keys_text (keys, &recipient, &signing, error) ||
+      (fingerprint = vw_fingerprint_of_key_text (signing, error)) == NULL)
     return FALSE;
   adw_action_row_set_subtitle (self->recipient_row, recipient);
   adw_action_row_set_subtitle (self->signing_row, signing);
+  adw_action_row_set_subtitle (self->fingerprint_row, fingerprint);
   self->keys = g_steal_pointer (&keys);
   return TRUE;
 }
@@ -162,6 +167,7 @@ vw_device_keys_group_class_init (VwDeviceKeysGroupClass *klass)
                                                "/io/github/veldwerk/Veldwerk/vw-device-keys-group.ui");
   gtk_widget_class_bind_template_child (widget_class, VwDeviceKeysGroup, recipient_row);
   gtk_widget_class_bind_template_child (widget_class, VwDeviceKeysGroup, signing_row);
+  gtk_widget_class_bind_template_child (widget_class, VwDeviceKeysGroup, fingerprint_row);
   gtk_widget_class_bind_template_callback (widget_class, copy_recipient);
   gtk_widget_class_bind_template_callback (widget_class, copy_signing);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vw-study.h"
+#include "vw-validate.h"
 #include "vw-vault-contacts.h"
 
 #include "vw-dialog.h"
@@ -38,6 +39,7 @@ struct _VwEnrolDialog
   char        *study;
   GStrv        regions;
   gboolean     pseudonym_ok;
+  char        *pseudonym_message; /* what the check of the pseudonym said */
 };
 
 G_DEFINE_FINAL_TYPE (VwEnrolDialog, vw_enrol_dialog, ADW_TYPE_WINDOW)
@@ -64,48 +66,47 @@ value_of (AdwEntryRow *row)
   return *text != '\0' ? g_steal_pointer (&text) : NULL;
 }
 
-static gboolean
-birth_year_ok (VwEnrolDialog *self)
+/* NULL for an empty field; otherwise the text as typed: the validators
+ * refuse white space around a pseudonym or municipality rather than this
+ * dialog trimming it where the import would refuse it. */
+static const char *
+typed_value (AdwEntryRow *row)
 {
-  g_autofree char *text = value_of (self->birth_year_row);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  guint64 year;
+  const char *text = text_of (row);
 
-  if (text == NULL)
-    return TRUE;
-  return strlen (text) == 4 && g_ascii_string_to_unsigned (text, 10, 1900, g_date_time_get_year (now), &year, NULL);
+  return *text != '\0' ? text : NULL;
 }
 
-/* Empty, or a real date YYYY-MM-DD from 1900 up to today. */
+/* The fields besides the pseudonym, by the core's validators (the vault
+ * checks the same again when it stores them): the participant's first
+ * problem and the birth date's. */
 static gboolean
-birth_date_ok (VwEnrolDialog *self)
+fields_ok (VwEnrolDialog  *self,
+           AdwEntryRow   **field,
+           GError        **participant,
+           GError        **birth_date)
 {
-  g_autofree char *text = value_of (self->birth_date_row);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) date = NULL;
-  guint64 y, m, d;
+  g_autofree char *date = value_of (self->birth_date_row);
+  gboolean date_ok = vw_validate_date ("birth_date", date, birth_date);
 
-  if (text == NULL)
-    return TRUE;
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+  *field = self->municipality_row;
+  if (!vw_validate_municipality (typed_value (self->municipality_row), participant))
     return FALSE;
-  text[4] = text[7] = '\0';
-  if (!g_ascii_string_to_unsigned (text, 10, 1900, 9999, &y, NULL) ||
-      !g_ascii_string_to_unsigned (text + 5, 10, 1, 12, &m, NULL) ||
-      !g_ascii_string_to_unsigned (text + 8, 10, 1, 31, &d, NULL) ||
-      strlen (text + 5) != 2 || strlen (text + 8) != 2 ||
-      !g_date_valid_dmy (d, m, y))
+  *field = self->birth_year_row;
+  if (!vw_validate_birth_year (typed_value (self->birth_year_row), participant))
     return FALSE;
-  date = g_date_time_new_local (y, m, d, 0, 0, 0);
-  return date != NULL && g_date_time_compare (date, now) <= 0;
+  *field = NULL;
+  return date_ok;
 }
 
 gboolean
 vw_enrol_dialog_can_enrol (VwEnrolDialog *self)
 {
+  AdwEntryRow *field;
+
   g_return_val_if_fail (VW_IS_ENROL_DIALOG (self), FALSE);
 
-  return self->pseudonym_ok && birth_year_ok (self) && birth_date_ok (self);
+  return self->pseudonym_ok && fields_ok (self, &field, NULL, NULL);
 }
 
 static void
@@ -118,39 +119,55 @@ mark_row (AdwEntryRow *row,
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
 }
 
+/* Each problem is shown with the validator's own message, which names the
+ * field, below the group that holds it. */
 static void
 update_sensitive (VwEnrolDialog *self)
 {
-  mark_row (self->birth_year_row, birth_year_ok (self));
-  mark_row (self->birth_date_row, birth_date_ok (self));
+  g_autoptr(GError) participant = NULL;
+  g_autoptr(GError) birth_date = NULL;
+  AdwEntryRow *field = NULL;
+  gboolean pseudonym_wrong = !self->pseudonym_ok && typed_value (self->pseudonym_row) != NULL;
+  const char *below;
+
+  fields_ok (self, &field, &participant, &birth_date);
+  mark_row (self->pseudonym_row, !pseudonym_wrong);
+  mark_row (self->municipality_row, field != self->municipality_row);
+  mark_row (self->birth_year_row, field != self->birth_year_row);
+  mark_row (self->birth_date_row, birth_date == NULL);
+
+  /* Below the participant's fields: the pseudonym's problem first, then
+   * the municipality's or the birth year's, else the pseudonym's hint. */
+  below = !pseudonym_wrong && participant != NULL ? participant->message : self->pseudonym_message;
+  gtk_label_set_label (self->pseudonym_label, below ? below : "");
+  if (pseudonym_wrong || participant != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_label), "error");
+  /* Below the contact details, the last of which is the birth date. */
+  gtk_label_set_label (self->error_label, birth_date != NULL ? birth_date->message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), birth_date != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->enrol_button), vw_enrol_dialog_can_enrol (self));
 }
 
 static void
 pseudonym_changed (VwEnrolDialog *self)
 {
-  g_autofree char *pseudonym = value_of (self->pseudonym_row);
+  const char *pseudonym = typed_value (self->pseudonym_row);
   g_autoptr(GError) error = NULL;
 
   self->pseudonym_ok = FALSE;
-  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->pseudonym_row), "error");
-
+  g_clear_pointer (&self->pseudonym_message, g_free);
   if (pseudonym == NULL)
-    gtk_label_set_label (self->pseudonym_label, _("A first name that is not the participant’s own; it is used in reports."));
+    self->pseudonym_message = g_strdup (_("A first name that is not the participant’s own; it is used in reports."));
   else if (vw_vault_pseudonym_available (self->vault, self->study, pseudonym, NULL, &error))
     {
       self->pseudonym_ok = TRUE;
-      gtk_label_set_label (self->pseudonym_label, _("This pseudonym is free."));
+      self->pseudonym_message = g_strdup (_("This pseudonym is free."));
     }
   else
-    {
-      gtk_label_set_label (self->pseudonym_label,
-                           error ? error->message
-                                 : _("This pseudonym is already used in this study: choose another one."));
-      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->pseudonym_row), "error");
-    }
+    self->pseudonym_message = g_strdup (error ? error->message
+                                              : _("This pseudonym is already used in this study: choose another one."));
   update_sensitive (self);
 }
 
@@ -172,9 +189,9 @@ vw_enrol_dialog_enrol (VwEnrolDialog *self)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VwParticipant) participant = NULL;
-  g_autofree char *pseudonym = value_of (self->pseudonym_row);
-  g_autofree char *municipality = value_of (self->municipality_row);
-  g_autofree char *birth_year = value_of (self->birth_year_row);
+  const char *pseudonym = typed_value (self->pseudonym_row);
+  const char *municipality = typed_value (self->municipality_row);
+  const char *birth_year = typed_value (self->birth_year_row);
   g_autofree char *birth_date = value_of (self->birth_date_row);
   VwContact contact = {
     .real_name = value_of (self->name_row),
@@ -314,6 +331,7 @@ vw_enrol_dialog_finalize (GObject *object)
 
   g_free (self->study);
   g_strfreev (self->regions);
+  g_free (self->pseudonym_message);
 
   G_OBJECT_CLASS (vw_enrol_dialog_parent_class)->finalize (object);
 }

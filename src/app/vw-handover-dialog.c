@@ -1,8 +1,9 @@
 /* vw-handover-dialog.c: see vw-handover-dialog.h.
  *
- * A handover holds a few participants, so it is written on the main
- * thread; the removal that may follow is one transaction in the core
- * (vw_exchange_remove_participants(), as `study handover --remove`).
+ * A handover holds a few participants, so it is written (and read back)
+ * on the main thread. Removal never happens here: the participants stay,
+ * read-only, until the receiving laptop's receipt is opened on this one
+ * (vw-exchange-receipt.c, as `study handover --remove`).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,7 @@
 
 #include "vw-handover-dialog.h"
 #include "vw-dialog.h"
+#include "vw-handover-state.h"
 #include "vw-save-chooser.h"
 
 struct _VwHandoverDialog
@@ -123,8 +125,9 @@ load_participants (VwHandoverDialog  *self,
                    GError           **error)
 {
   g_autoptr(GPtrArray) participants = vw_vault_list_participants (self->vault, self->study, error);
+  g_autoptr(GHashTable) awaiting = NULL;
 
-  if (participants == NULL)
+  if (participants == NULL || (awaiting = vw_exchange_awaiting_receipt (self->vault, self->study, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < participants->len; i++)
     {
@@ -134,8 +137,19 @@ load_participants (VwHandoverDialog  *self,
 
       /* Pseudonyms are text, never markup. */
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      VwHandover *pending = g_hash_table_lookup (awaiting, p->code);
+
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), p->pseudonym);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), p->code);
+      /* Already on its way to another laptop: not a second time. */
+      if (pending != NULL)
+        {
+          g_autofree char *state = vw_handover_state_label (pending);
+          g_autofree char *subtitle = g_strdup_printf ("%s · %s", p->code, state);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          gtk_widget_set_sensitive (row, FALSE);
+        }
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (check), "vw-code", g_strdup (p->code), g_free);
       g_object_set_data_full (G_OBJECT (row), "vw-search", g_strconcat (p->code, "\n", p->pseudonym, NULL), g_free);
@@ -143,7 +157,7 @@ load_participants (VwHandoverDialog  *self,
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       gtk_list_box_append (self->participants_list, row);
-      if (g_strcmp0 (p->code, preselect) == 0)
+      if (pending == NULL && g_strcmp0 (p->code, preselect) == 0)
         gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
     }
   return TRUE;
@@ -190,19 +204,12 @@ hand_over (VwHandoverDialog *self,
       show_result (self, _("Nothing was saved"), message, TRUE);
       return;
     }
+  /* Written, read back as the receiver will read it, and recorded; with
+   * removal, nobody leaves before the receipt. */
   if (!vw_exchange_write_handover (self->vault, self->study, device->id, (const char * const *) codes->pdata, path,
-                                   &error))
+                                   remove, NULL, &error))
     {
       show_result (self, _("Nothing was saved"), error->message, TRUE);
-      return;
-    }
-  if (remove && !vw_exchange_remove_participants (self->vault, self->study, (const char * const *) codes->pdata,
-                                                  &error))
-    {
-      g_autofree char *title = g_strdup_printf (_("Saved %s, but nobody was removed"), name);
-
-      show_result (self, title, error->message, TRUE);
-      g_signal_emit (self, signals[HANDED_OVER], 0);
       return;
     }
 
@@ -211,8 +218,11 @@ hand_over (VwHandoverDialog *self,
     g_autofree char *subtitle = NULL;
 
     if (remove)
-      subtitle = g_strdup_printf (g_dngettext (NULL, "%u participant for %s, removed from this laptop",
-                                               "%u participants for %s, removed from this laptop", n),
+      subtitle = g_strdup_printf (g_dngettext (NULL,
+                                               "%u participant for %s, removed from this laptop once their "
+                                               "receipt is opened here",
+                                               "%u participants for %s, removed from this laptop once their "
+                                               "receipt is opened here", n),
                                   n, device->label);
     else
       subtitle = g_strdup_printf (g_dngettext (NULL, "%u participant for %s", "%u participants for %s", n), n,
@@ -221,19 +231,26 @@ hand_over (VwHandoverDialog *self,
   }
   if (remove)
     {
-      /* Who left is no longer on the list. */
-      GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list));
-
-      while (row != NULL)
+      /* Who awaits a receipt cannot be handed over again. */
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list)); row != NULL;
+           row = gtk_widget_get_next_sibling (row))
         {
-          GtkWidget *next = gtk_widget_get_next_sibling (row);
           GtkWidget *check = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+          const char *code = g_object_get_data (G_OBJECT (check), "vw-code");
 
-          if (g_hash_table_contains (self->checked, g_object_get_data (G_OBJECT (check), "vw-code")))
-            gtk_list_box_remove (self->participants_list, row);
-          row = next;
+          if (g_hash_table_contains (self->checked, code))
+            {
+              g_autofree char *subtitle = g_strdup_printf ("%s · %s", code, _("awaiting receipt"));
+
+              gtk_widget_set_sensitive (row, FALSE);
+              adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+            }
         }
       g_hash_table_remove_all (self->checked);
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->participants_list)); row != NULL;
+           row = gtk_widget_get_next_sibling (row))
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row))),
+                                     FALSE);
       update_actions (self);
     }
   g_signal_emit (self, signals[HANDED_OVER], 0);
@@ -271,15 +288,16 @@ vw_handover_dialog_save_to (VwHandoverDialog *self,
       return;
     }
   g_set_object (&self->target, file);
-  heading = g_strdup_printf (g_dngettext (NULL, "Remove %u Participant From This Laptop?",
-                                          "Remove %u Participants From This Laptop?", n), n);
+  heading = g_strdup_printf (g_dngettext (NULL, "Remove %u Participant From This Laptop Once Received?",
+                                          "Remove %u Participants From This Laptop Once Received?", n), n);
   dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   _("Once the handover is saved, they are removed from this laptop with their "
-                                     "contact details, interviews, notes and quotes. Only the receiving duo can "
-                                     "open the file: keep it until they have opened it."));
+                                   _("They stay here, read-only, until the receiving duo opens the handover and "
+                                     "sends back a receipt, and you open that receipt here with Open Bundles. Only "
+                                     "then are they removed, with their contact details, interviews, notes and "
+                                     "quotes. If the file is lost or damaged on the way, nobody is lost."));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "remove",
-                                    _("_Save and Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+                                    _("_Save Handover"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirmation_response), self, 0);
   self->confirmation = ADW_MESSAGE_DIALOG (dialog);

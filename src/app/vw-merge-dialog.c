@@ -9,6 +9,7 @@
 #include "vw-dialog.h"
 #include "vw-file-chooser.h"
 #include "vw-merge-dialog.h"
+#include "vw-save-chooser.h"
 
 struct _VwMergeDialog
 {
@@ -26,6 +27,8 @@ struct _VwMergeDialog
   gboolean        duo;          /* a duo's laptop: takes in handovers and round preparations */
   GPtrArray      *files;        /* owned: GFile */
   GCancellable   *cancellable;  /* owned while merging */
+  GHashTable     *receipt_rows; /* owned: handover id -> its AdwActionRow (borrowed) in report_list */
+  char           *choosing;     /* owned: the handover whose receipt the save chooser is for */
 };
 
 G_DEFINE_FINAL_TYPE (VwMergeDialog, vw_merge_dialog, ADW_TYPE_WINDOW)
@@ -108,6 +111,92 @@ on_progress (guint64  done,
 }
 
 static void
+receipt_chosen (GtkWindow *parent,
+                GFile     *file)
+{
+  VwMergeDialog *self = VW_MERGE_DIALOG (parent);
+  g_autofree char *handover = g_steal_pointer (&self->choosing);
+
+  if (handover != NULL)
+    vw_merge_dialog_save_receipt (self, handover, file);
+}
+
+static void
+save_receipt_clicked (GtkButton     *button,
+                      VwMergeDialog *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *name = g_strdup_printf ("veldwerk-receipt-%s.age", date);
+
+  g_free (self->choosing);
+  self->choosing = g_strdup (g_object_get_data (G_OBJECT (button), "vw-handover"));
+  vw_save_chooser_show (GTK_WINDOW (self), _("Save Receipt"), name, receipt_chosen);
+}
+
+void
+vw_merge_dialog_save_receipt (VwMergeDialog *self,
+                              const char    *handover,
+                              GFile         *file)
+{
+  AdwActionRow *row;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *subtitle = NULL;
+
+  g_return_if_fail (VW_IS_MERGE_DIALOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if ((row = g_hash_table_lookup (self->receipt_rows, handover)) == NULL)
+    return;
+  name = g_file_get_basename (file);
+  if ((path = vw_save_chooser_path (file, &message)) == NULL ||
+      !vw_exchange_write_receipt (self->vault, self->study, handover, path, NULL, &error))
+    {
+      adw_action_row_set_subtitle (row, message != NULL ? message : error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  /* Translators: the file saved, then the laptop it goes to. */
+  subtitle = g_strdup_printf (_("Saved %s: send it to %s"), name,
+                              (const char *) g_object_get_data (G_OBJECT (row), "vw-device"));
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+/* A handover arrived whole: its sender waits for this laptop's word. */
+static void
+add_receipt_due (VwMergeDialog  *self,
+                 VwMergeReceipt *due)
+{
+  g_autofree char *title = g_strdup_printf (_("Receipt for %s"), due->device_label);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *accessible = NULL;
+  GtkWidget *row, *button;
+
+  subtitle = g_strdup_printf (g_dngettext (NULL, "Send it back to %s: it confirms that %u participant arrived whole",
+                                           "Send it back to %s: it confirms that %u participants arrived whole",
+                                           due->participants),
+                              due->device_label, due->participants);
+  row = make_row (title, subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  button = gtk_button_new_with_mnemonic (_("_Save Receipt…"));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "suggested-action");
+  /* Translators: accessible label of a button; %s is the other duo's laptop. */
+  accessible = g_strdup_printf (_("Save the receipt for %s"), due->device_label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_object_set_data_full (G_OBJECT (button), "vw-handover", g_strdup (due->handover), g_free);
+  g_signal_connect (button, "clicked", G_CALLBACK (save_receipt_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+  g_object_set_data_full (G_OBJECT (row), "vw-device", g_strdup (due->device_label), g_free);
+  g_hash_table_replace (self->receipt_rows, g_strdup (due->handover), row);
+  gtk_list_box_append (self->report_list, row);
+}
+
+static void
 show_report (VwMergeDialog *self,
              VwMergeReport *report)
 {
@@ -133,6 +222,23 @@ show_report (VwMergeDialog *self,
                                     report->contacts);
       gtk_list_box_append (self->report_list, make_row (arrived, contacts));
     }
+  for (guint i = 0; i < report->receipts_merged->len; i++)
+    {
+      VwMergeReceipt *r = g_ptr_array_index (report->receipts_merged, i);
+      g_autofree char *title = g_strdup_printf (_("Receipt from %s"), r->device_label);
+      g_autofree char *subtitle = NULL;
+
+      if (r->participants > 0)
+        subtitle = g_strdup_printf (g_dngettext (NULL, "The handover arrived: %u participant removed from this laptop",
+                                                 "The handover arrived: %u participants removed from this laptop",
+                                                 r->participants),
+                                    r->participants);
+      else
+        subtitle = g_strdup (_("The handover arrived; its participants stay on this laptop too"));
+      gtk_list_box_append (self->report_list, make_row (title, subtitle));
+    }
+  for (guint i = 0; i < report->receipts_due->len; i++)
+    add_receipt_due (self, g_ptr_array_index (report->receipts_due, i));
   for (guint i = 0; i < report->replays->len; i++)
     gtk_list_box_append (self->report_list,
                          make_row (_("Already merged"), g_ptr_array_index (report->replays, i)));
@@ -166,6 +272,7 @@ merge_done (GObject      *source,
   g_clear_object (&self->cancellable);
   if (self->report_list == NULL)
     return; /* closed while merging */
+  g_hash_table_remove_all (self->receipt_rows);
   clear_list (self->report_list);
   gtk_widget_set_visible (GTK_WIDGET (self->report_list), TRUE);
   if (report == NULL)
@@ -271,7 +378,9 @@ vw_merge_dialog_finalize (GObject *object)
   VwMergeDialog *self = VW_MERGE_DIALOG (object);
 
   g_free (self->study);
+  g_free (self->choosing);
   g_ptr_array_unref (self->files);
+  g_hash_table_unref (self->receipt_rows);
 
   G_OBJECT_CLASS (vw_merge_dialog_parent_class)->finalize (object);
 }
@@ -310,6 +419,7 @@ vw_merge_dialog_init (VwMergeDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->files = g_ptr_array_new_with_free_func (g_object_unref);
+  self->receipt_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (target, "drop", G_CALLBACK (on_drop), self);
@@ -338,8 +448,9 @@ vw_merge_dialog_new (GtkWindow  *parent,
     {
       gtk_window_set_title (GTK_WINDOW (self), _("Open Bundles"));
       gtk_label_set_label (self->intro_label,
-                           _("Drop a handover from another duo or a round preparation from the coordinator here, "
-                             "or choose it. Every file is checked before anything is added to this laptop."));
+                           _("Drop a handover or a receipt from another duo, or a round preparation from the "
+                             "coordinator, here, or choose it. Every file is checked before anything is added to "
+                             "this laptop."));
       gtk_button_set_label (self->merge_button, _("_Add to This Laptop"));
     }
   vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->merge_button), NULL);

@@ -25,5 +25,10 @@ void           vw_merge_dialog_add_file (VwMergeDialog *self,
                                          GFile         *file);
 /* The list of report rows, for tests. */
 GtkListBox    *vw_merge_dialog_get_report (VwMergeDialog *self);
+/* Writes the receipt of @handover, a handover this merge met, to @file (as
+ * the save chooser of its row does) and says so in its row. */
+void           vw_merge_dialog_save_receipt (VwMergeDialog *self,
+                                             const char    *handover,
+                                             GFile         *file);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "vw-dialog.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-round-status.h"
+#include "vw-validate.h"
 
 struct _VwNonresponseDialog
 {
@@ -43,8 +44,7 @@ static void
 date_changed (VwNonresponseDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->date_row));
-  VwDate parsed;
-  gboolean ok = vw_date_parse (text, &parsed);
+  gboolean ok = *text != '\0' && vw_validate_date ("date", text, NULL);
 
   if (ok)
     gtk_widget_remove_css_class (GTK_WIDGET (self->date_row), "error");
@@ -78,14 +78,17 @@ vw_nonresponse_dialog_save (VwNonresponseDialog *self)
   g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
   const char *date = gtk_editable_get_text (GTK_EDITABLE (self->date_row));
   const char *status = vw_nonresponse_statuses[adw_combo_row_get_selected (self->status_row)];
-  VwDate parsed;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (VW_IS_NONRESPONSE_DIALOG (self), FALSE);
 
-  if (!vw_date_parse (date, &parsed))
+  /* The core's validator, which the vault applies again when it stores
+   * the date: its message names the field and the problem. */
+  if (*date == '\0' || !vw_validate_date ("date", date, &error))
     {
-      g_set_error (&error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("Write the date as YYYY-MM-DD, for example 2025-03-14."));
+      if (error == NULL)
+        g_set_error (&error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
+                     _("Write the date as YYYY-MM-DD, for example 2025-03-14."));
       goto out;
     }
 

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-handover-state.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-reopen-dialog.h"
@@ -19,6 +20,9 @@ struct _VwParticipantPage
   GtkLabel   *title_label;
   GtkLabel   *details_label;
   GtkButton  *handover_button;
+  GtkListBox *handover_list;
+  AdwActionRow *handover_row;
+  GtkButton  *cancel_handover_button;
   GtkListBox *rounds_list;
   GtkListBox *quotes_list;
 
@@ -26,6 +30,8 @@ struct _VwParticipantPage
   VwVault    *vault;
   char       *study;
   char       *code;
+  VwHandover *awaiting;      /* nullable: the handover it awaits a receipt for */
+  AdwMessageDialog *confirmation; /* borrowed while open */
 };
 
 G_DEFINE_FINAL_TYPE (VwParticipantPage, vw_participant_page, ADW_TYPE_BIN)
@@ -145,7 +151,8 @@ make_button (VwParticipantPage *self,
 static GtkWidget *
 make_round_row (VwParticipantPage *self,
                 const VwRound     *round,
-                const VwInterview *interview)
+                const VwInterview *interview,
+                gboolean           read_only)
 {
   const char *status = vw_round_status_from_interview (interview);
   GtkWidget *row = adw_action_row_new ();
@@ -164,7 +171,8 @@ make_round_row (VwParticipantPage *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), vw_round_status_badge_new (NULL, status));
 
-  if (round->destroyed_at == NULL && (g_str_equal (status, "planned") || g_str_equal (status, "in_progress")))
+  if (!read_only && round->destroyed_at == NULL &&
+      (g_str_equal (status, "planned") || g_str_equal (status, "in_progress")))
     {
       g_autofree char *a11y_start = NULL;
       g_autofree char *a11y_nr = NULL;
@@ -211,6 +219,7 @@ vw_participant_page_load (VwParticipantPage  *self,
   g_autoptr(GPtrArray) quotes = NULL;
   g_autofree char *birth_year = NULL;
   g_autoptr(GString) details = NULL;
+  g_autoptr(GHashTable) awaiting = NULL;
 
   g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), FALSE);
   g_return_val_if_fail (VW_IS_VAULT (vault), FALSE);
@@ -218,7 +227,8 @@ vw_participant_page_load (VwParticipantPage  *self,
   if ((participant = vw_vault_get_participant (vault, study, code, error)) == NULL ||
       (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
       (interviews = vw_vault_list_interviews (vault, study, code, NULL, error)) == NULL ||
-      (quotes = vw_vault_list_quotes (vault, study, code, NULL, error)) == NULL)
+      (quotes = vw_vault_list_quotes (vault, study, code, NULL, error)) == NULL ||
+      (awaiting = vw_exchange_awaiting_receipt (vault, study, error)) == NULL)
     return FALSE;
   birth_year = vw_vault_get_participant_value (vault, study, code, "birth_year", NULL);
 
@@ -241,10 +251,28 @@ vw_participant_page_load (VwParticipantPage  *self,
   if (birth_year != NULL)
     g_string_append_printf (details, " · %s", birth_year);
   gtk_label_set_label (self->details_label, details->str);
+
+  g_clear_pointer (&self->awaiting, vw_handover_free);
   {
-    /* Only a duo hands participants over to another duo. */
+    g_autofree char *key = NULL;
+    g_hash_table_steal_extended (awaiting, code, (gpointer *) &key, (gpointer *) &self->awaiting);
+  }
+  gtk_widget_set_visible (GTK_WIDGET (self->handover_list), self->awaiting != NULL);
+  if (self->awaiting != NULL)
+    {
+      g_autofree char *state = vw_handover_state_label (self->awaiting);
+      g_autofree char *what = g_strdup_printf (_("Read-only until the receipt from %s is opened here with Open "
+                                                 "Bundles; then removed from this laptop."),
+                                               self->awaiting->device_label);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->handover_row), state);
+      adw_action_row_set_subtitle (self->handover_row, what);
+    }
+  {
+    /* Only a duo hands participants over to another duo, and only once. */
     g_autoptr(VwStudy) info = vw_vault_get_study (vault, study, NULL);
-    gtk_widget_set_visible (GTK_WIDGET (self->handover_button), info != NULL && info->role == VW_STUDY_ROLE_DUO);
+    gtk_widget_set_visible (GTK_WIDGET (self->handover_button),
+                            info != NULL && info->role == VW_STUDY_ROLE_DUO && self->awaiting == NULL);
   }
 
   clear_list (self->rounds_list);
@@ -256,7 +284,7 @@ vw_participant_page_load (VwParticipantPage  *self,
       for (guint j = 0; j < interviews->len; j++)
         if (g_str_equal (((VwInterview *) g_ptr_array_index (interviews, j))->round, round->label))
           found = g_ptr_array_index (interviews, j);
-      gtk_list_box_append (self->rounds_list, make_round_row (self, round, found));
+      gtk_list_box_append (self->rounds_list, make_round_row (self, round, found, self->awaiting != NULL));
     }
 
   clear_list (self->quotes_list);
@@ -278,6 +306,60 @@ vw_participant_page_load (VwParticipantPage  *self,
   return TRUE;
 }
 
+static void
+cancel_response (AdwMessageDialog  *dialog,
+                 const char        *response,
+                 VwParticipantPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->confirmation = NULL;
+  if (g_strcmp0 (response, "cancel-handover") != 0 || self->awaiting == NULL)
+    return;
+  if (!vw_exchange_cancel_handover (self->vault, self->study, self->awaiting->id, &error))
+    {
+      adw_action_row_set_subtitle (self->handover_row, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->handover_row), "error");
+      return;
+    }
+  reload (self);
+}
+
+AdwMessageDialog *
+vw_participant_page_cancel_handover (VwParticipantPage *self)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), NULL);
+
+  if (self->awaiting == NULL)
+    return NULL;
+  if (self->confirmation != NULL)
+    return self->confirmation;
+  body = g_strdup_printf (_("The participants of this handover stay on this laptop and can be changed again. Do "
+                            "this only if %s never opened the file: if they did, both laptops keep the "
+                            "participants, and their receipt will be refused."), self->awaiting->device_label);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), _("Cancel the Handover?"),
+                                   body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "keep", _("_Keep Waiting"), "cancel-handover",
+                                    _("_Cancel Handover"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-handover",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (cancel_response), self, 0);
+  self->confirmation = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return self->confirmation;
+}
+
+static void
+cancel_clicked (VwParticipantPage *self)
+{
+  vw_participant_page_cancel_handover (self);
+}
+
 const char *
 vw_participant_page_get_code (VwParticipantPage *self)
 {
@@ -291,6 +373,9 @@ vw_participant_page_dispose (GObject *object)
 {
   VwParticipantPage *self = VW_PARTICIPANT_PAGE (object);
 
+  if (self->confirmation != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->confirmation));
+  self->confirmation = NULL;
   g_clear_object (&self->vault);
   gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_PARTICIPANT_PAGE);
 
@@ -304,6 +389,7 @@ vw_participant_page_finalize (GObject *object)
 
   g_free (self->study);
   g_free (self->code);
+  vw_handover_free (self->awaiting);
 
   G_OBJECT_CLASS (vw_participant_page_parent_class)->finalize (object);
 }
@@ -332,6 +418,10 @@ vw_participant_page_class_init (VwParticipantPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, handover_button);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, handover_list);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, handover_row);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, cancel_handover_button);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, rounds_list);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, quotes_list);
 }

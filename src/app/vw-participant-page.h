@@ -1,5 +1,7 @@
 /* vw-participant-page.h: one participant: rounds with their status,
  * start or resume the interview, record a non-response, and the quotes.
+ * A participant handed over and awaiting its receipt is shown read-only,
+ * with the handover and a way to cancel it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,5 +29,8 @@ GtkWidget  *vw_participant_page_record_nonresponse   (VwParticipantPage *self,
  * emits ::start-interview; returns the dialog (borrowed). */
 GtkWidget  *vw_participant_page_reopen               (VwParticipantPage *self,
                                                       const char        *round);
+/* Asks whether to cancel the handover the participant awaits a receipt
+ * for, and returns the question (borrowed), or %NULL when there is none. */
+AdwMessageDialog *vw_participant_page_cancel_handover (VwParticipantPage *self);
 
 G_END_DECLS

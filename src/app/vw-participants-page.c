@@ -9,6 +9,7 @@
 
 #include "vw-a11y.h"
 #include "vw-enrol-dialog.h"
+#include "vw-handover-state.h"
 #include "vw-participants-page.h"
 #include "vw-round-status.h"
 
@@ -179,7 +180,8 @@ vw_participants_page_set_filter (VwParticipantsPage *self,
 static GtkWidget *
 make_row (VwParticipantsPage  *self,
           const VwParticipant *participant,
-          GHashTable          *statuses)
+          GHashTable          *statuses,
+          const VwHandover    *awaiting)
 {
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *badges = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -191,6 +193,14 @@ make_row (VwParticipantsPage  *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), participant->code);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   g_string_append_printf (accessible, ", %s", participant->code);
+  if (awaiting != NULL)
+    {
+      g_autofree char *state = vw_handover_state_label (awaiting);
+      g_autofree char *subtitle = g_strdup_printf ("%s · %s", participant->code, state);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_string_append_printf (accessible, ", %s", state);
+    }
 
   for (guint i = 0; self->rounds[i] != NULL; i++)
     {
@@ -251,6 +261,7 @@ vw_participants_page_reload (VwParticipantsPage *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) people = NULL;
   g_autoptr(GPtrArray) rounds = NULL;
+  g_autoptr(GHashTable) awaiting = NULL;
   g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
   g_autofree char *keep_round = g_strdup (selected_round (self));
   GtkWidget *child;
@@ -272,7 +283,8 @@ vw_participants_page_reload (VwParticipantsPage *self,
 
   rounds = vw_vault_list_rounds (vault, study, &error);
   people = rounds ? vw_vault_list_participants (vault, study, &error) : NULL;
-  if (people == NULL)
+  awaiting = people ? vw_exchange_awaiting_receipt (vault, study, &error) : NULL;
+  if (awaiting == NULL)
     {
       adw_status_page_set_title (self->empty_page, _("Cannot Show the Participants"));
       adw_status_page_set_description (self->empty_page, error->message);
@@ -315,7 +327,7 @@ vw_participants_page_reload (VwParticipantsPage *self,
           g_hash_table_insert (statuses, g_strdup (self->rounds[r]),
                                (gpointer) g_intern_string (vw_round_status_from_interview (found)));
         }
-      gtk_list_box_append (self->list, make_row (self, p, statuses));
+      gtk_list_box_append (self->list, make_row (self, p, statuses, g_hash_table_lookup (awaiting, p->code)));
     }
 
   filter_changed (self);

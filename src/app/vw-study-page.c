@@ -5,13 +5,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "vw-add-device-dialog.h"
 #include "vw-device-keys-group.h"
 #include "vw-file-chooser.h"
 #include "vw-study-page.h"
+#include "vw-validate.h"
 
 struct _VwStudyPage
 {
@@ -38,6 +38,7 @@ struct _VwStudyPage
   AdwEntryRow         *recipient_row;
   GtkLabel            *recipients_error;
   AdwPreferencesGroup *signing_group;
+  AdwActionRow        *signing_row;
   GtkLabel            *signing_label;
   AdwPreferencesGroup *devices_group;
   GtkLabel            *devices_error;
@@ -160,15 +161,6 @@ window_text (const VwRound *round)
                           round->fieldwork_end ? round->fieldwork_end : "…");
 }
 
-static gboolean
-is_date (const char *text)
-{
-  int y, m, d, n = 0;
-
-  return strlen (text) == 10 && sscanf (text, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-         g_date_valid_dmy (d, m, y);
-}
-
 static const char *
 optional (AdwEntryRow *row)
 {
@@ -194,9 +186,10 @@ save_round (VwStudyPage *self,
 
   if (vw_study_set_round (self->vault, self->study, label, start, end, may_update, &error))
     return TRUE;
-  if (start != NULL && !is_date (start))
+  /* Which field is wrong, by the validator that refused it. */
+  if (!vw_validate_fieldwork (label, start, NULL, NULL))
     field = start_row;
-  else if (end != NULL && (!is_date (end) || (start != NULL && strcmp (end, start) < 0)))
+  else if (!vw_validate_fieldwork (label, start, end, NULL))
     field = end_row;
   else if (!may_update)
     field = self->round_label_row;
@@ -351,7 +344,7 @@ recipient_apply (VwStudyPage *self)
 static void
 copy_signing (VwStudyPage *self)
 {
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), gtk_label_get_label (self->signing_label));
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), adw_action_row_get_subtitle (self->signing_row));
   toast (self, _("Copied"));
 }
 
@@ -378,7 +371,7 @@ vw_study_page_write_invitation (VwStudyPage *self,
       return FALSE;
     }
   show_error (self, NULL, NULL, NULL);
-  toast (self, _("Wrote the invitation: hand it to the duo and read out your signing key"));
+  toast (self, _("Wrote the invitation: hand it to the duo and read out your fingerprint"));
   return TRUE;
 }
 
@@ -414,13 +407,13 @@ revoke_response (AdwMessageDialog *dialog,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(VwDevice) device = NULL;
+  gboolean already = FALSE;
 
   if (g_strcmp0 (response, "revoke") != 0 || self->vault == NULL)
     return;
-  /* The same calls as `veldwerk-cli study revoke`. */
-  if ((device = vw_study_find_device (self->vault, self->study, g_object_get_data (G_OBJECT (dialog), "device"),
-                                      &error)) == NULL ||
-      !vw_vault_revoke_device (self->vault, device->id, &error))
+  /* The same call as `veldwerk-cli study revoke`, by the device's id. */
+  if ((device = vw_study_revoke_device (self->vault, self->study, g_object_get_data (G_OBJECT (dialog), "device"),
+                                        &already, &error)) == NULL)
     {
       show_error (self, self->devices_error, NULL, error->message);
       return;
@@ -436,8 +429,8 @@ revoke_clicked (GtkButton   *button,
   const char *label = g_object_get_data (G_OBJECT (button), "label");
 
   dialog = adw_message_dialog_new (parent_window (self), NULL,
-                                   _("From now on, bundles this laptop signs are no longer accepted. This cannot be "
-                                     "undone: a replacement laptop is enrolled anew."));
+                                   _("From now on, every bundle this laptop signed is refused, whatever date it "
+                                     "carries. This cannot be undone: a replacement laptop is enrolled anew."));
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Revoke “%s”?"), label);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "revoke", _("_Revoke"),
                                     NULL);
@@ -476,6 +469,8 @@ add_device_rows (VwStudyPage *self,
       VwDevice *device = g_ptr_array_index (devices, i);
       g_autofree char *state = NULL;
       g_autofree char *date = NULL;
+      g_autofree char *fingerprint = NULL;
+      g_autofree char *subtitle = NULL;
       GtkWidget *row;
 
       if (device->own || g_strcmp0 (device->study, self->study) != 0)
@@ -487,7 +482,10 @@ add_device_rows (VwStudyPage *self,
         }
       else
         state = g_strdup (device->trusted ? _("Trusted") : _("Not trusted"));
-      row = text_row (device->label, state);
+      fingerprint = vw_study_device_fingerprint (device);
+      /* Translators: a laptop's state, then the fingerprint of its key. */
+      subtitle = g_strdup_printf (_("%s · fingerprint %s"), state, fingerprint);
+      row = text_row (device->label, subtitle);
       if (device->revoked_at == NULL)
         {
           GtkWidget *invite = device_button (self, _("_Write Invitation…"), device, G_CALLBACK (invite_clicked));
@@ -585,6 +583,7 @@ vw_study_page_load (VwStudyPage  *self,
   g_autofree char *regions = NULL;
   g_autofree char *questionnaire = NULL;
   g_autofree char *signing = NULL;
+  g_autofree char *fingerprint = NULL;
   g_autofree char *own = NULL;
   g_auto(GStrv) recipients = NULL;
   gboolean coordinator;
@@ -599,6 +598,7 @@ vw_study_page_load (VwStudyPage  *self,
       (recipients = vw_study_list_recipients (vault, study, error)) == NULL ||
       (devices = vw_vault_list_devices (vault, error)) == NULL ||
       (signing = vw_vault_get_signing_key (vault, error)) == NULL ||
+      (fingerprint = vw_fingerprint_of_key_text (signing, error)) == NULL ||
       (own = vw_vault_get_age_recipient (vault, error)) == NULL ||
       !vw_device_keys_group_set_vault (self->keys_group, vault, error))
     return FALSE;
@@ -643,7 +643,8 @@ vw_study_page_load (VwStudyPage  *self,
   for (guint i = 0; recipients[i] != NULL; i++)
     add_row (self, self->recipients_group,
              text_row (recipients[i], g_str_equal (recipients[i], own) ? _("This laptop") : NULL));
-  gtk_label_set_label (self->signing_label, signing);
+  adw_action_row_set_subtitle (self->signing_row, signing);
+  gtk_label_set_label (self->signing_label, fingerprint);
   add_device_rows (self, devices);
 
   gtk_widget_set_visible (GTK_WIDGET (self->setup_group), coordinator);
@@ -726,6 +727,7 @@ vw_study_page_class_init (VwStudyPageClass *klass)
   BIND (recipient_row);
   BIND (recipients_error);
   BIND (signing_group);
+  BIND (signing_row);
   BIND (signing_label);
   BIND (devices_group);
   BIND (devices_error);

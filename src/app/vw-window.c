@@ -713,6 +713,8 @@ merge_left_open (VwWindow *self)
   vw_a11y_add_toast (self->toast_overlay, note);
 }
 
+static void handed_over (VwWindow *self);
+
 static VwMergeDialog *
 open_merge_dialog (VwWindow *self)
 {
@@ -721,7 +723,7 @@ open_merge_dialog (VwWindow *self)
   if (self->vault == NULL || !vw_vault_is_unlocked (self->vault) || self->study == NULL)
     return NULL;
   dialog = vw_merge_dialog_new (GTK_WINDOW (self), self->vault, self->study);
-  g_signal_connect_object (dialog, "merged", G_CALLBACK (merged), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "merged", G_CALLBACK (handed_over), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "merged", G_CALLBACK (merge_left_open), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
@@ -785,18 +787,25 @@ win_conflicts (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* After a handover was written, or bundles merged (a receipt may remove
+ * participants): the lists, and the participant on screen. */
 static void
 handed_over (VwWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   g_autoptr(VwParticipant) shown = NULL;
+  g_autoptr(GError) error = NULL;
 
   merged (self);
-  /* A participant who left this laptop cannot stay on screen. */
-  if (g_strcmp0 (page, "participant") == 0 &&
-      (shown = vw_vault_get_participant (self->vault, self->study,
+  if (g_strcmp0 (page, "participant") != 0 || self->vault == NULL || !vw_vault_is_unlocked (self->vault))
+    return;
+  /* A participant who left this laptop cannot stay on screen; one who
+   * awaits a receipt now shows it. */
+  if ((shown = vw_vault_get_participant (self->vault, self->study,
                                          vw_participant_page_get_code (self->participant_page), NULL)) == NULL)
     show_main (self);
+  else if (!vw_participant_page_load (self->participant_page, self->vault, self->study, shown->code, &error))
+    toast (self, error->message);
 }
 
 static void

@@ -67,7 +67,8 @@ study_setup (VwCli  *cli,
     { "round", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rounds,
       N_("A round and its fieldwork window, as T1:2026-01-05:2026-03-27; repeat for more"), N_("ROUND") },
     { "recipient", 0, 0, G_OPTION_ARG_STRING_ARRAY, &recipients,
-      N_("A coordinator’s age recipient submissions are encrypted to; repeat for more"), N_("AGE1…") },
+      N_("Add another coordinator’s age recipient that submissions are also encrypted to (this laptop’s own is "
+         "always kept); repeat for more"), N_("AGE1…") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
@@ -108,19 +109,10 @@ study_setup (VwCli  *cli,
       if (!vw_study_set_round (ctx.vault, ctx.study, parts[0], start, end, TRUE, &error))
         goto fail;
     }
-  if (recipients == NULL)
-    {
-      /* At least this laptop: a study needs somewhere to send submissions. */
-      g_auto(GStrv) existing = vw_study_list_recipients (ctx.vault, ctx.study, &error);
-      g_autofree char *own = NULL;
-
-      if (existing == NULL)
-        goto fail;
-      if (existing[0] == NULL &&
-          ((own = vw_vault_get_age_recipient (ctx.vault, &error)) == NULL ||
-           !vw_study_add_recipient (ctx.vault, ctx.study, own, &error)))
-        goto fail;
-    }
+  /* This laptop merges the submissions: its own recipient is always
+   * among them, whatever else --recipient adds. */
+  if (!vw_study_keep_own_recipient (ctx.vault, ctx.study, &error))
+    goto fail;
   for (guint i = 0; recipients != NULL && recipients[i] != NULL; i++)
     if (!vw_study_add_recipient (ctx.vault, ctx.study, recipients[i], &error))
       goto fail;
@@ -208,6 +200,7 @@ study_add_device (VwCli  *cli,
   g_auto(StudyCtx) ctx = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *fingerprint = NULL;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "study add-device", NULL,
@@ -234,9 +227,11 @@ study_add_device (VwCli  *cli,
   if (label == NULL || x25519 == NULL || ed25519 == NULL)
     return usage (_("study add-device needs --label, and --keys FILE or --x25519 and --ed25519"));
   if (!open_study (&ctx, cli, study, &error) ||
-      (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL)
+      (id = vw_study_add_device (ctx.vault, ctx.study, label, x25519, ed25519, &error)) == NULL ||
+      (fingerprint = vw_fingerprint_of_key_text (ed25519, &error)) == NULL)
     return vw_cli_fail (error);
-  g_print (_("Enrolled the device “%s” as %s.\n"), label, id);
+  g_print (_("Enrolled the device “%s” as %s, fingerprint %s: compare it with the one that laptop’s "
+             "“veldwerk-cli keys” shows.\n"), label, id, fingerprint);
   return VW_CLI_EXIT_OK;
 }
 
@@ -275,25 +270,48 @@ study_join (VwCli  *cli,
             char  **argv)
 {
   g_autofree char *coordinator_key = NULL;
+  g_autofree char *fingerprint = NULL;
   const GOptionEntry entries[] = {
+    { "fingerprint", 0, 0, G_OPTION_ARG_STRING, &fingerprint,
+      N_("The coordinator’s fingerprint, as the coordinator read it out or printed it (spaces and dashes are "
+         "ignored)"), N_("DIGITS") },
     { "coordinator-key", 0, 0, G_OPTION_ARG_STRING, &coordinator_key,
-      N_("The coordinator’s signing key, as the coordinator read it out to you"), N_("ED25519:…") },
+      N_("The coordinator’s signing key instead, as “veldwerk-cli keys” prints it"), N_("ED25519:…") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(VwVault) vault = NULL;
+  g_autoptr(VwInvitation) invitation = NULL;
   g_autofree char *study = NULL;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "study join", _("FILE"),
-                     _("Join the study of an invitation the coordinator made for this laptop."), entries, &status))
+                     _("Join the study of an invitation the coordinator made for this laptop. Ask the coordinator "
+                       "for their fingerprint (their “veldwerk-cli keys” and Study tab show it) and give it with "
+                       "--fingerprint: only an invitation signed by that coordinator is accepted."), entries, &status))
     return status;
   if (argc != 2)
     return usage (_("study join needs one FILE"));
+  /* Refused before the vault is even opened: an invitation anyone could
+   * have signed is never trusted as it is. */
+  if (fingerprint == NULL && coordinator_key == NULL)
+    {
+      g_printerr (_("veldwerk-cli: study join needs the coordinator’s fingerprint: ask your coordinator to read "
+                    "out the fingerprint their “veldwerk-cli keys” prints (or their Study tab shows), and give "
+                    "it with --fingerprint \"…\" (or their signing key with --coordinator-key ed25519:…). "
+                    "Nothing was changed.\n"));
+      return VW_CLI_EXIT_USAGE;
+    }
   if ((vault = vw_cli_open_vault (cli, &error)) == NULL ||
-      (study = vw_study_join (vault, argv[1], coordinator_key, &error)) == NULL)
+      (invitation = vw_invitation_open (vault, argv[1], &error)) == NULL ||
+      (coordinator_key != NULL && fingerprint != NULL &&
+       !vw_invitation_confirm (invitation, coordinator_key, &error)) ||
+      (study = vw_invitation_join (vault, invitation, fingerprint != NULL ? fingerprint : coordinator_key,
+                                   &error)) == NULL)
     return vw_cli_fail (error);
-  g_print (_("Joined the study %s.\n"), study);
+  g_print (_("Joined the study “%s” (%s) of the coordinator “%s”, fingerprint %s.\n"),
+           vw_invitation_get_name (invitation), study, vw_invitation_get_coordinator (invitation),
+           vw_invitation_get_fingerprint (invitation));
   return VW_CLI_EXIT_OK;
 }
 
@@ -310,18 +328,66 @@ study_revoke (VwCli  *cli,
   g_auto(StudyCtx) ctx = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(VwDevice) device = NULL;
+  g_autofree char *fingerprint = NULL;
+  gboolean already = FALSE;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "study revoke", _("DEVICE"),
-                     _("Revoke a device: bundles it signed are no longer accepted."), entries, &status))
+                     _("Revoke a laptop, named by its id or fingerprint (“study devices” lists them), or by its "
+                       "label when only one laptop has it: from now on every bundle it signed is refused, whatever "
+                       "date it carries."), entries, &status))
     return status;
   if (argc != 2)
     return usage (_("study revoke needs one DEVICE"));
   if (!open_study (&ctx, cli, study, &error) ||
-      (device = vw_study_find_device (ctx.vault, ctx.study, argv[1], &error)) == NULL ||
-      !vw_vault_revoke_device (ctx.vault, device->id, &error))
+      (device = vw_study_revoke_device (ctx.vault, ctx.study, argv[1], &already, &error)) == NULL)
     return vw_cli_fail (error);
-  g_print (_("Revoked the device “%s”.\n"), device->label);
+  fingerprint = vw_study_device_fingerprint (device);
+  if (already)
+    g_print (_("The device “%s” (%s, fingerprint %s) was already revoked on %s; nothing changed.\n"), device->label,
+             device->id, fingerprint, device->revoked_at);
+  else
+    g_print (_("Revoked the device “%s” (%s, fingerprint %s) on %s.\n"), device->label, device->id, fingerprint,
+             device->revoked_at);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_devices (VwCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study devices", NULL,
+                     _("List the other laptops of the study: id, label, fingerprint and state, one per line, "
+                       "separated by tabs."), entries, &status))
+    return status;
+  if (argc != 1)
+    return usage (_("study devices takes no arguments"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (devices = vw_study_list_devices (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  for (guint i = 0; i < devices->len; i++)
+    {
+      VwDevice *d = g_ptr_array_index (devices, i);
+      g_autofree char *fingerprint = vw_study_device_fingerprint (d);
+      g_autofree char *state = NULL;
+
+      if (d->revoked_at != NULL)
+        state = g_strdup_printf (_("revoked %s"), d->revoked_at);
+      else
+        state = g_strdup (d->trusted ? _("trusted") : _("not trusted"));
+      g_print ("%s\t%s\t%s\t%s\n", d->id, d->label, fingerprint, state);
+    }
   return VW_CLI_EXIT_OK;
 }
 
@@ -431,30 +497,107 @@ study_handover (VwCli  *cli,
       N_("DEVICE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Write the bundle to FILE"), N_("FILE") },
     { "remove", 0, 0, G_OPTION_ARG_NONE, &remove,
-      N_("Remove the participants from this laptop once the bundle is written"), NULL },
+      N_("Remove the participants from this laptop once the receiving laptop’s receipt is merged here"), NULL },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study handover", _("CODE…"),
+                     _("Hand participants over to another duo’s laptop, with their contact details and history. "
+                       "The file is read back before anything else happens. With --remove the participants stay "
+                       "here, read-only, until the receipt the other laptop writes is merged here."),
+                     entries, &status))
+    return status;
+  if (argc < 2 || output == NULL || device == NULL)
+    return usage (_("study handover needs --device, -o FILE and at least one CODE"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      !vw_exchange_write_handover (ctx.vault, ctx.study, device, (const char * const *) argv + 1, output, remove,
+                                   &id, &error))
+    return vw_cli_fail (error);
+  g_print (_("Wrote the handover %s to %s and read it back: it is complete.\n"), id, output);
+  if (remove)
+    g_print (g_dngettext (NULL,
+                          "%d participant stays on this laptop, read-only, until the receipt from “%s” is merged "
+                          "here (veldwerk-cli merge RECEIPT); then it is removed.\n",
+                          "%d participants stay on this laptop, read-only, until the receipt from “%s” is merged "
+                          "here (veldwerk-cli merge RECEIPT); then they are removed.\n", argc - 1),
+             argc - 1, device);
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_handovers (VwCli  *cli,
+                 int     argc,
+                 char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) handovers = NULL;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study handovers", NULL,
+                     _("List the handovers this laptop wrote, newest first, and whether their receipts arrived."),
+                     entries, &status))
+    return status;
+  if (argc != 1)
+    return usage (_("study handovers takes no arguments"));
+  if (!open_study (&ctx, cli, study, &error) ||
+      (handovers = vw_exchange_list_handovers (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  for (guint i = 0; i < handovers->len; i++)
+    {
+      VwHandover *h = g_ptr_array_index (handovers, i);
+      g_autofree char *codes = g_strjoinv (" ", h->codes);
+      g_autofree char *state = NULL;
+
+      if (g_strcmp0 (h->outcome, "received") == 0)
+        state = g_strdup_printf (_("received %s"), h->settled);
+      else if (g_strcmp0 (h->outcome, "cancelled") == 0)
+        state = g_strdup_printf (_("cancelled %s"), h->settled);
+      else
+        state = g_strdup (h->remove_on_receipt ? _("awaiting receipt") : _("kept here, no receipt yet"));
+      /* Translators: bundle id, receiving laptop, when written, state, codes. */
+      g_print (_("%s  to “%s”  %s  %s: %s\n"), h->id, h->device_label, h->written, state, codes);
+    }
+  if (handovers->len == 0)
+    g_print ("%s\n", _("This laptop has written no handovers."));
+  return VW_CLI_EXIT_OK;
+}
+
+static int
+study_cancel_handover (VwCli  *cli,
+                       int     argc,
+                       char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
   g_autoptr(GError) error = NULL;
   int status;
 
-  if (!vw_cli_parse (cli, &argc, &argv, "study handover", _("CODE…"),
-                     _("Hand participants over to another duo’s laptop, with their contact details and history."),
+  if (!vw_cli_parse (cli, &argc, &argv, "study cancel-handover", _("HANDOVER-ID|CODE"),
+                     _("Stop waiting for a handover’s receipt: its participants stay on this laptop and can be "
+                       "changed again, and a later receipt for it is refused. Only for a handover that never "
+                       "reached the other laptop, or both laptops keep the participants."),
                      entries, &status))
     return status;
-  if (argc < 2 || output == NULL || device == NULL)
-    return usage (_("study handover needs --device, -o FILE and at least one CODE"));
+  if (argc != 2)
+    return usage (_("study cancel-handover needs the handover’s id or the code of a participant it holds"));
   if (!open_study (&ctx, cli, study, &error) ||
-      !vw_exchange_write_handover (ctx.vault, ctx.study, device, (const char * const *) argv + 1, output, &error))
+      !vw_exchange_cancel_handover (ctx.vault, ctx.study, argv[1], &error))
     return vw_cli_fail (error);
-  g_print (_("Wrote the handover to %s.\n"), output);
-  if (remove)
-    {
-      if (!vw_exchange_remove_participants (ctx.vault, ctx.study, (const char * const *) argv + 1, &error))
-        return vw_cli_fail (error);
-      g_print (g_dngettext (NULL, "Removed %d participant from this laptop.\n",
-                            "Removed %d participants from this laptop.\n", argc - 1), argc - 1);
-    }
+  g_print (_("Cancelled the handover of %s: its participants stay on this laptop.\n"), argv[1]);
   return VW_CLI_EXIT_OK;
 }
 
@@ -496,9 +639,12 @@ static const struct
   { "invite", study_invite },
   { "join", study_join },
   { "revoke", study_revoke },
+  { "devices", study_devices },
   { "link-identity", study_link_identity },
   { "prepare-round", study_prepare_round },
   { "handover", study_handover },
+  { "handovers", study_handovers },
+  { "cancel-handover", study_cancel_handover },
   { "dump", study_dump },
 };
 
@@ -511,8 +657,8 @@ vw_cli_study (VwCli  *cli,
     if (g_str_equal (argv[1], study_verbs[i].name))
       return study_verbs[i].func (cli, argc - 1, argv + 1);
 
-  return usage (_("usage: veldwerk-cli study setup|show|add-device|invite|join|revoke|link-identity|"
-                  "prepare-round|handover|dump …"));
+  return usage (_("usage: veldwerk-cli study setup|show|add-device|devices|invite|join|revoke|link-identity|"
+                  "prepare-round|handover|handovers|cancel-handover|dump …"));
 }
 
 int
@@ -568,32 +714,120 @@ print_duplicates (GPtrArray *duplicates)
     }
 }
 
+/* Beside the handover: its name with ".receipt" for its last extension. */
+static char *
+default_receipt_path (const char *handover)
+{
+  g_autofree char *dir = g_path_get_dirname (handover);
+  g_autofree char *base = g_path_get_basename (handover);
+  char *dot = strrchr (base, '.');
+  g_autofree char *name = NULL;
+
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+  name = g_strconcat (base, ".receipt", NULL);
+  return g_build_filename (dir, name, NULL);
+}
+
+/* Every handover of the merge gets its receipt; returns FALSE if one
+ * could not be written. */
+static gboolean
+write_receipts (StudyCtx      *ctx,
+                VwMergeReport *report,
+                const char    *receipt_path)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < report->receipts_due->len; i++)
+    {
+      VwMergeReceipt *due = g_ptr_array_index (report->receipts_due, i);
+      g_autofree char *target = receipt_path ? g_strdup (receipt_path) : default_receipt_path (due->path);
+      g_autoptr(GError) error = NULL;
+
+      if (!vw_exchange_write_receipt (ctx->vault, ctx->study, due->handover, target, NULL, &error))
+        {
+          /* Translators: the receiving laptop, the reason, then the handover file. */
+          g_printerr (_("veldwerk-cli: the merge is done, but the receipt for “%s” was not written: %s. Write it "
+                        "with: veldwerk-cli merge --receipt FILE %s\n"), due->device_label, error->message,
+                      due->path);
+          ok = FALSE;
+          continue;
+        }
+      g_print (g_dngettext (NULL,
+                            "Wrote the receipt for “%s” to %s: send it back, so that %u participant is removed "
+                            "there.\n",
+                            "Wrote the receipt for “%s” to %s: send it back, so that %u participants are removed "
+                            "there.\n", due->participants),
+               due->device_label, target, due->participants);
+    }
+  return ok;
+}
+
 int
 vw_cli_merge (VwCli  *cli,
               int     argc,
               char  **argv)
 {
   g_autofree char *study = NULL;
+  g_autofree char *receipt = NULL;
+  g_auto(GStrv) accept_revoked = NULL;
   const GOptionEntry entries[] = {
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { "receipt", 0, 0, G_OPTION_ARG_FILENAME, &receipt,
+      N_("Write the receipt of the handover FILE here (default: beside it, ending in .receipt)"), N_("FILE") },
+    { "accept-revoked", 0, 0, G_OPTION_ARG_STRING_ARRAY, &accept_revoked,
+      N_("Accept this one bundle of a revoked laptop, as its refusal named it; recorded in the audit trail"),
+      N_("BUNDLE-ID") },
     { NULL }
   };
   g_auto(StudyCtx) ctx = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(VwMergeReport) report = NULL;
+  g_autoptr(GPtrArray) accepted = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_device_free);
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "merge", _("FILE…"),
                      _("Verify bundles and merge them in one transaction: submissions on the coordinator’s laptop, "
-                       "round preparations and handovers on a duo’s. Nothing is merged if one is rejected."),
+                       "round preparations, handovers and receipts on a duo’s. Nothing is merged if one is "
+                       "rejected. A handover’s receipt is written beside it, for its sender."),
                      entries, &status))
     return status;
   if (argc < 2)
     return usage (_("merge needs at least one FILE"));
-  if (!open_study (&ctx, cli, study, &error) ||
-      (report = vw_exchange_merge (ctx.vault, ctx.study, (const char * const *) argv + 1, NULL, NULL, NULL,
-                                   &error)) == NULL)
+  if (receipt != NULL && argc != 2)
+    return usage (_("merge --receipt goes with one FILE, a handover"));
+  if (receipt != NULL && g_file_test (receipt, G_FILE_TEST_EXISTS))
+    return usage (_("merge --receipt: that file exists already; name a new one"));
+  if (!open_study (&ctx, cli, study, &error))
     return vw_cli_fail (error);
+  /* An acceptance and the merge it is for are one transaction: a merge
+   * that fails leaves no acceptance behind. */
+  if (accept_revoked != NULL && !vw_vault_begin (ctx.vault, &error))
+    return vw_cli_fail (error);
+  for (guint i = 0; accept_revoked != NULL && accept_revoked[i] != NULL; i++)
+    {
+      VwDevice *device = vw_study_accept_revoked_bundle (ctx.vault, ctx.study, (const char * const *) argv + 1,
+                                                         accept_revoked[i], &error);
+      if (device == NULL)
+        {
+          vw_vault_rollback (ctx.vault);
+          return vw_cli_fail (error);
+        }
+      g_ptr_array_add (accepted, device);
+    }
+  report = vw_exchange_merge (ctx.vault, ctx.study, (const char * const *) argv + 1, NULL, NULL, NULL, &error);
+  if (accept_revoked != NULL && report == NULL)
+    vw_vault_rollback (ctx.vault);
+  else if (accept_revoked != NULL && !vw_vault_commit (ctx.vault, &error))
+    g_clear_pointer (&report, vw_merge_report_free);
+  if (report == NULL)
+    return vw_cli_fail (error);
+  for (guint i = 0; i < accepted->len; i++)
+    {
+      VwDevice *device = g_ptr_array_index (accepted, i);
+      g_print (_("Accepted bundle %s of the revoked device “%s” (%s), as recorded in the audit trail.\n"),
+               accept_revoked[i], device->label, device->id);
+    }
 
   for (guint i = 0; i < report->replays->len; i++)
     g_print (_("skipped: %s\n"), (const char *) g_ptr_array_index (report->replays, i));
@@ -603,6 +837,19 @@ vw_cli_merge (VwCli  *cli,
   for (guint i = 0; i < report->conflict_list->len; i++)
     print_conflict (g_ptr_array_index (report->conflict_list, i));
   print_duplicates (report->duplicates);
+  for (guint i = 0; i < report->receipts_merged->len; i++)
+    {
+      VwMergeReceipt *r = g_ptr_array_index (report->receipts_merged, i);
+
+      g_print (g_dngettext (NULL, "The receipt from “%s” arrived: removed %u participant of handover %s.\n",
+                            "The receipt from “%s” arrived: removed %u participants of handover %s.\n",
+                            r->participants),
+               r->device_label, r->participants, r->handover);
+    }
+  if (receipt != NULL && report->receipts_due->len == 0)
+    g_print (_("No receipt to write: %s is not a handover merged here.\n"), argv[1]);
+  if (!write_receipts (&ctx, report, receipt))
+    return VW_CLI_EXIT_FAILURE;
   return VW_CLI_EXIT_OK;
 }
 

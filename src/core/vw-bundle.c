@@ -55,6 +55,10 @@ static const VwBundleKindInfo kinds[] = {
   { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
     "rows: chosen participants with contact details and their whole history", "SRPVIANQECK" },
   { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },
+  /* The receiving duo's word that a handover arrived whole; only then
+   * does the sender remove the participants (vw-exchange-receipt.c). */
+  { VW_BUNDLE_KIND_RECEIPT, "receipt", "duo device", "duo device",
+    "JSON: the handover's bundle id, the SHA-256 of its content, the participant codes received", NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (kinds) == VW_BUNDLE_N_KINDS);
@@ -563,6 +567,18 @@ create_spool (const char  *dir,
   return fd;
 }
 
+static VwBundle *open_stream (GInputStream        *in,
+                              GPtrArray           *identities,
+                              VwBundleKind         expected_kind,
+                              const char          *expected_study,
+                              VwBundleTrustFunc    trust,
+                              gpointer             trust_data,
+                              VwBundleSignerCheck  check,
+                              gpointer             check_data,
+                              const char          *spool_dir,
+                              GCancellable        *cancellable,
+                              GError             **error);
+
 /**
  * vw_bundle_open_stream:
  * @identities: (element-type VwAgeIdentity): this device's identities
@@ -593,6 +609,26 @@ vw_bundle_open_stream (GInputStream       *in,
                        GCancellable       *cancellable,
                        GError            **error)
 {
+  g_return_val_if_fail (trust != NULL, NULL);
+
+  return open_stream (in, identities, expected_kind, expected_study, trust, trust_data, NULL, NULL, spool_dir,
+                      cancellable, error);
+}
+
+/* Either @trust or @check decides on the signer. */
+static VwBundle *
+open_stream (GInputStream        *in,
+             GPtrArray           *identities,
+             VwBundleKind         expected_kind,
+             const char          *expected_study,
+             VwBundleTrustFunc    trust,
+             gpointer             trust_data,
+             VwBundleSignerCheck  check,
+             gpointer             check_data,
+             const char          *spool_dir,
+             GCancellable        *cancellable,
+             GError             **error)
+{
   g_autoptr(VwBundle) self = NULL;
   g_autoptr(VwAgeDecryptor) decryptor = NULL;
   g_autoptr(GOutputStream) spool = NULL;
@@ -603,7 +639,7 @@ vw_bundle_open_stream (GInputStream       *in,
   guint64 size = 0;
   gsize manifest_len;
 
-  g_return_val_if_fail (trust != NULL, NULL);
+  g_return_val_if_fail ((trust != NULL) != (check != NULL), NULL);
   g_return_val_if_fail (expected_kind <= VW_BUNDLE_KIND_ANY, NULL);
 
   decryptor = vw_age_decryptor_new (in, VW_AGE_ARMOR_AUTO, cancellable, &age_error);
@@ -661,7 +697,20 @@ vw_bundle_open_stream (GInputStream       *in,
                    self->manifest.study_id, expected_study);
       return NULL;
     }
-  if (!trust (self->manifest.study_id, self->manifest.signer, trust_data))
+  if (check != NULL)
+    {
+      GError *local = NULL;
+
+      if (!check (self, check_data, &local))
+        {
+          if (local == NULL)
+            g_set_error_literal (&local, VW_BUNDLE_ERROR, VW_BUNDLE_ERROR_UNTRUSTED,
+                                 _("The bundle was signed by a device that is not trusted for it"));
+          g_propagate_error (error, local);
+          return NULL;
+        }
+    }
+  else if (!trust (self->manifest.study_id, self->manifest.signer, trust_data))
     {
       g_set_error (error, VW_BUNDLE_ERROR, VW_BUNDLE_ERROR_UNTRUSTED,
                    _("The bundle was signed by a device that is not trusted for study “%s”"),
@@ -713,6 +762,35 @@ vw_bundle_open (const char         *path,
     return NULL;
   return vw_bundle_open_stream (G_INPUT_STREAM (in), identities, expected_kind, expected_study,
                                 trust, trust_data, spool_dir, cancellable, error);
+}
+
+/**
+ * vw_bundle_open_checked:
+ * @check: decides on the signer with the whole manifest, see
+ *   #VwBundleSignerCheck
+ *
+ * vw_bundle_open() with @check in place of a trust function.
+ */
+VwBundle *
+vw_bundle_open_checked (const char           *path,
+                        GPtrArray            *identities,
+                        VwBundleKind          expected_kind,
+                        const char           *expected_study,
+                        VwBundleSignerCheck   check,
+                        gpointer              check_data,
+                        const char           *spool_dir,
+                        GCancellable         *cancellable,
+                        GError              **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInputStream) in = NULL;
+
+  g_return_val_if_fail (check != NULL, NULL);
+
+  if ((in = g_file_read (file, cancellable, error)) == NULL)
+    return NULL;
+  return open_stream (G_INPUT_STREAM (in), identities, expected_kind, expected_study, NULL, NULL, check,
+                      check_data, spool_dir, cancellable, error);
 }
 
 VwBundleKind

@@ -41,6 +41,7 @@ typedef enum {
   VW_BUNDLE_KIND_ROUND_PREPARATION,
   VW_BUNDLE_KIND_HANDOVER,
   VW_BUNDLE_KIND_EXPORT,
+  VW_BUNDLE_KIND_RECEIPT,
   VW_BUNDLE_N_KINDS,
 } VwBundleKind;
 
@@ -118,6 +119,27 @@ VwBundle     *vw_bundle_open_stream        (GInputStream      *in,
                                             const char        *spool_dir,
                                             GCancellable      *cancellable,
                                             GError           **error);
+
+/* Decides whether the signer of @bundle may send it, with the whole signed
+ * manifest at hand (the vw_bundle_get_*() of @bundle work; its content is
+ * not there yet), and on FALSE says why in @error
+ * (VW_BUNDLE_ERROR_UNTRUSTED): a revoked laptop, one bundle accepted by
+ * name. */
+typedef gboolean (*VwBundleSignerCheck) (VwBundle  *bundle,
+                                         gpointer   user_data,
+                                         GError   **error);
+
+/* vw_bundle_open() with a VwBundleSignerCheck in place of the trust
+ * function, run at the same step. */
+VwBundle     *vw_bundle_open_checked       (const char          *path,
+                                            GPtrArray           *identities,
+                                            VwBundleKind         expected_kind,
+                                            const char          *expected_study,
+                                            VwBundleSignerCheck  check,
+                                            gpointer             check_data,
+                                            const char          *spool_dir,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 VwBundleKind  vw_bundle_get_kind           (VwBundle          *self);
 const char   *vw_bundle_get_study_id       (VwBundle          *self);

@@ -17,6 +17,7 @@
 #include "vw-bech32.h"
 #include "vw-exchange.h"
 #include "vw-exchange-private.h"
+#include "vw-exchange-receipt-private.h"
 #include "vw-study.h"
 #include "vw-vault-contacts.h"
 #include "vw-vault-private.h"
@@ -749,8 +750,9 @@ vw_exchange_list_prepared (VwVault     *vault,
  * vw_exchange_write_handover:
  *
  * Writes a handover of @codes, with contact details and every record, for
- * another enrolled duo laptop. The sender keeps the participants until it
- * removes them (vw_vault_delete_participant()).
+ * another enrolled duo laptop, and reads it back before anything is
+ * recorded (see vw-exchange.h). Nobody leaves this laptop here: with
+ * @remove_on_receipt the participants await the receiver's receipt.
  */
 gboolean
 vw_exchange_write_handover (VwVault            *vault,
@@ -758,22 +760,44 @@ vw_exchange_write_handover (VwVault            *vault,
                             const char         *device,
                             const char * const *codes,
                             const char         *path,
+                            gboolean            remove_on_receipt,
+                            char              **bundle_id,
                             GError            **error)
 {
   g_autoptr(GHashTable) set = NULL;
   g_autoptr(GPtrArray) recipients = NULL;
+  g_autoptr(VwSecret) signing = NULL;
+  g_autoptr(GBytes) content = NULL;
   g_autofree char *device_id = NULL;
   g_autofree char *id = NULL;
   Writer w = { vault, study, VW_BUNDLE_KIND_HANDOVER, NULL, NULL, NULL, NULL };
+  guint8 digest[crypto_hash_sha256_BYTES];
+  char digest_hex[2 * crypto_hash_sha256_BYTES + 1];
+  gboolean ok;
 
   if (!vw_vault_require_unlocked (vault, error) || !check_role (vault, study, VW_STUDY_ROLE_DUO, error) ||
-      (recipients = device_recipients (vault, study, device, &device_id, error)) == NULL)
+      !vw_handover_check_codes (vault, study, codes, error) ||
+      (recipients = device_recipients (vault, study, device, &device_id, error)) == NULL ||
+      !vw_handover_add_own_recipient (vault, recipients, error) ||
+      (signing = vw_vault_dup_ed25519_secret (vault, error)) == NULL)
     return FALSE;
   set = code_set (codes);
   w.codes = set;
-  if (!write_bundle (vault, &w, recipients, path, &id, error))
+  if ((content = write_rows (&w, error)) == NULL)
     return FALSE;
-  return vw_vault_audit (vault, "handover_written", device_id, id, error);
+  /* What this laptop means to send: the file must read back as exactly
+   * this content. */
+  crypto_hash_sha256 (digest, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+  sodium_bin2hex (digest_hex, sizeof digest_hex, digest, sizeof digest);
+  ok = vw_bundle_write_bytes (path, w.kind, study, signing, recipients, content, &id, NULL, error);
+  /* The plaintext rows are personal data: wipe them. */
+  sodium_memzero ((gpointer) g_bytes_get_data (content, NULL), g_bytes_get_size (content));
+  if (!ok || !vw_handover_verify_and_record (vault, study, device_id, codes, path, id, digest_hex,
+                                             remove_on_receipt, error))
+    return FALSE;
+  if (bundle_id != NULL)
+    *bundle_id = g_steal_pointer (&id);
+  return TRUE;
 }
 
 typedef struct
@@ -854,27 +878,4 @@ vw_exchange_write_submission_finish (VwVault       *vault,
   g_return_val_if_fail (g_task_is_valid (result, vault), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * vw_exchange_remove_participants:
- *
- * After a handover: the participants leave this laptop, with their
- * contact details and every record, all in one transaction.
- */
-gboolean
-vw_exchange_remove_participants (VwVault            *vault,
-                                 const char         *study,
-                                 const char * const *codes,
-                                 GError            **error)
-{
-  if (!vw_vault_begin (vault, error))
-    return FALSE;
-  for (guint i = 0; codes[i] != NULL; i++)
-    if (!vw_vault_delete_participant (vault, study, codes[i], error))
-      {
-        vw_vault_rollback (vault);
-        return FALSE;
-      }
-  return vw_vault_commit (vault, error);
 }

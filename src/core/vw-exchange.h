@@ -91,18 +91,61 @@ GHashTable *vw_exchange_list_prepared           (VwVault             *vault,
                                                  const char          *study,
                                                  const char          *round,
                                                  GError             **error);
+/* Writes a handover of @codes for the duo laptop @device, encrypted to it
+ * and to this laptop, then reads the file back with the receiver's checks
+ * (decryption, signature, content hash) and records it. A file that does
+ * not read back is deleted and nothing is recorded. With
+ * @remove_on_receipt the participants stay here, read-only and "awaiting
+ * receipt", until the receiver's receipt is merged (vw-exchange-receipt.c);
+ * only then are they removed. A participant already awaiting a receipt
+ * cannot be handed over again before that handover is settled. */
 gboolean    vw_exchange_write_handover          (VwVault             *vault,
                                                  const char          *study,
                                                  const char          *device,
                                                  const char * const  *codes,
                                                  const char          *path,
+                                                 gboolean             remove_on_receipt,
+                                                 char               **bundle_id,
                                                  GError             **error);
 
-/* Removes handed-over participants, with their contact details and every
- * record, in one transaction: all of them or, on error, none. */
-gboolean    vw_exchange_remove_participants     (VwVault             *vault,
+/* A handover this laptop wrote (vw-exchange-receipt.c). */
+typedef struct
+{
+  char     *id;                /* the handover's bundle id */
+  char     *device;            /* the receiving laptop's device id */
+  char     *device_label;      /* its label on this laptop */
+  char     *written;           /* UTC, YYYY-MM-DDTHH:MM:SSZ */
+  gboolean  remove_on_receipt;
+  char     *outcome;           /* nullable: still open; "received" or "cancelled" */
+  char     *settled;           /* nullable: when it was received or cancelled */
+  GStrv     codes;             /* sorted */
+} VwHandover;
+
+void        vw_handover_free                    (VwHandover          *handover);
+/* (element-type VwHandover): every handover of @study, newest first. */
+GPtrArray  *vw_exchange_list_handovers          (VwVault             *vault,
                                                  const char          *study,
-                                                 const char * const  *codes,
+                                                 GError             **error);
+/* (element-type utf8 VwHandover): the participants awaiting a receipt,
+ * code to the open handover with removal that holds them. */
+GHashTable *vw_exchange_awaiting_receipt        (VwVault             *vault,
+                                                 const char          *study,
+                                                 GError             **error);
+/* Settles an open handover with removal (by its bundle id, or by the code
+ * of a participant it holds) as cancelled: its participants are editable
+ * here again and a later receipt for it is refused. Audited. */
+gboolean    vw_exchange_cancel_handover         (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *id_or_code,
+                                                 GError             **error);
+/* Writes the receipt for @handover, a handover this laptop merged: signed
+ * by this laptop, encrypted to the handover's sender (and to this laptop,
+ * which reads it back before it reports success). */
+gboolean    vw_exchange_write_receipt           (VwVault             *vault,
+                                                 const char          *study,
+                                                 const char          *handover,
+                                                 const char          *path,
+                                                 char               **receipt_id,
                                                  GError             **error);
 
 /* One side of a conflict. */
@@ -121,6 +164,17 @@ typedef struct
 
 void        vw_conflict_free (VwConflict *conflict);
 
+/* A handover and its receipt, as a merge met them. */
+typedef struct
+{
+  char  *handover;     /* the handover's bundle id */
+  char  *device_label; /* the other laptop: the handover's sender, or the receipt's signer */
+  char  *path;         /* the file merged: the handover, or the receipt */
+  guint  participants; /* in the handover; for a merged receipt, those removed here */
+} VwMergeReceipt;
+
+void        vw_merge_receipt_free (VwMergeReceipt *receipt);
+
 typedef struct
 {
   guint      bundles;     /* applied */
@@ -133,6 +187,9 @@ typedef struct
   GPtrArray *duplicates;  /* (element-type GStrv): codes sharing a linkage hash */
   guint      participants_added; /* of @added: participants new on this laptop */
   guint      contacts;    /* contact details received (handovers only) */
+  GPtrArray *receipts_due;    /* (element-type VwMergeReceipt): handovers in this merge (new or merged
+                               * before) whose sender waits for a receipt: vw_exchange_write_receipt() */
+  GPtrArray *receipts_merged; /* (element-type VwMergeReceipt): receipts applied */
 } VwMergeReport;
 
 void           vw_merge_report_free (VwMergeReport *report);
@@ -212,5 +269,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwConflict, vw_conflict_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwMergeReport, vw_merge_report_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwSubmissionSummary, vw_submission_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwPrepared, vw_prepared_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwHandover, vw_handover_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwMergeReceipt, vw_merge_receipt_free)
 
 G_END_DECLS

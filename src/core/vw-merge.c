@@ -25,6 +25,8 @@
 
 #include "vw-exchange.h"
 #include "vw-exchange-private.h"
+#include "vw-exchange-receipt-private.h"
+#include "vw-exchange-validate.h"
 #include "vw-study.h"
 #include "vw-vault-contacts.h"
 #include "vw-vault-private.h"
@@ -55,6 +57,8 @@ vw_merge_report_free (VwMergeReport *report)
   g_clear_pointer (&report->replays, g_ptr_array_unref);
   g_clear_pointer (&report->conflict_list, g_ptr_array_unref);
   g_clear_pointer (&report->duplicates, g_ptr_array_unref);
+  g_clear_pointer (&report->receipts_due, g_ptr_array_unref);
+  g_clear_pointer (&report->receipts_merged, g_ptr_array_unref);
   g_free (report);
 }
 
@@ -68,6 +72,7 @@ typedef struct
   GHashTable    *interview_rounds; /* owned: interview id -> round */
   GHashTable    *fresh;            /* owned: interviews the current bundle added, so without answers here */
   char          *now;              /* owned */
+  VwRowValidator *validator;       /* owned: every row is checked before it is applied */
 } Merge;
 
 typedef struct
@@ -1215,7 +1220,8 @@ apply_line (Merge   *m,
                          _("a row of type “%c” has %d fields, not %d"), type, n, row_types[i].n_fields);
             return FALSE;
           }
-        return row_types[i].apply (m, fields, error);
+        return vw_exchange_validate_row (m->validator, type, fields, error) &&
+               row_types[i].apply (m, fields, error);
       }
   g_return_val_if_reached (FALSE);
 }
@@ -1350,7 +1356,8 @@ kind_accepted (VwStudyRole   role,
 {
   if (role == VW_STUDY_ROLE_COORDINATOR)
     return kind == VW_BUNDLE_KIND_SUBMISSION;
-  return kind == VW_BUNDLE_KIND_ROUND_PREPARATION || kind == VW_BUNDLE_KIND_HANDOVER;
+  return kind == VW_BUNDLE_KIND_ROUND_PREPARATION || kind == VW_BUNDLE_KIND_HANDOVER ||
+         kind == VW_BUNDLE_KIND_RECEIPT;
 }
 
 VwMergeReport *
@@ -1365,6 +1372,9 @@ vw_exchange_merge (VwVault             *vault,
   g_autoptr(VwMergeReport) report = g_new0 (VwMergeReport, 1);
   g_autoptr(GPtrArray) bundles = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  /* Per bundle: the checked receipt, or NULL for exchange rows. */
+  g_autoptr(GPtrArray) receipts = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_receipt_check_free);
+  g_autoptr(GPtrArray) paths_used = g_ptr_array_new ();
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(VwStudy) info = NULL;
   Progress progress = { progress_func, progress_data, 0, 0 };
@@ -1372,6 +1382,8 @@ vw_exchange_merge (VwVault             *vault,
   gboolean ok = TRUE;
 
   report->replays = g_ptr_array_new_with_free_func (g_free);
+  report->receipts_due = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_merge_receipt_free);
+  report->receipts_merged = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_merge_receipt_free);
   if (!vw_vault_require_unlocked (vault, error) || (info = vw_vault_get_study (vault, study, error)) == NULL)
     return NULL;
 
@@ -1381,6 +1393,8 @@ vw_exchange_merge (VwVault             *vault,
       g_autofree char *name = g_filename_display_basename (paths[i]);
       g_autoptr(VwBundle) bundle = vw_study_open_bundle (vault, paths[i], VW_BUNDLE_KIND_ANY, study, error);
       g_autofree char *merged = NULL;
+      g_autofree char *receipt_replay = NULL;
+      VwReceiptCheck *receipt = NULL;
 
       if (bundle == NULL)
         return NULL;
@@ -1398,12 +1412,25 @@ vw_exchange_merge (VwVault             *vault,
           g_ptr_array_add (report->replays,
                            g_strdup_printf (_("%s: bundle %s was already merged (%s); nothing changed"), name,
                                             vw_bundle_get_id (bundle), merged ? merged : _("earlier in this merge")));
+          /* Its sender may still wait for the receipt. */
+          if (merged != NULL && vw_bundle_get_kind (bundle) == VW_BUNDLE_KIND_HANDOVER)
+            vw_receipt_note_replay (vault, study, bundle, paths[i], report);
+          continue;
+        }
+      if (vw_bundle_get_kind (bundle) == VW_BUNDLE_KIND_RECEIPT &&
+          (receipt = vw_receipt_check (vault, study, bundle, paths[i], &receipt_replay, error)) == NULL)
+        {
+          if (receipt_replay == NULL)
+            return NULL;
+          g_ptr_array_add (report->replays, g_steal_pointer (&receipt_replay));
           continue;
         }
       g_hash_table_add (seen, (gpointer) vw_bundle_get_id (bundle));
       progress.total += vw_bundle_get_content_size (bundle);
       g_ptr_array_add (names, g_steal_pointer (&name));
       g_ptr_array_add (bundles, g_steal_pointer (&bundle));
+      g_ptr_array_add (receipts, receipt);
+      g_ptr_array_add (paths_used, (gpointer) paths[i]);
     }
 
   if (bundles->len > 0)
@@ -1411,13 +1438,26 @@ vw_exchange_merge (VwVault             *vault,
       m.interview_rounds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       m.fresh = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       m.now = vw_vault_now ();
+      m.validator = vw_row_validator_new (vault, study);
       if (!vw_vault_tx_begin (vault, error))
         ok = FALSE;
       for (guint i = 0; ok && i < bundles->len; i++)
         {
-          ok = apply_bundle (&m, g_ptr_array_index (bundles, i), g_ptr_array_index (names, i), &progress,
-                             cancellable, error) &&
-               record_bundle (&m, g_ptr_array_index (bundles, i), error);
+          VwBundle *bundle = g_ptr_array_index (bundles, i);
+          VwReceiptCheck *receipt = g_ptr_array_index (receipts, i);
+
+          if (receipt != NULL)
+            {
+              /* A receipt carries no rows: it settles a handover. */
+              sodium_bin2hex (m.signer, sizeof m.signer, vw_bundle_get_signer (bundle), 32);
+              ok = vw_receipt_apply (vault, study, receipt, report, error);
+            }
+          else
+            ok = apply_bundle (&m, bundle, g_ptr_array_index (names, i), &progress, cancellable, error);
+          ok = ok && record_bundle (&m, bundle, error);
+          if (ok && vw_bundle_get_kind (bundle) == VW_BUNDLE_KIND_HANDOVER)
+            ok = vw_receipt_note_handover (vault, study, bundle, g_ptr_array_index (paths_used, i), m.now, report,
+                                           error);
           report->bundles += ok;
         }
       /* Rows received from another laptop keep their own times, which
@@ -1433,6 +1473,7 @@ vw_exchange_merge (VwVault             *vault,
       g_clear_pointer (&m.interview_rounds, g_hash_table_unref);
       g_clear_pointer (&m.fresh, g_hash_table_unref);
       g_clear_pointer (&m.now, g_free);
+      g_clear_pointer (&m.validator, vw_row_validator_free);
       if (ok)
         ok = vw_vault_tx_commit (vault, error);
       else

@@ -10,6 +10,7 @@
 
 #include "vw-json-positions.h"
 #include "vw-questionnaire.h"
+#include "vw-validate.h"
 #include "vw-resources.h"
 
 /* The only format version so far; the member lets a later format refuse
@@ -18,7 +19,7 @@
 /* One line of text: longer answers belong in a long_text question. */
 #define SHORT_TEXT_MAX 500
 #define LONG_TEXT_MAX 100000
-#define YEAR_MIN_DEFAULT 1900
+#define YEAR_MIN_DEFAULT VW_VALIDATE_YEAR_MIN
 
 typedef struct
 {
@@ -2171,30 +2172,30 @@ format_number (double value)
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.15g", value));
 }
 
+/* The shapes and the bound on the future are vw-validate.c's, as for
+ * every other stored month and date. */
 static gboolean
-is_month (const char *value)
+is_month (const char *value,
+          gboolean   *future)
 {
   int year, month;
 
-  if (!matches ("^[0-9]{4}-[0-9]{2}$", value))
+  if (!vw_validate_parse_month (value, &year, &month))
     return FALSE;
-  year = atoi (value);
-  month = atoi (value + 5);
-  return year >= YEAR_MIN_DEFAULT && year <= 2100 && month >= 1 && month <= 12;
+  *future = vw_validate_month_is_future (year, month);
+  return TRUE;
 }
 
 static gboolean
-is_date (const char *value)
+is_date (const char *value,
+         gboolean   *future)
 {
   int year, month, day;
 
-  if (!matches ("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value))
+  if (!vw_validate_parse_date (value, &year, &month, &day))
     return FALSE;
-  year = atoi (value);
-  month = atoi (value + 5);
-  day = atoi (value + 8);
-  return year >= YEAR_MIN_DEFAULT && year <= 2100 && month >= 1 && month <= 12 &&
-         g_date_valid_dmy (day, month, year);
+  *future = vw_validate_date_is_future (year, month, day);
+  return TRUE;
 }
 
 static gboolean
@@ -2272,7 +2273,7 @@ validate_history (const VwQuestion  *question,
       JsonNode *node = json_array_get_element (stays, i);
       JsonObject *stay;
       JsonNode *residence, *start, *end;
-      const char *end_text = NULL;
+      g_autoptr(GError) local = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (node) || json_object_get_size (stay = json_node_get_object (node)) != 3)
         return invalid (error, _("Stay %u must have a residence, a start month and an end month"), i + 1);
@@ -2284,14 +2285,13 @@ validate_history (const VwQuestion  *question,
         return invalid (error, _("Stay %u must have a residence, a start month and an end month"), i + 1);
       if (!vw_code_list_contains (question->codes, json_node_get_string (residence)))
         return invalid (error, _("Stay %u: choose where the participant stayed from the list"), i + 1);
-      if (!is_month (json_node_get_string (start)))
-        return invalid (error, _("Stay %u: fill in the start month as YYYY-MM, for example 2023-04"), i + 1);
+      /* Each stay becomes an episode: the episode's own validator. */
+      if (!vw_validate_episode (json_node_get_string (start),
+                                JSON_NODE_HOLDS_NULL (end) ? NULL : json_node_get_string (end),
+                                json_node_get_string (residence), &local))
+        return invalid (error, _("Stay %u: %s"), i + 1, local->message);
       if (JSON_NODE_HOLDS_NULL (end))
         open++;
-      else if (!is_month (end_text = json_node_get_string (end)))
-        return invalid (error, _("Stay %u: fill in the end month as YYYY-MM, or leave it open"), i + 1);
-      else if (strcmp (end_text, json_node_get_string (start)) < 0)
-        return invalid (error, _("Stay %u ends before it starts"), i + 1);
     }
   if (open > 1)
     return invalid (error, _("Only one stay can still be going on; fill in the end month of the others"));
@@ -2315,6 +2315,8 @@ vw_question_validate_value (const VwQuestion  *question,
                             const char        *value,
                             GError           **error)
 {
+  gboolean future = FALSE;
+
   g_return_val_if_fail (question != NULL, FALSE);
 
   if (value == NULL || *value == '\0')
@@ -2336,12 +2338,16 @@ vw_question_validate_value (const VwQuestion  *question,
     case VW_QUESTION_GRADE:
       return validate_number (question, value, error);
     case VW_QUESTION_MONTH:
-      if (!is_month (value))
+      if (!is_month (value, &future))
         return invalid (error, _("Fill in a month as YYYY-MM, for example 2024-03"));
+      if (future)
+        return invalid (error, _("Fill in a month that is not in the future"));
       return TRUE;
     case VW_QUESTION_DATE:
-      if (!is_date (value))
+      if (!is_date (value, &future))
         return invalid (error, _("Fill in a date as YYYY-MM-DD, for example 2024-03-15"));
+      if (future)
+        return invalid (error, _("Fill in a date that is not in the future"));
       return TRUE;
     case VW_QUESTION_SHORT_TEXT:
       if (strchr (value, '\n') != NULL || strchr (value, '\r') != NULL)

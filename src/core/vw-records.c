@@ -5,11 +5,13 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vw-codebook.h"
 #include "vw-csv.h"
 #include "vw-records.h"
+#include "vw-validate.h"
 
 /* Enough for a user to fix a file in one go, few enough to read. */
 #define MAX_PROBLEMS 100
@@ -17,9 +19,6 @@
  * line are shown even when cross-file checks find early ones late. */
 #define MAX_PROBLEMS_KEPT 1000
 #define MAX_COLUMNS VW_RECORDS_MAX_COLUMNS
-#define MIN_BIRTH_YEAR 1900
-/* Invalid values are quoted in messages, cut to this many characters. */
-#define MAX_QUOTED 40
 
 G_DEFINE_QUARK (vw-records-error-quark, vw_records_error)
 
@@ -187,38 +186,27 @@ digits (const char *text,
   return value;
 }
 
-/* "YYYY-MM" with a year from 1900: every valid month is then above
- * VW_MONTH_NONE. */
+/* The shapes are vw-validate.c's: every valid month is above
+ * VW_MONTH_NONE, since the years start at VW_VALIDATE_YEAR_MIN. */
 gboolean
 vw_month_parse (const char *text,
                 VwMonth    *month)
 {
   int y, m;
 
-  if (strlen (text) != 7 || text[4] != '-' || !all_digits (text, 4) || !all_digits (text + 5, 2))
-    return FALSE;
-  y = digits (text, 4);
-  m = digits (text + 5, 2);
-  if (y < MIN_BIRTH_YEAR || m < 1 || m > 12)
+  if (!vw_validate_parse_month (text, &y, &m))
     return FALSE;
   *month = vw_month_make (y, m);
   return TRUE;
 }
 
-/* "YYYY-MM-DD", a day that exists in the calendar. */
 gboolean
 vw_date_parse (const char *text,
                VwDate     *date)
 {
   int y, m, d;
 
-  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-' ||
-      !all_digits (text, 4) || !all_digits (text + 5, 2) || !all_digits (text + 8, 2))
-    return FALSE;
-  y = digits (text, 4);
-  m = digits (text + 5, 2);
-  d = digits (text + 8, 2);
-  if (y < MIN_BIRTH_YEAR || !g_date_valid_dmy (d, m, y))
+  if (!vw_validate_parse_date (text, &y, &m, &d))
     return FALSE;
   *date = y * 10000 + m * 100 + d;
   return TRUE;
@@ -265,31 +253,6 @@ vw_round_format (guint round,
 {
   g_snprintf (buf, 16, "T%u", round);
   return buf;
-}
-
-/* Codebook section 1: region, '-', five characters of Crockford base32
- * (digits and capitals without I, L, O and U). */
-gboolean
-vw_participant_code_is_valid (const char *code)
-{
-  gsize len = strlen (code);
-  gsize prefix = len - 6;
-
-  if (len != 8 && len != 9)
-    return FALSE;
-  for (gsize i = 0; i < prefix; i++)
-    if (code[i] < 'A' || code[i] > 'Z')
-      return FALSE;
-  if (code[prefix] != '-')
-    return FALSE;
-  for (gsize i = prefix + 1; i < len; i++)
-    {
-      char c = code[i];
-
-      if (!g_ascii_isdigit (c) && (c < 'A' || c > 'Z' || c == 'I' || c == 'L' || c == 'O' || c == 'U'))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* Problems. */
@@ -353,7 +316,6 @@ struct _VwRecordsBuilder
   gboolean      incomplete[VW_RECORDS_N_FILES];
   GPtrArray    *problems;     /* of VwRecordsProblem */
   guint         n_problems;   /* including those not kept */
-  int           max_birth_year;
 };
 
 VwRecordsBuilder *
@@ -361,7 +323,6 @@ vw_records_builder_new (void)
 {
   VwRecordsBuilder *self = g_new0 (VwRecordsBuilder, 1);
   const FileSpec *all = get_specs ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   self->strings = g_string_chunk_new (64 * 1024);
   for (guint f = 0; f < VW_RECORDS_N_FILES; f++)
@@ -371,7 +332,6 @@ vw_records_builder_new (void)
         self->positions[f][c] = c + 1;
     }
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_records_problem_free);
-  self->max_birth_year = g_date_time_get_year (now);
 
   return self;
 }
@@ -441,44 +401,38 @@ add_problemf (VwRecordsBuilder *self,
   vw_records_builder_add_problem (self, file, line, column, message);
 }
 
-/* A value as messages show it: cut, so that a whole paragraph pasted into
- * the wrong column does not flood the terminal. */
-static char *
-quote_value (const char *value)
-{
-  g_autofree char *cut = NULL;
-
-  if (g_utf8_strlen (value, -1) <= MAX_QUOTED)
-    return g_strdup (value);
-  cut = g_utf8_substring (value, 0, MAX_QUOTED - 1);
-  return g_strconcat (cut, "…", NULL);
-}
-
-static char *
-join_codes (const VwCodeList *list)
-{
-  GString *text = g_string_new (NULL);
-
-  for (guint i = 0; i < vw_code_list_get_n_codes (list); i++)
-    {
-      if (i > 0)
-        g_string_append (text, ", ");
-      g_string_append (text, vw_code_get_code (vw_code_list_get_code (list, i)));
-    }
-  return g_string_free (text, FALSE);
-}
-
 static gboolean
-has_control_characters (const char *text)
+check_value (const Column  *col,
+             const char    *value,
+             GError       **error)
 {
-  for (const guchar *c = (const guchar *) text; *c != '\0'; c++)
-    if (*c < 0x20 || *c == 0x7f)
-      return TRUE;
-  return FALSE;
+  switch (col->type)
+    {
+    case COL_TEXT:
+      return g_str_equal (col->name, "pseudonym") ? vw_validate_pseudonym (value, error)
+                                                   : vw_validate_municipality (value, error);
+    case COL_CODE:
+      return vw_validate_participant_code (col->name, value, error);
+    case COL_CHOICE:
+      return g_str_equal (col->name, "region") ? vw_validate_region (value, NULL, error)
+                                                : vw_validate_code (col->name, vw_code_list_get_name (col->codes),
+                                                                    value, error);
+    case COL_YEAR:
+      return vw_validate_birth_year (value, error);
+    case COL_MONTH:
+      return vw_validate_month (col->name, value, error);
+    case COL_DATE:
+      return vw_validate_date (col->name, value, error);
+    case COL_ROUND:
+      return vw_validate_round_label (col->name, value, error);
+    default:
+      g_assert_not_reached ();
+    }
 }
 
-/* Parses one value into the row; on a bad value, reports it and leaves
- * the field "not recorded". */
+/* Checks one value with the validator of its column (vw-validate.c, the
+ * same that the vault and the merge use) and parses it into the row; on
+ * a bad value, reports it and leaves the field "not recorded". */
 static gboolean
 parse_value (VwRecordsBuilder *self,
              VwRecordsFile     file,
@@ -489,7 +443,7 @@ parse_value (VwRecordsBuilder *self,
              guint8           *row)
 {
   gpointer field = row + col->offset;
-  g_autofree char *shown = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (value == NULL || *value == '\0')
     {
@@ -501,98 +455,31 @@ parse_value (VwRecordsBuilder *self,
       return TRUE;
     }
 
+  if (!check_value (col, value, &error))
+    {
+      vw_records_builder_add_problem (self, file, line, column, error->message);
+      return FALSE;
+    }
+
   switch (col->type)
     {
     case COL_TEXT:
-      if (has_control_characters (value))
-        {
-          add_problemf (self, file, line, column,
-                        _("the value in the column “%s” contains a line break or another control character"),
-                        col->name);
-          return FALSE;
-        }
-      *(const char **) field = g_string_chunk_insert_const (self->strings, value);
-      return TRUE;
-
     case COL_CODE:
-      if (!vw_participant_code_is_valid (value))
-        {
-          shown = quote_value (value);
-          add_problemf (self, file, line, column,
-                        _("“%s” is not a participant code: write the region, a dash and five "
-                          "characters of 0-9 and A-Z without I, L, O and U, e.g. DH-7K3QM"), shown);
-          return FALSE;
-        }
       *(const char **) field = g_string_chunk_insert_const (self->strings, value);
       return TRUE;
-
     case COL_CHOICE:
-      {
-        const VwCode *code = vw_code_list_lookup (col->codes, value);
-
-        if (code == NULL)
-          {
-            g_autofree char *allowed = join_codes (col->codes);
-
-            shown = quote_value (value);
-            add_problemf (self, file, line, column,
-                          _("unknown code “%s” in the column “%s”; the codes are: %s"),
-                          shown, col->name, allowed);
-            return FALSE;
-          }
-        /* The codebook's own string: compared and kept without copies. */
-        *(const char **) field = vw_code_get_code (code);
-        return TRUE;
-      }
-
+      /* The codebook's own string: compared and kept without copies. */
+      *(const char **) field = vw_code_get_code (vw_code_list_lookup (col->codes, value));
+      return TRUE;
     case COL_YEAR:
-      {
-        int year = strlen (value) == 4 && all_digits (value, 4) ? digits (value, 4) : 0;
-
-        if (year < MIN_BIRTH_YEAR || year > self->max_birth_year)
-          {
-            shown = quote_value (value);
-            add_problemf (self, file, line, column,
-                          _("“%s” is not a year of birth: write four digits from %d to %d"),
-                          shown, MIN_BIRTH_YEAR, self->max_birth_year);
-            return FALSE;
-          }
-        *(int *) field = year;
-        return TRUE;
-      }
-
+      *(int *) field = atoi (value);
+      return TRUE;
     case COL_MONTH:
-      if (!vw_month_parse (value, field))
-        {
-          shown = quote_value (value);
-          add_problemf (self, file, line, column,
-                        _("“%s” in the column “%s” is not a month: write YYYY-MM, e.g. 2021-03"),
-                        shown, col->name);
-          return FALSE;
-        }
-      return TRUE;
-
+      return vw_month_parse (value, field);
     case COL_DATE:
-      if (!vw_date_parse (value, field))
-        {
-          shown = quote_value (value);
-          add_problemf (self, file, line, column,
-                        _("“%s” in the column “%s” is not a date: write YYYY-MM-DD with a day "
-                          "that exists, e.g. 2021-03-15"), shown, col->name);
-          return FALSE;
-        }
-      return TRUE;
-
+      return vw_date_parse (value, field);
     case COL_ROUND:
-      if (!vw_round_parse (value, field))
-        {
-          shown = quote_value (value);
-          add_problemf (self, file, line, column,
-                        _("“%s” is not a round: write T0, T1, T2, …"), shown);
-          return FALSE;
-        }
-      return TRUE;
-
+      return vw_round_parse (value, field);
     default:
       g_assert_not_reached ();
     }
@@ -631,11 +518,15 @@ check_row (VwRecordsBuilder *self,
     {
       VwRecordEpisode *e = row;
 
-      if (!(bad & (1u << EC_START | 1u << EC_END)) &&
-          e->end != VW_MONTH_NONE && e->start != VW_MONTH_NONE && e->end < e->start)
-        add_problemf (self, file, lines[EC_END], pos[EC_END],
-                      _("the episode ends (%s) before it starts (%s)"),
-                      vw_month_format (e->end, a), vw_month_format (e->start, b));
+      g_autoptr(GError) error = NULL;
+
+      /* The order of start and end, by the episode's own validator. */
+      if (!(bad & (1u << EC_START | 1u << EC_END | 1u << EC_RESIDENCE)) && e->start != VW_MONTH_NONE &&
+          e->residence != NULL &&
+          !vw_validate_episode (vw_month_format (e->start, a),
+                                e->end != VW_MONTH_NONE ? vw_month_format (e->end, b) : NULL, e->residence,
+                                &error))
+        vw_records_builder_add_problem (self, file, lines[EC_END], pos[EC_END], error->message);
     }
 }
 
@@ -727,7 +618,7 @@ read_header (VwRecordsBuilder *self,
 
       if (found < 0)
         {
-          g_autofree char *shown = quote_value (name);
+          g_autofree char *shown = vw_validate_show (name);
           GString *names = g_string_new (NULL);
 
           for (guint c = 0; c < spec->n_columns; c++)

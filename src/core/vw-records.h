@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "vw-validate.h"
+
 G_BEGIN_DECLS
 
 #define VW_RECORDS_ERROR (vw_records_error_quark ())
@@ -56,7 +58,6 @@ gboolean    vw_round_parse  (const char *text,
                              guint      *round);
 const char *vw_round_format (guint       round,
                              char        buf[16]);
-gboolean    vw_participant_code_is_valid (const char *code);
 
 typedef enum {
   VW_RECORDS_PARTICIPANTS,

@@ -10,8 +10,10 @@
 
 #include "vw-age-private.h"
 #include "vw-bech32.h"
+#include "vw-fingerprint.h"
 #include "vw-study.h"
 #include "vw-vault-private.h"
+#include "vw-vault-validate.h"
 
 G_DEFINE_QUARK (vw-study-error-quark, vw_study_error)
 
@@ -22,9 +24,6 @@ wipe_free (char *text)
     sodium_memzero (text, strlen (text));
   g_free (text);
 }
-
-/* An invitation is small; anything larger is not one. */
-#define MAX_INVITATION (16 * 1024 * 1024)
 
 /* @study by id, then by name; %NULL picks the newest study, or with
  * @strict only the vault's one study. */
@@ -155,6 +154,64 @@ vw_study_set_definition (VwVault     *vault,
   return vw_vault_tx_finish (vault, ok, error);
 }
 
+/* Adds @canonical to @study's recipients, with an audit entry when it
+ * was not there yet, in the caller's transaction. */
+static gboolean
+insert_recipient (VwVault     *vault,
+                  const char  *study,
+                  const char  *canonical,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = vw_vault_prepare (vault, "INSERT OR IGNORE INTO study_recipients (study, recipient) VALUES (?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, canonical);
+  if (!vw_vault_step_done (vault, stmt, error))
+    return FALSE;
+  return vw_vault_changes (vault) == 0 ||
+         vw_vault_audit_append (vault, "study_recipient_added", study, canonical, error);
+}
+
+/* A coordinator's laptop must be able to open the submissions of its
+ * study: its own recipient is among the study's, or the study has none
+ * yet (an invitation then names this laptop alone). */
+static gboolean
+check_coordinator_reads (VwVault     *vault,
+                         const char  *study,
+                         GError     **error)
+{
+  g_autoptr(VwStudy) info = vw_vault_get_study (vault, study, error);
+  g_auto(GStrv) recipients = NULL;
+  g_autofree char *own = NULL;
+
+  if (info == NULL)
+    return FALSE;
+  if (info->role != VW_STUDY_ROLE_COORDINATOR)
+    return TRUE;
+  if ((recipients = vw_study_list_recipients (vault, study, error)) == NULL ||
+      (own = vw_vault_get_age_recipient (vault, error)) == NULL)
+    return FALSE;
+  if (recipients[0] != NULL && !g_strv_contains ((const char * const *) recipients, own))
+    {
+      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_NOT_ALLOWED,
+                   _("This laptop’s own recipient %s is not among the study’s recipients, so it could not open the "
+                     "submissions; veldwerk-cli study setup adds it"), own);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * vw_study_add_recipient:
+ *
+ * Adds an age recipient that submissions of @study are encrypted to. On a
+ * coordinator's study this laptop's own recipient is added with it (and
+ * by vw_study_keep_own_recipient()), so that a second coordinator never
+ * replaces the first: the laptop that merges can always read.
+ */
 gboolean
 vw_study_add_recipient (VwVault     *vault,
                         const char  *study,
@@ -162,26 +219,46 @@ vw_study_add_recipient (VwVault     *vault,
                         GError     **error)
 {
   g_autoptr(VwAgeRecipient) parsed = NULL;
+  g_autoptr(VwStudy) info = NULL;
   g_autofree char *canonical = NULL;
-  sqlite3_stmt *stmt;
+  g_autofree char *own = NULL;
+  gboolean ok;
 
-  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
+  if (!vw_vault_require_unlocked (vault, error) || (info = vw_vault_get_study (vault, study, error)) == NULL)
     return FALSE;
   parsed = vw_age_recipient_parse (recipient, error);
   if (parsed == NULL)
     return FALSE;
+  if (vw_age_recipient_is_passphrase (parsed))
+    {
+      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                           _("A study’s recipient is a laptop’s age1… key, not a passphrase"));
+      return FALSE;
+    }
   canonical = vw_age_recipient_to_string (parsed);
+  if (info->role == VW_STUDY_ROLE_COORDINATOR && (own = vw_vault_get_age_recipient (vault, error)) == NULL)
+    return FALSE;
   if (!vw_vault_tx_begin (vault, error))
     return FALSE;
-  stmt = vw_vault_prepare (vault, "INSERT OR IGNORE INTO study_recipients (study, recipient) VALUES (?, ?)", error);
-  if (stmt != NULL)
-    {
-      vw_vault_bind_text (stmt, 1, study);
-      vw_vault_bind_text (stmt, 2, canonical);
-    }
-  return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
-                             vw_vault_audit_append (vault, "study_recipient_added", study, canonical, error),
-                             error);
+  ok = (own == NULL || insert_recipient (vault, study, own, error)) &&
+       insert_recipient (vault, study, canonical, error) && check_coordinator_reads (vault, study, error);
+  return vw_vault_tx_finish (vault, ok, error);
+}
+
+gboolean
+vw_study_keep_own_recipient (VwVault     *vault,
+                             const char  *study,
+                             GError     **error)
+{
+  g_autoptr(VwStudy) info = NULL;
+  g_autofree char *own = NULL;
+
+  if (!vw_vault_require_unlocked (vault, error) || (info = vw_vault_get_study (vault, study, error)) == NULL)
+    return FALSE;
+  if (info->role != VW_STUDY_ROLE_COORDINATOR)
+    return TRUE;
+  return (own = vw_vault_get_age_recipient (vault, error)) != NULL &&
+         vw_study_add_recipient (vault, study, own, error);
 }
 
 GStrv
@@ -214,10 +291,13 @@ vw_study_format_own_keys (VwVault  *vault,
   g_autofree char *recipient = NULL;
   g_autofree char *signing = NULL;
 
+  g_autofree char *fingerprint = NULL;
+
   if ((recipient = vw_vault_get_age_recipient (vault, error)) == NULL ||
-      (signing = vw_vault_get_signing_key (vault, error)) == NULL)
+      (signing = vw_vault_get_signing_key (vault, error)) == NULL ||
+      (fingerprint = vw_fingerprint_of_key_text (signing, error)) == NULL)
     return NULL;
-  return g_strdup_printf ("recipient: %s\nsigning-key: %s\n", recipient, signing);
+  return g_strdup_printf ("recipient: %s\nsigning-key: %s\nfingerprint: %s\n", recipient, signing, fingerprint);
 }
 
 gboolean
@@ -229,6 +309,7 @@ vw_study_parse_keys_text (const char  *text,
   g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
   g_autofree char *x25519 = NULL;
   g_autofree char *ed25519 = NULL;
+  g_autofree char *fingerprint = NULL;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -237,6 +318,8 @@ vw_study_parse_keys_text (const char  *text,
         x25519 = g_strstrip (g_strdup (lines[i] + strlen ("recipient: ")));
       else if (g_str_has_prefix (lines[i], "signing-key: ") && ed25519 == NULL)
         ed25519 = g_strstrip (g_strdup (lines[i] + strlen ("signing-key: ")));
+      else if (g_str_has_prefix (lines[i], "fingerprint: ") && fingerprint == NULL)
+        fingerprint = g_strstrip (g_strdup (lines[i] + strlen ("fingerprint: ")));
     }
   if (x25519 == NULL || ed25519 == NULL)
     {
@@ -244,6 +327,22 @@ vw_study_parse_keys_text (const char  *text,
                    _("No “%s” line: expected the keys as veldwerk-cli keys prints them"),
                    x25519 == NULL ? "recipient:" : "signing-key:");
       return FALSE;
+    }
+  /* The fingerprint line is derived from the key: one that differs means
+   * the text was changed on the way. */
+  if (fingerprint != NULL)
+    {
+      g_autofree char *actual = vw_fingerprint_of_key_text (ed25519, NULL);
+      g_autofree char *given = vw_fingerprint_normalize (fingerprint, NULL);
+      g_autofree char *expected = actual != NULL ? vw_fingerprint_normalize (actual, NULL) : NULL;
+
+      if (expected != NULL && g_strcmp0 (given, expected) != 0)
+        {
+          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
+                       _("The “fingerprint:” line does not belong to the signing key: the keys were changed on "
+                         "the way; ask for them again"));
+          return FALSE;
+        }
     }
   *recipient = g_steal_pointer (&x25519);
   *signing_key = g_steal_pointer (&ed25519);
@@ -265,15 +364,8 @@ vw_study_set_round (VwVault     *vault,
 
   if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error))
     return FALSE;
-  if (!vw_vault_check_date (fieldwork_start, error) || !vw_vault_check_date (fieldwork_end, error))
+  if (!vw_vault_check_fieldwork (label, fieldwork_start, fieldwork_end, error))
     return FALSE;
-  if (fieldwork_start != NULL && fieldwork_end != NULL && strcmp (fieldwork_end, fieldwork_start) < 0)
-    {
-      g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                   _("The fieldwork of round %s ends (%s) before it starts (%s)"), label, fieldwork_end,
-                   fieldwork_start);
-      return FALSE;
-    }
   if ((rounds = vw_vault_list_rounds (vault, study, error)) == NULL)
     return FALSE;
   for (guint i = 0; i < rounds->len; i++)
@@ -322,45 +414,6 @@ vw_study_parse_device_keys (const char  *recipient,
     }
   memcpy (ed25519_public, raw, 32);
   return TRUE;
-}
-
-char *
-vw_study_add_device (VwVault     *vault,
-                     const char  *study,
-                     const char  *label,
-                     const char  *recipient,
-                     const char  *signing_key,
-                     GError     **error)
-{
-  guint8 x[32], ed[32];
-
-  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_study (vault, study, error) ||
-      !vw_study_parse_device_keys (recipient, signing_key, x, ed, error))
-    return NULL;
-  return vw_vault_add_device (vault, study, label, x, ed, TRUE, error);
-}
-
-VwDevice *
-vw_study_find_device (VwVault     *vault,
-                      const char  *study,
-                      const char  *id_or_label,
-                      GError     **error)
-{
-  g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, error);
-
-  if (devices == NULL)
-    return NULL;
-  for (guint i = 0; i < devices->len; i++)
-    {
-      VwDevice *device = g_ptr_array_index (devices, i);
-
-      if (device->own || (study != NULL && g_strcmp0 (device->study, study) != 0))
-        continue;
-      if (g_strcmp0 (device->id, id_or_label) == 0 || g_strcmp0 (device->label, id_or_label) == 0)
-        return g_ptr_array_steal_index (devices, i);
-    }
-  vw_vault_not_found (error, _("device"), id_or_label);
-  return NULL;
 }
 
 static char *
@@ -478,6 +531,7 @@ vw_study_write_invitation (VwVault     *vault,
       (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
       (questionnaire = vw_vault_get_questionnaire (vault, info->questionnaire_id, info->questionnaire_version,
                                                    NULL, error)) == NULL ||
+      !check_coordinator_reads (vault, study, error) ||
       (study_recipients = vw_study_list_recipients (vault, study, error)) == NULL ||
       (linkage = vw_vault_get_study_secret (vault, study, VW_STUDY_SECRET_LINKAGE, error)) == NULL ||
       (signing = vw_vault_dup_ed25519_secret (vault, error)) == NULL ||
@@ -557,16 +611,6 @@ vw_study_write_invitation (VwVault     *vault,
   return vw_vault_audit (vault, "invitation_written", target->id, bundle_id, error);
 }
 
-static gboolean
-trust_anyone (const char   *study_id,
-              const guint8 *signer,
-              gpointer      user_data)
-{
-  /* An invitation introduces its coordinator; vw_study_join() checks
-   * that the signer is the coordinator the invitation names. */
-  return TRUE;
-}
-
 GPtrArray *
 vw_study_own_identities (VwVault  *vault,
                          GError  **error)
@@ -583,305 +627,6 @@ vw_study_own_identities (VwVault  *vault,
   crypto_scalarmult_base (identity->public_key, vw_secret_const_data (secret));
   g_ptr_array_add (identities, identity);
   return g_steal_pointer (&identities);
-}
-
-gboolean
-vw_study_trust_func (const char   *study_id,
-                     const guint8 *signer_public_key,
-                     gpointer      user_data)
-{
-  VwVault *vault = user_data;
-  g_autoptr(GPtrArray) devices = vw_vault_list_devices (vault, NULL);
-
-  for (guint i = 0; devices != NULL && i < devices->len; i++)
-    {
-      VwDevice *device = g_ptr_array_index (devices, i);
-
-      if (memcmp (device->ed25519_public, signer_public_key, 32) != 0)
-        continue;
-      if (device->own || !device->trusted || device->revoked_at != NULL)
-        return FALSE;
-      return device->study == NULL || g_strcmp0 (device->study, study_id) == 0;
-    }
-  return FALSE;
-}
-
-static VwBundle *
-open_bundle (VwVault           *vault,
-             const char        *path,
-             VwBundleKind       kind,
-             const char        *study,
-             VwBundleTrustFunc  trust,
-             GError           **error)
-{
-  g_autoptr(GPtrArray) identities = vw_study_own_identities (vault, error);
-  g_autofree char *spool = g_path_get_dirname (vw_vault_get_path (vault));
-  g_autoptr(GError) local = NULL;
-  VwBundle *bundle;
-
-  if (identities == NULL)
-    return NULL;
-  bundle = vw_bundle_open (path, identities, kind, study, trust, vault, spool, NULL, &local);
-  if (bundle == NULL)
-    {
-      g_autofree char *name = g_filename_display_name (path);
-      g_set_error (error, local->domain, local->code, _("Rejected %s: %s"), name, local->message);
-    }
-  return bundle;
-}
-
-VwBundle *
-vw_study_open_bundle (VwVault      *vault,
-                      const char   *path,
-                      VwBundleKind  kind,
-                      const char   *study,
-                      GError      **error)
-{
-  return open_bundle (vault, path, kind, study, vw_study_trust_func, error);
-}
-
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-static gboolean
-bad_invitation (GError    **error,
-                const char *what)
-{
-  g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("The invitation has no valid “%s”"), what);
-  return FALSE;
-}
-
-static gboolean
-join_in_tx (VwVault    *vault,
-            JsonObject *invitation,
-            const guint8 *signer,
-            GError    **error)
-{
-  const char *study = member_string (invitation, "study");
-  const char *name = member_string (invitation, "name");
-  const char *questionnaire = member_string (invitation, "questionnaire");
-  const char *linkage_b64 = member_string (invitation, "linkage_key");
-  JsonArray *regions = NULL, *rounds = NULL, *coordinators = NULL, *recipients = NULL;
-  g_autoptr(GBytes) q_bytes = NULL;
-  g_autofree char *q_id = NULL, *q_version = NULL, *q_sha = NULL;
-  g_autofree guchar *linkage = NULL;
-  g_autoptr(GBytes) sealed_linkage = NULL;
-  g_autoptr(GBytes) sealed_export = NULL;
-  g_autoptr(GStrvBuilder) region_builder = g_strv_builder_new ();
-  g_auto(GStrv) region_list = NULL;
-  g_autofree char *joined_regions = NULL;
-  g_autofree char *now = vw_vault_now ();
-  gboolean signer_listed = FALSE;
-  gsize linkage_len = 0;
-  guint8 export_key[VW_KEY_LEN];
-  sqlite3_stmt *stmt;
-
-#define ARRAY_MEMBER(var, member) \
-  if (json_object_has_member (invitation, member) && \
-      JSON_NODE_HOLDS_ARRAY (json_object_get_member (invitation, member))) \
-    var = json_object_get_array_member (invitation, member);
-  ARRAY_MEMBER (regions, "regions")
-  ARRAY_MEMBER (rounds, "rounds")
-  ARRAY_MEMBER (coordinators, "coordinators")
-  ARRAY_MEMBER (recipients, "recipients")
-#undef ARRAY_MEMBER
-
-  if (study == NULL)
-    return bad_invitation (error, "study");
-  if (name == NULL)
-    return bad_invitation (error, "name");
-  if (questionnaire == NULL)
-    return bad_invitation (error, "questionnaire");
-  if (regions == NULL || json_array_get_length (regions) == 0)
-    return bad_invitation (error, "regions");
-  if (rounds == NULL || json_array_get_length (rounds) == 0)
-    return bad_invitation (error, "rounds");
-  if (coordinators == NULL || json_array_get_length (coordinators) == 0)
-    return bad_invitation (error, "coordinators");
-  if (recipients == NULL || json_array_get_length (recipients) == 0)
-    return bad_invitation (error, "recipients");
-  if (linkage_b64 == NULL || (linkage = g_base64_decode (linkage_b64, &linkage_len)) == NULL ||
-      linkage_len != VW_KEY_LEN)
-    return bad_invitation (error, "linkage_key");
-
-  {
-    g_autoptr(GError) local = NULL;
-    if (vw_vault_check_study (vault, study, &local))
-      {
-        sodium_memzero (linkage, linkage_len);
-        g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_EXISTS,
-                             _("This laptop has already joined that study"));
-        return FALSE;
-      }
-  }
-
-  for (guint i = 0; i < json_array_get_length (regions); i++)
-    {
-      const char *region = json_array_get_string_element (regions, i);
-      if (!vw_vault_check_region (region, error))
-        return FALSE;
-      g_strv_builder_add (region_builder, region);
-    }
-  region_list = g_strv_builder_end (region_builder);
-  joined_regions = g_strjoinv (",", region_list);
-
-  q_bytes = g_bytes_new (questionnaire, strlen (questionnaire));
-  if (!vw_vault_add_questionnaire (vault, q_bytes, &q_id, &q_version, error) ||
-      vw_vault_get_questionnaire (vault, q_id, q_version, &q_sha, error) == NULL)
-    return FALSE;
-
-  {
-    VwValueRef linkage_ref = { "studies", "linkage_key", { study }, 0 };
-    VwValueRef export_ref = { "studies", "export_key", { study }, 0 };
-
-    sealed_linkage = vw_vault_seal (vault, vw_vault_subkey (vault, VW_SUBKEY_VAULT), &linkage_ref, linkage,
-                                    linkage_len);
-    sodium_memzero (linkage, linkage_len);
-    /* The column is NOT NULL; a duo's export key is random and unused
-     * (see vw_study_write_invitation()). */
-    randombytes_buf (export_key, sizeof export_key);
-    sealed_export = vw_vault_seal (vault, vw_vault_subkey (vault, VW_SUBKEY_VAULT), &export_ref, export_key,
-                                   sizeof export_key);
-    sodium_memzero (export_key, sizeof export_key);
-  }
-
-  stmt = vw_vault_prepare (vault, "INSERT INTO studies (id, name, regions, role, questionnaire_id, "
-                                  "questionnaire_version, questionnaire_sha256, linkage_key, export_key, created) "
-                                  "VALUES (?, ?, ?, 'duo', ?, ?, ?, ?, ?, ?)", error);
-  if (stmt == NULL)
-    return FALSE;
-  vw_vault_bind_text (stmt, 1, study);
-  vw_vault_bind_text (stmt, 2, name);
-  vw_vault_bind_text (stmt, 3, joined_regions);
-  vw_vault_bind_text (stmt, 4, q_id);
-  vw_vault_bind_text (stmt, 5, q_version);
-  vw_vault_bind_text (stmt, 6, q_sha);
-  vw_vault_bind_bytes (stmt, 7, sealed_linkage);
-  vw_vault_bind_bytes (stmt, 8, sealed_export);
-  vw_vault_bind_text (stmt, 9, now);
-  if (!vw_vault_step_done (vault, stmt, error))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (rounds); i++)
-    {
-      JsonNode *node = json_array_get_element (rounds, i);
-      JsonObject *round = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *label = round ? member_string (round, "label") : NULL;
-
-      if (label == NULL)
-        return bad_invitation (error, "rounds");
-      if (!vw_vault_add_round (vault, study, label, member_string (round, "fieldwork_start"),
-                               member_string (round, "fieldwork_end"), error))
-        return FALSE;
-    }
-
-  for (guint i = 0; i < json_array_get_length (recipients); i++)
-    if (!vw_study_add_recipient (vault, study, json_array_get_string_element (recipients, i), error))
-      return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (coordinators); i++)
-    {
-      JsonNode *node = json_array_get_element (coordinators, i);
-      JsonObject *coordinator = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      guint8 x[32], ed[32];
-      g_autofree char *id = NULL;
-
-      if (coordinator == NULL ||
-          !vw_study_parse_device_keys (member_string (coordinator, "recipient"),
-                                       member_string (coordinator, "signing_key"), x, ed, error))
-        return coordinator == NULL ? bad_invitation (error, "coordinators") : FALSE;
-      if (memcmp (ed, signer, 32) == 0)
-        signer_listed = TRUE;
-      id = vw_vault_add_device (vault, study, member_string (coordinator, "label")
-                                               ? member_string (coordinator, "label") : _("coordinator"),
-                                x, ed, TRUE, error);
-      if (id == NULL)
-        return FALSE;
-    }
-  if (!signer_listed)
-    {
-      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                           _("The invitation is not signed by the coordinator it names"));
-      return FALSE;
-    }
-  return vw_vault_audit_append (vault, "study_joined", study, NULL, error);
-}
-
-/**
- * vw_study_join:
- *
- * Opens an invitation addressed to this laptop and adds its study, in one
- * transaction: the study with the coordinator's id and linkage key, its
- * questionnaire and rounds, the coordinator's recipients, and the
- * coordinator as the device trusted to send round preparations.
- *
- * Returns: (transfer full): the study's id
- */
-char *
-vw_study_join (VwVault     *vault,
-               const char  *path,
-               const char  *coordinator_key,
-               GError     **error)
-{
-  g_autoptr(VwBundle) bundle = NULL;
-  g_autoptr(GBytes) content = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-  JsonObject *invitation;
-  const char *study;
-
-  if (!vw_vault_require_unlocked (vault, error))
-    return NULL;
-  bundle = open_bundle (vault, path, VW_BUNDLE_KIND_INVITATION, NULL, trust_anyone, error);
-  if (bundle == NULL)
-    return NULL;
-  if (coordinator_key != NULL)
-    {
-      g_autofree guchar *pinned = NULL;
-      gsize len = 0;
-
-      if (!g_str_has_prefix (coordinator_key, "ed25519:") ||
-          (pinned = g_base64_decode (coordinator_key + strlen ("ed25519:"), &len)) == NULL || len != 32)
-        {
-          g_set_error (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                       _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), coordinator_key);
-          return NULL;
-        }
-      if (memcmp (pinned, vw_bundle_get_signer (bundle), 32) != 0)
-        {
-          g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
-                               _("The invitation is not signed with the coordinator key you gave"));
-          return NULL;
-        }
-    }
-  if ((content = vw_bundle_load_content (bundle, MAX_INVITATION, error)) == NULL)
-    return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (content, NULL), g_bytes_get_size (content), NULL) ||
-      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("The invitation is not valid JSON"));
-      return NULL;
-    }
-  invitation = json_node_get_object (root);
-  study = member_string (invitation, "study");
-  if (g_strcmp0 (study, vw_bundle_get_study_id (bundle)) != 0)
-    {
-      bad_invitation (error, "study");
-      return NULL;
-    }
-  if (!vw_vault_tx_begin (vault, error))
-    return NULL;
-  if (!vw_vault_tx_finish (vault, join_in_tx (vault, invitation, vw_bundle_get_signer (bundle), error), error))
-    return NULL;
-  return g_strdup (study);
 }
 
 /* Case, whitespace and diacritics folded: "  José  de Vries" and

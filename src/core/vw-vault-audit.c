@@ -316,3 +316,51 @@ vw_vault_audit_verify (VwVault   *self,
       g_ptr_array_add (problems, g_strdup (_("audit: the last entries are missing or the head was altered")));
   }
 }
+
+/**
+ * vw_vault_audit_details:
+ *
+ * The details of every entry with @action about @object, decrypted, in
+ * order: for decisions kept only in the audit trail (a revoked laptop's
+ * bundle accepted by name). A detail is sealed to its entry, so one
+ * written or moved around the vault's key does not decrypt and is an
+ * error.
+ *
+ * Returns: (transfer full) (element-type utf8): the details
+ */
+GPtrArray *
+vw_vault_audit_details (VwVault     *self,
+                        const char  *action,
+                        const char  *object,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!vw_vault_require_unlocked (self, error))
+    return NULL;
+  stmt = vw_vault_prepare (self, "SELECT seq, detail FROM audit WHERE action = ? AND object = ? ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, action);
+  vw_vault_bind_text (stmt, 2, object);
+  while ((rc = vw_vault_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) sqlite3_column_int64 (stmt, 0));
+      VwValueRef ref = { "audit", "detail", { seq_text }, 0 };
+      char *detail = NULL;
+
+      if (!vw_vault_column_unseal (self, stmt, 1, vw_vault_subkey (self, VW_SUBKEY_AUDIT_DETAIL), &ref, &detail,
+                                   error))
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      if (detail != NULL)
+        g_ptr_array_add (details, detail);
+    }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&details);
+}

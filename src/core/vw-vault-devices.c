@@ -408,6 +408,13 @@ vw_vault_revoke_device (VwVault     *self,
       g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("A vault cannot revoke its own device"));
       return FALSE;
     }
+  /* A second revocation would move the date and add to the audit trail. */
+  if (device->revoked_at != NULL)
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("The device “%s” was already revoked on %s"),
+                   device->label, device->revoked_at);
+      return FALSE;
+    }
 
   device_ref (&ref, &ident, "label", id, device->x25519_public, device->ed25519_public, device->trusted, now,
               revision + 1);

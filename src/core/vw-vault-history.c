@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vw-codebook.h"
+#include "vw-validate.h"
 #include "vw-vault-history.h"
 
 VwHistoryStay *
@@ -41,20 +42,6 @@ invalid (GError     **error,
 {
   g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, message);
   return FALSE;
-}
-
-static gboolean
-is_month (const char *text)
-{
-  int month;
-
-  if (text == NULL || strlen (text) != 7 || text[4] != '-')
-    return FALSE;
-  for (int i = 0; i < 7; i++)
-    if (i != 4 && !g_ascii_isdigit (text[i]))
-      return FALSE;
-  month = (text[5] - '0') * 10 + (text[6] - '0');
-  return month >= 1 && month <= 12;
 }
 
 /* Months since year 0, so that neighbouring months differ by one. */
@@ -185,6 +172,7 @@ vw_history_check (GPtrArray  *stays,
   for (guint i = 0; i < stays->len; i++)
     {
       VwHistoryStay *stay = g_ptr_array_index (stays, i);
+      g_autoptr(GError) local = NULL;
 
       if (stay->residence == NULL || !vw_code_list_contains (codes, stay->residence))
         {
@@ -192,22 +180,11 @@ vw_history_check (GPtrArray  *stays,
                        _("Stay %u: choose where the participant lived"), i + 1);
           return FALSE;
         }
-      if (!is_month (stay->start))
+      /* Each stay becomes an episode: the episode's own validator. */
+      if (!vw_validate_episode (stay->start, stay->end, stay->residence, &local))
         {
-          g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                       _("Stay %u: fill in the start month as YYYY-MM, for example 2024-03"), i + 1);
-          return FALSE;
-        }
-      if (stay->end != NULL && !is_month (stay->end))
-        {
-          g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                       _("Stay %u: fill in the end month as YYYY-MM, or tick “still there”"), i + 1);
-          return FALSE;
-        }
-      if (stay->end != NULL && strcmp (stay->end, stay->start) < 0)
-        {
-          g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                       _("Stay %u ends before it starts"), i + 1);
+          /* Translators: a stay's number, then what is wrong with it. */
+          g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("Stay %u: %s"), i + 1, local->message);
           return FALSE;
         }
       if (stay->end == NULL && ++open > 1)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vw-vault-private.h"
+#include "vw-vault-validate.h"
 
 
 static gboolean is_blank (const char *text);
@@ -364,7 +365,8 @@ change_status (VwVault      *self,
 {
   ChangeArgs *args = data;
 
-  if ((args->a != NULL && !vw_vault_check_code ("status", args->a, error)) || !vw_vault_check_date (args->b, error))
+  if ((args->a != NULL && !vw_vault_check_code ("status", args->a, error)) ||
+      !vw_vault_validate_interview_date (self, iv->study, iv->round, args->a, args->b, error))
     return FALSE;
   if (args->c != NULL && !g_utf8_validate (args->c, -1, NULL))
     {
@@ -671,7 +673,8 @@ vw_vault_save_answer (VwVault     *self,
                       const char  *value,
                       GError     **error)
 {
-  return save_interview_text (self, "answers", interview, question, value, error);
+  return vw_vault_validate_answer (self, interview, question, value, error) &&
+         save_interview_text (self, "answers", interview, question, value, error);
 }
 
 /**

@@ -10,10 +10,10 @@
 #include <string.h>
 
 #include "vw-codebook.h"
+#include "vw-validate.h"
 #include "vw-vault-contacts.h"
 #include "vw-vault-private.h"
-
-#define MAX_PSEUDONYM_CHARS 64
+#include "vw-vault-validate.h"
 
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -21,18 +21,9 @@ static gboolean
 check_participant_code (const char  *code,
                         GError     **error)
 {
-  const char *dash = code ? strchr (code, '-') : NULL;
-  gboolean ok = dash != NULL && dash - code >= 2 && dash - code <= 3 && strlen (dash + 1) == 5;
+  GError *local = NULL;
 
-  for (const char *p = code; ok && p < dash; p++)
-    ok = g_ascii_isupper (*p);
-  for (const char *p = dash ? dash + 1 : NULL; ok && *p != '\0'; p++)
-    ok = strchr (crockford, *p) != NULL;
-  if (!ok)
-    g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                 _("“%s” is not a participant code: a region code, “-” and five characters such as DH-7K3QM"),
-                 code ? code : "");
-  return ok;
+  return vw_validate_participant_code ("code", code, &local) || vw_vault_invalid (local, error);
 }
 
 gboolean
@@ -59,20 +50,9 @@ static gboolean
 check_pseudonym (const char  *pseudonym,
                  GError     **error)
 {
-  g_autofree char *normal = vw_normalize_pseudonym (pseudonym);
+  GError *local = NULL;
 
-  if (normal == NULL || *normal == '\0')
-    {
-      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("A participant needs a pseudonym"));
-      return FALSE;
-    }
-  if (g_utf8_strlen (pseudonym, -1) > MAX_PSEUDONYM_CHARS)
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                   _("A pseudonym can have at most %d characters"), MAX_PSEUDONYM_CHARS);
-      return FALSE;
-    }
-  return TRUE;
+  return vw_validate_pseudonym (pseudonym, &local) || vw_vault_invalid (local, error);
 }
 
 /* Returns: the code that already uses @index in @study, or NULL. */
@@ -156,16 +136,11 @@ region_in_study (VwVault     *self,
                  GError     **error)
 {
   g_autoptr(VwStudy) s = vw_vault_get_study (self, study, error);
+  GError *local = NULL;
 
   if (s == NULL)
     return FALSE;
-  if (!g_strv_contains ((const char * const *) s->regions, region))
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                   _("Region %s is not part of this study; add it to the study first"), region);
-      return FALSE;
-    }
-  return TRUE;
+  return vw_validate_region (region, (const char * const *) s->regions, &local) || vw_vault_invalid (local, error);
 }
 
 /**
@@ -430,51 +405,14 @@ vw_vault_delete_participant (VwVault     *self,
                        error);
 }
 
-static gboolean
-check_participant_variable (const char  *variable,
-                            const char  *value,
-                            GError     **error)
-{
-  const VwVariable *var;
-
-  if (!vw_vault_check_name (variable, _("variable name"), error))
-    return FALSE;
-  if (value != NULL && !g_utf8_validate (value, -1, NULL))
-    {
-      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("A value must be valid text"));
-      return FALSE;
-    }
-  var = vw_codebook_get_variable (vw_codebook_get_core (), variable);
-  if (var == NULL)
-    return TRUE; /* a variable the study added */
-  if (var->scope != VW_VARIABLE_SCOPE_PARTICIPANT)
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                   _("“%s” is not a participant variable that stays fixed over rounds"), variable);
-      return FALSE;
-    }
-  if (value == NULL)
-    return TRUE;
-  if (var->codes != NULL)
-    return vw_vault_check_code (var->codes, value, error);
-  if (g_strcmp0 (var->type, "year") == 0 &&
-      (strlen (value) != 4 || !g_ascii_isdigit (value[0]) || !g_ascii_isdigit (value[1]) ||
-       !g_ascii_isdigit (value[2]) || !g_ascii_isdigit (value[3])))
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("“%s” needs a year of four digits"), variable);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * vw_vault_set_participant_value:
- * @variable: a participant variable of the codebook (section 2) or one
- *   the study added
+ * @variable: a participant variable of the codebook (section 2), or a
+ *   question with participant scope of the study's questionnaire
  * @value: (nullable): the value; %NULL removes it
  *
- * Values of the codebook's code lists are checked; anything else is
- * refused with INVALID.
+ * Checked by vw_validate_participant_value(); anything else is refused
+ * with INVALID.
  */
 gboolean
 vw_vault_set_participant_value (VwVault     *self,
@@ -490,7 +428,8 @@ vw_vault_set_participant_value (VwVault     *self,
   gint64 revision;
   gboolean ok;
 
-  if (!vw_vault_require_unlocked (self, error) || !check_participant_variable (variable, value, error) ||
+  if (!vw_vault_require_unlocked (self, error) ||
+      !vw_vault_validate_participant_value (self, study, variable, value, error) ||
       !vw_vault_check_participant (self, study, code, error) || !vw_vault_tx_begin (self, error))
     return FALSE;
 
@@ -793,20 +732,10 @@ check_episode (VwVault          *self,
                const VwEpisode  *episode,
                GError          **error)
 {
-  if (!vw_vault_check_month (episode->start, error) || !vw_vault_check_month (episode->end, error) ||
-      !vw_vault_check_code ("residence", episode->residence, error))
-    return FALSE;
-  if (episode->start == NULL)
-    {
-      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("An episode needs a start month"));
-      return FALSE;
-    }
-  if (episode->end != NULL && strcmp (episode->end, episode->start) < 0)
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                   _("An episode cannot end (%s) before it starts (%s)"), episode->end, episode->start);
-      return FALSE;
-    }
+  GError *local = NULL;
+
+  if (!vw_validate_episode (episode->start, episode->end, episode->residence, &local))
+    return vw_vault_invalid (local, error);
   if (episode->interview != NULL)
     {
       g_autoptr(VwInterview) interview = vw_vault_get_interview (self, episode->interview, error);
@@ -1052,17 +981,13 @@ vw_vault_set_consent (VwVault     *self,
   const guint8 *key;
   sqlite3_stmt *stmt;
   gint64 revision;
+  GError *local = NULL;
 
   if (!vw_vault_require_unlocked (self, error))
     return FALSE;
-  if (g_strcmp0 (purpose, "research") != 0 && g_strcmp0 (purpose, "wmo_linkage") != 0)
-    {
-      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                   _("“%s” is not a consent purpose (research or wmo_linkage)"), purpose ? purpose : "");
-      return FALSE;
-    }
-  if (!vw_vault_check_code ("consent", value, error) || !vw_vault_check_date (date, error) ||
-      !vw_vault_check_participant (self, study, code, error) ||
+  if (!vw_validate_consent (purpose, value, date, &local))
+    return vw_vault_invalid (local, error);
+  if (!vw_vault_check_participant (self, study, code, error) ||
       (key = vw_vault_round_key (self, study, round, error)) == NULL || !vw_vault_tx_begin (self, error))
     return FALSE;
 

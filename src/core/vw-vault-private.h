@@ -237,6 +237,10 @@ gboolean      vw_vault_audit_append     (VwVault          *self,
                                          GError          **error);
 void          vw_vault_audit_verify     (VwVault          *self,
                                          GPtrArray        *problems);
+GPtrArray    *vw_vault_audit_details    (VwVault          *self,
+                                         const char       *action,
+                                         const char       *object,
+                                         GError          **error);
 
 /* vw-vault-study.c */
 char         *vw_vault_create_study_in_tx (VwVault        *self,

@@ -20,6 +20,7 @@
 #include "vw-csv.h"
 #include "vw-vault-private.h"
 #include "vw-vault-records.h"
+#include "vw-validate.h"
 
 /* In the codebook's column order: participants.csv has code, pseudonym
  * and region before the fixed values; rounds.csv has code, round, status
@@ -252,6 +253,7 @@ typedef struct
   GStrv            regions;
   GHashTable      *existing; /* codes the vault had before */
   GHashTable      *destroyed; /* labels of destroyed rounds */
+  GPtrArray       *rounds;    /* of VwRound: the study's, for their fieldwork windows */
   VwImportSummary  summary;
 } Import;
 
@@ -262,6 +264,7 @@ import_clear (Import *im)
   g_strfreev (im->regions);
   g_clear_pointer (&im->existing, g_hash_table_unref);
   g_clear_pointer (&im->destroyed, g_hash_table_unref);
+  g_clear_pointer (&im->rounds, g_ptr_array_unref);
 }
 
 /* The 1-based column of @name in @file as read, or in the documented
@@ -598,6 +601,17 @@ import_round_row (Import               *im,
     return import_problem (im, error, VW_RECORDS_ROUNDS, r->line, RC_ROUND,
                            _("the data of round %s of this study was destroyed when its retention period ended"),
                            values[RC_ROUND]);
+  /* The file does not know the round's fieldwork window; the vault does. */
+  for (guint i = 0; vw_round_record_is_interview (r) && i < im->rounds->len; i++)
+    {
+      const VwRound *round = g_ptr_array_index (im->rounds, i);
+      g_autoptr(GError) outside = NULL;
+
+      if (g_str_equal (round->label, values[RC_ROUND]) &&
+          !vw_validate_interview_date (values[RC_DATE], round->label, round->fieldwork_start, round->fieldwork_end,
+                                       &outside))
+        return import_problem (im, error, VW_RECORDS_ROUNDS, r->line, RC_DATE, "%s", outside->message);
+    }
   if (!g_hash_table_contains (im->existing, r->code))
     return add_interview (im, values, n_values, error);
 
@@ -674,6 +688,7 @@ prepare_rounds (Import  *im,
 
   if (rounds == NULL)
     return FALSE;
+  im->rounds = g_ptr_array_ref (rounds);
   im->destroyed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < rounds->len; i++)
     {
@@ -726,11 +741,11 @@ import_participant (Import                     *im,
   const char *values[VW_RECORDS_MAX_COLUMNS];
   char bufs[VW_RECORDS_MAX_COLUMNS][16];
   gboolean existing = g_hash_table_contains (im->existing, p->code);
+  g_autoptr(GError) local = NULL;
   guint n;
 
-  if (!g_strv_contains ((const char * const *) im->regions, p->region))
-    return import_problem (im, error, VW_RECORDS_PARTICIPANTS, p->line, PC_REGION,
-                           _("region %s is not part of this study; add it to the study first"), p->region);
+  if (!vw_validate_region (p->region, (const char * const *) im->regions, &local))
+    return import_problem (im, error, VW_RECORDS_PARTICIPANTS, p->line, PC_REGION, "%s", local->message);
 
   n = vw_records_get_row_values (im->records, VW_RECORDS_PARTICIPANTS, index, values, bufs);
   if (!(existing ? update_participant (im, p, values, n, error) : add_participant (im, p, values, n, error)))

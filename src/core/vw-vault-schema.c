@@ -319,12 +319,69 @@ static const char schema_5[] =
   "  signer TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
+/* Schema 8 (handover receipts, issue 15): a handover with removal keeps
+ * its participants here until the receiving laptop's signed receipt is
+ * merged (vw-exchange-receipt.c).
+ * - handovers: every handover this laptop wrote and read back: the
+ *   receiving device (an id of `devices`), the SHA-256 of the content
+ *   (what a receipt must name), whether the participants leave on receipt,
+ *   and how it ended: `received` (with the receipt's bundle id) or
+ *   `cancelled`, at `settled`; both NULL while it is open.
+ * - handover_codes: the participants it holds. Codes are clear elsewhere
+ *   too (participants.code); no value about a person is stored here.
+ * - awaiting_receipt: the participants of open handovers with removal,
+ *   which are read-only. The triggers that make them so, for every writer,
+ *   exist only while one awaits (vw-exchange-receipt.c creates and drops
+ *   them with the handovers), so that a vault without one, every
+ *   coordinator's, pays nothing for them on a merge of a million rows.
+ * - received_handovers: handovers this laptop merged, so that it can write
+ *   (and write again) the receipt its sender waits for. */
+static const char schema_8[] =
+  "CREATE TABLE handovers ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  device TEXT NOT NULL,"
+  "  content_sha256 TEXT NOT NULL,"
+  "  written TEXT NOT NULL,"
+  "  remove_on_receipt INTEGER NOT NULL CHECK (remove_on_receipt IN (0, 1)),"
+  "  outcome TEXT CHECK (outcome IN ('received', 'cancelled')),"
+  "  settled TEXT,"
+  "  receipt TEXT,"
+  "  CHECK ((outcome IS NULL) = (settled IS NULL)),"
+  "  CHECK ((receipt IS NULL) = (outcome IS NOT 'received'))"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE handover_codes ("
+  "  handover TEXT NOT NULL REFERENCES handovers (id),"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  PRIMARY KEY (handover, code)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX handover_codes_by_participant ON handover_codes (study, code);"
+
+  "CREATE VIEW awaiting_receipt AS"
+  "  SELECT c.study AS study, c.code AS code, h.id AS handover, h.device AS device, h.written AS written"
+  "  FROM handover_codes c JOIN handovers h ON h.id = c.handover"
+  "  WHERE h.remove_on_receipt = 1 AND h.outcome IS NULL;"
+
+  "CREATE TABLE received_handovers ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  signer TEXT NOT NULL,"
+  "  content_sha256 TEXT NOT NULL,"
+  "  codes TEXT NOT NULL,"
+  "  merged TEXT NOT NULL"
+  ") WITHOUT ROWID;";
+
 static const char * const migrations[] = {
   schema_1,
   schema_2,
   schema_3,
   schema_4,
   schema_5,
+  /* Numbered 8 for the merge of the issue-15 branches: 6 and 7 are other
+   * branches' migrations, and this one goes after them. */
+  schema_8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);

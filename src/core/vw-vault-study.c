@@ -12,84 +12,49 @@
 #include "vw-codebook.h"
 #include "vw-questionnaire.h"
 #include "vw-resources.h"
+#include "vw-validate.h"
 #include "vw-vault-private.h"
+#include "vw-vault-validate.h"
 
+/* The checks every table shares: vw-validate.c's validators, with the
+ * vault's error domain. */
 gboolean
 vw_vault_check_region (const char  *region,
                        GError     **error)
 {
-  gsize len = region ? strlen (region) : 0;
-  gboolean ok = len >= 2 && len <= 3;
+  GError *local = NULL;
 
-  for (gsize i = 0; ok && i < len; i++)
-    ok = g_ascii_isupper (region[i]);
-  if (!ok)
-    g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                 _("A region code is 2 or 3 capital letters, such as DH or FL"));
-  return ok;
+  return vw_validate_region (region, NULL, &local) || vw_vault_invalid (local, error);
 }
 
-/* Question ids, variable names, module ids: short ASCII names, so they
- * can be shown in errors and stay in clear without carrying content. */
 gboolean
 vw_vault_check_name (const char  *name,
                      const char  *what,
                      GError     **error)
 {
-  gsize len = name ? strlen (name) : 0;
-  gboolean ok = len >= 1 && len <= 128;
+  GError *local = NULL;
 
-  for (gsize i = 0; ok && i < len; i++)
-    ok = g_ascii_isalnum (name[i]) || name[i] == '_' || name[i] == '-' || name[i] == '.';
-  if (!ok)
-    g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-                 _("A %s may only hold letters, digits, “_”, “-” and “.”"), what);
-  return ok;
+  return vw_validate_name (what, name, &local) || vw_vault_invalid (local, error);
 }
 
-static gboolean
-check_digits (const char *text,
-              const char *pattern)
-{
-  if (strlen (text) != strlen (pattern))
-    return FALSE;
-  for (gsize i = 0; pattern[i] != '\0'; i++)
-    if (pattern[i] == '9' ? !g_ascii_isdigit (text[i]) : text[i] != pattern[i])
-      return FALSE;
-  return TRUE;
-}
-
-/* @date: (nullable): YYYY-MM-DD, a real calendar date */
+/* @date: (nullable): YYYY-MM-DD, a real calendar date, not in the future */
 gboolean
 vw_vault_check_date (const char  *date,
                      GError     **error)
 {
-  if (date == NULL)
-    return TRUE;
-  if (check_digits (date, "9999-99-99"))
-    {
-      int y = atoi (date), m = atoi (date + 5), d = atoi (date + 8);
+  GError *local = NULL;
 
-      if (g_date_valid_dmy (d, m, y))
-        return TRUE;
-    }
-  g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-               _("“%s” is not a date of the form YYYY-MM-DD"), date);
-  return FALSE;
+  return vw_validate_date ("date", date, &local) || vw_vault_invalid (local, error);
 }
 
-/* @month: (nullable): YYYY-MM */
+/* @month: (nullable): YYYY-MM, not in the future */
 gboolean
 vw_vault_check_month (const char  *month,
                       GError     **error)
 {
-  if (month == NULL)
-    return TRUE;
-  if (check_digits (month, "9999-99") && atoi (month + 5) >= 1 && atoi (month + 5) <= 12)
-    return TRUE;
-  g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-               _("“%s” is not a month of the form YYYY-MM"), month);
-  return FALSE;
+  GError *local = NULL;
+
+  return vw_validate_month ("month", month, &local) || vw_vault_invalid (local, error);
 }
 
 /* @value must be a code of the core codebook's list @list. */
@@ -98,13 +63,10 @@ vw_vault_check_code (const char  *list,
                      const char  *value,
                      GError     **error)
 {
-  const VwCodeList *codes = vw_codebook_get_code_list (vw_codebook_get_core (), list);
+  GError *local = NULL;
 
-  if (vw_code_list_contains (codes, value))
-    return TRUE;
-  g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
-               _("“%s” is not one of the codes of “%s”"), value ? value : "", list);
-  return FALSE;
+  return (vw_validate_required (list, value, &local) && vw_validate_code (list, list, value, &local)) ||
+         vw_vault_invalid (local, error);
 }
 
 static gboolean
@@ -345,7 +307,7 @@ add_round_in_tx (VwVault     *self,
         return FALSE;
       }
   }
-  if (!vw_vault_check_date (start, error) || !vw_vault_check_date (end, error))
+  if (!vw_vault_check_fieldwork (label, start, end, error))
     return FALSE;
 
   wrapped = seal_new_key (self, &ref);
@@ -635,8 +597,8 @@ vw_vault_set_round_fieldwork (VwVault     *self,
 {
   sqlite3_stmt *stmt;
 
-  if (!vw_vault_require_unlocked (self, error) || !vw_vault_check_date (fieldwork_start, error) ||
-      !vw_vault_check_date (fieldwork_end, error))
+  if (!vw_vault_require_unlocked (self, error) ||
+      !vw_vault_check_fieldwork (label, fieldwork_start, fieldwork_end, error))
     return FALSE;
   stmt = vw_vault_prepare (self, "UPDATE rounds SET fieldwork_start = ?, fieldwork_end = ? "
                                  "WHERE study = ? AND label = ?", error);

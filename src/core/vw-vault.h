@@ -48,7 +48,7 @@ typedef enum {
 GQuark vw_vault_error_quark (void);
 
 /* The schema version this build writes; older vaults are migrated on unlock. */
-#define VW_VAULT_SCHEMA_VERSION 5
+#define VW_VAULT_SCHEMA_VERSION 6
 #define VW_VAULT_MIN_PASSPHRASE_CHARS 8
 
 typedef enum {
