@@ -298,6 +298,25 @@ fits_and_dialogs (VwWindow *window)
     gtk_text_buffer_select_range (gtk_text_view_get_buffer (text), &start, &end);
     gtk_widget_activate_action (GTK_WIDGET (view), "interview.quote", NULL);
   }
+  {
+    /* Closed (Escape, Cancel), the quote is not thrown away unasked. */
+    GtkWindow *quote = vw_test_find_toplevel (VW_TYPE_QUOTE_DIALOG);
+    AdwMessageDialog *ask;
+
+    g_assert_nonnull (quote);
+    settle (100);
+    gtk_window_close (quote);
+    ask = vw_dialog_get_discard_question (quote);
+    if (ask == NULL)
+      g_error ("Closing the quote dialog threw the quote away without asking");
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (quote)));
+    check_fits (GTK_WIDGET (ask), "question before discarding");
+    adw_message_dialog_response (ask, "keep");
+    gtk_window_destroy (GTK_WINDOW (ask));
+    settle (100);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (quote)));
+    g_assert_null (vw_dialog_get_discard_question (quote));
+  }
   check_dialog (VW_TYPE_QUOTE_DIALOG, "quote dialog");
   gtk_widget_activate_action (GTK_WIDGET (view), "interview.review", NULL);
   check_fits (GTK_WIDGET (window), "review");

@@ -184,9 +184,10 @@ class Session:
         questionnaire['version'] = '1.0-a11y'
         for module in questionnaire['modules']:
             if module['id'] == 'closing':
-                module['questions'].append({'id': 'next_meeting', 'type': 'date',
-                                            'label': {'nl': 'Wanneer spreken we weer af?',
-                                                      'en': 'When do we meet again?'}})
+                # A date in the past: a date in the future is refused.
+                module['questions'].append({'id': 'first_contact', 'type': 'date',
+                                            'label': {'nl': 'Wanneer was het eerste contact?',
+                                                      'en': 'When was the first contact?'}})
         path = os.path.join(self.tmp, 'questionnaire.json')
         with open(path, 'w') as f:
             json.dump(questionnaire, f)
@@ -429,6 +430,28 @@ class Session:
         self.focus_log.append(typed[-1])
         return typed[-1]
 
+    def wait_for_typing(self, what, predicate, timeout=10):
+        """Waits until a letter typed goes into the field @what (and takes
+        it back): for a focus that the application moves a moment later.
+        A letter typed before then goes into no field."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            since = len(self.events)
+            self.key('q', settle=0.02)
+            events = self.quiet(since, 1.0)
+            typed = [source for kind, _, source in events if kind.startswith('object:text-changed:insert')]
+            if typed:
+                self.key('BackSpace', settle=0.02)
+                self.quiet(len(self.events), 1.0)
+                self.focus = typed[-1]
+                self.focus_log.append(typed[-1])
+                if not predicate(self.focus):
+                    raise Failure('Typing went into %s, not %s' % (describe(self.focus), what))
+                return self.focus
+            self.pump(0.2)
+        raise Failure('Waited %ds for typing to go into %s; the focus is on %s' % (timeout, what,
+                                                                              describe(self.focus)))
+
     def tab_to(self, what, predicate, backward=False, limit=60):
         """Tab (or Shift+Tab) until the focus is on @what; every stop on the
         way is showing and named."""
@@ -603,6 +626,9 @@ def start_interview(s):
     if s.focus is not first:
         s.tab_to('the first interviewer', lambda acc: (acc.get_name() or '').startswith(plain(_('_First interviewer'))))
     choose_in_popover(s, 1)
+    # The focus goes to the form once the popover has closed (an entry row
+    # tells of it by nothing but what is typed into it).
+    s.wait_for_typing('the new interviewer’s name', named(_('_Name')))
     s.type('Sam')
     typed_into(s, 'the new interviewer’s name', named(_('_Name')), 'Sam')
     s.tab_to('Add Interviewer', named(_('_Add Interviewer')))
@@ -729,8 +755,8 @@ def answer_every_type(s):
     # A date in the closing module.
     for module in ('health', 'experiences', 'experience_expertise', 'perspective', 'closing'):
         s.press_and_follow('ctrl+Next')
-    s.tab_to('the next meeting', named(question(s, 'next_meeting')))
-    s.type('2027-01-15')
+    s.tab_to('the first contact', named(question(s, 'first_contact')))
+    s.type('2021-03-15')
     s.press_and_follow('Tab')
 
 
@@ -747,7 +773,7 @@ def finish_and_reopen(s):
         if not any(name.startswith(question(s, qid)) for name in listed):
             raise Failure('The review does not list the open question %s: %s' % (qid, listed))
     for qid in ('birth_year', 'life_story', 'residence', 'residence_since', 'stays_last_five_years',
-                'support_grade', 'network_size', 'next_meeting'):
+                'support_grade', 'network_size', 'first_contact'):
         if any(name.startswith(question(s, qid)) for name in listed):
             raise Failure('The review lists %s, which was answered' % qid)
     s.tab_to('Finish Interview', named(_('_Finish Interview')))
@@ -778,7 +804,16 @@ def main():
     parser.add_argument('--source', required=True)
     parser.add_argument('--size', default='1024x600')
     parser.add_argument('--language', default='en')
+    # A run takes about two minutes on a busy two-core machine; a hang
+    # fails it well before the test suite's timeout, with where it was.
+    parser.add_argument('--deadline', type=int, default=480)
     args = parser.parse_args()
+
+    def overdue(signum, frame):
+        faulthandler.dump_traceback()
+        raise Failure('Not done after %d seconds' % args.deadline)
+    signal.signal(signal.SIGALRM, overdue)
+    signal.alarm(args.deadline)
 
     session = Session(args)
     started = time.monotonic()
@@ -797,6 +832,7 @@ def main():
             print('# veldwerk said:\n# ' + messages.replace('\n', '\n# '))
         return 1
     finally:
+        signal.alarm(0)
         session.stop()
     print('ok 1')
     return 0
