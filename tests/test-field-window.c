@@ -305,11 +305,11 @@ fits_and_dialogs (VwWindow *window)
 
     g_assert_nonnull (quote);
     settle (100);
+    g_object_ref (quote);
     gtk_window_close (quote);
-    ask = vw_dialog_get_discard_question (quote);
-    if (ask == NULL)
+    if (!gtk_widget_get_visible (GTK_WIDGET (quote)) || (ask = vw_dialog_get_discard_question (quote)) == NULL)
       g_error ("Closing the quote dialog threw the quote away without asking");
-    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (quote)));
+    g_object_unref (quote);
     check_fits (GTK_WIDGET (ask), "question before discarding");
     adw_message_dialog_response (ask, "keep");
     gtk_window_destroy (GTK_WINDOW (ask));
