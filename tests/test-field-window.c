@@ -577,7 +577,8 @@ first_run (VwWindow *window)
     /* The hint goes once it no longer applies. */
     g_assert_false (gtk_widget_get_mapped (said));
   }
-  g_assert_false (vw_test_has_text (create, "You type it every time you unlock the vault. Nobody can reset it for you."));
+  /* What the page said before, in the language of the test. */
+  g_assert_false (vw_test_has_text (create, _("You type it every time you unlock the vault. Nobody can reset it for you.")));
   vw_test_click (vw_test_button (create, _("_Create Vault")));
   g_assert_true (vw_test_wait_for (recovery_shown, create));
   code = vw_create_vault_page_get_recovery_code (VW_CREATE_VAULT_PAGE (create));
