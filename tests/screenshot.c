@@ -2,11 +2,13 @@
  * for README and the metainfo. Run through `ninja -C build screenshots`
  * (tests/screenshots.sh), which runs it under Xvfb once per language.
  *
- *   screenshot OUTPUT-DIR [--large-text]
+ *   screenshot OUTPUT-DIR [--large-text | --small]
  *
  * writes OUTPUT-DIR/<page>-<LANGUAGE>.png for every entry of `shots`
  * (<page>-large-<LANGUAGE>.png with text at 150 %, to check the layout
- * with large text).
+ * with large text; <page>-small-<LANGUAGE>.png at 1024x600, the smallest
+ * laptop screen the application is made for, with dialogs at the size
+ * they open with).
  * To add a page, add a function that brings the window there and an
  * entry to the table.
  *
@@ -33,14 +35,18 @@
 #include "vw-test-widgets.h"
 #include "vw-window.h"
 
-#define WIDTH 1366
-#define HEIGHT 768
+#include "vw-interview-view.h"
+
+static int WIDTH = 1366;
+static int HEIGHT = 768;
 
 typedef struct
 {
   const char *name;
   /* Brings the window to the page; runs in table order. */
   void      (*prepare) (VwWindow *window);
+  /* Only at 1024x600: at 1366x768 screenshot-interview shows it. */
+  gboolean    small_only;
 } Shot;
 
 static const char *output_dir;
@@ -48,6 +54,7 @@ static const char *output_dir;
  * then closed. */
 static GtkWindow *dialog;
 static gboolean large_text;
+static gboolean small;
 static int status = 1;
 
 static void
@@ -160,8 +167,9 @@ prepare_enrol (VwWindow *window)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "enrol", NULL);
   dialog = find_dialog (VW_TYPE_ENROL_DIALOG);
-  /* Tall enough to show every field. */
-  gtk_window_set_default_size (dialog, 560, 960);
+  /* Tall enough to show every field, except on the small screen. */
+  if (!small)
+    gtk_window_set_default_size (dialog, 560, 960);
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (dialog), _(fields[i].title))), fields[i].text);
 }
@@ -221,7 +229,8 @@ prepare_conflicts (VwWindow *window)
   ensure_world ();
   dialog = GTK_WINDOW (vw_conflicts_dialog_new (GTK_WINDOW (window), world.coord, world.study));
   /* Tall enough for the conflict and the duplicates. */
-  gtk_window_set_default_size (dialog, 720, 960);
+  if (!small)
+    gtk_window_set_default_size (dialog, 720, 960);
   gtk_window_present (dialog);
 }
 
@@ -230,7 +239,8 @@ prepare_submit (VwWindow *window)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), "submit", NULL);
   dialog = find_dialog (VW_TYPE_SUBMIT_DIALOG);
-  gtk_window_set_default_size (dialog, 560, 720);
+  if (!small)
+    gtk_window_set_default_size (dialog, 560, 720);
 }
 
 static void
@@ -254,7 +264,8 @@ prepare_handover (VwWindow *window)
   /* Opened from Gerda's page: she is checked; one more beside her. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "handover-participant", NULL);
   dialog = find_dialog (VW_TYPE_HANDOVER_DIALOG);
-  gtk_window_set_default_size (dialog, 600, 900);
+  if (!small)
+    gtk_window_set_default_size (dialog, 600, 900);
   list = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (dialog), VW_TYPE_HANDOVER_DIALOG,
                                                    "participants_list"));
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL && checked < 2;
@@ -464,6 +475,32 @@ prepare_study_coordinator (VwWindow *window)
   }
 }
 
+/* Gerda's paused interview of round T2, with last time's answers. */
+static void
+prepare_interview (VwWindow *window)
+{
+  g_autoptr(GPtrArray) people = vw_vault_list_participants (vw_window_get_vault (window),
+                                                            vw_window_get_study (window), NULL);
+
+  for (guint i = 0; people != NULL && i < people->len; i++)
+    {
+      VwParticipant *p = g_ptr_array_index (people, i);
+      if (g_str_equal (p->pseudonym, "Gerda"))
+        vw_window_show_participant (window, p->code);
+    }
+  wait_for_page (window, "participant");
+  g_signal_emit_by_name (vw_window_get_page_widget (window, "participant"), "start-interview", "T2");
+  wait_for_page (window, "interview");
+}
+
+static void
+prepare_review (VwWindow *window)
+{
+  GtkWidget *view = adw_bin_get_child (ADW_BIN (vw_window_get_page_widget (window, "interview")));
+
+  gtk_widget_activate_action (view, "interview.review", NULL);
+}
+
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
@@ -473,6 +510,8 @@ static const Shot shots[] = {
   { "conflicts", prepare_conflicts },
   { "submit", prepare_submit },
   { "handover", prepare_handover },
+  { "interview-followup", prepare_interview, TRUE },
+  { "interview-review", prepare_review, TRUE },
   { "participant-awaiting", prepare_participant_awaiting },
   { "receipt", prepare_receipt },
   { "join", prepare_join },
@@ -488,7 +527,8 @@ save_shot (GtkWindow  *window,
   g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file = g_strdup_printf ("%s%s-%s.png", name, large_text ? "-large" : "", g_getenv ("LANGUAGE"));
+  g_autofree char *file = g_strdup_printf ("%s%s-%s.png", name, large_text ? "-large" : small ? "-small" : "",
+                                           g_getenv ("LANGUAGE"));
   g_autofree char *path = g_build_filename (output_dir, file, NULL);
   int width = gtk_widget_get_width (GTK_WIDGET (window));
   int height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -529,10 +569,12 @@ on_activate_after (GApplication *app)
 
   for (guint i = 0; i < G_N_ELEMENTS (shots); i++)
     {
+      if (shots[i].small_only && !small)
+        continue;
       shots[i].prepare (VW_WINDOW (window));
       /* Transitions and the first frame of every widget. */
       settle (800);
-      if (large_text)
+      if (large_text || small)
         {
           int min_w, min_h;
           gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
@@ -542,7 +584,7 @@ on_activate_after (GApplication *app)
       save_shot (dialog != NULL ? dialog : window, shots[i].name);
       if (dialog != NULL)
         {
-          gtk_window_close (g_steal_pointer (&dialog));
+          gtk_window_destroy (g_steal_pointer (&dialog));
           settle (200);
         }
     }
@@ -563,13 +605,20 @@ main (int    argc,
   g_autoptr(VwApplication) app = NULL;
   const char *app_argv[] = { "veldwerk", "--demo", NULL };
 
-  if (argc < 2 || argc > 3 || (argc == 3 && g_strcmp0 (argv[2], "--large-text") != 0))
+  if (argc < 2 || argc > 3 ||
+      (argc == 3 && g_strcmp0 (argv[2], "--large-text") != 0 && g_strcmp0 (argv[2], "--small") != 0))
     {
-      g_printerr ("Usage: %s OUTPUT-DIR [--large-text]\n", argv[0]);
+      g_printerr ("Usage: %s OUTPUT-DIR [--large-text | --small]\n", argv[0]);
       return 2;
     }
   output_dir = argv[1];
-  large_text = argc == 3;
+  large_text = argc == 3 && g_str_equal (argv[2], "--large-text");
+  small = argc == 3 && g_str_equal (argv[2], "--small");
+  if (small)
+    {
+      WIDTH = 1024;
+      HEIGHT = 600;
+    }
 
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("VELDWERK_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

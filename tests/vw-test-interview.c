@@ -151,7 +151,12 @@ vw_test_interview_open (VwTestInterview *t,
     {
       g_autoptr(GError) error = NULL;
 
-      t->app = GTK_APPLICATION (adw_application_new ("io.github.veldwerk.Veldwerk.Test", G_APPLICATION_NON_UNIQUE));
+      /* One application per VwTestInterview, several in a program: each
+       * registers on the bus under its own name. */
+      static guint n_apps;
+      g_autofree char *id = g_strdup_printf ("io.github.veldwerk.Veldwerk.Test%u", n_apps++);
+
+      t->app = GTK_APPLICATION (adw_application_new (id, G_APPLICATION_NON_UNIQUE));
       /* The application's own style sheet, as AdwApplication loads it. */
       g_application_set_resource_base_path (G_APPLICATION (t->app), "/io/github/veldwerk/Veldwerk");
       g_application_register (G_APPLICATION (t->app), NULL, &error);
@@ -300,6 +305,40 @@ interviewer_index (VwTestInterview *t,
       return i + 1;
   g_assert_not_reached ();
   return 0;
+}
+
+AdwMessageDialog *
+vw_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  return NULL;
+}
+
+char *
+vw_test_finish_interview (VwTestInterview *t)
+{
+  AdwMessageDialog *dialog;
+  char *said;
+
+  gtk_widget_activate_action (GTK_WIDGET (t->view), "interview.finish", NULL);
+  dialog = vw_test_find_message_dialog ();
+  if (dialog == NULL)
+    return NULL;
+  said = g_strdup_printf ("%s\n%s", adw_message_dialog_get_heading (dialog), adw_message_dialog_get_body (dialog));
+  /* What its button does: the response, then the dialog closes. */
+  adw_message_dialog_response (dialog, "finish");
+  gtk_window_close (GTK_WINDOW (dialog));
+  vw_test_iterate (50);
+  g_assert_null (vw_test_find_message_dialog ());
+  return said;
 }
 
 void

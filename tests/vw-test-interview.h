@@ -59,5 +59,10 @@ void        vw_test_wait_saved              (VwTestInterview *t,
                                              const char      *question);
 /* Fills in the duo (adding Noor inline) and consent, then starts. */
 void        vw_test_start_interview         (VwTestInterview *t);
+/* The confirmation a view asks before it finishes, or NULL. */
+AdwMessageDialog *vw_test_find_message_dialog (void);
+/* Finishes the interview, confirming when the view asks; returns what
+ * the confirmation said (NULL when it did not ask). */
+char       *vw_test_finish_interview        (VwTestInterview *t);
 
 G_END_DECLS

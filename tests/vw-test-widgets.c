@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <gdk/x11/gdkx.h>
+#include <gmodule.h>
+
+#include "vw-dialog.h"
 #include "vw-test-widgets.h"
 
 GtkWidget *
@@ -110,4 +114,74 @@ vw_test_find_toplevel (GType type)
         return GTK_WINDOW (w);
     }
   return NULL;
+}
+
+void
+vw_test_close_discarding (GtkWindow *dialog)
+{
+  AdwMessageDialog *question;
+
+  g_object_ref (dialog);
+  gtk_window_close (dialog);
+  question = vw_dialog_get_discard_question (dialog);
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  adw_message_dialog_response (question, "discard");
+  g_assert_null (vw_dialog_get_discard_question (dialog));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_object_unref (dialog);
+}
+
+typedef int (*FakeKeyEvent) (Display *display, unsigned int keycode, Bool is_press, unsigned long delay);
+
+static void
+fake_key (Display      *x,
+          FakeKeyEvent  fake,
+          const char   *name,
+          gboolean      press)
+{
+  KeySym keysym = XStringToKeysym (name);
+  KeyCode keycode = keysym != NoSymbol ? XKeysymToKeycode (x, keysym) : 0;
+
+  if (keycode == 0)
+    g_error ("No key %s", name);
+  fake (x, keycode, press, 0);
+}
+
+void
+vw_test_press (GtkWindow  *window,
+               const char *combination)
+{
+  static FakeKeyEvent fake;
+  g_auto(GStrv) parts = g_strsplit (combination, "+", -1);
+  guint n = g_strv_length (parts);
+  Display *x;
+
+  g_assert_true (GDK_IS_X11_DISPLAY (gtk_widget_get_display (GTK_WIDGET (window))));
+  x = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
+  /* libXtst is the X server's test extension, as xdotool uses it; loaded
+   * here so that building needs no headers of it. */
+  if (fake == NULL)
+    {
+      GModule *xtst = g_module_open ("libXtst.so.6", G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+
+      g_assert_nonnull (xtst);
+      g_assert_true (g_module_symbol (xtst, "XTestFakeKeyEvent", (gpointer *) &fake));
+    }
+  /* Without a window manager the window that was presented last has the
+   * keyboard. */
+  gtk_window_present (window);
+  vw_test_wait_for ((gboolean (*) (gpointer)) gtk_window_is_active, window);
+  for (guint i = 0; i + 1 < n; i++)
+    fake_key (x, fake, g_str_equal (parts[i], "ctrl") ? "Control_L" : g_str_equal (parts[i], "shift") ? "Shift_L"
+                                                                                                    : "Alt_L", TRUE);
+  fake_key (x, fake, parts[n - 1], TRUE);
+  fake_key (x, fake, parts[n - 1], FALSE);
+  for (guint i = n - 1; i > 0; i--)
+    fake_key (x, fake, g_str_equal (parts[i - 1], "ctrl") ? "Control_L" : g_str_equal (parts[i - 1], "shift")
+                                                                        ? "Shift_L" : "Alt_L", FALSE);
+  XSync (x, False);
+  /* The events come back through the X connection: let GTK see them. */
+  for (gint64 end = g_get_monotonic_time () + 150 * 1000; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
 }

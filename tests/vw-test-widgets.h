@@ -40,5 +40,13 @@ void        vw_test_type_into        (GtkWidget     *root,
 void        vw_test_click            (GtkWidget     *widget);
 /* A visible toplevel window of @type, or %NULL. */
 GtkWindow  *vw_test_find_toplevel    (GType          type);
+/* Closes @dialog, which holds typed content: it must ask, and the answer
+ * "discard" closes it. */
+void        vw_test_close_discarding (GtkWindow     *dialog);
+/* Presses a real key combination (XTest) on the X server of @window, which
+ * has the keyboard focus: "Tab", "shift+Tab", "ctrl+Next", "alt+Left";
+ * then lets GTK handle it. */
+void        vw_test_press            (GtkWindow     *window,
+                                      const char    *combination);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "vw-add-device-dialog.h"
+#include "vw-dialog.h"
+#include "vw-file-chooser.h"
 
 struct _VwAddDeviceDialog
 {
@@ -133,40 +135,44 @@ add_clicked (VwAddDeviceDialog *self)
       return;
     }
   g_signal_emit (self, signals[SIGNAL_ADDED], 0, id);
-  gtk_window_close (GTK_WINDOW (self));
+  gtk_window_destroy (GTK_WINDOW (self));
 }
 
 static void
-load_response (GtkNativeDialog   *chooser,
-               int                response,
-               VwAddDeviceDialog *self)
+keys_chosen (GtkWidget      *owner,
+             GtkFileChooser *chooser,
+             gpointer        user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_add_device_dialog_load_keys (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  vw_add_device_dialog_load_keys (VW_ADD_DEVICE_DIALOG (owner), file);
 }
 
 static void
 load_clicked (VwAddDeviceDialog *self)
 {
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Load a Laptop’s Keys"),
+                                                 GTK_FILE_CHOOSER_ACTION_OPEN, keys_chosen, NULL, NULL);
 
-  chooser = gtk_file_chooser_native_new (_("Load a Laptop’s Keys"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Load"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (load_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_native_set_accept_label (GTK_FILE_CHOOSER_NATIVE (chooser), _("_Load"));
+  vw_file_chooser_show (chooser);
 }
 
 static void
 cancel_clicked (VwAddDeviceDialog *self)
 {
   gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Keys pasted or a label typed are lost when the dialog closes. */
+static gboolean
+has_typed_content (GtkWindow *dialog)
+{
+  VwAddDeviceDialog *self = VW_ADD_DEVICE_DIALOG (dialog);
+
+  return *gtk_editable_get_text (GTK_EDITABLE (self->label_row)) != '\0' ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->recipient_row)) != '\0' ||
+         *gtk_editable_get_text (GTK_EDITABLE (self->signing_row)) != '\0';
 }
 
 VwAddDeviceDialog *
@@ -182,6 +188,8 @@ vw_add_device_dialog_new (GtkWindow  *parent,
   self = g_object_new (VW_TYPE_ADD_DEVICE_DIALOG, "transient-for", parent, "modal", TRUE, NULL);
   self->vault = g_object_ref (vault);
   self->study = g_strdup (study);
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->add_button), GTK_WIDGET (self->label_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_typed_content);
   return self;
 }
 

@@ -24,6 +24,7 @@ struct _VwChartBars
   GArray    *bars;  /* of Bar */
   char      *title;
   guint      denominator;
+  gboolean   saving;  /* drawing into a file, which needs the title */
 };
 
 G_DEFINE_FINAL_TYPE (VwChartBars, vw_chart_bars, GTK_TYPE_WIDGET)
@@ -102,7 +103,9 @@ draw (GtkWidget     *widget,
 
   geometry (self, width, height, &g);
   gdk_cairo_set_source_rgba (cr, foreground);
-  if (self->title != NULL)
+  /* On screen the heading above the chart says what it shows; a saved
+   * chart stands alone and carries its title. */
+  if (self->title != NULL && self->saving)
     vw_chart_draw_text (widget, cr, self->title, 8, 8, 0, width - 16, TRUE);
   if (self->bars->len == 0)
     return;
@@ -315,7 +318,12 @@ vw_chart_bars_save (VwChartBars  *self,
                     int           height,
                     GError      **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (VW_IS_CHART_BARS (self), FALSE);
 
-  return vw_chart_save (GTK_WIDGET (self), draw, width, height, path, error);
+  self->saving = TRUE;
+  ok = vw_chart_save (GTK_WIDGET (self), draw, width, height, path, error);
+  self->saving = FALSE;
+  return ok;
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-a11y.h"
 #include "vw-create-vault-page.h"
 
 struct _VwCreateVaultPage
@@ -27,7 +28,8 @@ struct _VwCreateVaultPage
   GtkLabel             *error_label;
   GtkButton            *create_button;
   GtkSpinner           *spinner;
-  GtkLabel             *code_label;
+  GtkLabel             *mismatch_label;
+  GtkFlowBox           *code_box;
   GtkCheckButton       *wrote_check;
   AdwEntryRow          *confirm_row;
   GtkButton            *continue_button;
@@ -98,10 +100,14 @@ passphrase_changed (VwCreateVaultPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->create_button),
                             rating > 0 && g_str_equal (text, repeat) &&
                             (!coordinator || *gtk_editable_get_text (GTK_EDITABLE (self->study_row)) != '\0'));
+  /* Said in words, not only in red; and only while it is so. */
   if (*repeat != '\0' && !g_str_equal (text, repeat))
     gtk_widget_add_css_class (GTK_WIDGET (self->repeat_row), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->repeat_row), "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->mismatch_label), *repeat != '\0' && !g_str_equal (text, repeat));
+  /* A failure to create is about what was typed before. */
+  show_error (self, NULL);
 }
 
 /* A duo's vault starts without a study: the coordinator's invitation
@@ -185,6 +191,30 @@ update_continue (VwCreateVaultPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->continue_button), ok);
 }
 
+/* The code, one label per group with its dash, so that a line never ends
+ * inside a group; none when @code is %NULL. */
+static void
+show_code (VwCreateVaultPage *self,
+           const char        *code)
+{
+  GtkWidget *child;
+  g_auto(GStrv) groups = code != NULL ? g_strsplit (code, "-", -1) : NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->code_box))) != NULL)
+    gtk_flow_box_remove (self->code_box, child);
+  for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
+    {
+      g_autofree char *text = g_strconcat (groups[i], groups[i + 1] != NULL ? "-" : "", NULL);
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "title-2");
+      gtk_widget_add_css_class (label, "monospace");
+      gtk_flow_box_append (self->code_box, label);
+      gtk_widget_set_focusable (gtk_widget_get_parent (label), FALSE);
+    }
+}
+
 static void
 create_done (GObject      *source,
              GAsyncResult *result,
@@ -206,7 +236,7 @@ create_done (GObject      *source,
 
   g_set_object (&self->vault, vault);
   self->recovery_code = g_steal_pointer (&data->recovery_code);
-  gtk_label_set_label (self->code_label, (const char *) vw_secret_const_data (self->recovery_code));
+  show_code (self, (const char *) vw_secret_const_data (self->recovery_code));
   gtk_check_button_set_active (self->wrote_check, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->confirm_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
@@ -254,7 +284,7 @@ continue_clicked (VwCreateVaultPage *self)
 
   /* The code is shown only once: wipe it now. */
   g_clear_pointer (&self->recovery_code, vw_secret_free);
-  gtk_label_set_label (self->code_label, "");
+  show_code (self, NULL);
   vault = g_steal_pointer (&self->vault);
   g_signal_emit (self, signals[SIGNAL_CREATED], 0, vault);
 }
@@ -273,6 +303,7 @@ vw_create_vault_page_reset (VwCreateVaultPage *self,
   display = g_filename_display_name (path);
   adw_action_row_set_subtitle (self->location_row, display);
   g_clear_pointer (&self->recovery_code, vw_secret_free);
+  show_code (self, NULL);
   g_clear_object (&self->vault);
   gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
   gtk_editable_set_text (GTK_EDITABLE (self->repeat_row), "");
@@ -359,7 +390,8 @@ vw_create_vault_page_class_init (VwCreateVaultPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, create_button);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, spinner);
-  gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, code_label);
+  gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, mismatch_label);
+  gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, code_box);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, wrote_check);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, confirm_row);
   gtk_widget_class_bind_template_child (widget_class, VwCreateVaultPage, continue_button);
@@ -380,6 +412,8 @@ vw_create_vault_page_init (VwCreateVaultPage *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  vw_a11y_name_password_row (self->passphrase_row);
+  vw_a11y_name_password_row (self->repeat_row);
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     {

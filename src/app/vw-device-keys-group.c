@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vw-device-keys-group.h"
+#include "vw-file-chooser.h"
 
 struct _VwDeviceKeysGroup
 {
@@ -111,37 +112,28 @@ copy_signing (VwDeviceKeysGroup *self)
 }
 
 static void
-save_response (GtkNativeDialog   *chooser,
-               int                response,
-               VwDeviceKeysGroup *self)
+keys_file_chosen (GtkWidget      *owner,
+                  GtkFileChooser *chooser,
+                  gpointer        user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autoptr(GError) error = NULL;
+  VwDeviceKeysGroup *self = VW_DEVICE_KEYS_GROUP (owner);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autoptr(GError) error = NULL;
 
-      if (!vw_device_keys_group_save (self, file, &error))
-        toast (self, error->message);
-      else
-        toast (self, _("Saved this laptop’s keys"));
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  if (!vw_device_keys_group_save (self, file, &error))
+    toast (self, error->message);
+  else
+    toast (self, _("Saved this laptop’s keys"));
 }
 
 static void
 save_clicked (VwDeviceKeysGroup *self)
 {
-  GtkFileChooserNative *chooser;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Save This Laptop’s Keys"),
+                                                 GTK_FILE_CHOOSER_ACTION_SAVE, keys_file_chosen, NULL, NULL);
 
-  chooser = gtk_file_chooser_native_new (_("Save This Laptop’s Keys"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "veldwerk-keys.txt");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (save_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_set_current_name (chooser, "veldwerk-keys.txt");
+  vw_file_chooser_show (chooser);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include "vw-validate.h"
 #include "vw-vault-contacts.h"
 
+#include "vw-dialog.h"
 #include "vw-enrol-dialog.h"
 
 struct _VwEnrolDialog
@@ -245,8 +246,27 @@ out:
     }
 
   g_signal_emit (self, signals[SIGNAL_ENROLLED], 0, participant->code);
-  gtk_window_close (GTK_WINDOW (self));
+  gtk_window_destroy (GTK_WINDOW (self));
   return TRUE;
+}
+
+/* Whatever was typed is lost when the dialog closes without enrolling. */
+static gboolean
+has_typed_content (GtkWindow *dialog)
+{
+  VwEnrolDialog *self = VW_ENROL_DIALOG (dialog);
+  AdwEntryRow *rows[] = {
+    self->pseudonym_row, self->municipality_row, self->birth_year_row, self->name_row, self->birth_date_row,
+    self->phone_row, self->place_row, self->care_row, self->remarks_row,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *value = value_of (rows[i]);
+      if (value != NULL)
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -287,6 +307,8 @@ vw_enrol_dialog_new (GtkWindow  *parent,
   adw_combo_row_set_model (self->region_row, G_LIST_MODEL (names));
   region_changed (self);
   pseudonym_changed (self);
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->enrol_button), GTK_WIDGET (self->pseudonym_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_typed_content);
 
   return GTK_WIDGET (self);
 }

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "vw-export-dialog.h"
+#include "vw-dialog.h"
+#include "vw-file-chooser.h"
 
 struct _VwExportDialog
 {
@@ -43,7 +45,6 @@ struct _VwExportDialog
   VwRecords    *records;
   char         *folder;
   GCancellable *cancellable;
-  GtkNativeDialog *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (VwExportDialog, vw_export_dialog, ADW_TYPE_WINDOW)
@@ -225,21 +226,15 @@ run_export (GtkWidget  *widget,
 }
 
 static void
-on_folder_chosen (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+on_folder_chosen (GtkWidget      *owner,
+                  GtkFileChooser *chooser,
+                  gpointer        user_data)
 {
-  VwExportDialog *self = user_data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = g_file_get_path (file);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL)
-        vw_export_dialog_set_destination (self, path, NULL);
-    }
-  g_clear_object (&self->chooser);
+  if (path != NULL)
+    vw_export_dialog_set_destination (VW_EXPORT_DIALOG (owner), path, NULL);
 }
 
 static void
@@ -247,17 +242,8 @@ choose_folder (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  VwExportDialog *self = VW_EXPORT_DIALOG (widget);
-
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  g_clear_object (&self->chooser);
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (_("Choose a Folder for the Export"),
-                                                                  GTK_WINDOW (self),
-                                                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                                                  _("_Choose"), _("_Cancel")));
-  G_GNUC_END_IGNORE_DEPRECATIONS
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_folder_chosen), self);
-  gtk_native_dialog_show (self->chooser);
+  vw_file_chooser_show (vw_file_chooser_new (widget, _("Choose a Folder for the Export"),
+                                             GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, on_folder_chosen, NULL, NULL));
 }
 
 void
@@ -311,6 +297,7 @@ vw_export_dialog_new (GtkWindow  *parent,
   self->study = g_strdup (study);
   self->records = vw_records_ref (records);
   vw_export_dialog_set_destination (self, g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS), name);
+  vw_dialog_start (GTK_WINDOW (self), self->export_button, GTK_WIDGET (self->rules_row));
   return GTK_WIDGET (self);
 }
 
@@ -321,7 +308,6 @@ vw_export_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->chooser);
   g_clear_object (&self->vault);
   g_clear_pointer (&self->records, vw_records_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), VW_TYPE_EXPORT_DIALOG);

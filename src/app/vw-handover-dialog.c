@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-handover-dialog.h"
+#include "vw-dialog.h"
 #include "vw-handover-state.h"
 #include "vw-save-chooser.h"
 
@@ -407,5 +408,6 @@ vw_handover_dialog_new (GtkWindow  *parent,
   if (!load_devices (self, &error) || !load_participants (self, code, &error))
     show_result (self, _("Cannot prepare a handover"), error->message, TRUE);
   update_actions (self);
+  vw_dialog_start (GTK_WINDOW (self), NULL, NULL);
   return self;
 }

@@ -24,6 +24,13 @@ struct _VwInterviewView
   GtkBox           *consent_box;
   GtkLabel         *setup_message;
   GtkButton        *start_button;
+  AdwFlap          *module_flap;
+  AdwFlap          *followup_flap;
+  GtkBox           *fold_bar;
+  GtkToggleButton  *modules_toggle;
+  GtkToggleButton  *followup_toggle;
+  AdwButtonContent *followup_toggle_content;
+  GtkWidget        *side_separator;
   GtkListBox       *module_list;
   GtkLabel         *progress_label;
   GtkProgressBar   *progress_bar;
@@ -35,7 +42,7 @@ struct _VwInterviewView
   GtkButton        *next_button;
   GtkButton        *pause_button;
   GtkButton        *review_button;
-  GtkBox           *side_panel;
+  GtkScrolledWindow *side_panel;
   GtkListBox       *unanswered_list;
   GtkLabel         *review_summary;
   GtkButton        *finish_button;
@@ -56,8 +63,10 @@ struct _VwInterviewView
   GPtrArray        *interviewer_ids;  /* index in the combo rows - 1 */
   GtkWidget        *followup_panel;
   GtkWidget        *quote_dialog;
+  GtkWidget        *finish_dialog;
   char             *focus_question;   /* to focus once mapped */
   guint             current_module;
+  guint             reloading_interviewers;
   gboolean          first_interview;
 };
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-vault-history.h"
+#include "vw-a11y.h"
 #include "vw-followup-panel.h"
 #include "vw-interview-view-private.h"
 #include "vw-question-widget.h"
@@ -21,7 +22,16 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_PAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void update_progress (VwInterviewView *self);
+static void focus_module_content (VwInterviewView *self);
 
 /* The language of questionnaire texts: Dutch when the interface is Dutch,
  * else English, as every questionnaire has both. */
@@ -37,7 +47,7 @@ static void
 toast (VwInterviewView *self,
        const char      *text)
 {
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+  vw_a11y_add_toast (self->toasts, adw_toast_new (text));
 }
 
 static char *
@@ -113,6 +123,9 @@ on_question_changed (VwInterviewView *self)
 {
   update_relevance (self);
   update_progress (self);
+  /* What the setup asked for may be there now. */
+  if (self->interview_id == NULL)
+    gtk_label_set_label (self->setup_message, "");
 }
 
 /* Saving ----------------------------------------------------------------- */
@@ -339,6 +352,16 @@ focus_question_now (VwInterviewView *self,
     }
 }
 
+static gboolean
+focus_is_in (VwInterviewView *self,
+             GtkWidget       *container)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && (focus == container || gtk_widget_is_ancestor (focus, container));
+}
+
 static void
 show_module_index (VwInterviewView *self,
                    guint            index)
@@ -346,6 +369,8 @@ show_module_index (VwInterviewView *self,
   const VwModule *module;
   const char *intro;
   GtkListBoxRow *row;
+  gboolean in_list = focus_is_in (self, GTK_WIDGET (self->module_list));
+  gboolean in_module = focus_is_in (self, GTK_WIDGET (self->module_stack));
 
   g_return_if_fail (index < self->modules->len);
 
@@ -364,6 +389,37 @@ show_module_index (VwInterviewView *self,
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->module_scroller), 0);
   gtk_stack_set_visible_child_name (self->stack, "interview");
   update_progress (self);
+  /* The focus goes with the module: from a question of the last module to
+   * the first of this one, in the list to this module's row; never left
+   * on a page that is no longer shown. */
+  if (in_module)
+    focus_module_content (self);
+  else if (in_list && row != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+/* The first question of the module shown that applies, else the button
+ * to the next module. */
+static void
+focus_module_content (VwInterviewView *self)
+{
+  const VwModule *module = current_module (self);
+
+  /* A folded list lies over the questions: it goes when they take over. */
+  if (adw_flap_get_folded (self->module_flap))
+    adw_flap_set_reveal_flap (self->module_flap, FALSE);
+  for (guint i = 0; module != NULL && i < vw_module_get_n_questions (module); i++)
+    {
+      const char *id = vw_question_get_id (vw_module_get_question (module, i));
+
+      if (!g_hash_table_contains (self->skipped, id))
+        {
+          focus_question_now (self, id);
+          return;
+        }
+    }
+  gtk_widget_grab_focus (gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)) ? GTK_WIDGET (self->next_button)
+                                                                                  : GTK_WIDGET (self->review_button));
 }
 
 gboolean
@@ -422,6 +478,49 @@ vw_interview_view_get_page (VwInterviewView *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+static void enter_interview (VwInterviewView *self);
+
+/**
+ * vw_interview_view_can_go_back:
+ *
+ * Returns: whether the page shown has a page to go back to: the setup
+ * goes back to the participant (nothing was started), the review to the
+ * questions. The questions themselves go on with Pause.
+ */
+gboolean
+vw_interview_view_can_go_back (VwInterviewView *self)
+{
+  const char *page;
+
+  g_return_val_if_fail (VW_IS_INTERVIEW_VIEW (self), FALSE);
+
+  page = gtk_stack_get_visible_child_name (self->stack);
+  return g_strcmp0 (page, "setup") == 0 || (g_strcmp0 (page, "review") == 0 && self->interview_id != NULL);
+}
+
+gboolean
+vw_interview_view_go_back (VwInterviewView *self)
+{
+  const char *page;
+
+  g_return_val_if_fail (VW_IS_INTERVIEW_VIEW (self), FALSE);
+
+  if (!vw_interview_view_can_go_back (self))
+    return FALSE;
+  page = gtk_stack_get_visible_child_name (self->stack);
+  if (g_str_equal (page, "review"))
+    enter_interview (self);
+  else
+    g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  return TRUE;
+}
+
+static void
+on_page_changed (VwInterviewView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+}
+
 GtkWidget *
 vw_interview_view_get_question_widget (VwInterviewView *self,
                                        const char      *question)
@@ -438,6 +537,49 @@ on_module_row_selected (GtkListBox      *list,
 {
   if (row != NULL && (guint) gtk_list_box_row_get_index (row) != self->current_module)
     show_module_index (self, gtk_list_box_row_get_index (row));
+}
+
+/* A module chosen (Enter, Space or a click): the duo goes on with its
+ * questions, so the focus leaves the list, and a folded list closes. */
+static void
+on_module_row_activated (GtkListBox      *list,
+                         GtkListBoxRow   *row,
+                         VwInterviewView *self)
+{
+  if ((guint) gtk_list_box_row_get_index (row) != self->current_module)
+    show_module_index (self, gtk_list_box_row_get_index (row));
+  focus_module_content (self);
+}
+
+/* The list of modules is one stop in the Tab order: Tab and Shift+Tab
+ * leave it (the arrows move inside it), as they would leave an entry.
+ * The list stops taking focus for a moment so the window moves on past
+ * it. */
+static gboolean
+on_module_list_key (GtkEventControllerKey *controller,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    VwInterviewView       *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->module_list);
+  GtkRoot *root = gtk_widget_get_root (list);
+  gboolean backward;
+
+  if (keyval != GDK_KEY_Tab && keyval != GDK_KEY_KP_Tab && keyval != GDK_KEY_ISO_Left_Tab)
+    return GDK_EVENT_PROPAGATE;
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || root == NULL)
+    return GDK_EVENT_PROPAGATE;
+  backward = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  if (!backward)
+    {
+      focus_module_content (self);
+      return GDK_EVENT_STOP;
+    }
+  gtk_widget_set_can_focus (list, FALSE);
+  gtk_widget_child_focus (GTK_WIDGET (root), GTK_DIR_TAB_BACKWARD);
+  gtk_widget_set_can_focus (list, TRUE);
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -460,6 +602,79 @@ previous_module_action (GtkWidget  *widget,
 
   if (self->modules != NULL && self->current_module > 0)
     show_module_index (self, self->current_module - 1);
+}
+
+/* Folding on small screens --------------------------------------------- */
+
+/* The buttons that show a folded side are there only when it is folded. */
+static void
+update_fold_bar (VwInterviewView *self)
+{
+  gboolean modules = adw_flap_get_folded (self->module_flap);
+  gboolean followup = self->followup_panel != NULL && adw_flap_get_folded (self->followup_flap);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->modules_toggle), modules);
+  gtk_widget_set_visible (GTK_WIDGET (self->followup_toggle), followup);
+  gtk_widget_set_visible (GTK_WIDGET (self->fold_bar), modules || followup);
+}
+
+/* A side shown over the questions takes the focus; when it goes, the
+ * focus goes back to the questions. */
+static void
+on_module_flap_revealed (VwInterviewView *self)
+{
+  GtkListBoxRow *row;
+
+  if (!adw_flap_get_folded (self->module_flap))
+    return;
+  if (adw_flap_get_reveal_flap (self->module_flap))
+    {
+      row = gtk_list_box_get_selected_row (self->module_list);
+      gtk_widget_grab_focus (row != NULL ? GTK_WIDGET (row) : GTK_WIDGET (self->module_list));
+    }
+  else if (gtk_widget_has_focus (GTK_WIDGET (self->modules_toggle)) ||
+           gtk_widget_is_ancestor (gtk_root_get_focus (gtk_widget_get_root (GTK_WIDGET (self))) ?: GTK_WIDGET (self),
+                                   GTK_WIDGET (self->module_list)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->modules_toggle));
+}
+
+static void
+on_followup_flap_revealed (VwInterviewView *self)
+{
+  if (adw_flap_get_folded (self->followup_flap) && adw_flap_get_reveal_flap (self->followup_flap) &&
+      self->followup_panel != NULL)
+    gtk_widget_child_focus (GTK_WIDGET (self->side_panel), GTK_DIR_TAB_FORWARD);
+}
+
+static void
+toggle_modules_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  VwInterviewView *self = VW_INTERVIEW_VIEW (widget);
+
+  if (adw_flap_get_folded (self->module_flap))
+    adw_flap_set_reveal_flap (self->module_flap, !adw_flap_get_reveal_flap (self->module_flap));
+  else
+    {
+      GtkListBoxRow *row = gtk_list_box_get_selected_row (self->module_list);
+      gtk_widget_grab_focus (row != NULL ? GTK_WIDGET (row) : GTK_WIDGET (self->module_list));
+    }
+}
+
+static void
+toggle_followup_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  VwInterviewView *self = VW_INTERVIEW_VIEW (widget);
+
+  if (self->followup_panel == NULL)
+    return;
+  if (adw_flap_get_folded (self->followup_flap))
+    adw_flap_set_reveal_flap (self->followup_flap, !adw_flap_get_reveal_flap (self->followup_flap));
+  else
+    gtk_widget_child_focus (GTK_WIDGET (self->side_panel), GTK_DIR_TAB_FORWARD);
 }
 
 /* Building the pages ----------------------------------------------------- */
@@ -508,9 +723,14 @@ build_modules (VwInterviewView *self)
       row_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
       title = gtk_label_new (vw_module_get_title (module, self->language));
       gtk_label_set_xalign (GTK_LABEL (title), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+      /* Whole names, over two lines if need be: cut ones are guesswork. */
+      gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_natural_wrap_mode (GTK_LABEL (title), GTK_NATURAL_WRAP_WORD);
+      gtk_label_set_yalign (GTK_LABEL (title), 0);
       gtk_widget_set_hexpand (title, TRUE);
       count = gtk_label_new (NULL);
+      gtk_widget_set_valign (count, GTK_ALIGN_START);
       gtk_widget_add_css_class (count, "caption");
       gtk_widget_add_css_class (count, "dim-label");
       gtk_box_append (GTK_BOX (row_box), title);
@@ -522,6 +742,67 @@ build_modules (VwInterviewView *self)
       g_object_set_data (G_OBJECT (row), "vw-count", count);
       gtk_list_box_append (self->module_list, row);
     }
+}
+
+/* Where the participant's stored value of @question came from: the last
+ * earlier round that answered it so, else the enrolment. */
+static char *
+participant_value_origin (VwInterviewView *self,
+                          const char      *question,
+                          const char      *value)
+{
+  g_autoptr(GPtrArray) interviews = vw_vault_list_interviews (self->vault, self->study, self->code, NULL, NULL);
+  const char *round = NULL;
+
+  for (guint i = 0; interviews != NULL && i < interviews->len; i++)
+    {
+      VwInterview *iv = g_ptr_array_index (interviews, i);
+      g_autofree char *answer = NULL;
+
+      if (g_strcmp0 (iv->id, self->interview_id) == 0 || g_strcmp0 (iv->round, self->round) == 0)
+        continue;
+      answer = vw_vault_get_answer (self->vault, iv->id, question, NULL);
+      if (g_strcmp0 (answer, value) == 0)
+        round = iv->round;
+    }
+  if (round != NULL)
+    /* Translators: where a prefilled answer comes from; %s is a round such as T0. */
+    return g_strdup_printf (_("As answered in round %s: change it here if it is no longer right"), round);
+  return g_strdup (_("As given at enrolment: change it here if it is not right"));
+}
+
+/* A fact about the participant has one home: the value stored with the
+ * participant (at enrolment or in an earlier round) is shown in its
+ * question, with where it came from, and changing it there changes it for
+ * the participant. */
+static void
+show_participant_value (VwInterviewView  *self,
+                        VwQuestionWidget *widget,
+                        const char       *answer)
+{
+  const VwQuestion *q = vw_question_widget_get_question (widget);
+  const char *id = vw_question_get_id (q);
+  const char *stored = g_hash_table_lookup (self->participant_values, id);
+  g_autofree char *origin = NULL;
+
+  if (vw_question_get_scope (q) != VW_QUESTION_SCOPE_PARTICIPANT || stored == NULL ||
+      (answer != NULL && g_strcmp0 (answer, stored) != 0))
+    return;
+  if (answer == NULL)
+    vw_question_widget_load (widget, stored, NULL);
+  origin = participant_value_origin (self, id, stored);
+  vw_question_widget_set_origin (widget, origin);
+}
+
+static void
+prefill_participant_values (VwInterviewView *self)
+{
+  GHashTableIter iter;
+  gpointer widget;
+
+  g_hash_table_iter_init (&iter, self->widgets);
+  while (g_hash_table_iter_next (&iter, NULL, &widget))
+    show_participant_value (self, widget, NULL);
 }
 
 static void
@@ -555,12 +836,10 @@ load_answers (VwInterviewView *self)
   while (g_hash_table_iter_next (&iter, &id, &widget))
     {
       const char *value = g_hash_table_lookup (values, id);
-      const VwQuestion *q = vw_question_widget_get_question (widget);
 
-      /* A participant question answered in an earlier round shows that answer. */
-      if (value == NULL && vw_question_get_scope (q) == VW_QUESTION_SCOPE_PARTICIPANT)
-        value = g_hash_table_lookup (self->participant_values, id);
       vw_question_widget_load (widget, value, g_hash_table_lookup (note_texts, id));
+      if (value == NULL)
+        show_participant_value (self, widget, NULL);
     }
   for (guint i = 0; i < self->consent_widgets->len; i++)
     {
@@ -621,6 +900,9 @@ reload_interviewers (VwInterviewView *self,
       if (g_strcmp0 (iv->id, old2) == 0)
         sel2 = self->interviewer_ids->len;
     }
+  /* With nobody (or one) to choose, the list offers the way to add
+   * someone rather than ending there. */
+  gtk_string_list_append (labels, _("Add an Interviewer…"));
   if (select != NULL)
     for (guint i = 0; i < self->interviewer_ids->len; i++)
       if (g_strcmp0 (g_ptr_array_index (self->interviewer_ids, i), select) == 0)
@@ -630,12 +912,43 @@ reload_interviewers (VwInterviewView *self,
           else if (sel2 == 0)
             sel2 = i + 1;
         }
+  self->reloading_interviewers++;
   adw_combo_row_set_model (self->interviewer1_row, G_LIST_MODEL (labels));
   adw_combo_row_set_model (self->interviewer2_row, G_LIST_MODEL (labels));
   adw_combo_row_set_selected (self->interviewer1_row, sel1);
   adw_combo_row_set_selected (self->interviewer2_row, sel2);
+  self->reloading_interviewers--;
   g_free ((char *) old1);
   g_free ((char *) old2);
+}
+
+static gboolean
+focus_new_interviewer (gpointer data)
+{
+  VwInterviewView *self = data;
+
+  if (gtk_widget_get_root (GTK_WIDGET (self)) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_name_row));
+  return G_SOURCE_REMOVE;
+}
+
+/* The last entry of the interviewer lists leads to the form that adds one. */
+static void
+on_interviewer_selected (AdwComboRow     *row,
+                         GParamSpec      *pspec,
+                         VwInterviewView *self)
+{
+  guint selected = adw_combo_row_get_selected (row);
+
+  if (self->reloading_interviewers > 0 || self->interviewer_ids == NULL)
+    return;
+  gtk_label_set_label (self->setup_message, "");
+  if (selected != self->interviewer_ids->len + 1)
+    return;
+  adw_combo_row_set_selected (row, 0);
+  /* After the list's popover has closed, which gives the focus back to
+   * the row it belongs to. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_new_interviewer, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -922,22 +1235,53 @@ back_action (GtkWidget  *widget,
     enter_interview (self);
 }
 
-static void
-finish_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
+/* The questions that apply and have no answer: the required ones (their
+ * labels) and how many others. */
+static GPtrArray *
+open_questions (VwInterviewView *self,
+                guint           *n_others)
 {
-  VwInterviewView *self = VW_INTERVIEW_VIEW (widget);
+  GPtrArray *required = g_ptr_array_new ();
+
+  *n_others = 0;
+  for (guint i = 0; i < self->modules->len; i++)
+    {
+      const VwModule *module = g_ptr_array_index (self->modules, i);
+
+      for (guint j = 0; j < vw_module_get_n_questions (module); j++)
+        {
+          const VwQuestion *q = vw_module_get_question (module, j);
+          const char *id = vw_question_get_id (q);
+
+          if (g_hash_table_contains (self->skipped, id) || is_answered (self, id))
+            continue;
+          if (vw_question_is_required (q))
+            g_ptr_array_add (required, (gpointer) q);
+          else
+            (*n_others)++;
+        }
+    }
+  return required;
+}
+
+static void
+finish_now (VwInterviewView *self)
+{
   g_autoptr(GError) error = NULL;
-  g_autofree char *date = today ();
+  g_autoptr(VwInterview) iv = NULL;
+  g_autofree char *date = NULL;
 
   if (self->interview_id == NULL)
     return;
-  if (!vw_interview_view_flush (self, &error) || !vw_vault_begin (self->vault, &error))
+  if (!vw_interview_view_flush (self, &error) ||
+      (iv = vw_vault_get_interview (self->vault, self->interview_id, &error)) == NULL ||
+      !vw_vault_begin (self->vault, &error))
     {
       toast (self, error->message);
       return;
     }
+  /* A reopened interview keeps the day it was held. */
+  date = iv->date != NULL ? g_strdup (iv->date) : today ();
   if (!vw_vault_set_interview_status (self->vault, self->interview_id, "interviewed", date, NULL, &error) ||
       !vw_vault_set_interview_state (self->vault, self->interview_id, VW_INTERVIEW_FINISHED, NULL, NULL, &error))
     {
@@ -951,6 +1295,78 @@ finish_action (GtkWidget  *widget,
       return;
     }
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+}
+
+static void
+on_finish_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    VwInterviewView  *self)
+{
+  if (g_strcmp0 (response, "finish") == 0)
+    finish_now (self);
+}
+
+static void
+on_finish_dialog_destroy (VwInterviewView *self)
+{
+  self->finish_dialog = NULL;
+}
+
+/* Finishing with questions open is a choice the duo makes knowingly: the
+ * open required questions are named, the others counted. */
+static void
+finish_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  VwInterviewView *self = VW_INTERVIEW_VIEW (widget);
+  g_autoptr(GPtrArray) required = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  guint n_others;
+
+  if (self->interview_id == NULL || self->finish_dialog != NULL)
+    return;
+  required = open_questions (self, &n_others);
+  if (required->len == 0 && n_others == 0)
+    {
+      finish_now (self);
+      return;
+    }
+  if (required->len > 0)
+    {
+      g_string_append (body, g_dngettext (GETTEXT_PACKAGE, "This required question has no answer yet:",
+                                          "These required questions have no answer yet:", required->len));
+      for (guint i = 0; i < required->len; i++)
+        g_string_append_printf (body, "\n• %s", vw_question_get_label (g_ptr_array_index (required, i), self->language));
+    }
+  if (n_others > 0)
+    {
+      if (body->len > 0)
+        g_string_append (body, "\n\n");
+      g_string_append_printf (body, g_dngettext (GETTEXT_PACKAGE, "%u other question that applies has no answer.",
+                                                 "%u other questions that apply have no answer.", n_others),
+                              n_others);
+    }
+  g_string_append (body, "\n\n");
+  g_string_append (body, _("You can reopen a finished interview later, with a reason."));
+
+  self->finish_dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                required->len > 0 ? _("Finish With Required Questions Open?")
+                                                                  : _("Finish With Questions Open?"),
+                                                body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (self->finish_dialog),
+                                    "cancel", _("_Keep Interviewing"),
+                                    "finish", _("_Finish Anyway"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (self->finish_dialog), "finish",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (self->finish_dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (self->finish_dialog), "cancel");
+  g_signal_connect_object (self->finish_dialog, "response", G_CALLBACK (on_finish_response), self, 0);
+  g_signal_connect_object (self->finish_dialog, "destroy", G_CALLBACK (on_finish_dialog_destroy), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->finish_dialog));
 }
 
 /* Life cycle ------------------------------------------------------------- */
@@ -1046,10 +1462,16 @@ setup (VwInterviewView *self)
 
   if (!self->first_interview)
     {
+      g_autofree char *last_time = NULL;
+
       self->followup_panel = vw_followup_panel_new (self->vault, previous, self->questionnaire, self->language);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (gtk_widget_get_last_child (GTK_WIDGET (self->side_panel))),
-                                     self->followup_panel);
+      gtk_scrolled_window_set_child (self->side_panel, self->followup_panel);
       gtk_widget_set_visible (GTK_WIDGET (self->side_panel), TRUE);
+      gtk_widget_set_visible (self->side_separator, TRUE);
+      /* Translators: the button that shows last round's answers, e.g. "_Last Time (T0)". */
+      last_time = g_strdup_printf (_("_Last Time (%s)"), previous->round);
+      adw_button_content_set_label (self->followup_toggle_content, last_time);
+      update_fold_bar (self);
     }
 
   existing = vw_vault_find_interview (self->vault, self->study, self->code, self->round, &missing);
@@ -1070,7 +1492,10 @@ setup (VwInterviewView *self)
           vw_interview_view_show_module (self, existing->resume_module);
     }
   else
-    update_relevance (self);
+    {
+      prefill_participant_values (self);
+      update_relevance (self);
+    }
   update_progress (self);
 }
 
@@ -1127,6 +1552,8 @@ vw_interview_view_dispose (GObject *object)
     vw_interview_view_flush (self, NULL);
   if (self->quote_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->quote_dialog));
+  if (self->finish_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->finish_dialog));
   g_clear_object (&self->vault);
 
   G_OBJECT_CLASS (vw_interview_view_parent_class)->dispose (object);
@@ -1155,6 +1582,25 @@ vw_interview_view_finalize (GObject *object)
 }
 
 static void
+vw_interview_view_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  VwInterviewView *self = VW_INTERVIEW_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAGE:
+      g_value_set_string (value, vw_interview_view_get_page (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 vw_interview_view_class_init (VwInterviewViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1162,7 +1608,17 @@ vw_interview_view_class_init (VwInterviewViewClass *klass)
 
   object_class->dispose = vw_interview_view_dispose;
   object_class->finalize = vw_interview_view_finalize;
+  object_class->get_property = vw_interview_view_get_property;
   widget_class->map = vw_interview_view_map;
+
+  /**
+   * VwInterviewView:page:
+   *
+   * The page shown: "setup", "interview" or "review".
+   */
+  properties[PROP_PAGE] =
+    g_param_spec_string ("page", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * VwInterviewView::closed:
@@ -1187,6 +1643,13 @@ vw_interview_view_class_init (VwInterviewViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, consent_box);
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, setup_message);
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, start_button);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, module_flap);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, followup_flap);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, fold_bar);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, modules_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, followup_toggle);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, followup_toggle_content);
+  gtk_widget_class_bind_template_child (widget_class, VwInterviewView, side_separator);
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, module_list);
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, VwInterviewView, progress_bar);
@@ -1205,6 +1668,7 @@ vw_interview_view_class_init (VwInterviewViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_add_interviewer);
   gtk_widget_class_bind_template_callback (widget_class, on_start_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_module_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_module_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_previous_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_next_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_clicked);
@@ -1219,21 +1683,66 @@ vw_interview_view_class_init (VwInterviewViewClass *klass)
   gtk_widget_class_install_action (widget_class, "interview.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "interview.finish", NULL, finish_action);
   gtk_widget_class_install_action (widget_class, "interview.quote", NULL, quote_action);
+  gtk_widget_class_install_action (widget_class, "interview.toggle-modules", NULL, toggle_modules_action);
+  gtk_widget_class_install_action (widget_class, "interview.toggle-followup", NULL, toggle_followup_action);
+}
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, GDK_CONTROL_MASK, "interview.next-module", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, GDK_CONTROL_MASK, "interview.previous-module", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "interview.next-module", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "interview.previous-module", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "interview.quote", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "interview.quote", NULL);
+/* The interview's shortcuts are seen before the focused widget sees the
+ * key (capture phase): a text box, a list or a scrolled window has its own
+ * use for Ctrl+Page Down or Alt+Left, and would otherwise keep it. */
+static void
+add_shortcuts (VwInterviewView *self)
+{
+  static const struct {
+    guint           key;
+    GdkModifierType mods;
+    const char     *action;
+  } shortcuts[] = {
+    { GDK_KEY_Page_Down, GDK_CONTROL_MASK, "interview.next-module" },
+    { GDK_KEY_Page_Up, GDK_CONTROL_MASK, "interview.previous-module" },
+    { GDK_KEY_Right, GDK_ALT_MASK, "interview.next-module" },
+    { GDK_KEY_Left, GDK_ALT_MASK, "interview.previous-module" },
+    { GDK_KEY_q, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "interview.quote" },
+    { GDK_KEY_F9, 0, "interview.toggle-modules" },
+    { GDK_KEY_F9, GDK_SHIFT_MASK, "interview.toggle-followup" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (shortcuts[i].key, shortcuts[i].mods),
+                                                            gtk_named_action_new (shortcuts[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
 vw_interview_view_init (VwInterviewView *self)
 {
+  GtkEventController *keys;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->widgets = g_hash_table_new (g_str_hash, g_str_equal);
   self->consent_widgets = g_ptr_array_new ();
   self->skipped = g_hash_table_new (g_str_hash, g_str_equal);
+
+  add_shortcuts (self);
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_module_list_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->module_list), keys);
+
+  g_object_bind_property (self->module_flap, "reveal-flap", self->modules_toggle, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->followup_flap, "reveal-flap", self->followup_toggle, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  g_signal_connect_swapped (self->module_flap, "notify::folded", G_CALLBACK (update_fold_bar), self);
+  g_signal_connect_swapped (self->followup_flap, "notify::folded", G_CALLBACK (update_fold_bar), self);
+  g_signal_connect_swapped (self->module_flap, "notify::reveal-flap", G_CALLBACK (on_module_flap_revealed), self);
+  g_signal_connect_swapped (self->followup_flap, "notify::reveal-flap", G_CALLBACK (on_followup_flap_revealed), self);
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_changed), self);
+  g_signal_connect (self->interviewer1_row, "notify::selected", G_CALLBACK (on_interviewer_selected), self);
+  g_signal_connect (self->interviewer2_row, "notify::selected", G_CALLBACK (on_interviewer_selected), self);
+  update_fold_bar (self);
 }

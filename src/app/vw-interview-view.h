@@ -29,8 +29,12 @@ gboolean    vw_interview_view_flush            (VwInterviewView  *self,
 /* Nullable: NULL until the interview has been started. */
 const char *vw_interview_view_get_interview_id (VwInterviewView  *self);
 
-/* "setup", "interview" or "review". */
+/* "setup", "interview" or "review" (the notified property "page"). */
 const char *vw_interview_view_get_page         (VwInterviewView  *self);
+/* The window's Back: from the setup to the participant (::closed), from
+ * the review to the questions. */
+gboolean    vw_interview_view_can_go_back      (VwInterviewView  *self);
+gboolean    vw_interview_view_go_back          (VwInterviewView  *self);
 /* Nullable: the module shown on the interview page. */
 const char *vw_interview_view_get_module       (VwInterviewView  *self);
 gboolean    vw_interview_view_show_module      (VwInterviewView  *self,

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
 #include "vw-interviewers-dialog.h"
 
 struct _VwInterviewersDialog
@@ -111,6 +112,7 @@ make_row (VwInterviewersDialog *self,
   g_signal_connect_object (name, "apply", G_CALLBACK (row_apply), self, G_CONNECT_SWAPPED);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (role), _("Role"));
+  adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (role), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (role), G_LIST_MODEL (roles));
   adw_combo_row_set_selected (ADW_COMBO_ROW (role), interviewer->role == VW_INTERVIEWER_PEER_RESEARCHER);
 
@@ -199,6 +201,16 @@ add_clicked (VwInterviewersDialog *self)
                               gtk_editable_get_text (GTK_EDITABLE (self->date_row)));
 }
 
+/* A name typed but not added is lost when the dialog closes. */
+static gboolean
+has_typed_content (GtkWindow *dialog)
+{
+  VwInterviewersDialog *self = VW_INTERVIEWERS_DIALOG (dialog);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+
+  return *name != '\0';
+}
+
 GtkWidget *
 vw_interviewers_dialog_new (GtkWindow *parent,
                             VwVault   *vault)
@@ -212,6 +224,8 @@ vw_interviewers_dialog_new (GtkWindow *parent,
   self->vault = g_object_ref (vault);
   adw_combo_row_set_model (self->role_row, G_LIST_MODEL (roles));
   reload (self);
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->add_button), GTK_WIDGET (self->name_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_typed_content);
 
   return GTK_WIDGET (self);
 }

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-device-keys-group.h"
+#include "vw-file-chooser.h"
 #include "vw-join-page.h"
 
 struct _VwJoinPage
@@ -214,31 +215,22 @@ vw_join_page_get_keys (VwJoinPage *self)
 }
 
 static void
-open_response (GtkNativeDialog *chooser,
-               int              response,
-               VwJoinPage      *self)
+invitation_chosen (GtkWidget      *owner,
+                   GtkFileChooser *chooser,
+                   gpointer        user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_join_page_open_file (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  vw_join_page_open_file (VW_JOIN_PAGE (owner), file);
 }
 
 static void
 open_clicked (VwJoinPage *self)
 {
-  GtkFileChooserNative *chooser;
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Open an Invitation"),
+                                                 GTK_FILE_CHOOSER_ACTION_OPEN, invitation_chosen, NULL, NULL);
 
-  chooser = gtk_file_chooser_native_new (_("Open an Invitation"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (open_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  vw_file_chooser_show (chooser);
 }
 
 static void

@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
+#include "vw-file-chooser.h"
 #include "vw-merge-dialog.h"
 #include "vw-save-chooser.h"
 
@@ -321,24 +323,17 @@ merge_run (GtkWidget  *widget,
 }
 
 static void
-chooser_response (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+files_chosen (GtkWidget      *owner,
+              GtkFileChooser *chooser,
+              gpointer        user_data)
 {
-  VwMergeDialog *self = user_data;
+  g_autoptr(GListModel) files = gtk_file_chooser_get_files (chooser);
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  for (guint i = 0; i < g_list_model_get_n_items (files); i++)
     {
-      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
-
-      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
-        {
-          g_autoptr(GFile) file = g_list_model_get_item (files, i);
-          vw_merge_dialog_add_file (self, file);
-        }
+      g_autoptr(GFile) file = g_list_model_get_item (files, i);
+      vw_merge_dialog_add_file (VW_MERGE_DIALOG (owner), file);
     }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
 }
 
 static void
@@ -346,14 +341,13 @@ merge_choose (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
 
-  chooser = gtk_file_chooser_native_new (VW_MERGE_DIALOG (widget)->duo ? _("Choose Bundles") : _("Choose Submissions"),
-                                         GTK_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Add"), _("_Cancel"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), widget);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  chooser = vw_file_chooser_new (widget, VW_MERGE_DIALOG (widget)->duo ? _("Choose Bundles") : _("Choose Submissions"),
+                                 GTK_FILE_CHOOSER_ACTION_OPEN, files_chosen, NULL, NULL);
+  gtk_file_chooser_native_set_accept_label (GTK_FILE_CHOOSER_NATIVE (chooser), _("_Add"));
+  gtk_file_chooser_set_select_multiple (chooser, TRUE);
+  vw_file_chooser_show (chooser);
 }
 
 static gboolean
@@ -467,5 +461,6 @@ vw_merge_dialog_new (GtkWindow  *parent,
                              "this laptop."));
       gtk_button_set_label (self->merge_button, _("_Add to This Laptop"));
     }
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->merge_button), NULL);
   return self;
 }

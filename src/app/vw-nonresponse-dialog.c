@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-round-status.h"
 #include "vw-validate.h"
@@ -119,8 +120,18 @@ out:
     }
 
   g_signal_emit (self, signals[SIGNAL_RECORDED], 0);
-  gtk_window_close (GTK_WINDOW (self));
+  gtk_window_destroy (GTK_WINDOW (self));
   return TRUE;
+}
+
+/* A reason typed is lost when the dialog closes unsaved. */
+static gboolean
+has_typed_content (GtkWindow *dialog)
+{
+  VwNonresponseDialog *self = VW_NONRESPONSE_DIALOG (dialog);
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->reason_row))));
+
+  return *reason != '\0';
 }
 
 static void
@@ -163,6 +174,8 @@ vw_nonresponse_dialog_new (GtkWindow  *parent,
   /* Translators: participant code and round, e.g. DH-7K3QM, round T1 */
   subtitle = g_strdup_printf (_("%s, round %s"), code, round);
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  vw_dialog_start (GTK_WINDOW (self), GTK_WIDGET (self->save_button), GTK_WIDGET (self->status_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_typed_content);
 
   return GTK_WIDGET (self);
 }

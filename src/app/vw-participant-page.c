@@ -9,6 +9,7 @@
 #include "vw-handover-state.h"
 #include "vw-nonresponse-dialog.h"
 #include "vw-participant-page.h"
+#include "vw-reopen-dialog.h"
 #include "vw-round-status.h"
 
 struct _VwParticipantPage
@@ -65,6 +66,21 @@ nonresponse_clicked (GtkButton         *button,
   vw_participant_page_record_nonresponse (self, g_object_get_data (G_OBJECT (button), "vw-round"));
 }
 
+/* Reopened: the duo goes on with the interview. */
+static void
+reopened (VwParticipantPage *self,
+          const char        *round)
+{
+  g_signal_emit (self, signals[SIGNAL_START_INTERVIEW], 0, round);
+}
+
+static void
+reopen_clicked (GtkButton         *button,
+                VwParticipantPage *self)
+{
+  vw_participant_page_reopen (self, g_object_get_data (G_OBJECT (button), "vw-round"));
+}
+
 static void
 reload (VwParticipantPage *self)
 {
@@ -72,6 +88,33 @@ reload (VwParticipantPage *self)
 
   if (!vw_participant_page_load (self, self->vault, self->study, self->code, &error))
     g_warning ("Cannot show participant %s: %s", self->code, error->message);
+}
+
+/**
+ * vw_participant_page_reopen:
+ *
+ * Asks why the finished interview of @round is opened again; once it is,
+ * the page emits ::start-interview for it.
+ *
+ * Returns: (transfer none): the dialog
+ */
+GtkWidget *
+vw_participant_page_reopen (VwParticipantPage *self,
+                            const char        *round)
+{
+  g_autoptr(VwInterview) interview = NULL;
+  GtkWidget *dialog;
+
+  g_return_val_if_fail (VW_IS_PARTICIPANT_PAGE (self), NULL);
+
+  interview = vw_vault_find_interview (self->vault, self->study, self->code, round, NULL);
+  if (interview == NULL)
+    return NULL;
+  dialog = vw_reopen_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->vault, interview->id,
+                                 round);
+  g_signal_connect_object (dialog, "reopened", G_CALLBACK (reopened), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 GtkWidget *
@@ -148,6 +191,17 @@ make_round_row (VwParticipantPage *self,
                                                                     round->label,
                                                                     G_CALLBACK (nonresponse_clicked)));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), start);
+    }
+  /* A finished interview can be opened again, with a reason. */
+  else if (round->destroyed_at == NULL && interview != NULL && interview->state == VW_INTERVIEW_FINISHED &&
+           g_str_equal (status, "interviewed") && interview->questionnaire_id != NULL)
+    {
+      g_autofree char *a11y_reopen = NULL;
+
+      /* Translators: accessible label of a button; %s is a round such as T1 */
+      a11y_reopen = g_strdup_printf (_("Reopen the interview of round %s"), round->label);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), make_button (self, _("Re_open…"), a11y_reopen, round->label,
+                                                                    G_CALLBACK (reopen_clicked)));
     }
   return row;
 }

@@ -25,6 +25,10 @@ const char *vw_participant_page_get_code             (VwParticipantPage *self);
 /* Opens the non-response dialog for @round and returns it (borrowed). */
 GtkWidget  *vw_participant_page_record_nonresponse   (VwParticipantPage *self,
                                                       const char        *round);
+/* Asks the reason, then reopens the finished interview of @round and
+ * emits ::start-interview; returns the dialog (borrowed). */
+GtkWidget  *vw_participant_page_reopen               (VwParticipantPage *self,
+                                                      const char        *round);
 /* Asks whether to cancel the handover the participant awaits a receipt
  * for, and returns the question (borrowed), or %NULL when there is none. */
 AdwMessageDialog *vw_participant_page_cancel_handover (VwParticipantPage *self);

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-a11y.h"
 #include "vw-enrol-dialog.h"
 #include "vw-handover-state.h"
 #include "vw-participants-page.h"
@@ -229,6 +230,29 @@ row_activated (VwParticipantsPage *self,
     g_signal_emit (self, signals[SIGNAL_PARTICIPANT_ACTIVATED], 0, data->code);
 }
 
+/* Enter in the search opens the one participant it finds; with more, the
+ * focus goes to the first of them, so the arrows can choose. */
+static void
+search_activated (VwParticipantsPage *self)
+{
+  GtkListBoxRow *first = NULL;
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && filter_row (GTK_LIST_BOX_ROW (row), self))
+      {
+        if (first == NULL || gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) < gtk_list_box_row_get_index (first))
+          first = GTK_LIST_BOX_ROW (row);
+        n++;
+      }
+  if (n == 1)
+    row_activated (self, first);
+  else if (first != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+}
+
 void
 vw_participants_page_reload (VwParticipantsPage *self,
                              VwVault            *vault,
@@ -382,6 +406,7 @@ vw_participants_page_class_init (VwParticipantsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwParticipantsPage, empty_page);
   gtk_widget_class_bind_template_callback (widget_class, filter_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated);
   gtk_widget_class_bind_template_callback (widget_class, vw_participants_page_enrol);
 }
 
@@ -403,4 +428,7 @@ vw_participants_page_init (VwParticipantsPage *self)
 
   gtk_list_box_set_filter_func (self->list, filter_row, self, NULL);
   gtk_list_box_set_sort_func (self->list, sort_rows, NULL, NULL);
+  vw_a11y_name_status_page (self->empty_page);
+  vw_a11y_name_drop_down (self->round_dropdown, _("Show the status in round"));
+  vw_a11y_name_drop_down (self->status_dropdown, _("Show participants with status"));
 }

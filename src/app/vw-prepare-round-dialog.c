@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
+#include "vw-file-chooser.h"
 #include "vw-prepare-round-dialog.h"
 #include "vw-round-status.h"
 
@@ -302,19 +304,13 @@ vw_prepare_round_dialog_save_to (VwPrepareRoundDialog *self,
 }
 
 static void
-chooser_response (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+file_chosen (GtkWidget      *owner,
+             GtkFileChooser *chooser,
+             gpointer        user_data)
 {
-  VwPrepareRoundDialog *self = user_data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_prepare_round_dialog_save_to (self, file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  vw_prepare_round_dialog_save_to (VW_PREPARE_ROUND_DIALOG (owner), file);
 }
 
 static void
@@ -323,7 +319,7 @@ prepare_save (GtkWidget  *widget,
               GVariant   *parameter)
 {
   VwPrepareRoundDialog *self = VW_PREPARE_ROUND_DIALOG (widget);
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
   guint device = adw_combo_row_get_selected (self->device_row);
   guint round = adw_combo_row_get_selected (self->round_row);
   GtkStringObject *label = adw_combo_row_get_selected_item (self->device_row);
@@ -331,13 +327,12 @@ prepare_save (GtkWidget  *widget,
 
   if (device >= self->devices->len || round >= self->rounds->len)
     return;
-  chooser = gtk_file_chooser_native_new (_("Save Round Preparation"), GTK_WINDOW (widget),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  chooser = vw_file_chooser_new (widget, _("Save Round Preparation"), GTK_FILE_CHOOSER_ACTION_SAVE, file_chosen,
+                                 NULL, NULL);
   suggested = g_strdup_printf ("%s-%s.round", (const char *) g_ptr_array_index (self->rounds, round),
                                gtk_string_object_get_string (label));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_set_current_name (chooser, suggested);
+  vw_file_chooser_show (chooser);
 }
 
 AdwComboRow *
@@ -440,5 +435,6 @@ vw_prepare_round_dialog_new (GtkWindow  *parent,
   if (!load (self, &error))
     show_status (self, error->message, FALSE);
   update_actions (self);
+  vw_dialog_start (GTK_WINDOW (self), NULL, GTK_WIDGET (self->device_row));
   return self;
 }

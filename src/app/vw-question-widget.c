@@ -6,8 +6,10 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-a11y.h"
 #include "vw-question-widget.h"
 #include "vw-residence-editor.h"
+#include "vw-text-keys.h"
 
 /* Up to this many codes are radio buttons; longer lists a drop-down. */
 #define MAX_RADIO_CODES 7
@@ -25,6 +27,7 @@ struct _VwQuestionWidget
   GtkExpander        *note_expander;
   GtkTextView        *note_view;
   GtkMenuButton      *quote_button;
+  GtkLabel           *origin;       /* owned by the widget tree; NULL until set */
 
   /* Borrowed from the questionnaire, which the view keeps */
   const VwQuestion   *question;
@@ -34,6 +37,7 @@ struct _VwQuestionWidget
   char               *language;
   char               *value;
   char               *status_text;
+  char               *origin_value; /* the prefilled value the origin is about */
   GPtrArray          *buttons;      /* check buttons of choices and grades */
   GtkWidget          *input;        /* borrowed: the main input widget */
   GtkTextView        *answer_view;  /* borrowed: long_text only */
@@ -144,7 +148,17 @@ read_input (VwQuestionWidget *self)
         return g_string_free (g_steal_pointer (&json), FALSE);
       }
     case VW_QUESTION_LONG_TEXT:
-      return text_view_get_text (self->answer_view);
+      {
+        char *text = text_view_get_text (self->answer_view);
+
+        /* Spaces, tabs or empty lines alone are no answer. */
+        if (vw_text_is_blank (text))
+          {
+            g_free (text);
+            return g_strdup ("");
+          }
+        return text;
+      }
     case VW_QUESTION_RESIDENCE_HISTORY:
       return vw_residence_editor_get_value (VW_RESIDENCE_EDITOR (self->input), NULL);
     case VW_QUESTION_NUMBER:
@@ -164,6 +178,10 @@ save_now (VwQuestionWidget  *self,
 {
   g_autoptr(GError) local = NULL;
   g_autofree char *text = note ? text_view_get_text (self->note_view) : g_strdup (self->value);
+
+  /* A note of nothing but white space is no note. */
+  if (note && vw_text_is_blank (text))
+    text[0] = '\0';
 
   if (note)
     g_clear_handle_id (&self->note_timeout, g_source_remove);
@@ -258,6 +276,9 @@ on_input_changed (VwQuestionWidget *self)
   g_free (self->value);
   self->value = g_steal_pointer (&value);
   self->answer_dirty = TRUE;
+  /* Where a prefilled answer came from says nothing about a new one. */
+  if (self->origin != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->origin), g_strcmp0 (self->value, self->origin_value) == 0);
   if (self->save_func != NULL)
     {
       set_status (self, VW_SAVE_PENDING, _("Saving…"));
@@ -300,6 +321,16 @@ on_focus_leave (VwQuestionWidget *self)
   vw_question_widget_flush (self, NULL);
 }
 
+/* GTK 4.8 lets Tab into the child of a closed expander, which is neither
+ * shown nor realized (and the text view there asks a window it does not
+ * have for its focus: a critical). A closed note is hidden. */
+static void
+on_note_expanded (VwQuestionWidget *self)
+{
+  gtk_widget_set_visible (gtk_expander_get_child (self->note_expander),
+                          gtk_expander_get_expanded (self->note_expander));
+}
+
 static void
 on_text_focus_enter (GtkEventControllerFocus *controller,
                      VwQuestionWidget        *self)
@@ -324,20 +355,19 @@ set_accessible_label (GtkWidget  *widget,
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+/* The choices in a plain box: a few side by side, more one per line.
+ * (A GtkFlowBox traps Tab in a group of radio buttons once one is chosen,
+ * as it insists on focusing the next child, which a group refuses.) */
 static GtkWidget *
 choice_buttons (VwQuestionWidget *self,
                 gboolean          multiple)
 {
-  GtkWidget *box = gtk_flow_box_new ();
+  guint n = vw_code_list_get_n_codes (self->codes);
+  GtkWidget *box = gtk_box_new (n <= 3 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL, n <= 3 ? 18 : 2);
   GtkCheckButton *group = NULL;
 
-  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
-  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), multiple ? 3 : 4);
-  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (box), 1);
-  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (box), FALSE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 12);
-  gtk_widget_set_focusable (box, FALSE);
-  for (guint i = 0; i < vw_code_list_get_n_codes (self->codes); i++)
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
+  for (guint i = 0; i < n; i++)
     {
       const VwCode *code = vw_code_list_get_code (self->codes, i);
       GtkWidget *button = gtk_check_button_new_with_label (vw_code_get_label (code, self->language));
@@ -351,8 +381,7 @@ choice_buttons (VwQuestionWidget *self,
             group = GTK_CHECK_BUTTON (button);
         }
       g_signal_connect_swapped (button, "toggled", G_CALLBACK (on_input_changed), self);
-      gtk_flow_box_append (GTK_FLOW_BOX (box), button);
-      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+      gtk_box_append (GTK_BOX (box), button);
       g_ptr_array_add (self->buttons, button);
     }
   set_accessible_label (box, vw_question_get_label (self->question, self->language));
@@ -371,7 +400,7 @@ choice_drop_down (VwQuestionWidget *self)
   drop_down = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
   gtk_widget_set_halign (drop_down, GTK_ALIGN_START);
   g_signal_connect_swapped (drop_down, "notify::selected", G_CALLBACK (on_input_changed), self);
-  set_accessible_label (drop_down, vw_question_get_label (self->question, self->language));
+  vw_a11y_name_drop_down (GTK_DROP_DOWN (drop_down), vw_question_get_label (self->question, self->language));
   return drop_down;
 }
 
@@ -473,6 +502,7 @@ long_text (VwQuestionWidget *self)
   gtk_box_append (GTK_BOX (box), scrolled);
   g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), "changed",
                             G_CALLBACK (on_input_changed), self);
+  vw_text_keys_form_field (GTK_TEXT_VIEW (view));
   track_text_focus (self, GTK_TEXT_VIEW (view));
   self->answer_view = GTK_TEXT_VIEW (view);
 
@@ -653,6 +683,44 @@ vw_question_widget_get_note_view (VwQuestionWidget *self)
   return self->note_view;
 }
 
+/**
+ * vw_question_widget_set_origin:
+ * @origin: (nullable): where the answer shown came from, for a prefilled
+ *   answer; shown under it until the answer changes
+ */
+void
+vw_question_widget_set_origin (VwQuestionWidget *self,
+                               const char       *origin)
+{
+  g_return_if_fail (VW_IS_QUESTION_WIDGET (self));
+
+  if (self->origin == NULL)
+    {
+      self->origin = GTK_LABEL (gtk_label_new (NULL));
+      gtk_label_set_xalign (self->origin, 0);
+      gtk_label_set_wrap (self->origin, TRUE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->origin), "caption");
+      gtk_widget_add_css_class (GTK_WIDGET (self->origin), "dim-label");
+      gtk_widget_insert_after (GTK_WIDGET (self->origin), GTK_WIDGET (self), GTK_WIDGET (self->input_box));
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (self->input), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                      self->status, self->origin, NULL, -1);
+    }
+  gtk_label_set_label (self->origin, origin ? origin : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->origin), origin != NULL);
+  g_free (self->origin_value);
+  self->origin_value = g_strdup (self->value);
+}
+
+const char *
+vw_question_widget_get_origin (VwQuestionWidget *self)
+{
+  g_return_val_if_fail (VW_IS_QUESTION_WIDGET (self), NULL);
+
+  if (self->origin == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->origin)))
+    return NULL;
+  return gtk_label_get_label (self->origin);
+}
+
 void
 vw_question_widget_set_save_func (VwQuestionWidget   *self,
                                   VwQuestionSaveFunc  func,
@@ -787,6 +855,7 @@ vw_question_widget_finalize (GObject *object)
   g_free (self->language);
   g_free (self->value);
   g_free (self->status_text);
+  g_free (self->origin_value);
   g_ptr_array_unref (self->buttons);
 
   G_OBJECT_CLASS (vw_question_widget_parent_class)->finalize (object);
@@ -884,9 +953,12 @@ vw_question_widget_new (const VwQuestion *question,
                                   self->status, NULL, -1);
 
   gtk_widget_set_visible (GTK_WIDGET (self->note_expander), vw_question_allows_note (question));
+  g_signal_connect_swapped (self->note_expander, "notify::expanded", G_CALLBACK (on_note_expanded), self);
+  on_note_expanded (self);
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->note_view), "changed",
                             G_CALLBACK (on_note_changed), self);
   track_text_focus (self, self->note_view);
+  vw_text_keys_form_field (self->note_view);
   if (!vw_question_allows_note (question))
     self->note_view = NULL;
 

@@ -39,6 +39,10 @@ typedef gboolean (*VwQuestionSaveFunc) (VwQuestionWidget  *widget,
 GtkWidget        *vw_question_widget_new            (const VwQuestion   *question,
                                                      VwQuestionnaire    *questionnaire,
                                                      const char         *language);
+void              vw_question_widget_set_origin     (VwQuestionWidget   *self,
+                                                     const char         *origin);
+/* Nullable: the origin shown, while the answer is still the prefilled one. */
+const char       *vw_question_widget_get_origin     (VwQuestionWidget   *self);
 void              vw_question_widget_set_save_func  (VwQuestionWidget   *self,
                                                      VwQuestionSaveFunc  func,
                                                      gpointer            user_data);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-dialog.h"
 #include "vw-quote-dialog.h"
 
 struct _VwQuoteDialog
@@ -113,6 +114,9 @@ on_theme_selected (VwQuoteDialog *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->other_row),
                           adw_combo_row_get_selected (self->theme_row) == OTHER_THEME);
+  /* "Choose a theme" no longer applies once one is chosen. */
+  if (adw_combo_row_get_selected (self->theme_row) != OTHER_THEME)
+    vw_quote_dialog_show_error (self, NULL);
 }
 
 static void
@@ -131,12 +135,20 @@ save_action (GtkWidget  *widget,
   g_signal_emit (self, signals[SIGNAL_SAVE], 0, theme);
 }
 
+/* Through close-request, so that a quote is not thrown away unasked. */
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
-  gtk_window_destroy (GTK_WINDOW (widget));
+  gtk_window_close (GTK_WINDOW (widget));
+}
+
+/* The quote itself is what closing the dialog would lose. */
+static gboolean
+has_quote (GtkWindow *dialog)
+{
+  return TRUE;
 }
 
 static void
@@ -207,5 +219,7 @@ vw_quote_dialog_new (GtkWindow  *parent,
   self->text = g_strdup (text);
   self->question = g_strdup (question);
   gtk_label_set_label (self->quote_label, shown);
+  vw_dialog_start (GTK_WINDOW (self), NULL, GTK_WIDGET (self->theme_row));
+  vw_dialog_confirm_discard (GTK_WINDOW (self), has_quote);
   return GTK_WIDGET (self);
 }

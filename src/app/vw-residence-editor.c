@@ -8,6 +8,7 @@
 
 #include "vw-core.h"
 #include "vw-vault-history.h"
+#include "vw-a11y.h"
 #include "vw-residence-editor.h"
 
 struct _VwResidenceEditor
@@ -144,8 +145,7 @@ vw_residence_editor_add_stay (VwResidenceEditor *self)
   r->residence = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL));
   gtk_widget_set_hexpand (GTK_WIDGET (r->residence), TRUE);
   gtk_widget_set_halign (GTK_WIDGET (r->residence), GTK_ALIGN_START);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (r->residence), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Where"), -1);
+  vw_a11y_name_drop_down (r->residence, _("Where"));
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->residence));
 
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
@@ -170,10 +170,14 @@ vw_residence_editor_add_stay (VwResidenceEditor *self)
   r->end = GTK_ENTRY (month_entry (_("End month")));
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->end));
   r->still_there = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("_Still there")));
+  /* GTK 4.8 would read the underline out. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (r->still_there), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Still there"), -1);
   gtk_box_append (GTK_BOX (line), GTK_WIDGET (r->still_there));
 
   r->row = gtk_list_box_row_new ();
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (r->row), FALSE);
+  /* Its fields take the focus; the row itself would be a nameless stop. */
+  gtk_widget_set_focusable (r->row, FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (r->row), box);
   gtk_list_box_append (self->list, r->row);
   g_ptr_array_add (self->rows, r);

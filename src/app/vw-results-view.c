@@ -12,6 +12,7 @@
 
 #include "vw-chart-bars.h"
 #include "vw-chart-timeline.h"
+#include "vw-file-chooser.h"
 #include "vw-results-view.h"
 
 struct _VwResultsView
@@ -31,7 +32,6 @@ struct _VwResultsView
   /* Owned */
   VwRecords            *records;
   VwClassification     *classifications[2]; /* by VwRuleSet, with the stored overrides */
-  GtkFileChooserNative *chooser;
 };
 
 G_DEFINE_FINAL_TYPE (VwResultsView, vw_results_view, ADW_TYPE_BIN)
@@ -251,11 +251,12 @@ show_save_error (VwResultsView *self,
 }
 
 static void
-chooser_response_cb (VwResultsView        *self,
-                     int                   response,
-                     GtkFileChooserNative *chooser)
+chart_file_chosen (GtkWidget      *owner,
+                   GtkFileChooser *chooser,
+                   gpointer        user_data)
 {
-  gboolean timeline = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "timeline"));
+  VwResultsView *self = VW_RESULTS_VIEW (owner);
+  gboolean timeline = GPOINTER_TO_INT (user_data);
   g_autoptr(GFile) file = NULL;
   g_autofree char *path = NULL;
   g_autofree char *lower = NULL;
@@ -263,13 +264,12 @@ chooser_response_cb (VwResultsView        *self,
   GtkFileFilter *filter;
   int width, height;
 
-  if (response == GTK_RESPONSE_ACCEPT &&
-      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL &&
+  if ((file = gtk_file_chooser_get_file (chooser)) != NULL &&
       (path = g_file_get_path (file)) != NULL)
     {
       /* A name without .svg or .png gets the chosen filter's. */
       lower = g_ascii_strdown (path, -1);
-      filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      filter = gtk_file_chooser_get_filter (chooser);
       if (!g_str_has_suffix (lower, ".svg") && !g_str_has_suffix (lower, ".png"))
         {
           gboolean png = filter != NULL && g_object_get_data (G_OBJECT (filter), "png") != NULL;
@@ -285,11 +285,10 @@ chooser_response_cb (VwResultsView        *self,
                      : vw_chart_bars_save (self->bars, path, width, height, &error)))
         show_save_error (self, error);
     }
-  g_clear_object (&self->chooser);
 }
 
 static void
-add_filter (GtkFileChooserNative *chooser,
+add_filter (GtkFileChooser       *chooser,
             const char           *name,
             const char           *pattern,
             gboolean              png)
@@ -300,7 +299,7 @@ add_filter (GtkFileChooserNative *chooser,
   gtk_file_filter_add_pattern (filter, pattern);
   if (png)
     g_object_set_data (G_OBJECT (filter), "png", GINT_TO_POINTER (1));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 static void
@@ -310,20 +309,18 @@ save_chart_action (GtkWidget  *widget,
 {
   VwResultsView *self = VW_RESULTS_VIEW (widget);
   gboolean timeline = g_strcmp0 (g_variant_get_string (parameter, NULL), "timeline") == 0;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooser *chooser;
 
-  if (self->records == NULL || self->chooser != NULL)
+  if (self->records == NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (_("Save Chart"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  g_object_set_data (G_OBJECT (self->chooser), "timeline", GINT_TO_POINTER (timeline));
-  add_filter (self->chooser, _("SVG image"), "*.svg", FALSE);
-  add_filter (self->chooser, _("PNG image"), "*.png", TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
+  chooser = vw_file_chooser_new (widget, _("Save Chart"), GTK_FILE_CHOOSER_ACTION_SAVE, chart_file_chosen,
+                                 GINT_TO_POINTER (timeline), NULL);
+  add_filter (chooser, _("SVG image"), "*.svg", FALSE);
+  add_filter (chooser, _("PNG image"), "*.png", TRUE);
+  gtk_file_chooser_set_current_name (chooser,
                                      /* Translators: a file name */
                                      timeline ? _("stays.svg") : _("trajectory-types.svg"));
-  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  vw_file_chooser_show (chooser);
 }
 
 static void
@@ -331,9 +328,6 @@ vw_results_view_dispose (GObject *object)
 {
   VwResultsView *self = VW_RESULTS_VIEW (object);
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   clear_results (self);
   /* AdwBin unparents its child, the template's stack, itself. */
 

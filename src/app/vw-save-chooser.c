@@ -6,22 +6,18 @@
 
 #include <glib/gi18n.h>
 
+#include "vw-file-chooser.h"
 #include "vw-save-chooser.h"
 
 static void
-chooser_response (GtkNativeDialog *chooser,
-                  int              response,
-                  gpointer         user_data)
+chosen (GtkWidget      *owner,
+        GtkFileChooser *chooser,
+        gpointer        user_data)
 {
-  VwSaveFunc func = (VwSaveFunc) g_object_get_data (G_OBJECT (chooser), "vw-save-func");
+  VwSaveFunc func = (VwSaveFunc) user_data;
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      func (GTK_WINDOW (user_data), file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  func (GTK_WINDOW (owner), file);
 }
 
 void
@@ -30,14 +26,11 @@ vw_save_chooser_show (GtkWindow  *parent,
                       const char *suggested_name,
                       VwSaveFunc  func)
 {
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (parent), title, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                 chosen, (gpointer) func, NULL);
 
-  chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested_name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_object_set_data (G_OBJECT (chooser), "vw-save-func", (gpointer) func);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response), parent, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_set_current_name (chooser, suggested_name);
+  vw_file_chooser_show (chooser);
 }
 
 char *

@@ -9,6 +9,7 @@
 
 #include "vw-add-device-dialog.h"
 #include "vw-device-keys-group.h"
+#include "vw-file-chooser.h"
 #include "vw-study-page.h"
 #include "vw-validate.h"
 
@@ -375,37 +376,28 @@ vw_study_page_write_invitation (VwStudyPage *self,
 }
 
 static void
-invitation_response (GtkNativeDialog *chooser,
-                     int              response,
-                     VwStudyPage     *self)
+invitation_chosen (GtkWidget      *owner,
+                   GtkFileChooser *chooser,
+                   gpointer        device)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      vw_study_page_write_invitation (self, g_object_get_data (G_OBJECT (chooser), "device"), file);
-    }
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
-  g_object_unref (self);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  vw_study_page_write_invitation (VW_STUDY_PAGE (owner), device, file);
 }
 
 static void
 invite_clicked (GtkButton   *button,
                 VwStudyPage *self)
 {
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
   g_autofree char *suggested = g_strdup_printf ("invitation-%s.vwb", (char *) g_object_get_data (G_OBJECT (button),
                                                                                                  "label"));
 
-  chooser = gtk_file_chooser_native_new (_("Write an Invitation"), parent_window (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), _("_Cancel"));
+  chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Write an Invitation"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 invitation_chosen, g_strdup (g_object_get_data (G_OBJECT (button), "device")), g_free);
   g_strdelimit (suggested, "/\\ ", '-');
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
-  g_object_set_data_full (G_OBJECT (chooser), "device", g_strdup (g_object_get_data (G_OBJECT (button), "device")),
-                          g_free);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (invitation_response), g_object_ref (self));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_set_current_name (chooser, suggested);
+  vw_file_chooser_show (chooser);
 }
 
 static void

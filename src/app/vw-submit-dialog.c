@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vw-submit-dialog.h"
+#include "vw-dialog.h"
 #include "vw-save-chooser.h"
 
 struct _VwSubmitDialog
@@ -331,5 +332,6 @@ vw_submit_dialog_new (GtkWindow  *parent,
   self->vault = g_object_ref (vault);
   self->study = g_strdup (study);
   refresh_summary (self);
+  vw_dialog_start (GTK_WINDOW (self), NULL, NULL);
   return self;
 }

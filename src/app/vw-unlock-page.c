@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "vw-a11y.h"
 #include "vw-unlock-page.h"
 
 struct _VwUnlockPage
@@ -275,4 +276,5 @@ static void
 vw_unlock_page_init (VwUnlockPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  vw_a11y_name_password_row (self->passphrase_row);
 }

@@ -4,9 +4,11 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "vw-a11y.h"
 #include "vw-create-vault-page.h"
 #include "vw-interview-view.h"
 #include "vw-export-dialog.h"
+#include "vw-file-chooser.h"
 #include "vw-handover-dialog.h"
 #include "vw-interviewers-dialog.h"
 #include "vw-join-page.h"
@@ -125,7 +127,7 @@ static void
 toast (VwWindow   *self,
        const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  vw_a11y_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
 static void
@@ -153,6 +155,16 @@ is_duo (VwWindow *self)
   return self->study != NULL && self->study_role == VW_STUDY_ROLE_DUO;
 }
 
+/* The interview's setup and review pages go back; its questions do not
+ * (Pause does), so Alt+Left stays the previous module there. */
+static gboolean
+interview_can_go_back (VwWindow *self)
+{
+  GtkWidget *view = adw_bin_get_child (self->interview_slot);
+
+  return view != NULL && vw_interview_view_can_go_back (VW_INTERVIEW_VIEW (view));
+}
+
 static void
 update_chrome (VwWindow *self)
 {
@@ -160,7 +172,8 @@ update_chrome (VwWindow *self)
   gboolean unlocked = self->vault != NULL && vw_vault_is_unlocked (self->vault);
 
   gboolean can_go_back = g_strcmp0 (page, "create") == 0 || g_strcmp0 (page, "participant") == 0 ||
-                         (g_strcmp0 (page, "join") == 0 && unlocked && self->study != NULL);
+                         (g_strcmp0 (page, "join") == 0 && unlocked && self->study != NULL) ||
+                         (g_strcmp0 (page, "interview") == 0 && interview_can_go_back (self));
 
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
   /* Alt+Left is also the interview's "previous module": only where there
@@ -202,9 +215,15 @@ show_page (VwWindow   *self,
            const char *name)
 {
   GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+  GtkWidget *focus;
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_widget_grab_focus (page);
+  /* A page that takes no focus itself gives it to its first control: the
+   * focus is never left on a page that went, or nowhere. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus == NULL || (focus != page && !gtk_widget_is_ancestor (focus, page)))
+    gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
 }
 
 static void
@@ -434,6 +453,7 @@ start_interview (VwWindow   *self,
   view = vw_interview_view_new (self->vault, self->study, vw_participant_page_get_code (self->participant_page),
                                 round);
   g_signal_connect_object (view, "closed", G_CALLBACK (interview_closed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "notify::page", G_CALLBACK (update_chrome), self, G_CONNECT_SWAPPED);
   adw_bin_set_child (self->interview_slot, view);
   show_page (self, "interview");
 }
@@ -469,6 +489,9 @@ vw_window_lock (VwWindow *self)
   self->locked_page = g_strdup (gtk_stack_get_visible_child_name (self->stack));
   g_weak_ref_set (&self->locked_focus, gtk_root_get_focus (GTK_ROOT (self)));
 
+  /* A chooser still open would answer into a closed dialog or write what
+   * the vault held after it locked. */
+  vw_file_chooser_cancel_all (GTK_WINDOW (self));
   close_dialogs (self);
   vw_vault_lock (self->vault);
   set_vault (self, self->vault);
@@ -608,6 +631,8 @@ win_back (GSimpleAction *action,
     show_page (self, "start");
   else if (g_strcmp0 (page, "participant") == 0 || (g_strcmp0 (page, "join") == 0 && self->study != NULL))
     show_main (self);
+  else if (g_strcmp0 (page, "interview") == 0 && interview_can_go_back (self))
+    vw_interview_view_go_back (VW_INTERVIEW_VIEW (adw_bin_get_child (self->interview_slot)));
 }
 
 static void
@@ -685,7 +710,7 @@ merge_left_open (VwWindow *self)
   adw_toast_set_button_label (note, _("_Review"));
   adw_toast_set_action_name (note, "win.conflicts");
   adw_toast_set_priority (note, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, note);
+  vw_a11y_add_toast (self->toast_overlay, note);
 }
 
 static void handed_over (VwWindow *self);
@@ -841,6 +866,54 @@ win_join_study (GSimpleAction *action,
   show_join (self);
 }
 
+static gboolean open_vault_file (VwWindow   *self,
+                                 const char *path);
+
+static void
+show_create (VwWindow   *self,
+             const char *path)
+{
+  vw_create_vault_page_reset (self->create_page, path);
+  show_page (self, "create");
+}
+
+static void
+new_vault_place_chosen (GtkWidget      *owner,
+                        GtkFileChooser *chooser,
+                        gpointer        user_data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = g_file_get_path (file);
+
+  if (path != NULL)
+    show_create (VW_WINDOW (owner), path);
+}
+
+static void
+existing_vault_response (AdwMessageDialog *dialog,
+                         const char       *response,
+                         VwWindow         *self)
+{
+  g_autofree char *path = vw_paths_default_vault ();
+
+  if (g_strcmp0 (response, "open") == 0)
+    {
+      if (open_vault_file (self, path))
+        g_settings_set_string (self->settings, "last-vault", path);
+    }
+  else if (g_strcmp0 (response, "elsewhere") == 0)
+    {
+      GtkFileChooser *chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Where to Keep the New Vault"),
+                                                     GTK_FILE_CHOOSER_ACTION_SAVE, new_vault_place_chosen, NULL, NULL);
+
+      gtk_file_chooser_set_current_name (chooser, "veldwerk-2.vault");
+      vw_file_chooser_show (chooser);
+    }
+}
+
+/* A vault is never made over another: where the default place is taken,
+ * the one there is offered first (it is most likely this laptop's own,
+ * after its setting was lost), and another place second. */
 static void
 win_create_vault (GSimpleAction *action,
                   GVariant      *parameter,
@@ -848,9 +921,29 @@ win_create_vault (GSimpleAction *action,
 {
   VwWindow *self = VW_WINDOW (user_data);
   g_autofree char *path = vw_paths_default_vault ();
+  g_autofree char *display = NULL;
+  GtkWidget *dialog;
 
-  vw_create_vault_page_reset (self->create_page, path);
-  show_page (self, "create");
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      show_create (self, path);
+      return;
+    }
+  display = g_filename_display_name (path);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("This Laptop Already Has a Vault"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("There is a vault in %s. Open it and unlock it with its passphrase, or "
+                                    "make the new vault in another place."), display);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "elsewhere", _("_Another Place…"),
+                                    "open", _("_Open It"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (existing_vault_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static gboolean
@@ -871,21 +964,16 @@ open_vault_file (VwWindow   *self,
 }
 
 static void
-open_response (GtkNativeDialog *dialog,
-               int              response,
-               gpointer         user_data)
+vault_file_chosen (GtkWidget      *owner,
+                   GtkFileChooser *chooser,
+                   gpointer        user_data)
 {
-  VwWindow *self = VW_WINDOW (user_data);
+  VwWindow *self = VW_WINDOW (owner);
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+  g_autofree char *path = g_file_get_path (file);
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL && open_vault_file (self, path))
-        g_settings_set_string (self->settings, "last-vault", path);
-    }
-  g_object_unref (dialog);
+  if (path != NULL && open_vault_file (self, path))
+    g_settings_set_string (self->settings, "last-vault", path);
 }
 
 static void
@@ -894,17 +982,15 @@ win_open_vault (GSimpleAction *action,
                 gpointer       user_data)
 {
   VwWindow *self = VW_WINDOW (user_data);
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
-  chooser = gtk_file_chooser_native_new (_("Open a Vault"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Open"), _("_Cancel"));
+  chooser = vw_file_chooser_new (GTK_WIDGET (self), _("Open a Vault"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                 vault_file_chosen, NULL, NULL);
   gtk_file_filter_set_name (filter, _("Veldwerk vaults"));
   gtk_file_filter_add_pattern (filter, "*.vault");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  g_signal_connect (chooser, "response", G_CALLBACK (open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  gtk_file_chooser_add_filter (chooser, filter);
+  vw_file_chooser_show (chooser);
 }
 
 static const GActionEntry win_actions[] = {
@@ -1035,9 +1121,16 @@ vw_window_constructed (GObject *object)
   if (self->demo)
     return;
 
+  /* Without the setting (lost, or reset) the vault in the default place is
+   * still this laptop's: it opens rather than the welcome page. */
   last = g_settings_get_string (self->settings, "last-vault");
-  if (*last != '\0' && g_file_test (last, G_FILE_TEST_EXISTS))
-    open_vault_file (self, last);
+  if (*last == '\0' || !g_file_test (last, G_FILE_TEST_EXISTS))
+    {
+      g_free (last);
+      last = vw_paths_default_vault ();
+    }
+  if (g_file_test (last, G_FILE_TEST_EXISTS) && open_vault_file (self, last))
+    g_settings_set_string (self->settings, "last-vault", last);
 }
 
 static void

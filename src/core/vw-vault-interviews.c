@@ -12,6 +12,8 @@
 #include "vw-vault-validate.h"
 
 
+static gboolean is_blank (const char *text);
+
 #define INTERVIEW_COLUMNS "id, study, code, round, questionnaire_id, questionnaire_version, questionnaire_sha256, " \
                           "interviewer1, interviewer2, status, date, nonresponse_reason, state, resume_module, " \
                           "resume_question, created, updated, revision, device, seq"
@@ -484,6 +486,55 @@ vw_vault_set_interviewers (VwVault     *self,
   return change_interview (self, id, change_interviewers, &args, error);
 }
 
+/**
+ * vw_vault_reopen_interview:
+ * @reason: why the finished interview is opened again; kept, encrypted,
+ *   in the audit trail
+ *
+ * Opens a finished interview again (state in_progress, no status until it
+ * is finished again; its date stays). Only an interview that was held can
+ * be reopened, not a recorded non-response.
+ */
+gboolean
+vw_vault_reopen_interview (VwVault     *self,
+                           const char  *id,
+                           const char  *reason,
+                           GError     **error)
+{
+  g_autoptr(VwInterview) iv = NULL;
+  g_autofree char *why = NULL;
+  g_autofree char *detail = NULL;
+  gboolean ok;
+
+  if (reason == NULL || !g_utf8_validate (reason, -1, NULL) || is_blank (reason))
+    {
+      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
+                           _("Say why the interview is opened again"));
+      return FALSE;
+    }
+  if (!vw_vault_require_unlocked (self, error) || !vw_vault_tx_begin (self, error))
+    return FALSE;
+  iv = vw_vault_get_interview (self, id, error);
+  ok = iv != NULL;
+  if (ok && (iv->state != VW_INTERVIEW_FINISHED || (iv->status != NULL && !g_str_equal (iv->status, "interviewed"))))
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
+                   _("Interview %s is not a finished interview, so it cannot be reopened"), id);
+      ok = FALSE;
+    }
+  if (ok)
+    {
+      why = g_strstrip (g_strdup (reason));
+      /* The round, then the reason: "T0: wrong birth year". */
+      detail = g_strdup_printf ("%s: %s", iv->round, why);
+      iv->state = VW_INTERVIEW_IN_PROGRESS;
+      g_clear_pointer (&iv->status, g_free);
+      ok = write_interview (self, iv, error) &&
+           vw_vault_audit_append (self, "interview_reopened", iv->code, detail, error);
+    }
+  return vw_vault_tx_finish (self, ok, error);
+}
+
 gboolean
 vw_vault_delete_interview (VwVault     *self,
                            const char  *id,
@@ -531,7 +582,18 @@ interview_key (VwVault     *self,
   return vw_vault_round_key (self, study, round, error);
 }
 
-/* Saves or removes (@text NULL) an answer or note, in one transaction. */
+/* Whether @text has nothing but white space: no answer and no note. */
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    if (!g_unichar_isspace (g_utf8_get_char (c)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Saves or removes (@text NULL or blank) an answer or note, in one
+ * transaction. */
 static gboolean
 save_interview_text (VwVault     *self,
                      const char  *table,
@@ -558,6 +620,8 @@ save_interview_text (VwVault     *self,
       g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("An answer or note must be valid text"));
       return FALSE;
     }
+  if (text != NULL && is_blank (text))
+    text = NULL;
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
 
@@ -604,7 +668,7 @@ save_interview_text (VwVault     *self,
 /**
  * vw_vault_save_answer:
  * @value: (nullable): the answer as UTF-8 text, in the encoding the
- *   questionnaire defines; %NULL removes it
+ *   questionnaire defines; %NULL, or only white space, removes it
  *
  * Saves one answer in its own transaction, durable when this returns
  * (WAL, synchronous=FULL): call it as the user types (debounced).
@@ -706,7 +770,7 @@ vw_vault_list_answers (VwVault     *self,
  * vw_vault_save_note:
  * @question: (nullable): the question the note is about; %NULL for the
  *   interview's general note
- * @text: (nullable): %NULL removes the note
+ * @text: (nullable): %NULL, or only white space, removes the note
  */
 gboolean
 vw_vault_save_note (VwVault     *self,

@@ -530,6 +530,10 @@ gboolean    vw_vault_set_interviewers          (VwVault                    *self
                                                 const char                 *interviewer1,
                                                 const char                 *interviewer2,
                                                 GError                    **error);
+gboolean    vw_vault_reopen_interview          (VwVault                    *self,
+                                                const char                 *id,
+                                                const char                 *reason,
+                                                GError                    **error);
 gboolean    vw_vault_delete_interview          (VwVault                    *self,
                                                 const char                 *id,
                                                 GError                    **error);
