@@ -156,7 +156,7 @@ check_compatible (const Source  *first,
         return incompatible (first, other, what, value_a, value_b, error);
       }
   if (!g_str_equal (a->age_scheme, b->age_scheme))
-    return incompatible (first, other, _("the age bands"), a->age_scheme, b->age_scheme, error);
+    return incompatible (first, other, _("the scheme of the age bands"), a->age_scheme, b->age_scheme, error);
   if (g_str_equal (a->study_id, b->study_id))
     {
       g_set_error (error, VW_POOL_ERROR, VW_POOL_ERROR_DUPLICATE,

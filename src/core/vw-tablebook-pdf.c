@@ -267,62 +267,106 @@ cell_bold (const VwBookBlock *block,
   return row < block->n_header_rows || block->bold[row];
 }
 
-/* Column widths from the widest cell, at the largest font size (9 pt down
- * to MIN_TABLE_PT) at which the figures fit; label columns wrap when the
- * figures still leave them too little room. */
+/* The widest word of @text: a header wraps no narrower. */
+static double
+widest_word (Render     *render,
+             const char *text,
+             double      size)
+{
+  g_auto(GStrv) words = g_strsplit (text, " ", -1);
+  double widest = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    widest = MAX (widest, text_width (render, words[i], size, TRUE));
+  return widest;
+}
+
+/* Whether a cell wraps: labels, and the headers over figures. */
+static gboolean
+cell_wraps (const VwBookBlock *block,
+            guint              row,
+            guint              column)
+{
+  return column < block->n_keys || row < block->n_header_rows;
+}
+
+/* Column widths, at the largest font size (9 pt down to MIN_TABLE_PT) at
+ * which the table fits the page: first with every header on one line,
+ * then with the headers over figures wrapped (never narrower than their
+ * widest word); label columns wrap when the figures still leave them too
+ * little room. */
 static void
 measure_table (Render            *render,
                const VwBookBlock *block,
                TableLayout       *layout)
 {
   guint n = block->n_columns;
+  g_autofree double *data = g_new0 (double, n + 1);
+  g_autofree double *head = g_new0 (double, n + 1);
+  g_autofree double *word = g_new0 (double, n + 1);
 
   layout->widths = g_new0 (double, n + 1);
   layout->heights = g_new0 (double, block->n_rows + 1);
   for (layout->size = 9; ; layout->size -= 0.5)
     {
-      double figures = 0, labels = 0;
+      double natural = 0, compact = 0, labels = 0, figures = 0;
 
       for (guint c = 0; c < n; c++)
         {
-          layout->widths[c] = 0;
+          data[c] = head[c] = word[c] = 0;
           for (guint r = 0; r < block->n_rows; r++)
-            if (cell (block, r, c) != NULL && block->spans[r * n + c] == 1)
-              layout->widths[c] = MAX (layout->widths[c],
-                                       text_width (render, cell (block, r, c), layout->size, cell_bold (block, r)));
-          layout->widths[c] += CELL_PADDING;
-        }
-      /* A header spanning several columns widens the last of them. */
-      for (guint r = 0; r < block->n_header_rows; r++)
-        for (guint c = 0; c < n; c++)
-          {
-            guint span = block->spans[r * n + c];
-            double spanned = 0, need;
-
-            if (span <= 1 || cell (block, r, c) == NULL)
-              continue;
-            for (guint s = 0; s < span && c + s < n; s++)
-              spanned += layout->widths[c + s];
-            need = text_width (render, cell (block, r, c), layout->size, TRUE) + CELL_PADDING;
-            if (need > spanned)
-              layout->widths[MIN (c + span, n) - 1] += need - spanned;
-          }
-      for (guint c = 0; c < n; c++)
-        {
-          if (c < block->n_keys)
-            labels += layout->widths[c];
-          else
-            figures += layout->widths[c];
-        }
-      if (figures + labels <= CONTENT_WIDTH || layout->size <= MIN_TABLE_PT)
-        {
-          /* The labels take what is left, at least a third of the page. */
-          if (figures + labels > CONTENT_WIDTH && labels > 0)
             {
-              double room = MAX (CONTENT_WIDTH - figures, CONTENT_WIDTH / 3);
+              const char *text = cell (block, r, c);
+
+              if (text == NULL || block->spans[r * n + c] != 1)
+                continue;
+              if (r < block->n_header_rows)
+                {
+                  head[c] = MAX (head[c], text_width (render, text, layout->size, TRUE));
+                  word[c] = MAX (word[c], widest_word (render, text, layout->size));
+                }
+              else
+                data[c] = MAX (data[c], text_width (render, text, layout->size, cell_bold (block, r)));
+            }
+          natural += MAX (data[c], head[c]) + CELL_PADDING;
+          compact += MAX (data[c], c < block->n_keys ? head[c] : word[c]) + CELL_PADDING;
+        }
+
+      if (natural <= CONTENT_WIDTH)
+        {
+          for (guint c = 0; c < n; c++)
+            layout->widths[c] = MAX (data[c], head[c]) + CELL_PADDING;
+          break;
+        }
+      if (compact <= CONTENT_WIDTH || layout->size <= MIN_TABLE_PT)
+        {
+          /* Headers wrap; what room is left widens the columns whose
+           * headers wrapped, evenly. */
+          double room = MAX (0, CONTENT_WIDTH - compact);
+          guint wrapped = 0;
+
+          for (guint c = block->n_keys; c < n; c++)
+            wrapped += head[c] > MAX (data[c], word[c]);
+          for (guint c = 0; c < n; c++)
+            {
+              double width = MAX (data[c], c < block->n_keys ? head[c] : word[c]);
+
+              if (c >= block->n_keys && head[c] > MAX (data[c], word[c]) && wrapped > 0)
+                width = MIN (head[c], width + room / wrapped);
+              layout->widths[c] = width + CELL_PADDING;
+              if (c < block->n_keys)
+                labels += layout->widths[c];
+              else
+                figures += layout->widths[c];
+            }
+          /* The labels make do with what is left, but keep at least a
+           * third of the page; they never grow here. */
+          if (figures + labels > CONTENT_WIDTH + 0.5 && labels > 0)
+            {
+              double left = MIN (labels, MAX (CONTENT_WIDTH - figures, CONTENT_WIDTH / 3));
 
               for (guint c = 0; c < block->n_keys; c++)
-                layout->widths[c] *= room / labels;
+                layout->widths[c] *= left / labels;
             }
           break;
         }
@@ -331,18 +375,21 @@ measure_table (Render            *render,
   layout->width = 0;
   for (guint c = 0; c < n; c++)
     layout->width += layout->widths[c];
+
   for (guint r = 0; r < block->n_rows; r++)
     {
       layout->heights[r] = 0;
       for (guint c = 0; c < n; c++)
         {
           g_autoptr(PangoLayout) text = NULL;
-          double height;
+          double height, width = 0;
 
           if (cell (block, r, c) == NULL)
             continue;
+          for (guint s = 0; s < MAX (block->spans[r * n + c], 1u) && c + s < n; s++)
+            width += layout->widths[c + s];
           text = make_layout (render, cell (block, r, c), layout->size, cell_bold (block, r),
-                              c < block->n_keys ? layout->widths[c] - CELL_PADDING : -1);
+                              cell_wraps (block, r, c) ? width - CELL_PADDING : -1);
           layout_size (text, NULL, &height);
           layout->heights[r] = MAX (layout->heights[r], height);
         }
@@ -384,14 +431,25 @@ draw_row (Render            *render,
       if (text != NULL && *text != '\0')
         {
           gboolean left = c < block->n_keys;
+          gboolean wraps = cell_wraps (block, row, c);
+          double inner = width - (c + span >= n ? CELL_PADDING / 2 : CELL_PADDING);
           g_autoptr(PangoLayout) text_layout = make_layout (render, text, layout->size, cell_bold (block, row),
-                                                            left ? layout->widths[c] - CELL_PADDING : -1);
+                                                            wraps ? inner : -1);
           double text_w;
 
-          layout_size (text_layout, &text_w, NULL);
           /* Labels left; figures, and the headers over them, right. */
-          show_layout (render, text_layout, left ? x : x + width - text_w - (c + span >= n ? 0 : CELL_PADDING / 2),
-                       render->y + ROW_PADDING, INK);
+          if (wraps && !left)
+            {
+              pango_layout_set_alignment (text_layout, PANGO_ALIGN_RIGHT);
+              show_layout (render, text_layout, x + width - inner - (c + span >= n ? 0 : CELL_PADDING / 2),
+                           render->y + ROW_PADDING, INK);
+            }
+          else
+            {
+              layout_size (text_layout, &text_w, NULL);
+              show_layout (render, text_layout, left ? x : x + width - text_w - (c + span >= n ? 0 : CELL_PADDING / 2),
+                           render->y + ROW_PADDING, INK);
+            }
         }
       x += layout->widths[c];
     }
@@ -739,8 +797,18 @@ vw_table_book_render_pdf (const VwTableBook  *book,
         {
         case VW_BOOK_HEADING:
         case VW_BOOK_SUBHEADING:
-          /* A heading stays with the start of what it heads. */
-          ensure_space (&render, text_height (&render, block) + (next != NULL ? start_height (&render, next) : 0));
+          {
+            /* A heading stays with the start of what it heads, a heading
+             * over a subheading with the start of what that heads. */
+            double need = text_height (&render, block);
+            const VwBookBlock *after = i + 2 < book->blocks->len ? g_ptr_array_index (book->blocks, i + 2) : NULL;
+
+            if (next != NULL)
+              need += start_height (&render, next);
+            if (next != NULL && next->kind == VW_BOOK_SUBHEADING && after != NULL)
+              need += start_height (&render, after);
+            ensure_space (&render, need);
+          }
           draw_text (&render, block);
           break;
         case VW_BOOK_TABLE:
