@@ -594,6 +594,40 @@ parse_files (ParseState        *state,
   return TRUE;
 }
 
+/* Whether @data nests arrays and objects deeper than @max: json-glib's
+ * parser recurses, so deep nesting is refused before it reads a byte. */
+static gboolean
+json_too_deep (const char *data,
+               gsize       len,
+               guint       max)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max)
+            return TRUE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return FALSE;
+}
+
 /**
  * vw_package_manifest_parse:
  *
@@ -620,6 +654,12 @@ vw_package_manifest_parse (const char  *data,
   guint version = 0, value;
 
   manifest->files = g_ptr_array_new_with_free_func ((GDestroyNotify) package_file_free);
+  if (json_too_deep (data, len, 8))
+    {
+      g_set_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_FORMAT, _("%s is not a package manifest: it nests too "
+                                                                       "deep"), VW_PACKAGE_MANIFEST);
+      return NULL;
+    }
   if (len > VW_PACKAGE_MAX_MANIFEST || !g_utf8_validate (data, len, NULL) || memchr (data, '\0', len) != NULL ||
       !json_parser_load_from_data (parser, data, len, &local) ||
       (root_node = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
