@@ -403,7 +403,7 @@ add_trajectory_chart (VwTableBook             *book,
   vw_table_book_add (book, VW_BOOK_HEADING, title);
   block = vw_table_book_add (book, VW_BOOK_BAR_CHART, NULL);
   chart_block_init (block, types->len, n_columns);
-  block->axis = g_strdup (_("% of the denominator"));
+  block->axis = g_strdup (_("Percentage of the denominator"));
   block->caption = g_strdup (_("Each bar: the participants of a region with that type, as a percentage of the "
                                "region’s denominator (see the table of trajectory types)."));
   for (guint c = 0; c < n_columns; c++)
@@ -466,7 +466,7 @@ add_housing_charts (VwTableBook  *book,
         vw_table_book_add (book, VW_BOOK_SUBHEADING, vw_comparison_get_label (comparison, c));
       block = vw_table_book_add (book, VW_BOOK_STACK_CHART, NULL);
       chart_block_init (block, rounds->len, n_parts);
-      block->axis = g_strdup (_("% of those interviewed"));
+      block->axis = g_strdup (_("Percentage of those interviewed"));
       for (guint p = 0; p < n_parts; p++)
         {
           block->series[p] = g_strdup (reference->count_labels[p]);
