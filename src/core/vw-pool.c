@@ -546,16 +546,20 @@ read_source (VwPool       *self,
 
   data = g_bytes_get_data (wide_bytes, &len);
   reader = vw_csv_reader_new (WIDE_CSV, data, len);
-  if (!csv_next (reader, source->name, WIDE_CSV, &more, error) || !more)
-    return more ? FALSE : table_error (error, source->name, WIDE_CSV, 1, 0, _("the file is empty"));
+  if (!csv_next (reader, source->name, WIDE_CSV, &more, error))
+    return FALSE;
+  if (!more)
+    return table_error (error, source->name, WIDE_CSV, 1, 0, _("the file is empty"));
   if (!read_wide_rows (self, s, reader, ids, error))
     return FALSE;
   g_clear_pointer (&reader, vw_csv_reader_free);
 
   data = g_bytes_get_data (long_bytes, &len);
   reader = vw_csv_reader_new (LONG_CSV, data, len);
-  if (!csv_next (reader, source->name, LONG_CSV, &more, error) || !more)
-    return more ? FALSE : table_error (error, source->name, LONG_CSV, 1, 0, _("the file is empty"));
+  if (!csv_next (reader, source->name, LONG_CSV, &more, error))
+    return FALSE;
+  if (!more)
+    return table_error (error, source->name, LONG_CSV, 1, 0, _("the file is empty"));
   return read_long_rows (self, s, reader, ids, error);
 }
 

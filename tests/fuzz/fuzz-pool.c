@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "vw-core.h"
 #include "vw-fuzz-pool.h"
@@ -14,10 +16,19 @@
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
+/* GLib stops on a fatal warning with SIGTRAP, which libFuzzer does not
+ * catch: turn it into the abort it saves the input for. */
+static void
+trap_to_abort (int signal_number)
+{
+  abort ();
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
 {
+  signal (SIGTRAP, trap_to_abort);
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   if (!vw_core_init (NULL))
     return 1;
