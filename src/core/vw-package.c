@@ -146,7 +146,7 @@ parse_signature (GBytes      *bytes,
   g_autofree guchar *raw = NULL;
   gsize raw_len = 0;
 
-  if (len > MAX_SIGNATURE || memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
+  if (data == NULL || len > MAX_SIGNATURE || memchr (data, '\0', len) != NULL || !g_utf8_validate (data, len, NULL))
     goto bad;
   text = g_strndup (data, len);
   lines = g_strsplit (text, "\n", -1);
@@ -654,6 +654,9 @@ vw_package_manifest_parse (const char  *data,
   guint version = 0, value;
 
   manifest->files = g_ptr_array_new_with_free_func ((GDestroyNotify) package_file_free);
+  /* An empty file's bytes may have no data at all. */
+  if (data == NULL)
+    data = "";
   if (json_too_deep (data, len, 8))
     {
       g_set_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_FORMAT, _("%s is not a package manifest: it nests too "

@@ -545,7 +545,7 @@ read_source (VwPool       *self,
   const char *data;
 
   data = g_bytes_get_data (wide_bytes, &len);
-  reader = vw_csv_reader_new (WIDE_CSV, data, len);
+  reader = vw_csv_reader_new (WIDE_CSV, data ? data : "", len);
   if (!csv_next (reader, source->name, WIDE_CSV, &more, error))
     return FALSE;
   if (!more)
@@ -555,7 +555,7 @@ read_source (VwPool       *self,
   g_clear_pointer (&reader, vw_csv_reader_free);
 
   data = g_bytes_get_data (long_bytes, &len);
-  reader = vw_csv_reader_new (LONG_CSV, data, len);
+  reader = vw_csv_reader_new (LONG_CSV, data ? data : "", len);
   if (!csv_next (reader, source->name, LONG_CSV, &more, error))
     return FALSE;
   if (!more)
@@ -739,7 +739,8 @@ vw_pool_new (GPtrArray            *packages,
       gsize len;
       const char *data = g_bytes_get_data (vw_package_get_file (source->package, WIDE_CSV), &len);
 
-      reader = vw_csv_reader_new (WIDE_CSV, data, len);
+      /* An empty file's bytes have no data at all. */
+      reader = vw_csv_reader_new (WIDE_CSV, data ? data : "", len);
       if (!csv_next (reader, source->name, WIDE_CSV, &more, error))
         return NULL;
       if (!more)
