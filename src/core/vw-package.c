@@ -284,7 +284,8 @@ vw_trust_list_add_text (VwTrustList  *self,
                        name, i + 1);
           return FALSE;
         }
-      trusted.label = label != NULL && *label != '\0' ? g_strdup (label) : g_strdup (name);
+      /* A key without a label is known by its file's name. */
+      trusted.label = label != NULL && *label != '\0' ? g_strdup (label) : g_path_get_basename (name);
       g_array_append_val (found, trusted);
       n_keys++;
     }
