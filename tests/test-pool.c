@@ -422,9 +422,18 @@ test_refusals (Fixture       *f,
     g_autofree char *copy = copy_package (f, 1, "changed-signature");
     g_autofree char *signature = g_build_filename (copy, "manifest.sig", NULL);
 
-    /* A byte of the signature's base64, not of its line structure. */
-    flip_byte (signature, 120);
-    assert_open_refused (f, copy, NULL, VW_PACKAGE_ERROR_SIGNATURE, NULL);
+    g_autofree char *text = NULL;
+    gsize len;
+    char *value;
+
+    /* Another base64 digit in the signature: the line still reads, the
+     * signature is another one. */
+    g_assert_true (g_file_get_contents (signature, &text, &len, NULL));
+    value = strstr (text, "signature: ") + strlen ("signature: ") + 10;
+    *value = *value == 'A' ? 'B' : 'A';
+    g_file_set_contents (signature, text, len, &error);
+    g_assert_no_error (error);
+    assert_open_refused (f, copy, NULL, VW_PACKAGE_ERROR_SIGNATURE, "the signature of the manifest is not valid");
   }
 
   /* Files of another package put in, a file taken out, one added, the
