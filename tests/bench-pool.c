@@ -36,6 +36,7 @@ static const char * const activities[] = { "betaald_werk", "beschut_werk", "ople
                                            "vrijwilligerswerk", "dagbesteding", "geen", "onbekend", "" };
 static const char * const answers[] = { "ja", "nee", "onbekend", "" };
 static const char * const managers[] = { "zelf", "bewindvoering", "budgetbeheer", "familie_anders", "" };
+static const char * const history[] = { "ja", "nee", "niet_besproken", "" };
 
 #define ANY(rand, list) (list)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (list))]
 
@@ -59,14 +60,14 @@ generate (guint    s,
                   digits[(number >> 15) & 31], digits[(number >> 10) & 31], digits[(number >> 5) & 31],
                   digits[number & 31]);
       g_string_append_printf (participants, "%s,P%u,%s,%s,%d,%s\n", code, number, regions[s], ANY (rand, origins),
-                              g_rand_int_range (rand, 1945, 2004), ANY (rand, answers));
+                              g_rand_int_range (rand, 1945, 2004), ANY (rand, history));
       for (guint r = 0; r < N_ROUNDS; r++)
         {
           int year = 2018 + r;
 
           if (g_rand_int_range (rand, 0, 6) == 0)
             {
-              g_string_append_printf (rounds, "%s,T%u,%s,,,,,,\n", code, r,
+              g_string_append_printf (rounds, "%s,T%u,%s,,,,,\n", code, r,
                                       g_rand_boolean (rand) ? "declined" : "unreachable");
               continue;
             }
