@@ -341,6 +341,7 @@ read_wide_rows (VwPool       *self,
   g_autofree int *to_pooled = g_new (int, n_fields + 1);
   g_autofree const char **row = g_new0 (const char *, wide->columns->len + 1);
   const char *sole_region = g_strv_length (source->manifest->regions) == 1 ? source->manifest->regions[0] : NULL;
+  int n_interviews_column = vw_export_table_find_column (wide, "n_interviews");
   gboolean more = TRUE;
 
   /* Where each of the package's columns goes. */
@@ -383,7 +384,7 @@ read_wide_rows (VwPool       *self,
       if (!g_hash_table_add (ids, g_strdup (id)))
         return table_error (error, source->name, WIDE_CSV, line, 1, _("the export id %s is on an earlier row too"),
                             id);
-      n_interviews = atoi (row[vw_export_table_find_column (wide, "n_interviews")]);
+      n_interviews = atoi (row[n_interviews_column]);
       if (n_interviews != interviews)
         return table_error (error, source->name, WIDE_CSV, line, 9,
                             _("n_interviews is %u, but the row has %u rounds with status interviewed"), n_interviews,
@@ -434,6 +435,7 @@ read_long_rows (VwPool       *self,
   g_autoptr(VwExportTable) schema = vw_export_table_new ("trajectories_long");
   int wide_column[N_LONG_COLUMNS];
   int status_columns[100];
+  g_autofree int *round_columns = NULL;
   gboolean more = TRUE;
 
   if (vw_csv_reader_get_n_fields (reader) != N_LONG_COLUMNS)
@@ -446,12 +448,21 @@ read_long_rows (VwPool       *self,
       vw_export_table_add_column (schema, long_columns[c], self->age_scheme, G_MAXUINT);
       wide_column[c] = vw_export_table_find_column (wide, long_columns[c]);
     }
+  /* The wide table's column of each round variable in each round, looked
+   * up once rather than for every cell of the long table. */
+  round_columns = g_new (int, (gsize) source->rounds->len * N_ROUND_VARIABLES + 1);
   for (guint r = 0; r < source->rounds->len; r++)
     {
       char buf[16];
       g_autofree char *name = g_strdup_printf ("status_%s",
                                                vw_round_format (g_array_index (source->rounds, guint, r), buf));
       status_columns[r] = vw_export_table_find_column (wide, name);
+      for (guint v = 0; v < N_ROUND_VARIABLES; v++)
+        {
+          g_autofree char *variable = g_strdup_printf ("%s_%s", long_columns[5 + v], buf);
+
+          round_columns[r * N_ROUND_VARIABLES + v] = vw_export_table_find_column (wide, variable);
+        }
     }
 
   for (guint i = 0; i < source->n_rows; i++)
@@ -463,7 +474,6 @@ read_long_rows (VwPool       *self,
     {
       guint line, wide_row, round;
       int r;
-      char buf[16];
 
       if (!csv_next (reader, source->name, LONG_CSV, &more, error))
         return FALSE;
@@ -499,8 +509,7 @@ read_long_rows (VwPool       *self,
           if (c >= 5 && c < 5 + N_ROUND_VARIABLES)
             {
               /* A round variable: its column of that round in the wide table. */
-              g_autofree char *name = g_strdup_printf ("%s_%s", long_columns[c], vw_round_format (round, buf));
-              expected = vw_export_table_get (wide, wide_row, vw_export_table_find_column (wide, name));
+              expected = vw_export_table_get (wide, wide_row, round_columns[r * N_ROUND_VARIABLES + c - 5]);
             }
           else if (c == 1)
             {
