@@ -346,7 +346,7 @@ test_report_book (Fixture       *f,
                   gconstpointer  data)
 {
   const char *languages[] = { "en", "nl" };
-  const char *round_tables[] = { "rounds_attended", "participation_by_residence" };
+  const char *round_tables[] = { "rounds_attended", "participation_by_residence", NULL };
 
   for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
     {
