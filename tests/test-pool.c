@@ -346,6 +346,38 @@ resign_manifest (const char     *package,
   g_assert_no_error (error);
 }
 
+/* Replaces the first @from in @package's @file by @to, of the same length,
+ * puts the file's new SHA-256 in manifest.json and signs it again with
+ * @key: tables that a trusted coordinator signed, but that contradict
+ * each other. */
+static void
+resign_table (const char     *package,
+              const char     *file,
+              const char     *from,
+              const char     *to,
+              const VwSecret *key)
+{
+  g_autofree char *path = g_build_filename (package, file, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *old_sha = NULL;
+  g_autofree char *new_sha = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  char *at;
+
+  g_assert_cmpuint (strlen (from), ==, strlen (to));
+  g_file_get_contents (path, &text, &len, &error);
+  g_assert_no_error (error);
+  old_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  at = strstr (text, from);
+  g_assert_nonnull (at);
+  memcpy (at, to, strlen (to));
+  new_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, len);
+  g_file_set_contents (path, text, len, &error);
+  g_assert_no_error (error);
+  resign_manifest (package, old_sha, new_sha, key);
+}
+
 /* The package must not open: @code, and @words in the message. */
 static void
 assert_open_refused (Fixture    *f,
@@ -492,6 +524,17 @@ test_refusals (Fixture       *f,
 
     resign_manifest (copy, "\"FL\"", "\"DH\"", fl->signing_key);
     assert_pool_refused (f, copy, 1, VW_POOL_ERROR_TABLE, "the region FL is not one of the study’s regions");
+  }
+
+  /* Tables that contradict each other, signed by their trusted
+   * coordinator: a round's residence in the long table that is not the
+   * wide table's. */
+  {
+    g_autofree char *copy = copy_package (f, 1, "long-not-wide");
+
+    resign_table (copy, "trajectories_long.csv", ",mo,", ",bw,", fl->signing_key);
+    assert_pool_refused (f, copy, 1, VW_POOL_ERROR_TABLE, "the value differs from the participant’s in "
+                                                          "trajectories_wide.csv");
   }
 
   /* Another codebook version; the same study twice. */
