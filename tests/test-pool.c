@@ -537,6 +537,15 @@ test_refusals (Fixture       *f,
                                                           "trajectories_wide.csv");
   }
 
+  /* A manifest that claims more released participants than the tables
+   * hold. */
+  {
+    g_autofree char *copy = copy_package (f, 1, "more-released");
+
+    resign_manifest (copy, "\"released\" : ", "\"released\" : 1", fl->signing_key);
+    assert_pool_refused (f, copy, 1, VW_POOL_ERROR_TABLE, "but the manifest says");
+  }
+
   /* Another codebook version; the same study twice. */
   {
     g_autofree char *copy = copy_package (f, 1, "codebook-2");
