@@ -82,6 +82,7 @@ fixture_set_up (Fixture       *f,
   g_assert_cmpint (vw_test_run_cli (env_en, &out, &err, "--vault", f->vault, "export", "--anonymized", f->package,
                                     "--format", "csv,sav,dta", NULL), ==, 0);
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   g_assert_cmpint (vw_test_run_cli (env_en, &out, &err, "--vault", f->vault, "keys", NULL), ==, 0);
   write_file (f->keys, out);
 
