@@ -304,8 +304,8 @@ test_markers_folder (Fixture       *f,
   g_assert_cmpint (run_export (f, &out, &err, "--study", "Testonderzoek", "--anonymized", out_dir,
                                "--format", "csv,sav,dta", "--k", "1", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Wrote the anonymized export of 8 participants"));
-  /* CSV x2, codebook, R script, .sav x2, .dta x2, manifest. */
-  g_assert_cmpuint (scan_folder (f, out_dir), ==, 9);
+  /* CSV x2, codebook, R script, .sav x2, .dta x2, manifest and its signature. */
+  g_assert_cmpuint (scan_folder (f, out_dir), ==, 10);
 
   /* The same study again: the same ids. */
   g_clear_pointer (&out, g_free);
@@ -374,10 +374,10 @@ test_markers_age (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_successful (proc));
 
-  /* 9 files as before, quotes.csv, quotes.qdpx, and inside the .qdpx
+  /* 10 files as before, quotes.csv, quotes.qdpx, and inside the .qdpx
    * project.qde and the source of the one interview with quotes (T0). */
   g_assert_cmpuint (scan_archive (f, "export.tar", g_bytes_get_data (tar, NULL), g_bytes_get_size (tar)), ==,
-                    11 + 2);
+                    12 + 2);
 
   /* The quotes are there, redacted. */
   {
@@ -475,7 +475,7 @@ test_from_vault (Fixture       *f,
   g_assert_cmpint (run_export (f, &out, &err, "--study", "Ander onderzoek", "--anonymized", from_vault,
                                "--format", "csv,sav,dta", "--k", "1", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Wrote the anonymized export of 8 participants"));
-  g_assert_cmpuint (scan_folder (f, from_vault), ==, 9);
+  g_assert_cmpuint (scan_folder (f, from_vault), ==, 10);
   ids_folder = export_ids (from_folder);
   ids_vault = export_ids (from_vault);
   g_assert_cmpstr (ids_vault, ==, ids_folder);

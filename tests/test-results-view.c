@@ -454,8 +454,28 @@ check_timeline_files (Fixture *f)
   g_assert_cmpuint (count_svg_fills (svg, VW_CHART_COLOR_HOME), >=, 1);
 }
 
+/* Scrolls the Results view so that @widget is near the top. */
 static void
-save_screenshot (Fixture *f)
+scroll_to (GtkWidget *widget)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  double x = 0, y = 0, top;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_assert_true (gtk_widget_translate_coordinates (widget, content, 0, 0, &x, &y));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  top = gtk_adjustment_get_value (adjustment) + y - 24;
+  gtk_adjustment_set_value (adjustment, MAX (0, top));
+}
+
+static void
+save_screenshot_as (Fixture    *f,
+                    const char *name,
+                    int         want_width,
+                    int         want_height,
+                    GtkWidget  *show)
 {
   const char *dir = g_getenv ("VELDWERK_SCREENSHOT_DIR");
   g_autofree char *path = NULL;
@@ -468,20 +488,36 @@ save_screenshot (Fixture *f)
 
   if (dir == NULL)
     return;
-  /* The window's size less its frame is the picture's: 1366x768. Then
-   * let the page transition finish and a frame be drawn. */
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1366 + 1366 - width, 768 + 768 - height);
+  /* The window's size less its frame is the picture's: ask, see what
+   * came, and ask again for the difference. Then let the page transition
+   * finish and a frame be drawn. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), want_width, want_height);
+  for (guint attempt = 0; attempt < 2; attempt++)
+    {
+      gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+      int asked_width, asked_height;
+
+      while (g_get_monotonic_time () < until)
+        g_main_context_iteration (NULL, FALSE);
+      width = gtk_widget_get_width (f->window);
+      height = gtk_widget_get_height (f->window);
+      gtk_window_get_default_size (GTK_WINDOW (f->window), &asked_width, &asked_height);
+      gtk_window_set_default_size (GTK_WINDOW (f->window), asked_width + want_width - width,
+                                   asked_height + want_height - height);
+    }
+  if (show != NULL)
+    scroll_to (show);
   {
     gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
 
     while (g_get_monotonic_time () < until)
       g_main_context_iteration (NULL, FALSE);
   }
-  g_assert_cmpint (gtk_widget_get_width (f->window), ==, 1366);
-  g_assert_cmpint (gtk_widget_get_height (f->window), ==, 768);
+  g_assert_cmpint (gtk_widget_get_width (f->window), ==, want_width);
+  g_assert_cmpint (gtk_widget_get_height (f->window), ==, want_height);
   width = gtk_widget_get_width (f->window);
   height = gtk_widget_get_height (f->window);
-  path = g_strdup_printf ("%s/results-%s.png", dir, g_getenv ("LANGUAGE"));
+  path = g_strdup_printf ("%s/%s-%s.png", dir, name, g_getenv ("LANGUAGE"));
   paintable = gtk_widget_paintable_new (f->window);
   snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
@@ -490,6 +526,13 @@ save_screenshot (Fixture *f)
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("wrote %s (%dx%d)", path, width, height);
+}
+
+/* results-<LANGUAGE>.png at 1366x768, for README. */
+static void
+save_screenshot (Fixture *f)
+{
+  save_screenshot_as (f, "results", 1366, 768, NULL);
 }
 
 static GtkWidget *
@@ -565,6 +608,155 @@ test_override (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+book_saved_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!vw_results_view_save_book_finish (VW_RESULTS_VIEW (source), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  g_object_set_data (G_OBJECT (source), "test-book-done", GINT_TO_POINTER (1));
+}
+
+/* Saves the book to @path and waits for the worker; returns the error. */
+static GError *
+save_book (Fixture    *f,
+           const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GError *error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  g_object_set_data (G_OBJECT (f->view), "test-book-done", NULL);
+  vw_results_view_save_book_async (f->view, file, NULL, book_saved_cb, &error);
+  /* The button is off while the book is drawn, and back afterwards. */
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (f->view), is_dutch () ? "Tabellen_boek opslaan…"
+                                                                                          : "Save Table _Book…")));
+  while (g_object_get_data (G_OBJECT (f->view), "test-book-done") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (g_object_get_data (G_OBJECT (f->view), "test-book-done"));
+  return error;
+}
+
+static char *
+pdf_text (const char *path)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "pdftotext", "-layout", path, "-", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (proc));
+  return text;
+}
+
+static char *
+squeeze (const char *text)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \t\f", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_string_append_printf (out, "%s%s", out->len ? " " : "", words[i]);
+  return g_string_free (out, FALSE);
+}
+
+/* "Save Table Book…": a focusable button with its label for screen
+ * readers; the PDF it writes holds the rows of the tables the view shows,
+ * in the interface language, and the view says where it went; a folder
+ * that does not exist is said so, and nothing is written. */
+static void
+test_table_book (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *label = is_dutch () ? "Tabellen_boek opslaan…" : "Save Table _Book…";
+  g_autofree char *path = g_build_filename (f->dir, "book.pdf", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "book.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwTable) table = NULL;
+  g_autoptr(GPtrArray) cells = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *flat = NULL;
+  GtkWidget *button, *status;
+  guint n_columns, n_lines;
+
+  vw_results_view_reload (f->view, f->vault, f->study);
+  iterate ();
+  button = find_button (GTK_WIDGET (f->view), label);
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_focusable (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "results.save-book");
+  g_assert_true (gtk_widget_grab_focus (button));
+
+  error = save_book (f, path);
+  g_assert_no_error (error);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  {
+    g_autofree char *saved = g_strdup_printf (is_dutch () ? "Tabellenboek opgeslagen als %s." :
+                                              "Saved the table book as %s.", path);
+
+    status = find_label (GTK_WIDGET (f->view), saved);
+    g_assert_nonnull (status);
+    g_assert_true (gtk_widget_get_visible (status));
+  }
+
+  /* Every row of the trajectory types as the view shows them. */
+  text = pdf_text (path);
+  flat = squeeze (text);
+  table = expected_table (f, "trajectories", VW_RULE_SET_DH3);
+  cells = vw_table_get_text_cells (table, &n_columns, &n_lines);
+  for (guint l = 1; l < n_lines; l++)
+    {
+      g_autoptr(GString) row = g_string_new (NULL);
+      g_autofree char *line = NULL;
+
+      for (guint c = 0; c < n_columns; c++)
+        g_string_append_printf (row, "%s ", (char *) g_ptr_array_index (cells, l * n_columns + c));
+      line = squeeze (row->str);
+      if (strstr (flat, line) == NULL)
+        g_error ("the book has no “%s”", line);
+    }
+  g_assert_nonnull (strstr (text, vw_table_get_title (table)));
+  save_screenshot_as (f, "results-book", 1366, 768, button);
+  save_screenshot_as (f, "results-book-small", 1024, 600, button);
+
+  /* A folder that is not there. */
+  g_clear_error (&error);
+  error = save_book (f, missing);
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *prefix = g_strdup (is_dutch () ? "Het tabellenboek is niet opgeslagen: "
+                                                    : "The table book was not saved: ");
+    g_autofree char *shown = g_strconcat (prefix, error->message, NULL);
+
+    g_assert_nonnull (find_label (GTK_WIDGET (f->view), shown));
+  }
+}
+
 /* A vault that cannot be read shows why, in the view. */
 static void
 test_error (Fixture       *f,
@@ -602,6 +794,7 @@ main (int    argc,
   g_test_add ("/results-view/charts-and-tables", Fixture, NULL, fixture_set_up, test_results, fixture_tear_down);
   g_test_add ("/results-view/override", Fixture, NULL, fixture_set_up, test_override, fixture_tear_down);
   g_test_add ("/results-view/error", Fixture, NULL, fixture_set_up, test_error, fixture_tear_down);
+  g_test_add ("/results-view/table-book", Fixture, NULL, fixture_set_up, test_table_book, fixture_tear_down);
 
   shared_vault_set_up ();
   status = g_test_run ();

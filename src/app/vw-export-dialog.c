@@ -163,6 +163,7 @@ run_export (GtkWidget  *widget,
   g_autofree char *file_name = NULL;
   const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
   VwExportOptions options = { 0 };
+  g_auto(VwExportProvenance) provenance = { 0 };
 
   if (self->folder == NULL || *name == '\0' || strchr (name, G_DIR_SEPARATOR) != NULL)
     {
@@ -194,6 +195,7 @@ run_export (GtkWidget  *widget,
   if (key != NULL && gtk_switch_get_active (self->quotes_switch))
     quotes = vw_export_collect_quotes (self->vault, self->study, &error);
   if (key == NULL || (gtk_switch_get_active (self->quotes_switch) && quotes == NULL) ||
+      !vw_export_provenance_load (self->vault, self->study, &provenance, &error) ||
       !vw_vault_audit (self->vault, "export_anonymized", self->study, NULL, &error))
     {
       show_error (self, error);
@@ -211,6 +213,8 @@ run_export (GtkWidget  *widget,
   options.include_quotes = gtk_switch_get_active (self->quotes_switch);
   options.language = "nl";
   options.recipients = recipients->len > 0 ? recipients : NULL;
+  /* Signed by this laptop, as the command line's export is. */
+  vw_export_provenance_apply (&provenance, &options);
   if (options.formats == 0)
     options.formats = VW_EXPORT_FORMAT_CSV;
 

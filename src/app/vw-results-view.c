@@ -14,6 +14,7 @@
 #include "vw-chart-timeline.h"
 #include "vw-file-chooser.h"
 #include "vw-results-view.h"
+#include "vw-save-chooser.h"
 
 struct _VwResultsView
 {
@@ -28,10 +29,15 @@ struct _VwResultsView
   GtkLabel             *bars_note;
   VwChartTimeline      *timeline;
   GtkBox               *tables_box;
+  GtkButton            *book_button;
+  GtkLabel             *book_status;
 
   /* Owned */
   VwRecords            *records;
   VwClassification     *classifications[2]; /* by VwRuleSet, with the stored overrides */
+  char                 *study_name;
+  GCancellable         *book_cancellable;   /* while a table book is being written */
+  gboolean              disposed;
 };
 
 G_DEFINE_FINAL_TYPE (VwResultsView, vw_results_view, ADW_TYPE_BIN)
@@ -45,6 +51,7 @@ vw_results_view_new (void)
 static void
 clear_results (VwResultsView *self)
 {
+  g_clear_pointer (&self->study_name, g_free);
   g_clear_pointer (&self->records, vw_records_unref);
   for (guint i = 0; i < G_N_ELEMENTS (self->classifications); i++)
     g_clear_pointer (&self->classifications[i], vw_classification_free);
@@ -162,6 +169,11 @@ vw_results_view_reload (VwResultsView *self,
   g_return_if_fail (VW_IS_VAULT (vault));
 
   clear_results (self);
+  {
+    g_autoptr(VwStudy) info = vw_vault_get_study (vault, study, NULL);
+
+    self->study_name = g_strdup (info != NULL ? info->name : study);
+  }
   self->records = vw_vault_load_records (vault, study, &error);
   for (VwRuleSet rules = VW_RULE_SET_DH3; self->records != NULL && rules <= VW_RULE_SET_FL4; rules++)
     if ((self->classifications[rules] = vw_vault_classify (vault, study, self->records, rules, NULL, &error)) == NULL)
@@ -323,10 +335,203 @@ save_chart_action (GtkWidget  *widget,
   vw_file_chooser_show (chooser);
 }
 
+/* The table book */
+
+typedef struct
+{
+  VwTableBook *book;
+  GFile       *file;
+} BookJob;
+
+static void
+book_job_free (BookJob *job)
+{
+  vw_table_book_free (job->book);
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+static void
+write_book_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  BookJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = vw_table_book_to_pdf (job->book, &error);
+
+  if (pdf == NULL || g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+      !g_file_replace_contents (job->file, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), NULL, FALSE,
+                                G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_book_status (VwResultsView *self,
+                  const char    *text,
+                  gboolean       failed)
+{
+  gtk_label_set_label (self->book_status, text);
+  if (failed)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->book_status), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->book_status), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->book_status), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->book_status), "dim-label");
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->book_status), TRUE);
+}
+
+static void
+book_written_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  VwResultsView *self = VW_RESULTS_VIEW (source);
+  BookJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  g_clear_object (&self->book_cancellable);
+  g_task_propagate_boolean (G_TASK (result), &error);
+  if (self->disposed)
+    {
+      /* The view is gone: nothing to show the outcome in. */
+      if (error != NULL)
+        g_task_return_error (outer, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (outer, TRUE);
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.save-book", TRUE);
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The table book was not saved: %s"), error->message);
+
+      show_book_status (self, text, TRUE);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  {
+    g_autofree char *name = g_file_get_parse_name (job->file);
+    g_autofree char *text = g_strdup_printf (_("Saved the table book as %s."), name);
+
+    show_book_status (self, text, FALSE);
+  }
+  g_task_return_boolean (outer, TRUE);
+}
+
+/**
+ * vw_results_view_save_book_async:
+ *
+ * Writes the table book of what the view shows (every table under the
+ * chosen rule set, the charts) to @file: counted here, drawn and written
+ * on a worker thread. The view says the outcome under its button.
+ */
+void
+vw_results_view_save_book_async (VwResultsView       *self,
+                                 GFile               *file,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) outer = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  VwRuleSet rules = current_rules (self);
+  const char *language = g_str_has_prefix (g_get_language_names ()[0], "nl") ? "nl" : "en";
+  BookJob *job;
+  VwTableBook *book;
+
+  g_return_if_fail (VW_IS_RESULTS_VIEW (self));
+  g_task_set_source_tag (outer, vw_results_view_save_book_async);
+
+  if (self->records == NULL || self->book_cancellable != NULL)
+    {
+      g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_BUSY, _("There is no table book to save now"));
+      return;
+    }
+  book = vw_table_book_new_for_records (self->records, self->classifications[rules], rules, self->study_name,
+                                        _("the records in the vault"), language, &error);
+  if (book == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The table book was not saved: %s"), error->message);
+
+      show_book_status (self, text, TRUE);
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  job = g_new0 (BookJob, 1);
+  job->book = book;
+  job->file = g_object_ref (file);
+  self->book_cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "results.save-book", FALSE);
+  show_book_status (self, _("Saving the table book…"), FALSE);
+
+  task = g_task_new (self, self->book_cancellable, book_written_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, vw_results_view_save_book_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) book_job_free);
+  g_task_run_in_thread (task, write_book_thread);
+}
+
+gboolean
+vw_results_view_save_book_finish (VwResultsView  *self,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+#define VIEW_KEY "vw-results-view"
+
+/* The chooser answers its window; the window knows which view asked. */
+static void
+book_file_chosen (GtkWindow *parent,
+                  GFile     *file)
+{
+  VwResultsView *self = g_object_get_data (G_OBJECT (parent), VIEW_KEY);
+
+  if (self != NULL)
+    vw_results_view_save_book_async (self, file, NULL, NULL, NULL);
+}
+
+static void
+save_book_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  VwResultsView *self = VW_RESULTS_VIEW (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (self->records == NULL || self->book_cancellable != NULL || !GTK_IS_WINDOW (root))
+    return;
+  g_object_set_data (G_OBJECT (root), VIEW_KEY, self);
+  vw_save_chooser_show (GTK_WINDOW (root), _("Save Table Book"),
+                        /* Translators: a file name */
+                        _("table-book.pdf"), book_file_chosen);
+}
+
 static void
 vw_results_view_dispose (GObject *object)
 {
   VwResultsView *self = VW_RESULTS_VIEW (object);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  self->disposed = TRUE;
+  if (root != NULL && g_object_get_data (G_OBJECT (root), VIEW_KEY) == self)
+    g_object_set_data (G_OBJECT (root), VIEW_KEY, NULL);
+  if (self->book_cancellable != NULL)
+    g_cancellable_cancel (self->book_cancellable);
+  g_clear_object (&self->book_cancellable);
 
   clear_results (self);
   /* AdwBin unparents its child, the template's stack, itself. */
@@ -353,9 +558,16 @@ vw_results_view_class_init (VwResultsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwResultsView, bars_note);
   gtk_widget_class_bind_template_child (widget_class, VwResultsView, timeline);
   gtk_widget_class_bind_template_child (widget_class, VwResultsView, tables_box);
+  gtk_widget_class_bind_template_child (widget_class, VwResultsView, book_button);
+  gtk_widget_class_bind_template_child (widget_class, VwResultsView, book_status);
   gtk_widget_class_bind_template_callback (widget_class, rules_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "results.save-chart", "s", save_chart_action);
+  gtk_widget_class_install_action (widget_class, "results.save-book", NULL, save_book_action);
+
+  /* This view draws table books itself; veldwerk-cli loads the same
+   * renderer as a module. */
+  vw_table_book_set_renderer (vw_table_book_render_pdf);
 }
 
 static void

@@ -31,4 +31,14 @@ VwChartBars     *vw_results_view_get_bar_chart (VwResultsView *self);
 VwChartTimeline *vw_results_view_get_timeline  (VwResultsView *self);
 GtkWidget       *vw_results_view_get_tables    (VwResultsView *self);
 
+/* "Save Table Book…": every table and both charts as a PDF. */
+void             vw_results_view_save_book_async  (VwResultsView       *self,
+                                                   GFile               *file,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean         vw_results_view_save_book_finish (VwResultsView       *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
 G_END_DECLS

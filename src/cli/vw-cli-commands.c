@@ -12,6 +12,7 @@ static const VwCliCommand commands[] = {
   { "trajectory", N_("Explain a participant’s trajectory type"), vw_cli_trajectory },
   { "import", N_("Import a records folder into the study"), vw_cli_import },
   { "export", N_("Write the study’s records: anonymized for analysis, or pseudonymized"), vw_cli_export_anonymized },
+  { "pool", N_("Verify and pool the signed anonymized packages of several regions"), vw_cli_pool },
   { "init", N_("Make a new vault with one study"), vw_cli_init },
   { "passwd", N_("Change the passphrase of the vault"), vw_cli_passwd },
   { "recover", N_("Set a new passphrase with the recovery code"), vw_cli_recover },

@@ -42,6 +42,19 @@ int vw_cli_decrypt (VwCli  *cli,
 int vw_cli_keygen  (VwCli  *cli,
                     int     argc,
                     char  **argv);
+/* vw-cli-book.c */
+char    *vw_cli_push_language     (const char *language);
+void     vw_cli_pop_language      (char       *old);
+gboolean vw_cli_language_is_valid (const char *language);
+int      vw_cli_report_book       (VwRecords        *records,
+                                   VwClassification *classification,
+                                   const char       *title,
+                                   const char       *source,
+                                   VwRuleSet         rules,
+                                   const char       *path,
+                                   const char       *language);
+/* vw-cli-pool.c */
+int      vw_cli_pool              (VwCli *cli, int argc, char **argv);
 /* vw-cli-study.c */
 int vw_cli_study     (VwCli *cli, int argc, char **argv);
 int vw_cli_submit    (VwCli *cli, int argc, char **argv);

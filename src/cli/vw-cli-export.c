@@ -50,6 +50,7 @@ vw_cli_export_anonymized (VwCli  *cli,
   g_autoptr(VwExport) export = NULL;
   g_autofree char *report = NULL;
   VwExportOptions options = { 0 };
+  g_auto(VwExportProvenance) provenance = { 0 };
   const GOptionEntry entries[] = {
     { "anonymized", 0, 0, G_OPTION_ARG_FILENAME, &path,
       N_("Write the anonymized package to PATH: a new folder, or one age file with -r"), N_("PATH") },
@@ -146,6 +147,12 @@ vw_cli_export_anonymized (VwCli  *cli,
     }
   options.study_id = study->id;
   options.study_name = study->name;
+  /* The manifest is signed with this laptop's key and names the study's
+   * regions and questionnaires, so that a pool can check where it came
+   * from. */
+  if (!vw_export_provenance_load (vault, study->id, &provenance, &error))
+    return vw_cli_fail (error);
+  vw_export_provenance_apply (&provenance, &options);
 
   export = vw_export_new (records, quotes, key, &options, &error);
   if (export == NULL)

@@ -174,6 +174,8 @@ vw_cli_report (VwCli  *cli,
   g_autofree char *format = NULL;
   g_autofree char *study_name = NULL;
   g_autofree char *study = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *language = NULL;
   g_autoptr(VwVault) vault = NULL;
   g_autofree char *tables = g_strjoinv (", ", (char **) vw_table_get_names ());
   g_autofree char *summary = NULL;
@@ -193,16 +195,30 @@ vw_cli_report (VwCli  *cli,
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("csv (default) or text"), N_("FORMAT") },
     { "study", 0, 0, G_OPTION_ARG_STRING, &study_name, N_("The study in the vault, by id or name (default: its only study)"),
       N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("report book: write the table book, every table and the charts, to FILE (PDF)"), N_("FILE") },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &language,
+      N_("report book: the language of the table book, nl (default) or en"), N_("LANG") },
     { NULL }
   };
   int status;
+  gboolean book;
 
-  summary = g_strdup_printf (_("Print a report table, counted from the records. The tables: %s."), tables);
+  summary = g_strdup_printf (_("Print a report table, counted from the records. The tables: %s. "
+                               "“report book -o FILE” writes all of them, with charts, as a PDF table book."),
+                             tables);
   if (!vw_cli_parse (cli, &argc, &argv, "report", _("TABLE"), summary, entries, &status))
     return status;
   if (argc != 2)
     return usage_error ("report", _("give one table name"));
-  if (!g_strv_contains (vw_table_get_names (), argv[1]))
+  book = g_str_equal (argv[1], "book");
+  if (book && output == NULL)
+    return usage_error ("report", _("report book needs -o FILE, the PDF to write"));
+  if (!book && (output != NULL || language != NULL))
+    return usage_error ("report", _("-o and --language are options of report book"));
+  if (language != NULL && !vw_cli_language_is_valid (language))
+    return usage_error ("report", _("the language is nl or en"));
+  if (!book && !g_strv_contains (vw_table_get_names (), argv[1]))
     {
       g_autofree char *message = g_strdup_printf (_("unknown table “%s”; the tables are: %s"), argv[1], tables);
       return usage_error ("report", message);
@@ -224,6 +240,17 @@ vw_cli_report (VwCli  *cli,
       (classification = vw_vault_classify (vault, study, records, options.rules, NULL, &error)) == NULL)
     return vw_cli_fail (error);
   options.classification = classification;
+  if (book)
+    {
+      g_autoptr(VwStudy) info = vault != NULL ? vw_vault_get_study (vault, study, NULL) : NULL;
+      g_autofree char *folder = records_dir != NULL ? g_path_get_basename (records_dir) : NULL;
+      g_autofree char *source = records_dir != NULL
+                                ? g_strdup_printf (_("the records folder %s"), records_dir)
+                                : g_strdup (_("the records in the vault"));
+
+      return vw_cli_report_book (records, classification, info != NULL ? info->name : folder, source,
+                                 options.rules, output, language ? language : "nl");
+    }
 
   table = vw_table_build (argv[1], records, &options, &error);
   if (table == NULL)

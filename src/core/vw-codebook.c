@@ -38,6 +38,8 @@ struct _VwCodebook
   GHashTable      *code_lists; /* name -> VwCodeList*, owned */
   GHashTable      *records;    /* file name -> RecordFile*, owned */
   GStringChunk    *strings;
+  const char      *id;         /* in strings; "" when the file has none */
+  const char      *version;
 };
 
 G_DEFINE_QUARK (vw-codebook-error-quark, vw_codebook_error)
@@ -316,6 +318,9 @@ vw_codebook_new_from_bytes (GBytes  *json,
                            "The codebook has no code lists or variables");
       return NULL;
     }
+  self->id = g_string_chunk_insert (self->strings, json_object_get_string_member_with_default (root, "id", ""));
+  self->version = g_string_chunk_insert (self->strings,
+                                         json_object_get_string_member_with_default (root, "version", ""));
 
   code_lists = json_object_get_object_member (root, "codelists");
   lists = json_object_get_members (code_lists);
@@ -613,4 +618,23 @@ vw_age_band (int         birth_year,
     }
 
   return NULL;
+}
+
+/* Returns: the codebook's id, as packages name it ("veldwerk-core") */
+const char *
+vw_codebook_get_id (VwCodebook *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->id;
+}
+
+/* Returns: the codebook's version: data made under different versions
+ * are not pooled */
+const char *
+vw_codebook_get_version (VwCodebook *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->version;
 }

@@ -52,6 +52,8 @@ const VwCodeList *vw_codebook_get_code_list   (VwCodebook        *self,
 const char * const *vw_codebook_get_record_columns (VwCodebook   *self,
                                                     const char   *file,
                                                     const char * const **required);
+const char       *vw_codebook_get_id          (VwCodebook        *self);
+const char       *vw_codebook_get_version     (VwCodebook        *self);
 
 VwCodeList       *vw_code_list_new            (const char        *name);
 gboolean          vw_code_list_add            (VwCodeList        *list,

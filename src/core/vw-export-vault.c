@@ -1,9 +1,12 @@
 /* vw-export-vault.c: what the export takes from the vault besides the
- * records: the open answers of the interviews, as quotes to redact.
+ * records: the open answers of the interviews, as quotes to redact, and
+ * what names the package's origin (signing key, regions, questionnaires).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <string.h>
 
 #include "vw-codebook.h"
 #include "vw-export.h"
@@ -108,4 +111,78 @@ vw_export_collect_quotes (VwVault     *vault,
     }
 
   return g_steal_pointer (&answers);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * vw_export_provenance_load:
+ *
+ * Fills @provenance for a package of @study made on this laptop: the
+ * laptop's signing key, the study's regions, and every questionnaire
+ * ("id version") of the study and of its interviews, in order.
+ */
+gboolean
+vw_export_provenance_load (VwVault             *vault,
+                           const char          *study,
+                           VwExportProvenance  *provenance,
+                           GError             **error)
+{
+  g_autoptr(VwStudy) info = NULL;
+  g_autoptr(GPtrArray) interviews = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) questionnaires = g_ptr_array_new ();
+  g_autoptr(VwSecret) key = NULL;
+  GHashTableIter iter;
+  gpointer name;
+
+  memset (provenance, 0, sizeof *provenance);
+  if ((info = vw_vault_get_study (vault, study, error)) == NULL ||
+      (interviews = vw_vault_list_interviews (vault, study, NULL, NULL, error)) == NULL ||
+      (key = vw_vault_dup_ed25519_secret (vault, error)) == NULL)
+    return FALSE;
+
+  if (info->questionnaire_id != NULL && info->questionnaire_version != NULL)
+    g_hash_table_add (seen, g_strconcat (info->questionnaire_id, " ", info->questionnaire_version, NULL));
+  for (guint i = 0; i < interviews->len; i++)
+    {
+      const VwInterview *interview = g_ptr_array_index (interviews, i);
+
+      if (interview->questionnaire_id != NULL && interview->questionnaire_version != NULL)
+        g_hash_table_add (seen, g_strconcat (interview->questionnaire_id, " ", interview->questionnaire_version,
+                                             NULL));
+    }
+  g_hash_table_iter_init (&iter, seen);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    g_ptr_array_add (questionnaires, name);
+  g_ptr_array_sort (questionnaires, compare_strings);
+
+  provenance->signing_key = g_steal_pointer (&key);
+  provenance->regions = g_strdupv (info->regions);
+  provenance->questionnaires = g_new0 (char *, questionnaires->len + 1);
+  for (guint i = 0; i < questionnaires->len; i++)
+    provenance->questionnaires[i] = g_strdup (g_ptr_array_index (questionnaires, i));
+  return TRUE;
+}
+
+void
+vw_export_provenance_clear (VwExportProvenance *provenance)
+{
+  g_clear_pointer (&provenance->signing_key, vw_secret_free);
+  g_clear_pointer (&provenance->regions, g_strfreev);
+  g_clear_pointer (&provenance->questionnaires, g_strfreev);
+}
+
+void
+vw_export_provenance_apply (const VwExportProvenance *provenance,
+                            VwExportOptions          *options)
+{
+  options->signing_key = provenance->signing_key;
+  options->regions = (const char * const *) provenance->regions;
+  options->questionnaires = (const char * const *) provenance->questionnaires;
 }

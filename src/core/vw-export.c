@@ -18,27 +18,21 @@
 #include "vw-csv.h"
 #include "vw-export-private.h"
 #include "vw-export-archive.h"
+#include "vw-package.h"
 #include "vw-resources.h"
 #include "vw-vault.h"
 
 G_DEFINE_QUARK (vw-export-error-quark, vw_export_error)
 
-#define VW_EXPORT_FORMAT_NAME "veldwerk-anonymized-export"
-#define VW_EXPORT_FORMAT_VERSION 1
-#define MAX_QUASI 32
-#define MAX_FAMILY 4
+#define MAX_QUASI VW_EXPORT_MAX_QUASI
+#define MAX_FAMILY VW_EXPORT_MAX_FAMILY
 
 /* The quasi-identifiers that are always checked, in the order in which
  * generalization blanks them last. */
 static const char * const default_quasi[] = { "region", "origin", "age_band", NULL };
 
-/* Round variables of the export: the codebook variable (or derived one)
- * that labels it. */
-static const char * const round_variables[] = {
-  "status", "month", "residence", "woonsituatie", "participation", "participation_dh",
-  "participation_fl", "participation_fit", "debts", "money_management", "income", "indication",
-  NULL
-};
+/* Round variables of the export (vw-export-disclosure.c). */
+#define round_variables vw_export_round_variables
 
 static const char * const hist_variables[] = {
   "hist_street", "hist_youthcare_placement", "hist_unsafe_home", "hist_remigration", NULL
@@ -56,6 +50,8 @@ static const struct
 } export_variables[] = {
   { "export_id", VW_EXPORT_COLUMN_STRING, NULL, "Exportnummer (sleutel-hash van de deelnemerscode)",
     "Export id (keyed hash of the participant code)" },
+  { "study", VW_EXPORT_COLUMN_STRING, NULL, "Studie (code van de studie in een gepoolde dataset)",
+    "Study (code of the study in a pooled dataset)" },
   { "round", VW_EXPORT_COLUMN_STRING, NULL, "Meting", "Round" },
   { "month", VW_EXPORT_COLUMN_STRING, NULL, "Maand van het interview", "Month of the interview" },
   { "n_interviews", VW_EXPORT_COLUMN_INTEGER, NULL, "Aantal interviews", "Number of interviews" },
@@ -68,35 +64,6 @@ static const struct
   { "long_stay", VW_EXPORT_COLUMN_CODED, "ja_nee_onbekend", "Langdurig verblijf (signaal)", "Long-stay flag" },
 };
 
-/* Columns that give each other away: a roll-up gives back (part of) the
- * value it was made from (woonsituatie BW is residence bw), so blanking
- * one of a family blanks the others of the same round too. */
-static const char * const residence_family[] = { "residence", "woonsituatie", NULL };
-static const char * const participation_family[] = {
-  "participation", "participation_dh", "participation_fl", NULL
-};
-static const char * const trajectory_family[] = {
-  "trajectory", "trajectory_subtype", "trajectory_final", "trajectory_final_subtype", NULL
-};
-static const char * const * const families[] = { residence_family, participation_family, trajectory_family };
-
-/* Quasi-identifiers that the long table shows by its rows, whatever a
- * cell says: a row per round with a status, and as many interviewed rows
- * as n_interviews. Blanking them would hide nothing, so only leaving
- * people out protects them. */
-static const char * const fixed_variables[] = { "n_interviews", "status", NULL };
-
-/* One quasi-identifier: where it is, and what is blanked with it. */
-typedef struct
-{
-  guint       round;                     /* G_MAXUINT: a participant variable */
-  gboolean    fixed;                     /* only leaving out protects it */
-  int         column;                    /* in the wide table */
-  int         wide[MAX_FAMILY + 1];      /* blanked with it; -1 ends */
-  const char *family[MAX_FAMILY + 1];    /* variables blanked with it (long table) */
-  char       *base;                      /* the variable without its round */
-} QuasiColumns;
-
 struct _VwExport
 {
   VwRecords         *records;    /* owned */
@@ -108,6 +75,9 @@ struct _VwExport
   char              *language;
   GStrv              quasi;      /* every quasi-identifier, defaults first */
   GPtrArray         *recipients; /* owned VwAgeRecipient* */
+  VwSecret          *signing_key; /* owned, nullable */
+  GStrv              regions;
+  GStrv              questionnaires;
   VwClassification  *own_classification;
   VwClassification  *classification; /* borrowed or own */
   VwExportTable     *wide;
@@ -117,7 +87,7 @@ struct _VwExport
                                     the order of enrolment */
   gboolean          *suppressed; /* per participant */
   guint32           *blanked;    /* per participant: bit q = quasi[q] blanked */
-  QuasiColumns      *quasi_columns; /* per quasi[q]: what blanking it blanks */
+  VwDisclosure      *disclosure; /* what blanking each quasi-identifier blanks */
   guint              n_participants;
   guint              n_suppressed;
   guint              n_generalized;
@@ -356,6 +326,18 @@ export_table_free (VwExportTable *table)
   g_free (table);
 }
 
+VwExportTable *
+vw_export_table_new (const char *name)
+{
+  return export_table_new (name);
+}
+
+void
+vw_export_table_free (VwExportTable *table)
+{
+  export_table_free (table);
+}
+
 int
 vw_export_table_find_column (const VwExportTable *table,
                              const char          *name)
@@ -446,6 +428,22 @@ intern (VwExportTable *table,
         const char    *value)
 {
   return value == NULL || *value == '\0' ? NULL : g_string_chunk_insert_const (table->chunk, value);
+}
+
+void
+vw_export_table_add_column (VwExportTable *table,
+                            const char    *variable,
+                            const char    *age_scheme,
+                            guint          round)
+{
+  add_column (table, variable, age_scheme, round);
+}
+
+const char *
+vw_export_table_intern (VwExportTable *table,
+                        const char    *value)
+{
+  return intern (table, value);
 }
 
 /* The values of one participant that both tables carry. */
@@ -564,6 +562,13 @@ add_cell (VwExportTable *table,
           const char    *value)
 {
   g_ptr_array_add (table->cells, (gpointer) intern (table, value));
+}
+
+void
+vw_export_table_add_cell (VwExportTable *table,
+                          const char    *value)
+{
+  add_cell (table, value);
 }
 
 static void
@@ -734,7 +739,7 @@ build_long (VwExport                *self,
 
   for (guint q = 0; self->quasi[q] != NULL; q++)
     {
-      const QuasiColumns *quasi = &self->quasi_columns[q];
+      const VwDisclosureQuasi *quasi = &self->disclosure->quasi_columns[q];
 
       /* -1: not in the long table (n_interviews, which is never blanked). */
       for (guint i = 0; quasi->family[i] != NULL; i++)
@@ -768,8 +773,9 @@ build_long (VwExport                *self,
           cells = &table->cells->pdata[table->cells->len - n_columns];
           for (guint q = 0; self->quasi[q] != NULL; q++)
             if ((self->blanked[participant] & (1u << q)) &&
-                (self->quasi_columns[q].round == G_MAXUINT || self->quasi_columns[q].round == row->round))
-              for (guint i = 0; self->quasi_columns[q].family[i] != NULL; i++)
+                (self->disclosure->quasi_columns[q].round == G_MAXUINT ||
+                 self->disclosure->quasi_columns[q].round == row->round))
+              for (guint i = 0; self->disclosure->quasi_columns[q].family[i] != NULL; i++)
                 if (quasi_columns[q][i] >= 0)
                   cells[quasi_columns[q][i]] = NULL;
 
@@ -780,215 +786,8 @@ build_long (VwExport                *self,
   self->long_ = table;
 }
 
-/* Disclosure control
- *
- * A participant's group is every participant whose released
- * quasi-identifiers are identical, a blank (never recorded, or blanked
- * here) being a value of its own: an analyst who reads the files sees a
- * blank as one more value, so a blank that "matched anything" would count
- * people into a group that the files do not show. Every released group
- * must hold at least k participants; groups are counted on the cells as
- * they will be written, after every step. */
-
-static gboolean
-quasi_columns_init (VwExport      *self,
-                    guint          q,
-                    QuasiColumns  *out,
-                    GError       **error)
-{
-  const char *name = self->quasi[q];
-  const char * const *family = NULL;
-  char *suffix;
-  char round_buf[16];
-  guint n = 0;
-
-  out->column = vw_export_table_find_column (self->wide, name);
-  out->round = G_MAXUINT;
-  out->wide[0] = -1;
-  /* Column 0 is the export id, which is unique by design. */
-  if (out->column <= 0)
-    {
-      g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_INVALID,
-                   _("“%s” is not a variable of the export that can be a quasi-identifier; "
-                     "use a column of trajectories_wide.csv such as hist_street or residence_T0"),
-                   name);
-      return FALSE;
-    }
-
-  out->base = g_strdup (name);
-  suffix = strrchr (out->base, '_');
-  if (suffix != NULL && vw_round_parse (suffix + 1, &out->round))
-    {
-      *suffix = '\0';
-      if (!g_strv_contains (round_variables, out->base))
-        {
-          *suffix = '_';
-          out->round = G_MAXUINT;
-        }
-    }
-
-  for (guint f = 0; f < G_N_ELEMENTS (families) && family == NULL; f++)
-    if (g_strv_contains (families[f], out->base))
-      family = families[f];
-  out->fixed = g_strv_contains (fixed_variables, out->base);
-
-  for (guint i = 0; family == NULL ? i == 0 : family[i] != NULL; i++)
-    {
-      const char *variable = family == NULL ? out->base : family[i];
-      g_autofree char *column = out->round == G_MAXUINT
-                                ? g_strdup (variable)
-                                : g_strdup_printf ("%s_%s", variable, vw_round_format (out->round, round_buf));
-
-      g_assert (n < MAX_FAMILY);
-      out->family[n] = variable;
-      out->wide[n] = vw_export_table_find_column (self->wide, column);
-      g_assert (out->wide[n] >= 0);
-      n++;
-    }
-  out->family[n] = NULL;
-  out->wide[n] = -1;
-  return TRUE;
-}
-
-/* Blanks @quasi and its family in row @row of the wide table; TRUE when a
- * value was there to blank. */
-static gboolean
-blank_row (VwExportTable      *wide,
-           guint               row,
-           const QuasiColumns *quasi)
-{
-  gboolean changed = FALSE;
-
-  for (guint i = 0; quasi->wide[i] >= 0; i++)
-    {
-      gpointer *cell = &wide->cells->pdata[row * wide->columns->len + quasi->wide[i]];
-
-      changed |= *cell != NULL;
-      *cell = NULL;
-    }
-  return changed;
-}
-
-typedef struct
-{
-  const VwExportTable *wide;
-  const QuasiColumns  *quasi;
-  guint                m;
-} GroupOrder;
-
-/* Rows in the order of their released quasi-identifiers; a blank sorts
- * before any value and equals only a blank. */
-static int
-compare_group_rows (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
-{
-  const GroupOrder *order = user_data;
-  guint row_a = *(const guint *) a;
-  guint row_b = *(const guint *) b;
-
-  for (guint q = 0; q < order->m; q++)
-    {
-      int c = g_strcmp0 (vw_export_table_get (order->wide, row_a, order->quasi[q].column),
-                         vw_export_table_get (order->wide, row_b, order->quasi[q].column));
-      if (c != 0)
-        return c;
-    }
-  return 0;
-}
-
-/* Sets @sizes[row] to the size of the row's group on the released values
- * (0 for a row left out); returns the number of groups. */
-static guint
-count_groups (const VwExportTable *wide,
-              const QuasiColumns  *quasi,
-              guint                m,
-              const gboolean      *suppressed,
-              guint               *sizes)
-{
-  guint n = vw_export_table_n_rows (wide);
-  g_autofree guint *rows = g_new (guint, n + 1);
-  GroupOrder order = { wide, quasi, m };
-  guint n_rows = 0, n_groups = 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      sizes[i] = 0;
-      if (!suppressed[i])
-        rows[n_rows++] = i;
-    }
-  g_qsort_with_data (rows, n_rows, sizeof (guint), compare_group_rows, &order);
-  for (guint start = 0, end; start < n_rows; start = end)
-    {
-      for (end = start + 1; end < n_rows && compare_group_rows (&rows[start], &rows[end], &order) == 0; end++)
-        ;
-      for (guint j = start; j < end; j++)
-        sizes[rows[j]] = end - start;
-      n_groups++;
-    }
-  return n_groups;
-}
-
-static char *
-combination_key (const char **values,
-                 guint        m)
-{
-  GString *key = g_string_new (NULL);
-
-  for (guint q = 0; q < m; q++)
-    {
-      if (values[q] == NULL)
-        g_string_append_c (key, '_');
-      else
-        g_string_append_printf (key, "%zu:%s", strlen (values[q]), values[q]);
-    }
-  return g_string_free (key, FALSE);
-}
-
-typedef struct
-{
-  char     **values;  /* the original combination */
-  guint      count;
-  guint32    blanked; /* union over its participants */
-  guint      n_suppressed;
-} RareCombination;
-
-static void
-rare_combination_free (RareCombination *rare)
-{
-  g_strfreev (rare->values);
-  g_free (rare);
-}
-
-/* Nothing released is refused rather than written as an empty package,
- * with the reason the person exporting can act on. */
-static void
-set_nothing_released_error (VwExport    *self,
-                            guint        n,
-                            const char  *quasi_list,
-                            GError     **error)
-{
-  guint k = self->options.k;
-
-  if (n == 0)
-    g_set_error_literal (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
-                         _("Nothing was exported: the records hold no participants"));
-  else if (k > n)
-    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "Nothing was exported: the smallest group allowed is k = %u, but the records "
-                              "hold %u participant; choose a k of at most %u",
-                              "Nothing was exported: the smallest group allowed is k = %u, but the records "
-                              "hold %u participants; choose a k of at most %u",
-                              n),
-                 k, n, n);
-  else
-    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
-                 _("Nothing was exported: with k = %u every participant is in a group smaller than k "
-                   "on %s; choose a smaller k or fewer quasi-identifiers, or make rare combinations coarser "
-                   "instead of leaving them out"),
-                 k, quasi_list);
-}
+/* Disclosure control (vw-export-disclosure.c), the same for the export
+ * of one study and for a pool of several. */
 
 static gboolean
 protect (VwExport  *self,
@@ -996,161 +795,23 @@ protect (VwExport  *self,
 {
   VwExportTable *wide = self->wide;
   guint n = vw_export_table_n_rows (wide);
-  guint m = g_strv_length (self->quasi);
-  guint k = self->options.k;
-  g_autofree const char **original = NULL;
-  g_autoptr(GHashTable) rare = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) rare_combination_free);
-  g_autoptr(GPtrArray) rare_order = g_ptr_array_new ();
-  g_autofree char *quasi_list = g_strjoinv (", ", self->quasi);
-  /* Per row of the wide table; mapped to participants at the end. */
-  g_autofree guint *sizes = g_new0 (guint, n + 1);
-  g_autofree gboolean *suppressed = g_new0 (gboolean, n + 1);
-  g_autofree guint32 *blanked = g_new0 (guint32, n + 1);
 
-  self->quasi_columns = g_new0 (QuasiColumns, m + 1);
-  for (guint q = 0; q < m; q++)
-    if (!quasi_columns_init (self, q, &self->quasi_columns[q], error))
-      return FALSE;
-
-  original = g_new0 (const char *, (gsize) n * m + 1);
-  for (guint i = 0; i < n; i++)
-    for (guint q = 0; q < m; q++)
-      original[i * m + q] = vw_export_table_get (wide, i, self->quasi_columns[q].column);
-
-  /* Generalizing blanks one quasi-identifier at a time, the added ones
-   * (last given first), then age band, origin and region, in every group
-   * that is still smaller than k, and counts again. A group moves as a
-   * whole (its members share their values, blanks included), and a group
-   * of k or more is never touched, so groups only merge. */
-  if (self->options.rare == VW_EXPORT_RARE_GENERALIZE)
-    for (int q = (int) m - 1; q >= 0; q--)
-      {
-        const QuasiColumns *quasi = &self->quasi_columns[q];
-        gboolean any_rare = FALSE;
-
-        if (quasi->fixed)
-          continue;
-        count_groups (wide, self->quasi_columns, m, suppressed, sizes);
-        for (guint i = 0; i < n; i++)
-          if (!suppressed[i] && sizes[i] < k)
-            {
-              any_rare = TRUE;
-              if (blank_row (wide, i, quasi))
-                blanked[i] |= 1u << q;
-            }
-        if (!any_rare)
-          break;
-      }
-
-  /* Who is still in a group smaller than k is left out; that changes no
-   * other group. */
-  count_groups (wide, self->quasi_columns, m, suppressed, sizes);
-  for (guint i = 0; i < n; i++)
-    if (sizes[i] < k)
-      suppressed[i] = TRUE;
-  self->n_groups = count_groups (wide, self->quasi_columns, m, suppressed, sizes);
-  self->smallest_group = 0;
-  for (guint i = 0; i < n; i++)
-    if (!suppressed[i] && (self->smallest_group == 0 || sizes[i] < self->smallest_group))
-      self->smallest_group = sizes[i];
-
-  /* The report: each combination that had to change, as it was. */
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *key = NULL;
-      RareCombination *combination;
-
-      if (!suppressed[i] && blanked[i] == 0)
-        continue;
-
-      key = combination_key (&original[i * m], m);
-      combination = g_hash_table_lookup (rare, key);
-      if (combination == NULL)
-        {
-          combination = g_new0 (RareCombination, 1);
-          combination->values = g_new0 (char *, m + 1);
-          for (guint q = 0; q < m; q++)
-            combination->values[q] = g_strdup (original[i * m + q] ? original[i * m + q] : "");
-          g_hash_table_insert (rare, g_steal_pointer (&key), combination);
-          g_ptr_array_add (rare_order, combination);
-        }
-      combination->count++;
-      if (suppressed[i])
-        {
-          combination->n_suppressed++;
-          self->n_suppressed++;
-        }
-      else
-        {
-          combination->blanked |= blanked[i];
-          self->n_generalized++;
-        }
-    }
-
-  if (self->n_suppressed == n)
-    {
-      set_nothing_released_error (self, n, quasi_list, error);
-      return FALSE;
-    }
-
+  self->disclosure = vw_disclosure_run (wide, (const char * const *) self->quasi, self->options.k,
+                                        self->options.rare, self->report, error);
+  if (self->disclosure == NULL)
+    return FALSE;
+  self->n_suppressed = self->disclosure->n_suppressed;
+  self->n_generalized = self->disclosure->n_generalized;
+  self->n_groups = self->disclosure->n_groups;
+  self->smallest_group = self->disclosure->smallest_group;
   for (guint i = 0; i < n; i++)
     {
       guint participant = g_array_index (wide->owners, guint, i);
 
-      self->suppressed[participant] = suppressed[i];
-      self->blanked[participant] = suppressed[i] ? 0 : blanked[i];
+      self->suppressed[participant] = self->disclosure->suppressed[i];
+      self->blanked[participant] = self->disclosure->blanked[i];
     }
-
-  /* Drop suppressed rows from the wide table. */
-  {
-    guint n_columns = wide->columns->len;
-    guint out = 0;
-
-    for (guint i = 0; i < n; i++)
-      {
-        if (suppressed[i])
-          continue;
-        if (out != i)
-          {
-            memmove (&wide->cells->pdata[out * n_columns], &wide->cells->pdata[i * n_columns],
-                     sizeof (gpointer) * n_columns);
-            g_array_index (wide->owners, guint, out) = g_array_index (wide->owners, guint, i);
-          }
-        out++;
-      }
-    g_ptr_array_set_size (wide->cells, out * n_columns);
-    g_array_set_size (wide->owners, out);
-  }
-
-  g_string_append_printf (self->report, _("Disclosure control: k = %u on %s; "), k, quasi_list);
-  g_string_append_printf (self->report, g_dngettext (GETTEXT_PACKAGE, "%u participant, ", "%u participants, ", n), n);
-  g_string_append_printf (self->report, _("%u generalized, %u left out.\n"),
-                          self->n_generalized, self->n_suppressed);
-  g_string_append_printf (self->report, _("Smallest group released: %u (k = %u); number of groups: %u.\n"),
-                          self->smallest_group, k, self->n_groups);
-  for (guint r = 0; r < rare_order->len; r++)
-    {
-      RareCombination *combination = g_ptr_array_index (rare_order, r);
-      g_autoptr(GString) line = g_string_new ("  ");
-
-      for (guint q = 0; q < m; q++)
-        g_string_append_printf (line, "%s%s=%s", q ? ", " : "", self->quasi[q],
-                                *combination->values[q] ? combination->values[q] : "-");
-      g_string_append_printf (line, ": %u", combination->count);
-      if (combination->n_suppressed > 0)
-        g_string_append_printf (line, _("; %u left out"), combination->n_suppressed);
-      if (combination->blanked != 0)
-        {
-          g_string_append (line, _("; blanked:"));
-          for (guint q = 0; q < m; q++)
-            if (combination->blanked & (1u << q))
-              g_string_append_printf (line, " %s", self->quasi[q]);
-        }
-      g_string_append_c (line, '\n');
-      g_string_append (self->report, line->str);
-    }
-
+  vw_disclosure_drop_suppressed (self->disclosure, wide);
   return TRUE;
 }
 
@@ -1209,6 +870,13 @@ build_quotes (VwExport  *self,
 
 /* The export */
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 void
 vw_export_free (VwExport *self)
 {
@@ -1220,11 +888,12 @@ vw_export_free (VwExport *self)
   g_free (self->study_name);
   g_free (self->age_scheme);
   g_free (self->language);
-  for (guint q = 0; self->quasi_columns != NULL && self->quasi[q] != NULL; q++)
-    g_free (self->quasi_columns[q].base);
-  g_free (self->quasi_columns);
+  g_clear_pointer (&self->disclosure, vw_disclosure_free);
   g_strfreev (self->quasi);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
+  g_clear_pointer (&self->signing_key, vw_secret_free);
+  g_strfreev (self->regions);
+  g_strfreev (self->questionnaires);
   g_clear_pointer (&self->own_classification, vw_classification_free);
   g_clear_pointer (&self->wide, export_table_free);
   g_clear_pointer (&self->long_, export_table_free);
@@ -1235,6 +904,25 @@ vw_export_free (VwExport *self)
   if (self->report)
     g_string_free (self->report, TRUE);
   g_free (self);
+}
+
+/* The regions of the participants, in code order, for a manifest whose
+ * caller did not name the study's. */
+static GStrv
+records_regions (VwRecords *records)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) regions = g_ptr_array_new ();
+  const VwRecordParticipant *participants;
+  guint n;
+
+  participants = vw_records_get_participants (records, &n);
+  for (guint i = 0; i < n; i++)
+    if (participants[i].region != NULL && g_hash_table_add (seen, (gpointer) participants[i].region))
+      g_ptr_array_add (regions, g_strdup (participants[i].region));
+  g_ptr_array_sort (regions, compare_strings);
+  g_ptr_array_add (regions, NULL);
+  return (GStrv) g_ptr_array_free (g_steal_pointer (&regions), FALSE);
 }
 
 /**
@@ -1320,6 +1008,14 @@ vw_export_new (VwRecords              *records,
         g_ptr_array_add (self->recipients, vw_age_recipient_copy (g_ptr_array_index (options->recipients, i)));
     }
   self->options.recipients = self->recipients;
+  self->signing_key = options->signing_key ? vw_secret_dup (options->signing_key) : NULL;
+  self->options.signing_key = self->signing_key;
+  self->regions = options->regions ? g_strdupv ((GStrv) options->regions) : records_regions (records);
+  self->options.regions = (const char * const *) self->regions;
+  self->questionnaires = g_strdupv ((GStrv) options->questionnaires);
+  if (self->questionnaires == NULL)
+    self->questionnaires = g_new0 (char *, 1);
+  self->options.questionnaires = (const char * const *) self->questionnaires;
 
   if (options->classification != NULL)
     self->classification = options->classification;
@@ -1383,11 +1079,7 @@ vw_export_get_smallest_group (VwExport *self)
 
 /* The files */
 
-typedef struct
-{
-  char   *name;
-  GBytes *bytes;
-} ExportFile;
+typedef VwExportFile ExportFile;
 
 static void
 export_file_free (ExportFile *file)
@@ -1407,6 +1099,20 @@ add_file (GPtrArray  *files,
   file->name = g_strdup (name);
   file->bytes = bytes;
   g_ptr_array_add (files, file);
+}
+
+void
+vw_export_file_free (VwExportFile *file)
+{
+  export_file_free (file);
+}
+
+void
+vw_export_files_add (GPtrArray  *files,
+                     const char *name,
+                     GBytes     *bytes)
+{
+  add_file (files, name, bytes);
 }
 
 static GBytes *
@@ -1455,6 +1161,26 @@ append_codebook (GString             *out,
           vw_csv_append_row (out, value_row, G_N_ELEMENTS (value_row), "\r\n");
         }
     }
+}
+
+GBytes *
+vw_export_table_to_csv (const VwExportTable *table)
+{
+  return table_to_csv (table);
+}
+
+GBytes *
+vw_export_codebook_csv (const VwExportTable * const *tables,
+                        guint                        n_tables)
+{
+  GString *out = g_string_new (NULL);
+  const char *header[] = { "table", "variable", "type", "label_nl", "label_en", "code", "number",
+                           "value_label_nl", "value_label_en" };
+
+  vw_csv_append_row (out, header, G_N_ELEMENTS (header), "\r\n");
+  for (guint t = 0; t < n_tables; t++)
+    append_codebook (out, tables[t]);
+  return g_string_free_to_bytes (out);
 }
 
 static GBytes *
@@ -1511,9 +1237,9 @@ manifest_json (VwExport  *self,
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, VW_EXPORT_FORMAT_NAME);
+  json_builder_add_string_value (builder, VW_PACKAGE_FORMAT_NAME);
   json_builder_set_member_name (builder, "format_version");
-  json_builder_add_int_value (builder, VW_EXPORT_FORMAT_VERSION);
+  json_builder_add_int_value (builder, VW_PACKAGE_FORMAT_VERSION);
   json_builder_set_member_name (builder, "app_version");
   json_builder_add_string_value (builder, PACKAGE_VERSION);
   json_builder_set_member_name (builder, "created");
@@ -1524,7 +1250,35 @@ manifest_json (VwExport  *self,
   json_builder_add_string_value (builder, self->study_id);
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, self->study_name);
+  json_builder_set_member_name (builder, "regions");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->regions[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->regions[i]);
+  json_builder_end_array (builder);
   json_builder_end_object (builder);
+  /* Who signed manifest.sig, so that the signed text names its signer. */
+  if (self->signing_key != NULL)
+    {
+      guint8 public_key[32];
+      g_autofree char *signer = NULL;
+
+      crypto_sign_ed25519_sk_to_pk (public_key, vw_secret_const_data (self->signing_key));
+      signer = vw_package_format_key (public_key);
+      json_builder_set_member_name (builder, "signer");
+      json_builder_add_string_value (builder, signer);
+    }
+  json_builder_set_member_name (builder, "codebook");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, vw_codebook_get_id (vw_codebook_get_core ()));
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_string_value (builder, vw_codebook_get_version (vw_codebook_get_core ()));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "questionnaires");
+  json_builder_begin_array (builder);
+  for (guint i = 0; self->questionnaires[i] != NULL; i++)
+    json_builder_add_string_value (builder, self->questionnaires[i]);
+  json_builder_end_array (builder);
   json_builder_set_member_name (builder, "rules");
   json_builder_add_string_value (builder, vw_rule_set_to_string (self->options.rules));
 
@@ -1607,6 +1361,7 @@ build_files (VwExport  *self,
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) export_file_free);
   VwExportFormats formats = self->options.formats;
   const VwExportTable *tables[] = { self->long_, self->wide };
+  GBytes *manifest, *signature = NULL;
 
   if (formats & VW_EXPORT_FORMAT_CSV)
     {
@@ -1652,7 +1407,16 @@ build_files (VwExport  *self,
       add_file (files, "quotes.qdpx", bytes);
     }
 
-  add_file (files, "manifest.json", manifest_json (self, files));
+  manifest = manifest_json (self, files);
+  if (self->signing_key != NULL &&
+      (signature = vw_package_sign_manifest (manifest, self->signing_key, error)) == NULL)
+    {
+      g_bytes_unref (manifest);
+      return NULL;
+    }
+  add_file (files, VW_PACKAGE_MANIFEST, manifest);
+  if (signature != NULL)
+    add_file (files, VW_PACKAGE_SIGNATURE, signature);
   return g_steal_pointer (&files);
 }
 
@@ -1711,6 +1475,15 @@ fail:
   if (lock_fd >= 0)
     close (lock_fd);
   return FALSE;
+}
+
+gboolean
+vw_export_write_folder (GPtrArray     *files,
+                        const char    *path,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  return write_folder (files, path, cancellable, error);
 }
 
 static gboolean
@@ -1795,6 +1568,9 @@ typedef struct
   char               *language;
   GStrv               quasi;
   GPtrArray          *recipients;
+  VwSecret           *signing_key;
+  GStrv               regions;
+  GStrv               questionnaires;
   char               *path;
 } ExportJob;
 
@@ -1810,6 +1586,9 @@ export_job_free (ExportJob *job)
   g_free (job->language);
   g_strfreev (job->quasi);
   g_clear_pointer (&job->recipients, g_ptr_array_unref);
+  g_clear_pointer (&job->signing_key, vw_secret_free);
+  g_strfreev (job->regions);
+  g_strfreev (job->questionnaires);
   g_free (job->path);
   g_free (job);
 }
@@ -1867,6 +1646,12 @@ vw_export_run_async (VwRecords             *records,
         g_ptr_array_add (job->recipients, vw_age_recipient_copy (g_ptr_array_index (options->recipients, i)));
     }
   job->options.recipients = job->recipients;
+  job->signing_key = options->signing_key ? vw_secret_dup (options->signing_key) : NULL;
+  job->options.signing_key = job->signing_key;
+  job->regions = g_strdupv ((GStrv) options->regions);
+  job->options.regions = (const char * const *) job->regions;
+  job->questionnaires = g_strdupv ((GStrv) options->questionnaires);
+  job->options.questionnaires = (const char * const *) job->questionnaires;
   job->path = g_strdup (path);
 
   g_task_set_source_tag (task, vw_export_run_async);

@@ -59,6 +59,10 @@ typedef struct
   gboolean                  include_quotes;
   const char               *language;       /* labels in .sav/.dta: "nl" (default) or "en" */
   GPtrArray                *recipients;     /* nullable VwAgeRecipient*: one age file */
+  const VwSecret           *signing_key;    /* nullable: the laptop's Ed25519 key, which signs
+                                               manifest.json into manifest.sig */
+  const char * const       *regions;        /* nullable: the study's regions (default: the records') */
+  const char * const       *questionnaires; /* nullable: "id version" of the study's questionnaires */
 } VwExportOptions;
 
 gboolean vw_export_formats_parse (const char      *text,
@@ -82,6 +86,27 @@ char    *vw_export_redact        (VwRecords       *records,
 GPtrArray *vw_export_collect_quotes (VwVault     *vault,
                                      const char  *study,
                                      GError     **error);
+
+/* vw-export-vault.c: what names a package's origin in its signed
+ * manifest: this laptop's signing key, the study's regions and the
+ * questionnaires (id and version) of the study and its interviews. */
+typedef struct
+{
+  VwSecret *signing_key;
+  GStrv     regions;
+  GStrv     questionnaires;
+} VwExportProvenance;
+
+gboolean   vw_export_provenance_load  (VwVault            *vault,
+                                       const char         *study,
+                                       VwExportProvenance *provenance,
+                                       GError            **error);
+void       vw_export_provenance_clear (VwExportProvenance *provenance);
+/* Points @options at @provenance. */
+void       vw_export_provenance_apply (const VwExportProvenance *provenance,
+                                       VwExportOptions          *options);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (VwExportProvenance, vw_export_provenance_clear)
 
 typedef struct _VwExport VwExport;
 

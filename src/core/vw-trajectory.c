@@ -182,9 +182,14 @@ build_sequence (VwRecords *records,
 {
   guint n;
   const VwRecordParticipant *p = &vw_records_get_participants (records, &n)[index];
-  const VwRoundRecord *rounds = vw_records_get_rounds (records, &n) + p->first_round;
-  const VwRecordEpisode *episodes = vw_records_get_episodes (records, &n) + p->first_episode;
+  const VwRoundRecord *rounds = vw_records_get_rounds (records, &n);
+  const VwRecordEpisode *episodes = vw_records_get_episodes (records, &n);
   VwStay *last = NULL;
+
+  /* Records without any episode (or round) have no array to point into:
+   * NULL + 0 is undefined behaviour. */
+  rounds = p->n_rounds > 0 ? rounds + p->first_round : NULL;
+  episodes = p->n_episodes > 0 ? episodes + p->first_episode : NULL;
 
   g_array_set_size (stays, 0);
   g_array_set_size (sequence, 0);
