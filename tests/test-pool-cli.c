@@ -122,6 +122,7 @@ test_pool (Fixture       *f,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *sources;
+  int status;
   const char *expected[] = { "trajectories_long.csv", "trajectories_wide.csv", "trajectories_long.sav",
                              "trajectories_wide.sav", "trajectories_long.dta", "trajectories_wide.dta",
                              "codebook.csv", "veldwerk_labels.R", "manifest.json", "tabellenboek.pdf",
@@ -131,8 +132,10 @@ test_pool (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (g_file_test (signature, G_FILE_TEST_IS_REGULAR));
 
-  g_assert_cmpint (vw_test_run_cli (env_en, &out, &err, "pool", f->package, f->fl.package, "-o", out_dir,
-                                    "--trust", f->keys, "--trust", f->fl_trust, "--tables", "--book", NULL), ==, 0);
+  status = vw_test_run_cli (env_en, &out, &err, "pool", f->package, f->fl.package, "-o", out_dir, "--trust", f->keys,
+                            "--trust", f->fl_trust, "--tables", "--book", NULL);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "Smallest group released: "));
   g_assert_nonnull (strstr (out, "Wrote the pool of 44 participants from 2 packages"));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)

@@ -1106,6 +1106,29 @@ test_trust_file (void)
   g_clear_error (&error);
   g_assert_false (vw_trust_list_add_text (trust, "empty.txt", "# nothing\n", &error));
   g_assert_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_TRUST_FILE);
+  g_clear_error (&error);
+
+  /* `veldwerk-cli keys` prints the fingerprint below the key: it is read
+   * with it, and one of another key (the key swapped on the way, the line
+   * left) refuses the file. */
+  {
+    const char *key_text = "ed25519:A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=";
+    g_autofree char *fingerprint = vw_fingerprint_of_key_text (key_text, &error);
+    g_autofree char *good = NULL, *swapped = NULL;
+
+    g_assert_no_error (error);
+    good = g_strdup_printf ("signing-key: %s\nfingerprint: %s\n", key_text, fingerprint);
+    swapped = g_strdup_printf ("signing-key: ed25519:nMedkuFZn5Wiersxe4flAa4tFyMPbaFT6PYjcPK3/yo=\n"
+                               "fingerprint: %s\n", fingerprint);
+    g_assert_false (vw_trust_list_add_text (trust, "swapped.keys", swapped, &error));
+    g_assert_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_TRUST_FILE);
+    g_assert_nonnull (strstr (error->message, "swapped.keys:2: this fingerprint does not belong"));
+    g_clear_error (&error);
+    g_assert_cmpuint (vw_trust_list_get_n_keys (trust), ==, 2);
+    g_assert_true (vw_trust_list_add_text (trust, "noord.keys", good, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (vw_trust_list_get_n_keys (trust), ==, 3);
+  }
 }
 
 /* Numbers in the book: thousands apart as each language writes them. */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "vw-age.h"
+#include "vw-fingerprint.h"
 #include "vw-package-private.h"
 
 G_DEFINE_QUARK (vw-package-error-quark, vw_package_error)
@@ -231,8 +232,9 @@ vw_trust_list_add_key (VwTrustList  *self,
 
   if (!parse_key (key, raw))
     {
-      g_set_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_TRUST_FILE,
-                   _("“%s” is not a signing key (ed25519:…) as veldwerk-cli keys prints it"), key ? key : "");
+      /* Never quoted: it may be a secret key given by mistake. */
+      g_set_error_literal (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_TRUST_FILE,
+                           _("this is not a signing key (ed25519:…) as veldwerk-cli keys prints it"));
       return FALSE;
     }
   add_key (self, raw, label ? label : key);
@@ -266,6 +268,25 @@ vw_trust_list_add_text (VwTrustList  *self,
 
       if (*line == '\0' || *line == '#' || g_str_has_prefix (line, "recipient:"))
         continue;
+      /* `veldwerk-cli keys` prints the key's fingerprint below it: one of
+       * another key means the text was changed on the way. */
+      if (g_str_has_prefix (line, "fingerprint:"))
+        {
+          gboolean matches = FALSE;
+
+          if (found->len == 0 ||
+              !vw_fingerprint_check (g_array_index (found, TrustedKey, found->len - 1).key,
+                                     g_strstrip (line + strlen ("fingerprint:")), &matches, NULL) ||
+              !matches)
+            {
+              g_set_error (error, VW_PACKAGE_ERROR, VW_PACKAGE_ERROR_TRUST_FILE,
+                           _("%s:%u: this fingerprint does not belong to the signing key above it: the keys were "
+                             "changed on the way; ask for them again"),
+                           name, i + 1);
+              return FALSE;
+            }
+          continue;
+        }
       if (g_str_has_prefix (line, "signing-key:"))
         line = g_strstrip (line + strlen ("signing-key:"));
       space = strpbrk (line, " \t");
