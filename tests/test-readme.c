@@ -27,10 +27,12 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "vw-core.h"
 #include "vw-test-duos.h"
+#include "vw-test-pool.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
 
@@ -41,10 +43,11 @@ static const struct
   guint       blocks;
   const char *laptop;   /* NULL: the comments name it */
 } blocks[] = {
-  { "### Records, trajectories and report tables", 2, "records" },
+  { "### Records, trajectories and report tables", 3, "records" },
   { "### Anonymized export", 1, "records" },
   { "### The vault", 1, "vault" },
   { "### Studies across laptops, without a server", 1, NULL },
+  { "### Pooling regional packages", 1, "records" },
 };
 
 /* Blocks that are not veldwerk-cli examples: installing, fuzzing,
@@ -223,6 +226,53 @@ change_debts (Laptop     *l,
   close_vault (vault);
 }
 
+/* What the pooling block's line needs besides dh.keys: Den Haag's
+ * package, exported from this laptop's study with the test records (so
+ * signed with the key in dh.keys); Flevoland's, encrypted to the analyst
+ * (fl-package.tar.age), and another region's (gv-package), each signed by
+ * its own coordinator, whose keys are in coordinators.txt; and the
+ * analyst's identity (analyst.txt). */
+static void
+prepare_pool (Readme *r,
+              Laptop *l)
+{
+  VwTestRegion fl = { 0 }, gv = { 0 };
+  VwExportOptions options = { 0 };
+  g_autoptr(VwAgeIdentity) analyst = vw_age_identity_generate ();
+  g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+  g_autoptr(VwSecret) identity_text = vw_age_identity_to_string (analyst);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *fl_line = NULL, *gv_line = NULL, *trust = NULL, *path = NULL, *to = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_sh (r, l, "veldwerk-cli import records && veldwerk-cli export --anonymized dh-package", &out,
+                           &err), ==, 0);
+  vw_test_region_init (&fl, "FL", 40, 0, 3, 11);
+  vw_test_region_init (&gv, "GV", 40, 0, 3, 12);
+  vw_test_region_export (&gv, r->dir, &options);
+  to = g_build_filename (r->dir, "gv-package", NULL);
+  g_assert_cmpint (g_rename (gv.package, to), ==, 0);
+  g_free (to);
+  g_ptr_array_add (recipients, vw_age_identity_to_recipient (analyst));
+  options.recipients = recipients;
+  vw_test_region_export (&fl, r->dir, &options);
+  to = g_build_filename (r->dir, "fl-package.tar.age", NULL);
+  g_assert_cmpint (g_rename (fl.package, to), ==, 0);
+
+  fl_line = vw_test_region_trust_line (&fl);
+  gv_line = vw_test_region_trust_line (&gv);
+  trust = g_strconcat ("# the coordinators of Flevoland and Gooi en Vechtstreek\n", fl_line, gv_line, NULL);
+  path = g_build_filename (r->dir, "coordinators.txt", NULL);
+  g_assert_true (g_file_set_contents (path, trust, -1, &error));
+  g_free (path);
+  path = g_build_filename (r->dir, "analyst.txt", NULL);
+  g_assert_true (g_file_set_contents (path, (const char *) vw_secret_const_data (identity_text), vw_secret_len (identity_text),
+                                      &error));
+  g_assert_no_error (error);
+  vw_test_region_clear (&fl);
+  vw_test_region_clear (&gv);
+}
+
 /* What people do in the application before a README line: the laptop and
  * the start of the line, and what is done. */
 static gboolean
@@ -242,6 +292,7 @@ step (Readme     *r,
       "the same man's interview on duo Zuid" },
     { "duo Zuid", "veldwerk-cli submit -o zuid-2.submission", "Tom's debts changed on duo Zuid" },
     { "duo Noord", "veldwerk-cli submit -o noord-2.submission", "Tom's debts changed on duo Noord" },
+    { "records", "veldwerk-cli pool ", "the packages of three regions, their keys and the analyst's identity" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -255,6 +306,7 @@ step (Readme     *r,
         case 1: interview (l, "DH-Q2W8E", "Karel"); break;
         case 2: change_debts (l, "nee"); break;
         case 3: change_debts (l, "onbekend"); break;
+        case 4: prepare_pool (r, l); break;
         default: g_assert_not_reached ();
         }
       g_hash_table_insert (r->steps_done, (gpointer) steps[i].name,
@@ -545,7 +597,7 @@ test_readme (void)
     if (found[b] != blocks[b].blocks)
       g_error ("README: %u ```sh blocks under “%s”, expected %u", found[b], blocks[b].heading, blocks[b].blocks);
   /* Each step before a line ran once: the lines they belong to are there. */
-  g_assert_cmpuint (g_hash_table_size (r.steps_done), ==, 4);
+  g_assert_cmpuint (g_hash_table_size (r.steps_done), ==, 5);
   g_test_message ("%u commands of README ran", commands);
   g_assert_cmpuint (commands, >=, 40);
 
