@@ -70,5 +70,6 @@ GBytes     *vw_test_flip_byte         (GBytes       *blob,
                                        gsize         index);
 void        vw_test_copy_file         (const char   *from,
                                        const char   *to);
+char       *vw_test_dump_sealed       (VwVault      *vault);
 
 G_END_DECLS
