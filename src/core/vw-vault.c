@@ -381,6 +381,8 @@ open_db (VwVault     *self,
       self->db = NULL;
       return FALSE;
     }
+  vw_vault_log_opened (self->path);
+  vw_vault_log_watch_commits (self);
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
 
@@ -392,7 +394,8 @@ open_db (VwVault     *self,
                         "PRAGMA synchronous = FULL;"
                         "PRAGMA foreign_keys = ON;"
                         "PRAGMA cell_size_check = ON;",
-                        error);
+                        error) &&
+         vw_vault_integrity_register (self, error);
 }
 
 /**
@@ -420,6 +423,9 @@ vw_vault_open (const char  *path,
       return NULL;
     }
 
+  /* Before sqlite sees the log, for it would apply any log it finds. */
+  if (!vw_vault_log_check (path, error))
+    return NULL;
   if (!open_db (self, FALSE, error) || !read_meta (self, error))
     {
       vw_vault_close (self, NULL);
@@ -454,7 +460,8 @@ install_key (VwVault   *self,
     }
   self->device_id = g_strndup (g_bytes_get_data (device, NULL), g_bytes_get_size (device));
 
-  if (migrate && !vw_vault_schema_migrate (self, error))
+  /* Either way this connection gets its integrity triggers. */
+  if (migrate ? !vw_vault_schema_migrate (self, error) : !vw_vault_integrity_refresh (self, error))
     {
       wipe_keys (self);
       return FALSE;
@@ -744,6 +751,9 @@ vw_vault_lock (VwVault *self)
 {
   g_return_if_fail (VW_IS_VAULT (self));
 
+  /* A locked vault may be left so until the battery runs out: nothing
+   * committed stays in the log only. Failing here loses nothing. */
+  vw_vault_checkpoint (self, NULL);
   wipe_keys (self);
 }
 
@@ -761,12 +771,18 @@ vw_vault_close (VwVault  *self,
 
   g_return_val_if_fail (VW_IS_VAULT (self), FALSE);
 
-  wipe_keys (self);
   if (self->db == NULL)
-    return TRUE;
+    {
+      wipe_keys (self);
+      return TRUE;
+    }
 
   while (self->tx_depth > 0)
     vw_vault_tx_rollback (self);
+  /* sqlite checkpoints when the last connection closes; this one may not
+   * be the last. A failure leaves the log to the next opening. */
+  vw_vault_checkpoint (self, NULL);
+  wipe_keys (self);
   vw_vault_clear_statements (self);
   rc = sqlite3_close (self->db);
   if (rc != SQLITE_OK)
@@ -774,9 +790,11 @@ vw_vault_close (VwVault  *self,
       vw_vault_sql_error (self, rc, error);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
+      vw_vault_log_closed (self->path);
       return FALSE;
     }
   self->db = NULL;
+  vw_vault_log_closed (self->path);
   return TRUE;
 }
 
@@ -943,6 +961,9 @@ vw_vault_change_passphrase (VwVault         *self,
                                  vw_vault_audit_append (self, "passphrase_changed", NULL, NULL, error),
                            error))
     goto restore;
+  /* The new wrapping into the vault file now, and the old one out of the
+   * log (a failure here loses nothing; closing tries again). */
+  vw_vault_checkpoint (self, NULL);
   return TRUE;
 
 restore:
@@ -1092,7 +1113,7 @@ vw_vault_create_at_version (const char                 *path,
       vw_derive_subkey (vw_secret_data (building->subkeys[i]), vw_secret_const_data (key), i, VW_KDF_CONTEXT);
     }
 
-  if (!vw_vault_schema_create (building->db, schema_version, error) ||
+  if (!vw_vault_schema_create (building, schema_version, error) ||
       !write_meta_value (building, "vault_id", id, error) ||
       !write_meta_text (building, "format", "1", error) ||
       !write_meta_text (building, "created", now, error) ||
@@ -1225,6 +1246,7 @@ vw_vault_verify (VwVault       *self,
   g_autoptr(GBytes) expected = NULL;
   GError *local = NULL;
   void (*checks[]) (VwVault *, GPtrArray *) = {
+    vw_vault_verify_integrity,
     vw_vault_audit_verify,
     vw_vault_verify_study,
     vw_vault_verify_devices,
