@@ -612,6 +612,68 @@ dump_key (VwVault      *vault,
 }
 
 /**
+ * vw_test_foreach_sealed:
+ *
+ * Calls @func for every sealed value of the vault, read in the place it is
+ * bound to (a value that does not read fails the test): its place as
+ * verify names it, its stored bytes and its plaintext.
+ */
+void
+vw_test_foreach_sealed (VwVault          *vault,
+                        VwTestSealedFunc  func,
+                        gpointer          data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (sealed_columns); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (vault->db, sealed_columns[i].sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *plain = NULL;
+          g_autofree char *where = NULL;
+          g_autoptr(GBytes) blob = NULL;
+          VwValueRef ref = { sealed_columns[i].table, sealed_columns[i].column, { NULL }, 0 };
+          gsize len = 0;
+
+          if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+            continue;
+          for (int k = 0; k < 4; k++)
+            ref.id[k] = (const char *) sqlite3_column_text (stmt, 1 + k);
+          ref.revision = sqlite3_column_int64 (stmt, 5);
+          blob = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+          plain = vw_vault_unseal (vault, dump_key (vault, stmt), &ref, g_bytes_get_data (blob, NULL),
+                                   g_bytes_get_size (blob), &len, &error);
+          g_assert_no_error (error);
+          where = vw_vault_describe_ref (&ref);
+          func (sealed_columns[i].table, sealed_columns[i].column, where, ref.revision, blob, plain, len, data);
+          sodium_memzero (plain, len);
+        }
+      sqlite3_finalize (stmt);
+    }
+}
+
+static void
+dump_one (const char *table,
+          const char *column,
+          const char *where,
+          gint64      revision,
+          GBytes     *blob,
+          const char *plain,
+          gsize       len,
+          gpointer    data)
+{
+  g_autofree char *shown = NULL;
+
+  if (strlen (plain) == len && g_utf8_validate (plain, len, NULL))
+    shown = g_strescape (plain, "");
+  else
+    shown = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) plain, len);
+  g_ptr_array_add (data, g_strdup_printf ("%s rev %" G_GINT64_FORMAT ": %s\n", where, revision, shown));
+}
+
+/**
  * vw_test_dump_sealed:
  *
  * Returns: (transfer full): one line per sealed value of the vault, sorted:
@@ -624,37 +686,7 @@ vw_test_dump_sealed (VwVault *vault)
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
   GString *out = g_string_new (NULL);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (sealed_columns); i++)
-    {
-      sqlite3_stmt *stmt = NULL;
-
-      g_assert_cmpint (sqlite3_prepare_v2 (vault->db, sealed_columns[i].sql, -1, &stmt, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autofree char *plain = NULL;
-          g_autofree char *where = NULL;
-          g_autofree char *shown = NULL;
-          VwValueRef ref = { sealed_columns[i].table, sealed_columns[i].column, { NULL }, 0 };
-          gsize len = 0;
-
-          if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
-            continue;
-          for (int k = 0; k < 4; k++)
-            ref.id[k] = (const char *) sqlite3_column_text (stmt, 1 + k);
-          ref.revision = sqlite3_column_int64 (stmt, 5);
-          plain = vw_vault_unseal (vault, dump_key (vault, stmt), &ref, sqlite3_column_blob (stmt, 0),
-                                   sqlite3_column_bytes (stmt, 0), &len, &error);
-          g_assert_no_error (error);
-          where = vw_vault_describe_ref (&ref);
-          if (strlen (plain) == len && g_utf8_validate (plain, len, NULL))
-            shown = g_strescape (plain, "");
-          else
-            shown = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) plain, len);
-          g_ptr_array_add (lines, g_strdup_printf ("%s rev %" G_GINT64_FORMAT ": %s\n", where, ref.revision, shown));
-        }
-      sqlite3_finalize (stmt);
-    }
+  vw_test_foreach_sealed (vault, dump_one, lines);
   g_ptr_array_sort (lines, compare_strings);
   for (guint i = 0; i < lines->len; i++)
     g_string_append (out, g_ptr_array_index (lines, i));
