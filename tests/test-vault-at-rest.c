@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <unistd.h>
 
+#include "vw-test-study.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
 #include "vw-vault-private.h"
@@ -384,6 +385,86 @@ test_damage_refuses_exports (void)
   }
 }
 
+/* A duo's submission of a vault with a flipped byte, and of one with an
+ * answer deleted (which would otherwise be left out without a word). */
+static void
+assert_submission_refused (VwTestStudy *w,
+                           const char  *sql,
+                           const char  *where)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (w->dir, "damaged.submission", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  sqlite3 *raw;
+
+  g_assert_true (vw_vault_close (w->duo1, &error));
+  raw = vw_test_raw_open (w->duo1_path);
+  vw_test_raw_exec (raw, sql);
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+  vw_test_study_reopen (&w->duo1, w->duo1_path);
+
+  before = dir_checksums (w->dir);
+  g_assert_false (vw_exchange_write_submission (w->duo1, w->study, path, TRUE, NULL, &error));
+  g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, where));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  after = dir_checksums (w->dir);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_damage_refuses_submission (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *clean = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(VwInterview) iv = NULL;
+  const char *answers[] = { "debts", "nee", "residence", "bw", NULL };
+  VwTestStudy w = { 0 };
+
+  vw_test_study_setup (&w, FALSE);
+  code = vw_test_study_interview (&w, w.duo1, "Sanne", answers);
+  iv = vw_vault_find_interview (w.duo1, w.study, code, "T0", &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_vault_close (w.duo1, &error));
+  clean = g_build_filename (work_dir, "duo-clean.vault", NULL);
+  vw_test_copy_file (w.duo1_path, clean);
+  vw_test_study_reopen (&w.duo1, w.duo1_path);
+
+  /* A flipped byte in the debts answer. */
+  {
+    g_autofree char *select = g_strdup_printf ("SELECT value FROM answers WHERE interview = '%s' AND "
+                                               "question = 'debts'", iv->id);
+    sqlite3 *raw = vw_test_raw_open (w.duo1_path);
+    g_autoptr(GBytes) blob = vw_test_raw_blob (raw, select);
+    g_autoptr(GBytes) flipped = vw_test_flip_byte (blob, g_bytes_get_size (blob) - 20);
+    g_autofree char *hex = g_malloc (2 * g_bytes_get_size (flipped) + 1);
+
+    sqlite3_close (raw);
+    sodium_bin2hex (hex, 2 * g_bytes_get_size (flipped) + 1, g_bytes_get_data (flipped, NULL),
+                    g_bytes_get_size (flipped));
+    sql = g_strdup_printf ("UPDATE answers SET value = x'%s' WHERE interview = '%s' AND question = 'debts'", hex,
+                           iv->id);
+    where = g_strdup_printf ("answers/%s/debts", iv->id);
+    assert_submission_refused (&w, sql, where);
+  }
+
+  /* The residence answer deleted. */
+  g_assert_true (vw_vault_close (w.duo1, &error));
+  vw_test_copy_file (clean, w.duo1_path);
+  vw_test_study_reopen (&w.duo1, w.duo1_path);
+  g_free (sql);
+  g_free (where);
+  sql = g_strdup_printf ("DELETE FROM answers WHERE interview = '%s' AND question = 'residence'", iv->id);
+  where = g_strdup_printf ("answers/%s/residence: the row was deleted", iv->id);
+  assert_submission_refused (&w, sql, where);
+  vw_test_study_clear (&w);
+}
+
 /* Rows deleted, added and edited with sqlite. */
 
 static char *migrated_source;
@@ -704,6 +785,43 @@ test_changed_row_stays_reported (void)
   problems = verify_fails (vault);
   expected = g_strdup_printf ("%s: the row was changed outside Veldwerk", name);
   assert_problem (problems, expected);
+}
+
+/* A trigger planted in the file cannot use the key: the functions that
+ * hold it run only in Veldwerk's own statements and TEMP triggers. */
+static void
+test_planted_trigger (void)
+{
+  g_autofree char *path = g_build_filename (work_dir, "planted.vault", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *interview = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwVault) vault = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  sqlite3 *raw;
+
+  vw_test_copy_file (migrated_vault (), path);
+  raw = vw_test_raw_open (path);
+  first_row (raw, "interviews", &name, &where);
+  interview = g_strdup (name + strlen ("interviews/"));
+  /* It would give a row of the attacker's choice a valid MAC. */
+  vw_test_raw_exec (raw, "CREATE TRIGGER planted AFTER INSERT ON notes BEGIN "
+                         "  UPDATE vw_rows_notes SET mac = vw_row_mac ('notes', 'interview,question,text,revision,"
+                         "updated', NEW.interview, NEW.question, x'00', 1, 'x') WHERE interview = NEW.interview; "
+                         "END");
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+
+  vault = vw_test_open_vault (path);
+  g_assert_false (vw_vault_save_note (vault, interview, NULL, "een notitie", &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "unsafe use of vw_row_mac"));
+  g_clear_error (&error);
+  notes = vw_vault_list_notes (vault, interview, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    g_assert_cmpstr (((VwNote *) g_ptr_array_index (notes, i))->text, !=, "een notitie");
 }
 
 /* The log: another vault's, another copy's, a crash's own, deleted. */
@@ -1140,10 +1258,12 @@ main (int    argc,
 
   g_test_add_func ("/vault-at-rest/lengths", test_lengths);
   g_test_add_func ("/vault-at-rest/damage-refuses-exports", test_damage_refuses_exports);
+  g_test_add_func ("/vault-at-rest/damage-refuses-submission", test_damage_refuses_submission);
   g_test_add_func ("/vault-at-rest/deleted-rows", test_deleted_rows);
   g_test_add_func ("/vault-at-rest/added-and-changed-rows", test_added_and_changed_rows);
   g_test_add_func ("/vault-at-rest/older-row-put-back", test_older_row_put_back);
   g_test_add_func ("/vault-at-rest/changed-row-stays-reported", test_changed_row_stays_reported);
+  g_test_add_func ("/vault-at-rest/planted-trigger", test_planted_trigger);
   g_test_add_func ("/vault-at-rest/foreign-log", test_foreign_log);
   g_test_add_func ("/vault-at-rest/deleted-log", test_deleted_log);
   g_test_add_func ("/vault-at-rest/migrates-schema-5", test_migrates_schema_5);
