@@ -1114,9 +1114,9 @@ check_table (VwVault     *self,
     g_ptr_array_add (problems, g_strdup_printf ("%s: %s", name, error->message));
   else if (count != state_count (stored.state) || sodium_memcmp (sum, stored.state + STATE_SUM, ROW_MAC_LEN) != 0)
     g_ptr_array_add (problems, g_strdup_printf (_("%s: rows were removed or put back together with their "
-                                                  "integrity records (%" G_GUINT64_FORMAT " recorded, %"
-                                                  G_GUINT64_FORMAT " expected)"),
-                                                name, count, state_count (stored.state)));
+                                                  "integrity records (%llu recorded, %llu expected)"),
+                                                name, (unsigned long long) count,
+                                                (unsigned long long) state_count (stored.state)));
 
   if (!columns_exist (shape, stored.columns))
     {
