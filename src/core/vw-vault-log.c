@@ -30,6 +30,10 @@
  * A log that another connection has open is that connection's to look
  * after: sqlite checked nothing, but neither would it be applied by us.
  *
+ * sqlite's own automatic checkpoint is replaced by ours (after a commit
+ * that left the log at 1000 pages or more), so that the vault file never
+ * changes without a new epoch.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -381,6 +385,7 @@ vw_vault_checkpoint (VwVault  *self,
 
   if (self->db == NULL || self->tx_depth > 0)
     return TRUE;
+  self->wal_pages = 0;
   if (self->schema_version >= VW_SCHEMA_PADDED && self->key != NULL && self->committed)
     {
       if (!vw_vault_tx_begin (self, error) ||
@@ -416,12 +421,35 @@ on_rollback (void *data)
   self->changes_seen = sqlite3_total_changes64 (self->db);
 }
 
+static int
+on_wal (void       *data,
+        sqlite3    *db,
+        const char *name,
+        int         pages)
+{
+  VwVault *self = data;
+
+  self->wal_pages = pages;
+  return SQLITE_OK;
+}
+
 /* Notes every commit that changed rows on the connection, whatever made
  * it, so that a session that wrote nothing (a refused merge, a read)
- * leaves the file as it was when it closes. */
+ * leaves the file as it was when it closes; and takes the automatic
+ * checkpoint over from sqlite. */
 void
 vw_vault_log_watch_commits (VwVault *self)
 {
   sqlite3_commit_hook (self->db, on_commit, self);
   sqlite3_rollback_hook (self->db, on_rollback, self);
+  sqlite3_wal_hook (self->db, on_wal, self);
+}
+
+/* After a transaction of ours was committed: the automatic checkpoint,
+ * when the log has grown to sqlite's default of 1000 pages. */
+void
+vw_vault_log_committed (VwVault *self)
+{
+  if (self->wal_pages >= 1000)
+    vw_vault_checkpoint (self, NULL);
 }

@@ -96,6 +96,7 @@ struct _VwVault
    * checkpointed; sqlite3_total_changes64() when the last one ended. */
   gboolean     committed;
   gint64       changes_seen;
+  int          wal_pages;       /* in the log after the last commit */
 
   /* Only while unlocked. */
   VwSecret    *key;             /* owned: the vault key */
@@ -281,6 +282,7 @@ void          vw_vault_log_closed       (const char       *path);
 gboolean      vw_vault_checkpoint       (VwVault          *self,
                                          GError          **error);
 void          vw_vault_log_watch_commits (VwVault         *self);
+void          vw_vault_log_committed    (VwVault          *self);
 
 /* vw-vault-audit.c */
 gboolean      vw_vault_audit_reseal     (VwVault          *self,

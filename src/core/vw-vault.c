@@ -403,9 +403,12 @@ open_db (VwVault     *self,
  * @path: the vault file
  *
  * Opens a vault and reads what unlocking needs, without writing anything.
+ * A write-ahead log beside it that nobody has open is checked first (see
+ * vw-vault-log.c) and refused with FOREIGN_LOG, touching nothing, when it
+ * is not this vault's.
  *
  * Returns: (transfer full): a locked vault, or %NULL with NOT_FOUND,
- * CORRUPT, NEWER_FORMAT, TAMPERED or IO
+ * CORRUPT, NEWER_FORMAT, TAMPERED, FOREIGN_LOG or IO
  */
 VwVault *
 vw_vault_open (const char  *path,
@@ -760,8 +763,9 @@ vw_vault_lock (VwVault *self)
 /**
  * vw_vault_close:
  *
- * Locks the vault and closes the database; sqlite folds the journal back
- * into the file and removes it.
+ * Locks the vault and closes the database, after copying what the
+ * write-ahead log holds into the vault file (even when another connection
+ * keeps the vault open), so that nothing committed lives only in the log.
  */
 gboolean
 vw_vault_close (VwVault  *self,
@@ -1229,8 +1233,9 @@ add_problems_from_pragma (VwVault    *self,
  *   each naming where it is
  *
  * Checks the whole vault: sqlite's integrity and foreign keys, the key
- * data, the audit chain, and that every wrapped key and every value
- * decrypts in its place.
+ * data, every row against its integrity MAC (a row deleted, added or
+ * changed outside Veldwerk), the audit chain, and that every wrapped key
+ * and every value decrypts in its place.
  *
  * Returns: %TRUE when nothing is wrong; else %FALSE with TAMPERED (or
  * the reason verifying could not run)
