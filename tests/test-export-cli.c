@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "vw-core.h"
 #include "vw-test-util.h"
@@ -480,6 +481,151 @@ test_from_vault (Fixture       *f,
   g_assert_cmpstr (ids_vault, ==, ids_folder);
 }
 
+/* The groups of a written trajectories_wide.csv on @quasi (a blank is a
+ * value of its own): the smallest, and how many rows. */
+static guint
+smallest_released_group (const char         *dir,
+                         const char * const *quasi,
+                         guint              *n_rows)
+{
+  g_autofree char *path = g_build_filename (dir, "trajectories_wide.csv", NULL);
+  g_autofree char *data = NULL;
+  gsize len;
+  g_autoptr(VwCsvReader) reader = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GArray) columns = g_array_new (FALSE, FALSE, sizeof (int));
+  GHashTableIter iter;
+  gpointer count;
+  guint smallest = 0;
+
+  *n_rows = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  reader = vw_csv_reader_new (path, data, len);
+  g_assert_true (vw_csv_reader_next (reader, &error));
+  for (guint q = 0; quasi[q] != NULL; q++)
+    for (guint c = 0; c < vw_csv_reader_get_n_fields (reader); c++)
+      if (g_str_equal (vw_csv_reader_get_field (reader, c), quasi[q]))
+        g_array_append_val (columns, c);
+  g_assert_cmpuint (columns->len, ==, g_strv_length ((GStrv) quasi));
+  while (vw_csv_reader_next (reader, &error))
+    {
+      GString *key = g_string_new (NULL);
+
+      for (guint q = 0; q < columns->len; q++)
+        {
+          const char *value = vw_csv_reader_get_field (reader, g_array_index (columns, int, q));
+          g_string_append_printf (key, "%zu:%s", strlen (value), value);
+        }
+      count = g_hash_table_lookup (counts, key->str);
+      g_hash_table_replace (counts, g_string_free (key, FALSE), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+      (*n_rows)++;
+    }
+  g_assert_no_error (error);
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, NULL, &count))
+    if (smallest == 0 || GPOINTER_TO_UINT (count) < smallest)
+      smallest = GPOINTER_TO_UINT (count);
+  return smallest;
+}
+
+static gint64
+manifest_figure (const char *dir,
+                 const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, "manifest.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  return json_object_get_int_member (json_object_get_object_member (root, "disclosure_control"), name);
+}
+
+/* The outside review's cases, through the command line: four participants
+ * who share (DH, -, -) beside groups of 8 and 5, and three of the 8 who
+ * differ from the other five only by hist_street. A blank that matched
+ * anything released the four as a group of 4, and with --quasi
+ * hist_street the three as a group of 3 (hist_street blanked), with
+ * k = 5. Now no written group is smaller than k, and the printed report
+ * and the manifest say how small the smallest is. */
+static void
+test_review_k (Fixture       *f,
+               gconstpointer  data)
+{
+  static const char * const base_quasi[] = { "region", "origin", "age_band", NULL };
+  static const char * const hist_quasi[] = { "region", "origin", "age_band", "hist_street", NULL };
+  g_autofree char *records = g_build_filename (f->dir, "review", NULL);
+  g_autofree char *participants_path = g_build_filename (records, "participants.csv", NULL);
+  g_autofree char *rounds_path = g_build_filename (records, "rounds.csv", NULL);
+  g_autoptr(GString) participants = g_string_new ("code,pseudonym,region,origin,birth_year,hist_street\n");
+  g_autoptr(GString) rounds = g_string_new ("code,round,status,date,residence\n");
+  g_autofree char *saved_records = f->records;
+  static const char * const modes[] = { "generalize", "suppress" };
+
+  /* 5 x (DH, centrumgemeente, 30_44, ja), 3 x the same with nee,
+   * 5 x (DH, regiogemeente, 45_64, ja), 4 x (DH, -, -, -). */
+  for (guint i = 0; i < 17; i++)
+    {
+      const char *rest = i < 5 ? "centrumgemeente,1980,ja" : i < 8 ? "centrumgemeente,1980,nee"
+                         : i < 13 ? "regiogemeente,1960,ja" : ",,";
+
+      g_string_append_printf (participants, "DH-R%04u,Naam%u,DH,%s\n", i, i, rest);
+      g_string_append_printf (rounds, "DH-R%04u,T0,interviewed,2020-03-%02u,mo\n", i, 1 + i);
+    }
+  g_assert_cmpint (g_mkdir (records, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (participants_path, participants->str, -1, NULL));
+  g_assert_true (g_file_set_contents (rounds_path, rounds->str, -1, NULL));
+  f->records = records;
+
+  for (guint mode = 0; mode < G_N_ELEMENTS (modes); mode++)
+    for (guint with_hist = 0; with_hist < 2; with_hist++)
+      {
+        g_autofree char *name = g_strdup_printf ("review-%s-%u", modes[mode], with_hist);
+        g_autofree char *out_dir = g_build_filename (f->dir, name, NULL);
+        g_autofree char *out = NULL, *err = NULL;
+        g_autofree char *line = NULL;
+        guint smallest, n_rows;
+
+        if (with_hist)
+          g_assert_cmpint (run_export (f, &out, &err, "--study", "Testonderzoek", "--anonymized", out_dir,
+                                       "--rare", modes[mode], "--quasi", "hist_street", NULL), ==, 0);
+        else
+          g_assert_cmpint (run_export (f, &out, &err, "--study", "Testonderzoek", "--anonymized", out_dir,
+                                       "--rare", modes[mode], NULL), ==, 0);
+        smallest = smallest_released_group (out_dir, with_hist ? hist_quasi : base_quasi, &n_rows);
+        g_test_message ("%s: smallest group %u of %u rows", name, smallest, n_rows);
+        g_assert_cmpuint (smallest, >=, 5);
+        g_assert_cmpint (manifest_figure (out_dir, "smallest_group"), ==, smallest);
+        g_assert_cmpint (manifest_figure (out_dir, "k"), ==, 5);
+        g_assert_cmpint (manifest_figure (out_dir, "released"), ==, n_rows);
+        g_assert_cmpint (manifest_figure (out_dir, "suppressed"), ==, 17 - n_rows);
+        line = g_strdup_printf ("Smallest group released: %u (k = 5)", smallest);
+        g_assert_nonnull (strstr (out, line));
+        /* Without hist_street, who shares (DH, -, -) is left out: four
+         * cannot be five. With it, generalizing blanks the three's
+         * hist_street, age band and origin, which makes them a group of 7
+         * with the four; suppressing leaves the three and the four out. */
+        g_assert_cmpuint (n_rows, ==, !with_hist ? 13 : mode == 0 ? 17 : 10);
+      }
+
+  /* k larger than the population: nothing written, and why. */
+  {
+    g_autofree char *out_dir = g_build_filename (f->dir, "review-too-large", NULL);
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run_export (f, &out, &err, "--study", "Testonderzoek", "--anonymized", out_dir,
+                                 "--k", "18", NULL), ==, 1);
+    g_assert_nonnull (strstr (err, "Nothing was exported"));
+    g_assert_nonnull (strstr (err, "k = 18"));
+    g_assert_nonnull (strstr (err, "17 participants"));
+    g_assert_false (g_file_test (out_dir, G_FILE_TEST_EXISTS));
+  }
+  f->records = g_steal_pointer (&saved_records);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -492,5 +638,6 @@ main (int    argc,
   ADD ("markers-age-package", test_markers_age);
   ADD ("refusals", test_refusals);
   ADD ("from-vault", test_from_vault);
+  ADD ("review-k", test_review_k);
   return g_test_run ();
 }

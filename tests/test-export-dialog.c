@@ -7,8 +7,11 @@
 
 #include <glib/gi18n.h>
 
+#include <json-glib/json-glib.h>
+
 #include "vw-export-dialog.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 #include "vw-test-vault.h"
 
 static gboolean
@@ -48,6 +51,18 @@ wait_for_page (VwExportDialog *dialog,
   g_assert_cmpstr (vw_export_dialog_get_page (dialog), ==, page);
 }
 
+/* The row titled @title shows @value, and is shown. */
+static void
+assert_figure (GtkWidget  *dialog,
+               const char *title,
+               const char *value)
+{
+  GtkWidget *row = vw_test_row (dialog, title);
+
+  g_assert_true (gtk_widget_is_visible (row));
+  g_assert_nonnull (vw_test_find_widget (row, vw_test_label_with_text, value));
+}
+
 static void
 test_export_dialog (void)
 {
@@ -56,6 +71,7 @@ test_export_dialog (void)
   g_autofree char *vault_path = g_build_filename (dir, "test.vault", NULL);
   g_autofree char *package = g_build_filename (dir, "uitvoer", NULL);
   g_autofree char *wide = g_build_filename (package, "trajectories_wide.csv", NULL);
+  g_autofree char *manifest = g_build_filename (package, "manifest.json", NULL);
   g_autofree char *study = NULL;
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(VwRecords) records = small_records ();
@@ -76,12 +92,40 @@ test_export_dialog (void)
   wait_for_page (VW_EXPORT_DIALOG (dialog), "done");
 
   /* The report is the core's, translated; the package is there and the
-   * one who stood out lost the age band (generalize is the default). */
+   * one who stood out is left out: blanking the age band would only make
+   * a group of one with a blank (generalize is the default). */
   g_assert_true (g_str_has_prefix (vw_export_dialog_get_report (VW_EXPORT_DIALOG (dialog)),
                                    is_dutch () ? "Controle op herleidbaarheid: k = 5" : "Disclosure control: k = 5"));
   g_assert_true (g_file_get_contents (wide, &contents, NULL, NULL));
-  g_assert_nonnull (strstr (contents, ",DH,centrumgemeente,,"));
+  g_assert_null (strstr (contents, ",DH,centrumgemeente,,"));
+  g_assert_null (strstr (contents, "65plus"));
   g_assert_null (strstr (contents, "Naam"));
+
+  /* The dialog shows the figures of the manifest. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *dc;
+    g_autofree char *smallest = NULL, *k = NULL, *released = NULL, *generalized = NULL, *suppressed = NULL;
+
+    json_parser_load_from_file (parser, manifest, &error);
+    g_assert_no_error (error);
+    dc = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "disclosure_control");
+    g_assert_cmpint (json_object_get_int_member (dc, "smallest_group"), ==, 6);
+    smallest = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (dc, "smallest_group"));
+    k = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (dc, "k"));
+    released = g_strdup_printf (is_dutch () ? "%" G_GINT64_FORMAT " van %" G_GINT64_FORMAT
+                                            : "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
+                                json_object_get_int_member (dc, "released"),
+                                json_object_get_int_member (dc, "participants"));
+    generalized = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (dc, "generalized"));
+    suppressed = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (dc, "suppressed"));
+    assert_figure (dialog, is_dutch () ? "Kleinste groep in de export" : "Smallest group in the export", smallest);
+    assert_figure (dialog, is_dutch () ? "Kleinste toegestane groep" : "Smallest group allowed", k);
+    assert_figure (dialog, is_dutch () ? "Mensen in de export" : "People in the export", released);
+    assert_figure (dialog, is_dutch () ? "Grover gemaakt" : "Made coarser", generalized);
+    assert_figure (dialog, is_dutch () ? "Weggelaten" : "Left out", suppressed);
+    g_assert_cmpstr (released, ==, is_dutch () ? "6 van 7" : "6 of 7");
+  }
 
   /* The same name again is refused and shown, not overwritten. */
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -92,6 +136,7 @@ test_export_dialog (void)
   wait_for_page (VW_EXPORT_DIALOG (dialog), "done");
   g_assert_nonnull (strstr (vw_export_dialog_get_report (VW_EXPORT_DIALOG (dialog)),
                             is_dutch () ? "bestaat al" : "already exists"));
+  g_assert_false (gtk_widget_is_visible (vw_test_row (dialog, is_dutch () ? "Weggelaten" : "Left out")));
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   vw_test_rm_rf (dir);

@@ -26,11 +26,16 @@
  *   D  1 x DH centrumgemeente born 1950 (65plus); ja
  *   E  1 x DH (no origin, no birth year)
  *
- * On region, origin, age band with k = 5 the rare participants are C1, C2
- * and D1 (E's blanks match everyone). Suppressing leaves them out.
- * Generalizing blanks their age band: C then matches B and C (7), D
- * matches A and D (7). With hist_street added, A6 is rare too and only
- * loses hist_street; C and D lose hist_street and then their age band. */
+ * A group is the participants whose released region, origin and age band
+ * (and added quasi-identifiers) are identical; a blank is a value of its
+ * own. With k = 5 the groups C (2), D (1) and E (1) are too small.
+ * Suppressing leaves them out. Generalizing blanks their age band, then
+ * their origin: C, D and E then share (DH, -, -), a group of 4, which
+ * blanking the region does not make larger, so all four are left out
+ * (the outside review's case: a blank that matched anything released
+ * them). With hist_street added, A6 (nee) is a group of one as well: A6,
+ * C, D lose hist_street, age band and origin and then form (DH, -, -, -)
+ * with E, a group of 5, which is released. */
 static const char *participants_csv =
   "code,pseudonym,region,municipality,origin,birth_year,hist_street\n"
   "DH-AAAA1,Anna,DH,Teststad,centrumgemeente,1990,ja\n"
@@ -194,7 +199,8 @@ read_table (const char *dir,
   return read_csv (path);
 }
 
-static const char *suppressed_codes[] = { "DH-CCCC1", "DH-CCCC2", "DH-DDDD1" };
+static const char *suppressed_codes[] = { "DH-CCCC1", "DH-CCCC2", "DH-DDDD1", "DH-EEEE1", NULL };
+static const char *generalized_codes[] = { "DH-AAAA6", "DH-CCCC1", "DH-CCCC2", "DH-DDDD1", NULL };
 
 static void
 test_k_suppress (void)
@@ -212,13 +218,14 @@ test_k_suppress (void)
 
   options.rare = VW_EXPORT_RARE_SUPPRESS;
   dir = export_to_folder (records, NULL, key, &options, &export);
-  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 3);
+  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 4);
   g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 0);
+  g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 5);
 
   wide = read_table (dir, "trajectories_wide.csv");
   long_rows = read_table (dir, "trajectories_long.csv");
-  g_assert_cmpuint (wide->len, ==, 1 + 12);
-  g_assert_cmpuint (long_rows->len, ==, 1 + 24);
+  g_assert_cmpuint (wide->len, ==, 1 + 11);
+  g_assert_cmpuint (long_rows->len, ==, 1 + 22);
 
   participants = vw_records_get_participants (records, &n);
   for (guint i = 0; i < n; i++)
@@ -236,6 +243,34 @@ test_k_suppress (void)
   report = vw_export_get_report (export);
   g_assert_nonnull (strstr (report, "region=DH, origin=regiogemeente, age_band=lt30: 2; 2 left out"));
   g_assert_nonnull (strstr (report, "region=DH, origin=centrumgemeente, age_band=65plus: 1; 1 left out"));
+  g_assert_nonnull (strstr (report, "region=DH, origin=-, age_band=-: 1; 1 left out"));
+  g_assert_nonnull (strstr (report, "Smallest group released: 5 (k = 5); number of groups: 2."));
+}
+
+/* Without --quasi, generalizing cannot make C, D and E a group of 5:
+ * they are left out, not released as (DH, -, -). */
+static void
+test_k_generalize_default (void)
+{
+  g_autoptr(VwRecords) records = crafted_records ();
+  g_autoptr(VwSecret) key = random_key ();
+  g_autoptr(VwExport) export = NULL;
+  VwExportOptions options = { 0 };
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) wide = NULL;
+  g_autofree char *report = NULL;
+
+  dir = export_to_folder (records, NULL, key, &options, &export);
+  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 4);
+  g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 0);
+  g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 5);
+  wide = read_table (dir, "trajectories_wide.csv");
+  g_assert_cmpuint (wide->len, ==, 1 + 11);
+  for (guint i = 0; suppressed_codes[i] != NULL; i++)
+    g_assert_null (row_of (wide, key, suppressed_codes[i]));
+  report = vw_export_get_report (export);
+  g_assert_nonnull (strstr (report, "region=DH, origin=regiogemeente, age_band=lt30: 2; 2 left out\n"));
+  g_assert_nonnull (strstr (report, "4 left out.\nSmallest group released: 5 (k = 5); number of groups: 2.\n"));
 }
 
 static void
@@ -251,41 +286,43 @@ test_k_generalize (void)
   g_autoptr(GPtrArray) long_rows = NULL;
   const VwRecordParticipant *participants;
   guint n;
-  int age, hist, long_age, long_hist;
+  int age, hist, origin, long_age, long_hist, long_origin;
 
   options.rare = VW_EXPORT_RARE_GENERALIZE;
   options.quasi = quasi;
   dir = export_to_folder (records, NULL, key, &options, &export);
   g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 0);
   g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 4);
+  g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 5);
 
   wide = read_table (dir, "trajectories_wide.csv");
   long_rows = read_table (dir, "trajectories_long.csv");
   g_assert_cmpuint (wide->len, ==, 1 + 15);
   age = column_of (wide, "age_band");
   hist = column_of (wide, "hist_street");
+  origin = column_of (wide, "origin");
   long_age = column_of (long_rows, "age_band");
   long_hist = column_of (long_rows, "hist_street");
+  long_origin = column_of (long_rows, "origin");
 
   participants = vw_records_get_participants (records, &n);
   for (guint i = 0; i < n; i++)
     {
       const char *code = participants[i].code;
       GStrv row = row_of (wide, key, code);
-      gboolean cd = g_strv_contains (suppressed_codes, code);
-      gboolean a6 = g_str_equal (code, "DH-AAAA6");
+      gboolean generalized = g_strv_contains (generalized_codes, code);
       const char *expected_age = NULL, *expected_hist = participants[i].hist_street;
+      const char *expected_origin = participants[i].origin;
 
       g_assert_nonnull (row);
       if (participants[i].birth_year != 0)
         expected_age = vw_age_band (participants[i].birth_year, 2020, "dh");
-      if (cd)
-        expected_age = NULL;
-      if (cd || a6)
-        expected_hist = NULL;
+      if (generalized)
+        expected_age = expected_hist = expected_origin = NULL;
       g_assert_cmpstr (*row[age] ? row[age] : NULL, ==, expected_age);
       g_assert_cmpstr (*row[hist] ? row[hist] : NULL, ==, expected_hist);
-      /* Region and origin are never blanked here. */
+      g_assert_cmpstr (*row[origin] ? row[origin] : NULL, ==, expected_origin);
+      /* The region is never blanked here. */
       g_assert_cmpstr (row[column_of (wide, "region")], ==, "DH");
 
       /* The long table carries the same blanks. */
@@ -297,12 +334,16 @@ test_k_generalize (void)
             continue;
           g_assert_cmpstr (lrow[long_age], ==, row[age]);
           g_assert_cmpstr (lrow[long_hist], ==, row[hist]);
+          g_assert_cmpstr (lrow[long_origin], ==, row[origin]);
         }
     }
 }
 
 /* A round variable as quasi-identifier: blanked in the wide column of its
- * round and in the long row of that round only. */
+ * round and in the long row of that round only, together with its roll-up
+ * (woonsituatie BW would give back residence bw). Everyone's residence at
+ * T1 is blanked, which makes A and B groups of 6 and 5 again; C, D and E
+ * are left out as before. */
 static void
 test_k_round_quasi (void)
 {
@@ -317,15 +358,20 @@ test_k_round_quasi (void)
   const VwRecordParticipant *participants;
   const VwRoundRecord *rounds;
   guint n, n_rows, blanked = 0;
-  int wide_res, long_res, long_round;
+  int wide_res, wide_woon, long_res, long_woon, long_round;
 
   options.quasi = quasi;
   dir = export_to_folder (records, NULL, key, &options, &export);
   wide = read_table (dir, "trajectories_wide.csv");
   long_rows = read_table (dir, "trajectories_long.csv");
   wide_res = column_of (wide, "residence_T1");
+  wide_woon = column_of (wide, "woonsituatie_T1");
   long_res = column_of (long_rows, "residence");
+  long_woon = column_of (long_rows, "woonsituatie");
   long_round = column_of (long_rows, "round");
+  g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 7);
+  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 4);
+  g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 5);
 
   participants = vw_records_get_participants (records, &n);
   rounds = vw_records_get_rounds (records, &n_rows);
@@ -334,12 +380,19 @@ test_k_round_quasi (void)
       GStrv row = row_of (wide, key, participants[i].code);
       const VwRoundRecord *t1 = &rounds[participants[i].first_round + 1];
 
-      g_assert_nonnull (row);
       g_assert_cmpuint (t1->round, ==, 1);
+      if (row == NULL)
+        {
+          g_assert_true (g_strv_contains (suppressed_codes, participants[i].code));
+          continue;
+        }
       if (t1->residence != NULL && *row[wide_res] == '\0')
         blanked++;
       else
         g_assert_cmpstr (row[wide_res], ==, t1->residence ? t1->residence : "");
+      /* The roll-up goes with it. */
+      g_assert_cmpstr (row[wide_woon], ==,
+                       *row[wide_res] ? vw_residence_woonsituatie (row[wide_res]) : "");
       for (guint r = 1; r < long_rows->len; r++)
         {
           GStrv lrow = g_ptr_array_index (long_rows, r);
@@ -347,17 +400,25 @@ test_k_round_quasi (void)
           if (!g_str_equal (lrow[0], row[0]))
             continue;
           if (g_str_equal (lrow[long_round], "T1"))
-            g_assert_cmpstr (lrow[long_res], ==, row[wide_res]);
+            {
+              g_assert_cmpstr (lrow[long_res], ==, row[wide_res]);
+              g_assert_cmpstr (lrow[long_woon], ==, row[wide_woon]);
+            }
           else
-            g_assert_cmpstr (lrow[long_res], ==, "mo");
+            {
+              g_assert_cmpstr (lrow[long_res], ==, "mo");
+              g_assert_cmpstr (lrow[long_woon], ==, "MO");
+            }
         }
     }
-  g_assert_cmpuint (blanked, >, 0);
-  g_assert_cmpuint (blanked, <=, vw_export_get_n_generalized (export));
+  g_assert_cmpuint (blanked, ==, 7);
 }
 
-/* Fewer participants than k: blanking everything does not help, so all
- * are left out and the tables are empty. */
+/* Fewer participants than k: no grouping can reach k, so nothing is
+ * released, and rather than an empty package the export is refused with
+ * the numbers that say why. Every participant is different, so leaving
+ * out everyone in a group smaller than 2 is refused too. With k = 1
+ * nothing changes and the smallest group is 1. */
 static void
 test_k_too_few (void)
 {
@@ -372,20 +433,108 @@ test_k_too_few (void)
   VwExportOptions options = { 0 };
   g_autofree char *dir = NULL;
   g_autoptr(GPtrArray) wide = NULL;
+  g_autofree char *report = NULL;
 
   g_assert_no_error (error);
-  dir = export_to_folder (records, NULL, key, &options, &export);
-  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 3);
-  wide = read_table (dir, "trajectories_wide.csv");
-  g_assert_cmpuint (wide->len, ==, 1);
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      options.rare = mode ? VW_EXPORT_RARE_SUPPRESS : VW_EXPORT_RARE_GENERALIZE;
+      options.k = 0;
+      export = vw_export_new (records, NULL, key, &options, &error);
+      g_assert_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED);
+      g_assert_null (export);
+      g_assert_nonnull (strstr (error->message, "k = 5"));
+      g_assert_nonnull (strstr (error->message, "3 participants"));
+      g_clear_error (&error);
 
-  /* With k = 1 nothing is rare. */
-  g_clear_pointer (&export, vw_export_free);
-  g_free (dir);
-  options.k = 1;
-  dir = export_to_folder (records, NULL, key, &options, &export);
-  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 0);
-  g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 0);
+      options.k = 2;
+      export = vw_export_new (records, NULL, key, &options, &error);
+      if (mode == 0)
+        {
+          /* Without age band, A and C are (DH, centrumgemeente, -); B
+           * alone stays alone however much is blanked, and is left out. */
+          g_assert_no_error (error);
+          g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 2);
+          g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 2);
+          g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 1);
+          g_clear_pointer (&export, vw_export_free);
+        }
+      else
+        {
+          g_assert_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED);
+          g_assert_nonnull (strstr (error->message, "k = 2"));
+          g_assert_nonnull (strstr (error->message, "region, origin, age_band"));
+          g_clear_error (&error);
+        }
+
+      /* With k = 1 nothing is rare. */
+      options.k = 1;
+      dir = export_to_folder (records, NULL, key, &options, &export);
+      g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 0);
+      g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 0);
+      g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 1);
+      report = vw_export_get_report (export);
+      g_assert_nonnull (strstr (report, "Smallest group released: 1 (k = 1); number of groups: 3."));
+      wide = read_table (dir, "trajectories_wide.csv");
+      g_assert_cmpuint (wide->len, ==, 1 + 3);
+      g_clear_pointer (&export, vw_export_free);
+      g_clear_pointer (&dir, g_free);
+      g_clear_pointer (&wide, g_ptr_array_unref);
+      g_clear_pointer (&report, g_free);
+    }
+
+  /* No participants at all. */
+  {
+    g_autoptr(VwRecords) empty = vw_records_new_from_csv ("code,pseudonym,region\n", "code,round,status\n",
+                                                          NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    options.k = 1;
+    export = vw_export_new (empty, NULL, key, &options, &error);
+    g_assert_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED);
+    g_assert_null (export);
+    g_clear_error (&error);
+  }
+}
+
+/* Every value blank but the region: one group, released when it is large
+ * enough and refused when it is not. */
+static void
+test_k_all_blank (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) participants = g_string_new ("code,pseudonym,region\n");
+  g_autoptr(GString) rounds = g_string_new ("code,round,status\n");
+  g_autoptr(VwRecords) records = NULL;
+  g_autoptr(VwSecret) key = random_key ();
+  g_autoptr(VwExport) export = NULL;
+  const char *quasi[] = { "hist_street", "residence_T0", NULL };
+  VwExportOptions options = { 0 };
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_string_append_printf (participants, "DH-AAAA%u,P%u,DH\n", i + 1, i);
+      g_string_append_printf (rounds, "DH-AAAA%u,T0,declined\n", i + 1);
+    }
+  records = vw_records_new_from_csv (participants->str, rounds->str, NULL, NULL, &error);
+  g_assert_no_error (error);
+  options.quasi = quasi;
+  for (guint mode = 0; mode < 2; mode++)
+    {
+      options.rare = mode ? VW_EXPORT_RARE_SUPPRESS : VW_EXPORT_RARE_GENERALIZE;
+      options.k = 6;
+      export = vw_export_new (records, NULL, key, &options, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (vw_export_get_smallest_group (export), ==, 6);
+      g_assert_cmpuint (vw_export_get_n_generalized (export), ==, 0);
+      g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 0);
+      g_clear_pointer (&export, vw_export_free);
+
+      options.k = 7;
+      export = vw_export_new (records, NULL, key, &options, &error);
+      g_assert_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED);
+      g_clear_error (&error);
+    }
 }
 
 /* ReadStat read-back */
@@ -804,6 +953,560 @@ test_qdpx (void)
   }
 }
 
+/* Every released group in every format
+ *
+ * Random populations (seeded, so every run tests the same ones) with many
+ * blanks are exported to every format, with and without added
+ * quasi-identifiers and in both modes. What was written is read back as an
+ * analyst would (CSV, ReadStat for .sav/.dta, the .qdpx zip, Rscript for
+ * the wide CSV) and the groups are counted again from the released
+ * quasi-identifier columns only, a blank being a value of its own. */
+
+static const char * const random_regions[] = { "DH", "DH", "DH", "FL" };
+static const char * const random_origins[] = { "centrumgemeente", "regiogemeente", "buiten_regio", "onbekend",
+                                               "", "", "" };
+static const char * const random_hist[] = { "ja", "nee", "niet_besproken", "", "" };
+static const char * const random_stays[] = { "mo", "bw", "omklap", "eigen_woning", "straat", "", "" };
+static const char * const random_activities[] = { "betaald_werk", "dagbesteding", "geen", "", "" };
+
+#define PICK(rand, list) (list)[g_rand_int_range ((rand), 0, G_N_ELEMENTS (list))]
+
+static VwRecords *
+random_records (guint32    seed,
+                guint      n,
+                GPtrArray *quotes)
+{
+  static const char digits[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GString) people = g_string_new ("code,pseudonym,region,origin,birth_year,hist_street,hist_unsafe_home\n");
+  g_autoptr(GString) rows = g_string_new ("code,round,status,date,residence,participation\n");
+  g_autoptr(GError) error = NULL;
+  VwRecords *records;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *region = PICK (rand, random_regions);
+      g_autofree char *code = NULL;
+      char body[6] = { 0 };
+      char birth[8] = "";
+
+      for (guint d = 0, v = i; d < 5; d++, v /= 32)
+        body[4 - d] = digits[v % 32];
+      code = g_strconcat (region, "-", body, NULL);
+      /* Four in ten without a birth year. */
+      if (g_rand_int_range (rand, 0, 10) >= 4)
+        g_snprintf (birth, sizeof birth, "%d", g_rand_int_range (rand, 1945, 2000));
+      g_string_append_printf (people, "%s,P%u,%s,%s,%s,%s,%s\n", code, i, region, PICK (rand, random_origins),
+                              birth, PICK (rand, random_hist), PICK (rand, random_hist));
+      /* Everyone has a T0 row; most have a T1 row. */
+      for (guint r = 0; r < 2; r++)
+        {
+          if (r == 1 && g_rand_int_range (rand, 0, 4) == 0)
+            continue;
+          if (g_rand_int_range (rand, 0, 5) == 0)
+            {
+              g_string_append_printf (rows, "%s,T%u,declined,,,\n", code, r);
+              continue;
+            }
+          g_string_append_printf (rows, "%s,T%u,interviewed,%d-0%d-1%d,%s,%s\n", code, r, 2020 + r,
+                                  g_rand_int_range (rand, 1, 10), g_rand_int_range (rand, 0, 10),
+                                  PICK (rand, random_stays), PICK (rand, random_activities));
+          if (quotes != NULL && g_rand_boolean (rand))
+            {
+              g_autofree char *round = g_strdup_printf ("T%u", r);
+              g_autofree char *text = g_strdup_printf ("Verhaal %u over [organisatie].", i);
+
+              g_ptr_array_add (quotes, make_quote (code, round, "wonen", text));
+            }
+        }
+    }
+
+  records = vw_records_new_from_csv (people->str, rows->str, "code,start,end,residence\n", NULL, &error);
+  g_assert_no_error (error);
+  return records;
+}
+
+static int
+header_index (GStrv       header,
+              const char *name)
+{
+  for (int i = 0; header[i] != NULL; i++)
+    if (g_str_equal (header[i], name))
+      return i;
+  return -1;
+}
+
+/* A .sav or .dta as rows of strings, the header first, like read_csv(). */
+static GPtrArray *
+read_stats_rows (const char *path)
+{
+  StatsFile file = { 0 };
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GStrv header;
+
+  read_stats (path, &file);
+  header = g_new0 (char *, file.n_vars + 1);
+  for (int c = 0; c < file.n_vars; c++)
+    header[c] = g_strdup (g_ptr_array_index (file.names, c));
+  g_ptr_array_add (rows, header);
+  for (guint r = 0; file.n_vars > 0 && r < file.cells->len / file.n_vars; r++)
+    {
+      GStrv row = g_new0 (char *, file.n_vars + 1);
+
+      for (int c = 0; c < file.n_vars; c++)
+        row[c] = g_strdup (g_ptr_array_index (file.cells, r * file.n_vars + c));
+      g_ptr_array_add (rows, row);
+    }
+  stats_file_clear (&file);
+  return rows;
+}
+
+/* Export id -> the released combination of @quasi, as a key in which a
+ * blank is a value. In the long table a participant variable must read
+ * the same in each of the participant's rows, and a round variable
+ * (residence_T1) is its column (residence) in the row of its round, blank
+ * without such a row; n_interviews, which the long table has no column
+ * for, is what its rows show: the number of interviewed rows. */
+static GHashTable *
+released_combinations (GPtrArray          *rows,
+                       const char * const *quasi)
+{
+  GStrv header = g_ptr_array_index (rows, 0);
+  guint m = g_strv_length ((GStrv) quasi);
+  g_autofree int *columns = g_new0 (int, m);
+  /* per quasi-identifier: its round, "*" (counted) or NULL */
+  g_autoptr(GPtrArray) rounds = g_ptr_array_new_full (m, g_free);
+  int id_column = header_index (header, "export_id");
+  int round_column = header_index (header, "round");
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_strfreev);
+  GHashTable *combinations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char * const *round_of;
+  GHashTableIter iter;
+  gpointer id, participant_values;
+
+  g_assert_cmpint (id_column, ==, 0);
+  for (guint q = 0; q < m; q++)
+    g_ptr_array_add (rounds, NULL);
+  for (guint q = 0; q < m; q++)
+    {
+      columns[q] = header_index (header, quasi[q]);
+      if (columns[q] < 0 && g_str_equal (quasi[q], "n_interviews"))
+        {
+          g_assert_cmpint (round_column, >=, 0);
+          columns[q] = header_index (header, "status");
+          rounds->pdata[q] = g_strdup ("*");
+        }
+      else if (columns[q] < 0)
+        {
+          const char *suffix = strrchr (quasi[q], '_');
+          g_autofree char *base = NULL;
+
+          /* Only the long table splits a variable over rounds. */
+          g_assert_cmpint (round_column, >=, 0);
+          g_assert_nonnull (suffix);
+          base = g_strndup (quasi[q], suffix - quasi[q]);
+          columns[q] = header_index (header, base);
+          rounds->pdata[q] = g_strdup (suffix + 1);
+          g_assert_cmpint (columns[q], >=, 0);
+        }
+    }
+
+  round_of = (const char * const *) rounds->pdata;
+  for (guint r = 1; r < rows->len; r++)
+    {
+      GStrv row = g_ptr_array_index (rows, r);
+      GStrv known = g_hash_table_lookup (values, row[id_column]);
+
+      if (known == NULL)
+        {
+          known = g_new0 (char *, m + 1);
+          for (guint q = 0; q < m; q++)
+            known[q] = g_strdup (round_of[q] == NULL ? row[columns[q]] : g_str_equal (round_of[q], "*") ? "0" : "");
+          g_hash_table_insert (values, g_strdup (row[id_column]), known);
+        }
+      for (guint q = 0; q < m; q++)
+        {
+          if (round_of[q] == NULL)
+            g_assert_cmpstr (known[q], ==, row[columns[q]]);
+          else if (g_str_equal (round_of[q], "*"))
+            {
+              /* .sav/.dta number the status codes: 1 is interviewed. */
+              if (g_str_equal (row[columns[q]], "interviewed") || g_str_equal (row[columns[q]], "1"))
+                {
+                  char *counted = g_strdup_printf ("%d", atoi (known[q]) + 1);
+
+                  g_free (known[q]);
+                  known[q] = counted;
+                }
+            }
+          else if (g_str_equal (row[round_column], round_of[q]))
+            {
+              g_free (known[q]);
+              known[q] = g_strdup (row[columns[q]]);
+            }
+        }
+    }
+
+  g_hash_table_iter_init (&iter, values);
+  while (g_hash_table_iter_next (&iter, &id, &participant_values))
+    {
+      GStrv v = participant_values;
+      GString *key = g_string_new (NULL);
+
+      for (guint q = 0; q < m; q++)
+        g_string_append_printf (key, "%zu:%s", strlen (v[q]), v[q]);
+      g_hash_table_insert (combinations, g_strdup (id), g_string_free (key, FALSE));
+    }
+  return combinations;
+}
+
+/* Export id -> the size of its group; returns the smallest. */
+static guint
+group_sizes (GHashTable  *combinations,
+             GHashTable **sizes_out)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer id, key;
+  guint smallest = 0;
+
+  g_hash_table_iter_init (&iter, combinations);
+  while (g_hash_table_iter_next (&iter, &id, &key))
+    g_hash_table_insert (counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (counts, key)) + 1));
+  g_hash_table_iter_init (&iter, combinations);
+  while (g_hash_table_iter_next (&iter, &id, &key))
+    {
+      guint size = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+
+      g_hash_table_insert (sizes, g_strdup (id), GUINT_TO_POINTER (size));
+      if (smallest == 0 || size < smallest)
+        smallest = size;
+    }
+  *sizes_out = sizes;
+  return smallest;
+}
+
+/* The export ids named by @pattern's first group in @text. */
+static GHashTable *
+ids_matching (const char *text,
+              const char *pattern)
+{
+  g_autoptr(GRegex) regex = g_regex_new (pattern, 0, 0, NULL);
+  g_autoptr(GMatchInfo) info = NULL;
+  GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_regex_match (regex, text, 0, &info);
+  while (g_match_info_matches (info))
+    {
+      g_hash_table_add (ids, g_match_info_fetch (info, 1));
+      g_match_info_next (info, NULL);
+    }
+  return ids;
+}
+
+/* Blanking a quasi-identifier blanked what gives it away: the roll-ups of
+ * its round, the trajectory's other columns. */
+static void
+assert_family_blank (GPtrArray          *rows,
+                     const char * const *quasi)
+{
+  static const char * const families[][5] = {
+    { "residence", "woonsituatie", NULL },
+    { "participation", "participation_dh", "participation_fl", NULL },
+    { "trajectory", "trajectory_subtype", "trajectory_final", "trajectory_final_subtype", NULL },
+  };
+  GStrv header = g_ptr_array_index (rows, 0);
+  gboolean is_long = header_index (header, "round") >= 0;
+
+  for (guint q = 0; quasi[q] != NULL; q++)
+    for (guint f = 0; f < G_N_ELEMENTS (families); f++)
+      for (guint v = 0; families[f][v] != NULL; v++)
+        {
+          const char *suffix = strrchr (quasi[q], '_');
+          g_autofree char *base = NULL;
+          const char *round = NULL;
+
+          if (g_str_has_prefix (quasi[q], "trajectory"))
+            base = g_strdup (quasi[q]);
+          else if (suffix != NULL)
+            {
+              base = g_strndup (quasi[q], suffix - quasi[q]);
+              round = suffix + 1;
+            }
+          if (base == NULL || !g_strv_contains (families[f], base))
+            continue;
+          for (guint r = 1; r < rows->len; r++)
+            {
+              GStrv row = g_ptr_array_index (rows, r);
+              g_autofree char *quasi_name = is_long || round == NULL ? g_strdup (base)
+                                                                    : g_strdup_printf ("%s_%s", base, round);
+              g_autofree char *other = is_long || round == NULL ? g_strdup (families[f][v])
+                                                               : g_strdup_printf ("%s_%s", families[f][v], round);
+
+              if (is_long && round != NULL && !g_str_equal (row[header_index (header, "round")], round))
+                continue;
+              if (*row[header_index (header, quasi_name)] == '\0')
+                g_assert_cmpstr (row[header_index (header, other)], ==, "");
+            }
+        }
+}
+
+typedef struct
+{
+  guint exports;
+  guint refused;
+  guint generalized;
+  guint suppressed;
+  guint quasi_groups_checked;
+} ReleaseTotals;
+
+/* Reads back one package and checks every released group against k and
+ * the manifest; returns the smallest group. */
+static guint
+check_package (const char     *dir,
+               guint           k,
+               VwExport       *export,
+               guint           n_quotes_released)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *manifest = g_build_filename (dir, "manifest.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) quasi = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) wide = read_table (dir, "trajectories_wide.csv");
+  g_autoptr(GHashTable) wide_sizes = NULL;
+  g_autoptr(GHashTable) wide_combinations = NULL;
+  g_autofree char *report = vw_export_get_report (export);
+  g_autofree char *report_line = NULL;
+  JsonObject *dc;
+  JsonArray *names;
+  guint smallest;
+  const char *tables[] = { "trajectories_wide", "trajectories_long" };
+  const char *extensions[] = { ".csv", ".sav", ".dta" };
+
+  json_parser_load_from_file (parser, manifest, &error);
+  g_assert_no_error (error);
+  dc = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "disclosure_control");
+  names = json_object_get_array_member (dc, "quasi_identifiers");
+  for (guint i = 0; i < json_array_get_length (names); i++)
+    g_ptr_array_add (quasi, g_strdup (json_array_get_string_element (names, i)));
+  g_ptr_array_add (quasi, NULL);
+
+  wide_combinations = released_combinations (wide, (const char * const *) quasi->pdata);
+  smallest = group_sizes (wide_combinations, &wide_sizes);
+  g_assert_cmpuint (smallest, >=, k);
+  g_assert_cmpuint (smallest, ==, json_object_get_int_member (dc, "smallest_group"));
+  g_assert_cmpuint (smallest, ==, vw_export_get_smallest_group (export));
+  g_assert_cmpuint (wide->len - 1, ==, json_object_get_int_member (dc, "released"));
+  g_assert_cmpuint (json_object_get_int_member (dc, "released"), ==,
+                    json_object_get_int_member (dc, "participants") - json_object_get_int_member (dc, "suppressed"));
+  g_assert_cmpuint (json_object_get_int_member (dc, "k"), ==, k);
+  report_line = g_strdup_printf ("Smallest group released: %u (k = %u); number of groups: %u.\n", smallest, k,
+                                 (guint) json_object_get_int_member (dc, "groups"));
+  g_assert_nonnull (strstr (report, report_line));
+
+  /* The same groups, the same sizes, in every table of every format. */
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    for (guint e = 0; e < G_N_ELEMENTS (extensions); e++)
+      {
+        g_autofree char *name = g_strconcat (tables[t], extensions[e], NULL);
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autoptr(GPtrArray) rows = e == 0 ? read_csv (path) : read_stats_rows (path);
+        g_autoptr(GHashTable) combinations = released_combinations (rows, (const char * const *) quasi->pdata);
+        g_autoptr(GHashTable) sizes = NULL;
+        GHashTableIter iter;
+        gpointer id, size;
+
+        g_assert_cmpuint (group_sizes (combinations, &sizes), ==, smallest);
+        g_assert_cmpuint (g_hash_table_size (sizes), ==, g_hash_table_size (wide_sizes));
+        g_hash_table_iter_init (&iter, sizes);
+        while (g_hash_table_iter_next (&iter, &id, &size))
+          g_assert_cmpuint (GPOINTER_TO_UINT (size), ==, GPOINTER_TO_UINT (g_hash_table_lookup (wide_sizes, id)));
+        if (e == 0)
+          assert_family_blank (rows, (const char * const *) quasi->pdata);
+      }
+
+  /* Quotes and QDPX cases only of released participants, and all of
+   * theirs. */
+  {
+    g_autoptr(GPtrArray) quotes = read_table (dir, "quotes.csv");
+    g_autofree char *qdpx = g_build_filename (dir, "quotes.qdpx", NULL);
+    g_autoptr(GBytes) project = zip_entry (qdpx, "project.qde");
+    g_autoptr(GHashTable) quoted = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) cases = NULL;
+    g_autoptr(GHashTable) sources = NULL;
+    GHashTableIter iter;
+    gpointer id;
+
+    g_assert_cmpuint (quotes->len - 1, ==, n_quotes_released);
+    for (guint r = 1; r < quotes->len; r++)
+      {
+        const char *quote_id = ((GStrv) g_ptr_array_index (quotes, r))[0];
+
+        g_assert_true (g_hash_table_contains (wide_sizes, quote_id));
+        g_hash_table_add (quoted, (gpointer) quote_id);
+      }
+    g_assert_nonnull (project);
+    cases = ids_matching (g_bytes_get_data (project, NULL), "<Case [^>]*name=\"([0-9a-f]{16})\"");
+    sources = ids_matching (g_bytes_get_data (project, NULL), "<TextSource [^>]*name=\"([0-9a-f]{16}) T[0-9]+\"");
+    g_assert_cmpuint (g_hash_table_size (cases), ==, g_hash_table_size (quoted));
+    g_hash_table_iter_init (&iter, cases);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      g_assert_true (g_hash_table_contains (quoted, id));
+    g_hash_table_iter_init (&iter, sources);
+    while (g_hash_table_iter_next (&iter, &id, NULL))
+      g_assert_true (g_hash_table_contains (wide_sizes, id));
+  }
+
+  return smallest;
+}
+
+/* The long table's interviewed rows count n_interviews: blanking it in the
+ * wide table would hide nothing, so it is never blanked. */
+static void
+assert_n_interviews_shown (const char *dir)
+{
+  g_autoptr(GPtrArray) wide = read_table (dir, "trajectories_wide.csv");
+  g_autoptr(GPtrArray) long_rows = read_table (dir, "trajectories_long.csv");
+  int n_interviews = column_of (wide, "n_interviews");
+  int status = column_of (long_rows, "status");
+
+  for (guint r = 1; r < wide->len; r++)
+    {
+      GStrv row = g_ptr_array_index (wide, r);
+      guint counted = 0;
+
+      for (guint l = 1; l < long_rows->len; l++)
+        {
+          GStrv lrow = g_ptr_array_index (long_rows, l);
+
+          counted += g_str_equal (lrow[0], row[0]) && g_str_equal (lrow[status], "interviewed");
+        }
+      g_assert_cmpstr (row[n_interviews], !=, "");
+      g_assert_cmpuint (counted, ==, atoi (row[n_interviews]));
+    }
+}
+
+static void
+test_k_every_format (void)
+{
+  static const char * const quasi_sets[][3] = {
+    { NULL },
+    { "hist_street", NULL },
+    { "hist_street", "hist_unsafe_home", NULL },
+    { "residence_T1", NULL },
+    { "participation_T0", "hist_street", NULL },
+    { "woonsituatie_T1", NULL },
+    { "trajectory", NULL },
+    { "n_interviews", NULL },
+    { "status_T1", "hist_street", NULL },
+  };
+  ReleaseTotals totals = { 0 };
+  g_autoptr(GString) r_program = g_string_new (
+    "g <- function(dir, q) {\n"
+    "  w <- read.csv(file.path(dir, 'trajectories_wide.csv'), colClasses = 'character',\n"
+    "                na.strings = character(0), check.names = FALSE)\n"
+    "  min(table(do.call(paste, c(unname(as.list(w[q])), sep = '\\x1f'))))\n"
+    "}\n"
+    "cat(");
+  g_autoptr(GString) r_expected = g_string_new (NULL);
+  g_autoptr(GPtrArray) dirs = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint32 seed = 1; seed <= 4; seed++)
+    {
+      g_autoptr(GPtrArray) quotes = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_quote_free);
+      g_autoptr(VwRecords) records = random_records (seed, 40 + 35 * seed, quotes);
+      g_autoptr(VwSecret) key = random_key ();
+
+      /* Each set of quasi-identifiers in both modes over the populations. */
+      for (guint s = 0; s < G_N_ELEMENTS (quasi_sets); s++)
+        for (guint mode = (seed + s) % 2; mode < 2; mode += 2)
+          {
+            g_autoptr(GError) error = NULL;
+            g_autoptr(VwExport) export = NULL;
+            g_autofree char *dir = NULL;
+            VwExportOptions options = { 0 };
+            guint k = seed == 1 && s == 0 ? 1 : 2 + (seed + s) % 5;
+            guint n_quotes_released = 0;
+            guint smallest;
+            g_autoptr(GPtrArray) wide = NULL;
+
+            options.k = k;
+            options.quasi = quasi_sets[s];
+            options.rare = mode ? VW_EXPORT_RARE_SUPPRESS : VW_EXPORT_RARE_GENERALIZE;
+            options.formats = VW_EXPORT_FORMAT_CSV | VW_EXPORT_FORMAT_SAV | VW_EXPORT_FORMAT_DTA |
+                              VW_EXPORT_FORMAT_QDPX;
+            options.include_quotes = TRUE;
+            export = vw_export_new (records, quotes, key, &options, &error);
+            if (export == NULL)
+              {
+                /* Only leaving out can leave nobody: generalizing always
+                 * keeps a group of everyone when k is at most the records,
+                 * unless a quasi-identifier cannot be blanked. */
+                g_assert_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED);
+                g_assert_true (mode == 1 || s == 7 || s == 8);
+                totals.refused++;
+                continue;
+              }
+            dir = tmp_path ("package");
+            g_assert_true (vw_export_write (export, dir, NULL, &error));
+            g_assert_no_error (error);
+
+            wide = read_table (dir, "trajectories_wide.csv");
+            for (guint i = 0; i < quotes->len; i++)
+              if (row_of (wide, key, ((VwQuote *) g_ptr_array_index (quotes, i))->code) != NULL)
+                n_quotes_released++;
+            smallest = check_package (dir, k, export, n_quotes_released);
+            if (s == 7)
+              assert_n_interviews_shown (dir);
+            totals.exports++;
+            totals.generalized += vw_export_get_n_generalized (export);
+            totals.suppressed += vw_export_get_n_suppressed (export);
+
+            /* R counts the groups of the wide CSV once per population. */
+            if (s == 2)
+              {
+                g_string_append_printf (r_program, "%sg('%s', c('region', 'origin', 'age_band', 'hist_street', "
+                                        "'hist_unsafe_home'))", dirs->len ? ", " : "", dir);
+                g_string_append_printf (r_expected, "%s%u", dirs->len ? " " : "", smallest);
+                g_ptr_array_add (dirs, g_steal_pointer (&dir));
+              }
+            else
+              vw_test_rm_rf (dir);
+          }
+    }
+
+  /* The populations made every path run. */
+  g_test_message ("%u exports, %u refused, %u generalized, %u left out", totals.exports, totals.refused,
+                  totals.generalized, totals.suppressed);
+  g_assert_cmpuint (totals.exports, >, 25);
+  g_assert_cmpuint (totals.generalized, >, 50);
+  g_assert_cmpuint (totals.suppressed, >, 50);
+
+  g_string_append (r_program, ", sep = ' ')\n");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+    g_autoptr(GSubprocess) proc = NULL;
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_subprocess_launcher_setenv (launcher, "LANG", "C.UTF-8", TRUE);
+    proc = g_subprocess_launcher_spawn (launcher, &error, "Rscript", "--vanilla", "-e", r_program->str, NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (proc, NULL, NULL, &out, &err, &error);
+    g_assert_no_error (error);
+    if (!g_subprocess_get_successful (proc))
+      g_test_message ("Rscript: %s", err);
+    g_assert_true (g_subprocess_get_successful (proc));
+    g_assert_cmpuint (dirs->len, >=, 2);
+    g_assert_cmpstr (out, ==, r_expected->str);
+  }
+  for (guint i = 0; i < dirs->len; i++)
+    vw_test_rm_rf (g_ptr_array_index (dirs, i));
+}
+
 static void
 test_refusals (void)
 {
@@ -894,6 +1597,14 @@ test_manifest (void)
   dc = json_object_get_object_member (root, "disclosure_control");
   g_assert_cmpint (json_object_get_int_member (dc, "k"), ==, 3);
   g_assert_cmpint (json_array_get_length (json_object_get_array_member (dc, "quasi_identifiers")), ==, 3);
+  /* Under gv, C (DH, regiogemeente, lt35), D (DH, centrumgemeente, 56plus)
+   * and E (DH, -, -) lose age band and origin and are one group of 4. */
+  g_assert_cmpint (json_object_get_int_member (dc, "participants"), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (dc, "released"), ==, 15);
+  g_assert_cmpint (json_object_get_int_member (dc, "generalized"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (dc, "suppressed"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (dc, "groups"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (dc, "smallest_group"), ==, 4);
 
   files = json_object_get_array_member (root, "files");
   g_assert_cmpuint (json_array_get_length (files), ==, 6);
@@ -948,10 +1659,10 @@ test_async (void)
   while (export == NULL)
     g_main_context_iteration (NULL, TRUE);
 
-  /* C1, C2, D1 and A6 (rare on hist_street) are left out. */
-  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 4);
+  /* C1, C2, D1, E1 and A6 (alone with nee on hist_street) are left out. */
+  g_assert_cmpuint (vw_export_get_n_suppressed (export), ==, 5);
   wide = read_table (path, "trajectories_wide.csv");
-  g_assert_cmpuint (wide->len, ==, 1 + 11);
+  g_assert_cmpuint (wide->len, ==, 1 + 10);
   g_assert_cmpstr (row_of (wide, key, "DH-AAAA1")[column_of (wide, "age_band")], ==, "lt35");
 }
 
@@ -965,7 +1676,10 @@ main (int    argc,
   g_test_add_func ("/export/k/suppress", test_k_suppress);
   g_test_add_func ("/export/k/generalize", test_k_generalize);
   g_test_add_func ("/export/k/too-few", test_k_too_few);
+  g_test_add_func ("/export/k/all-blank", test_k_all_blank);
+  g_test_add_func ("/export/k/generalize-default", test_k_generalize_default);
   g_test_add_func ("/export/k/round-quasi", test_k_round_quasi);
+  g_test_add_func ("/export/k/every-format", test_k_every_format);
   g_test_add_func ("/export/stats/read-back", test_stats_read_back);
   g_test_add_func ("/export/r-script", test_r_script);
   g_test_add_func ("/export/redact", test_redact);

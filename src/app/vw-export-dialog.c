@@ -28,6 +28,12 @@ struct _VwExportDialog
   AdwEntryRow  *name_row;
   AdwEntryRow  *recipients_row;
   AdwStatusPage *done_page;
+  GtkWidget    *figures_list;
+  GtkLabel     *smallest_label;
+  GtkLabel     *k_label;
+  GtkLabel     *released_label;
+  GtkLabel     *generalized_label;
+  GtkLabel     *suppressed_label;
   GtkLabel     *report_label;
   GtkSpinner   *spinner;
 
@@ -61,7 +67,35 @@ show_result (VwExportDialog *self,
   adw_status_page_set_title (self->done_page, title);
   adw_status_page_set_icon_name (self->done_page, icon);
   gtk_label_set_text (self->report_label, text);
+  gtk_widget_set_visible (self->figures_list, FALSE);
   show_page (self, "done");
+}
+
+static void
+set_figure (GtkLabel *label,
+            guint     value)
+{
+  char text[16];
+
+  g_snprintf (text, sizeof text, "%u", value);
+  gtk_label_set_text (label, text);
+}
+
+/* The figures the manifest holds, as the package was written. */
+static void
+show_figures (VwExportDialog *self,
+              VwExport       *export)
+{
+  guint n = vw_export_get_n_participants (export);
+  guint suppressed = vw_export_get_n_suppressed (export);
+  g_autofree char *released = g_strdup_printf (_("%u of %u"), n - suppressed, n);
+
+  set_figure (self->smallest_label, vw_export_get_smallest_group (export));
+  set_figure (self->k_label, vw_export_get_k (export));
+  gtk_label_set_text (self->released_label, released);
+  set_figure (self->generalized_label, vw_export_get_n_generalized (export));
+  set_figure (self->suppressed_label, suppressed);
+  gtk_widget_set_visible (self->figures_list, TRUE);
 }
 
 static void
@@ -91,6 +125,7 @@ on_export_done (GObject      *source,
     }
   report = vw_export_get_report (export);
   show_result (self, _("Export Ready"), "emblem-ok-symbolic", report);
+  show_figures (self, export);
 }
 
 static VwExportFormats
@@ -330,6 +365,12 @@ vw_export_dialog_class_init (VwExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwExportDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, VwExportDialog, recipients_row);
   gtk_widget_class_bind_template_child (widget_class, VwExportDialog, done_page);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, figures_list);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, smallest_label);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, k_label);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, released_label);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, generalized_label);
+  gtk_widget_class_bind_template_child (widget_class, VwExportDialog, suppressed_label);
   gtk_widget_class_bind_template_child (widget_class, VwExportDialog, report_label);
   gtk_widget_class_bind_template_child (widget_class, VwExportDialog, spinner);
 

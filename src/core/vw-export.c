@@ -25,6 +25,7 @@ G_DEFINE_QUARK (vw-export-error-quark, vw_export_error)
 #define VW_EXPORT_FORMAT_NAME "veldwerk-anonymized-export"
 #define VW_EXPORT_FORMAT_VERSION 1
 #define MAX_QUASI 32
+#define MAX_FAMILY 4
 
 /* The quasi-identifiers that are always checked, in the order in which
  * generalization blanks them last. */
@@ -66,6 +67,35 @@ static const struct
   { "long_stay", VW_EXPORT_COLUMN_CODED, "ja_nee_onbekend", "Langdurig verblijf (signaal)", "Long-stay flag" },
 };
 
+/* Columns that give each other away: a roll-up gives back (part of) the
+ * value it was made from (woonsituatie BW is residence bw), so blanking
+ * one of a family blanks the others of the same round too. */
+static const char * const residence_family[] = { "residence", "woonsituatie", NULL };
+static const char * const participation_family[] = {
+  "participation", "participation_dh", "participation_fl", NULL
+};
+static const char * const trajectory_family[] = {
+  "trajectory", "trajectory_subtype", "trajectory_final", "trajectory_final_subtype", NULL
+};
+static const char * const * const families[] = { residence_family, participation_family, trajectory_family };
+
+/* Quasi-identifiers that the long table shows by its rows, whatever a
+ * cell says: a row per round with a status, and as many interviewed rows
+ * as n_interviews. Blanking them would hide nothing, so only leaving
+ * people out protects them. */
+static const char * const fixed_variables[] = { "n_interviews", "status", NULL };
+
+/* One quasi-identifier: where it is, and what is blanked with it. */
+typedef struct
+{
+  guint       round;                     /* G_MAXUINT: a participant variable */
+  gboolean    fixed;                     /* only leaving out protects it */
+  int         column;                    /* in the wide table */
+  int         wide[MAX_FAMILY + 1];      /* blanked with it; -1 ends */
+  const char *family[MAX_FAMILY + 1];    /* variables blanked with it (long table) */
+  char       *base;                      /* the variable without its round */
+} QuasiColumns;
+
 struct _VwExport
 {
   VwRecords         *records;    /* owned */
@@ -86,9 +116,12 @@ struct _VwExport
                                     the order of enrolment */
   gboolean          *suppressed; /* per participant */
   guint32           *blanked;    /* per participant: bit q = quasi[q] blanked */
+  QuasiColumns      *quasi_columns; /* per quasi[q]: what blanking it blanks */
   guint              n_participants;
   guint              n_suppressed;
   guint              n_generalized;
+  guint              n_groups;       /* released groups */
+  guint              smallest_group; /* size of the smallest released group */
   GString           *report;
 };
 
@@ -682,10 +715,9 @@ build_long (VwExport                *self,
   const VwRoundRecord *rounds;
   guint n, n_rows;
   VwExportTable *table = export_table_new ("trajectories_long");
-  /* Where each quasi-identifier lives in the long table: a column, and
-   * a round (G_MAXUINT: every row). */
-  int quasi_column[MAX_QUASI];
-  guint quasi_round[MAX_QUASI];
+  /* The long table's columns of each quasi-identifier's family, blanked
+   * in every row or (a round variable) in the row of its round. */
+  int quasi_columns[MAX_QUASI][MAX_FAMILY];
   guint n_columns;
 
   participants = vw_records_get_participants (self->records, &n);
@@ -701,19 +733,11 @@ build_long (VwExport                *self,
 
   for (guint q = 0; self->quasi[q] != NULL; q++)
     {
-      const char *name = self->quasi[q];
-      const char *suffix = strrchr (name, '_');
-      guint round;
+      const QuasiColumns *quasi = &self->quasi_columns[q];
 
-      quasi_column[q] = vw_export_table_find_column (table, name);
-      quasi_round[q] = G_MAXUINT;
-      if (quasi_column[q] < 0 && suffix != NULL && vw_round_parse (suffix + 1, &round))
-        {
-          g_autofree char *base = g_strndup (name, suffix - name);
-
-          quasi_column[q] = vw_export_table_find_column (table, base);
-          quasi_round[q] = round;
-        }
+      /* -1: not in the long table (n_interviews, which is never blanked). */
+      for (guint i = 0; quasi->family[i] != NULL; i++)
+        quasi_columns[q][i] = vw_export_table_find_column (table, quasi->family[i]);
     }
 
   /* In the order of the wide table, each participant's rows in round
@@ -742,9 +766,11 @@ build_long (VwExport                *self,
 
           cells = &table->cells->pdata[table->cells->len - n_columns];
           for (guint q = 0; self->quasi[q] != NULL; q++)
-            if ((self->blanked[participant] & (1u << q)) && quasi_column[q] >= 0 &&
-                (quasi_round[q] == G_MAXUINT || quasi_round[q] == row->round))
-              cells[quasi_column[q]] = NULL;
+            if ((self->blanked[participant] & (1u << q)) &&
+                (self->quasi_columns[q].round == G_MAXUINT || self->quasi_columns[q].round == row->round))
+              for (guint i = 0; self->quasi_columns[q].family[i] != NULL; i++)
+                if (quasi_columns[q][i] >= 0)
+                  cells[quasi_columns[q][i]] = NULL;
 
           g_array_append_val (table->owners, participant);
         }
@@ -753,20 +779,153 @@ build_long (VwExport                *self,
   self->long_ = table;
 }
 
-/* Disclosure control */
+/* Disclosure control
+ *
+ * A participant's group is every participant whose released
+ * quasi-identifiers are identical, a blank (never recorded, or blanked
+ * here) being a value of its own: an analyst who reads the files sees a
+ * blank as one more value, so a blank that "matched anything" would count
+ * people into a group that the files do not show. Every released group
+ * must hold at least k participants; groups are counted on the cells as
+ * they will be written, after every step. */
 
-/* Two participants can be told apart on the quasi-identifiers unless
- * every value is equal or blank on either side (a blank matches anything,
- * as in sdcMicro's local suppression). */
 static gboolean
-compatible (const char **a,
-            const char **b,
-            guint        m)
+quasi_columns_init (VwExport      *self,
+                    guint          q,
+                    QuasiColumns  *out,
+                    GError       **error)
 {
-  for (guint q = 0; q < m; q++)
-    if (a[q] != NULL && b[q] != NULL && a[q] != b[q])
+  const char *name = self->quasi[q];
+  const char * const *family = NULL;
+  char *suffix;
+  char round_buf[16];
+  guint n = 0;
+
+  out->column = vw_export_table_find_column (self->wide, name);
+  out->round = G_MAXUINT;
+  out->wide[0] = -1;
+  /* Column 0 is the export id, which is unique by design. */
+  if (out->column <= 0)
+    {
+      g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_INVALID,
+                   _("“%s” is not a variable of the export that can be a quasi-identifier; "
+                     "use a column of trajectories_wide.csv such as hist_street or residence_T0"),
+                   name);
       return FALSE;
+    }
+
+  out->base = g_strdup (name);
+  suffix = strrchr (out->base, '_');
+  if (suffix != NULL && vw_round_parse (suffix + 1, &out->round))
+    {
+      *suffix = '\0';
+      if (!g_strv_contains (round_variables, out->base))
+        {
+          *suffix = '_';
+          out->round = G_MAXUINT;
+        }
+    }
+
+  for (guint f = 0; f < G_N_ELEMENTS (families) && family == NULL; f++)
+    if (g_strv_contains (families[f], out->base))
+      family = families[f];
+  out->fixed = g_strv_contains (fixed_variables, out->base);
+
+  for (guint i = 0; family == NULL ? i == 0 : family[i] != NULL; i++)
+    {
+      const char *variable = family == NULL ? out->base : family[i];
+      g_autofree char *column = out->round == G_MAXUINT
+                                ? g_strdup (variable)
+                                : g_strdup_printf ("%s_%s", variable, vw_round_format (out->round, round_buf));
+
+      g_assert (n < MAX_FAMILY);
+      out->family[n] = variable;
+      out->wide[n] = vw_export_table_find_column (self->wide, column);
+      g_assert (out->wide[n] >= 0);
+      n++;
+    }
+  out->family[n] = NULL;
+  out->wide[n] = -1;
   return TRUE;
+}
+
+/* Blanks @quasi and its family in row @row of the wide table; TRUE when a
+ * value was there to blank. */
+static gboolean
+blank_row (VwExportTable      *wide,
+           guint               row,
+           const QuasiColumns *quasi)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = 0; quasi->wide[i] >= 0; i++)
+    {
+      gpointer *cell = &wide->cells->pdata[row * wide->columns->len + quasi->wide[i]];
+
+      changed |= *cell != NULL;
+      *cell = NULL;
+    }
+  return changed;
+}
+
+typedef struct
+{
+  const VwExportTable *wide;
+  const QuasiColumns  *quasi;
+  guint                m;
+} GroupOrder;
+
+/* Rows in the order of their released quasi-identifiers; a blank sorts
+ * before any value and equals only a blank. */
+static int
+compare_group_rows (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  const GroupOrder *order = user_data;
+  guint row_a = *(const guint *) a;
+  guint row_b = *(const guint *) b;
+
+  for (guint q = 0; q < order->m; q++)
+    {
+      int c = g_strcmp0 (vw_export_table_get (order->wide, row_a, order->quasi[q].column),
+                         vw_export_table_get (order->wide, row_b, order->quasi[q].column));
+      if (c != 0)
+        return c;
+    }
+  return 0;
+}
+
+/* Sets @sizes[row] to the size of the row's group on the released values
+ * (0 for a row left out); returns the number of groups. */
+static guint
+count_groups (const VwExportTable *wide,
+              const QuasiColumns  *quasi,
+              guint                m,
+              const gboolean      *suppressed,
+              guint               *sizes)
+{
+  guint n = vw_export_table_n_rows (wide);
+  g_autofree guint *rows = g_new (guint, n + 1);
+  GroupOrder order = { wide, quasi, m };
+  guint n_rows = 0, n_groups = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      sizes[i] = 0;
+      if (!suppressed[i])
+        rows[n_rows++] = i;
+    }
+  g_qsort_with_data (rows, n_rows, sizeof (guint), compare_group_rows, &order);
+  for (guint start = 0, end; start < n_rows; start = end)
+    {
+      for (end = start + 1; end < n_rows && compare_group_rows (&rows[start], &rows[end], &order) == 0; end++)
+        ;
+      for (guint j = start; j < end; j++)
+        sizes[rows[j]] = end - start;
+      n_groups++;
+    }
+  return n_groups;
 }
 
 static char *
@@ -777,17 +936,13 @@ combination_key (const char **values,
 
   for (guint q = 0; q < m; q++)
     {
-      g_string_append (key, values[q] ? values[q] : "\x1e");
-      g_string_append_c (key, '\x1f');
+      if (values[q] == NULL)
+        g_string_append_c (key, '_');
+      else
+        g_string_append_printf (key, "%zu:%s", strlen (values[q]), values[q]);
     }
   return g_string_free (key, FALSE);
 }
-
-typedef struct
-{
-  const char **values; /* a representative's values */
-  guint        count;
-} Group;
 
 typedef struct
 {
@@ -804,55 +959,34 @@ rare_combination_free (RareCombination *rare)
   g_free (rare);
 }
 
-static GHashTable *
-count_groups (const char **values,
-              const gboolean *suppressed,
-              guint n,
-              guint m,
-              GPtrArray **groups_out)
+/* Nothing released is refused rather than written as an empty package,
+ * with the reason the person exporting can act on. */
+static void
+set_nothing_released_error (VwExport    *self,
+                            guint        n,
+                            const char  *quasi_list,
+                            GError     **error)
 {
-  GHashTable *index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GPtrArray *groups = g_ptr_array_new_with_free_func (g_free);
+  guint k = self->options.k;
 
-  for (guint i = 0; i < n; i++)
-    {
-      char *key;
-      Group *group;
-
-      if (suppressed[i])
-        continue;
-      key = combination_key (&values[i * m], m);
-      group = g_hash_table_lookup (index, key);
-      if (group == NULL)
-        {
-          group = g_new0 (Group, 1);
-          group->values = &values[i * m];
-          g_ptr_array_add (groups, group);
-          g_hash_table_insert (index, key, group);
-        }
-      else
-        g_free (key);
-      group->count++;
-    }
-  *groups_out = groups;
-  return index;
-}
-
-static guint
-compatible_count (const char **values,
-                  GPtrArray   *groups,
-                  guint        m)
-{
-  guint count = 0;
-
-  for (guint g = 0; g < groups->len; g++)
-    {
-      const Group *group = g_ptr_array_index (groups, g);
-
-      if (compatible (values, group->values, m))
-        count += group->count;
-    }
-  return count;
+  if (n == 0)
+    g_set_error_literal (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
+                         _("Nothing was exported: the records hold no participants"));
+  else if (k > n)
+    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "Nothing was exported: the smallest group allowed is k = %u, but the records "
+                              "hold %u participant; choose a k of at most %u",
+                              "Nothing was exported: the smallest group allowed is k = %u, but the records "
+                              "hold %u participants; choose a k of at most %u",
+                              n),
+                 k, n, n);
+  else
+    g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_NOTHING_RELEASED,
+                 _("Nothing was exported: with k = %u every participant is in a group smaller than k "
+                   "on %s; choose a smaller k or fewer quasi-identifiers, or make rare combinations coarser "
+                   "instead of leaving them out"),
+                 k, quasi_list);
 }
 
 static gboolean
@@ -863,89 +997,64 @@ protect (VwExport  *self,
   guint n = vw_export_table_n_rows (wide);
   guint m = g_strv_length (self->quasi);
   guint k = self->options.k;
-  int columns[MAX_QUASI];
-  g_autofree const char **values = NULL;
   g_autofree const char **original = NULL;
   g_autoptr(GHashTable) rare = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) rare_combination_free);
   g_autoptr(GPtrArray) rare_order = g_ptr_array_new ();
-  g_autofree guint *counts = g_new0 (guint, n);
   g_autofree char *quasi_list = g_strjoinv (", ", self->quasi);
   /* Per row of the wide table; mapped to participants at the end. */
+  g_autofree guint *sizes = g_new0 (guint, n + 1);
   g_autofree gboolean *suppressed = g_new0 (gboolean, n + 1);
   g_autofree guint32 *blanked = g_new0 (guint32, n + 1);
 
+  self->quasi_columns = g_new0 (QuasiColumns, m + 1);
   for (guint q = 0; q < m; q++)
-    {
-      columns[q] = vw_export_table_find_column (wide, self->quasi[q]);
-      if (columns[q] < 0 || columns[q] == 0)
-        {
-          g_set_error (error, VW_EXPORT_ERROR, VW_EXPORT_ERROR_INVALID,
-                       _("“%s” is not a variable of the export that can be a quasi-identifier; "
-                         "use a column of trajectories_wide.csv such as hist_street or residence_T0"),
-                       self->quasi[q]);
-          return FALSE;
-        }
-    }
+    if (!quasi_columns_init (self, q, &self->quasi_columns[q], error))
+      return FALSE;
 
-  values = g_new0 (const char *, (gsize) n * m + 1);
+  original = g_new0 (const char *, (gsize) n * m + 1);
   for (guint i = 0; i < n; i++)
     for (guint q = 0; q < m; q++)
-      values[i * m + q] = vw_export_table_get (wide, i, columns[q]);
-  original = g_memdup2 (values, sizeof (const char *) * ((gsize) n * m + 1));
+      original[i * m + q] = vw_export_table_get (wide, i, self->quasi_columns[q].column);
 
-  /* A blank (not recorded) matches anything, in both modes, so that
-   * "rare" means the same whatever is done about it. */
-  {
-    g_autoptr(GPtrArray) groups = NULL;
-    g_autoptr(GHashTable) index = count_groups (values, suppressed, n, m, &groups);
+  /* Generalizing blanks one quasi-identifier at a time, the added ones
+   * (last given first), then age band, origin and region, in every group
+   * that is still smaller than k, and counts again. A group moves as a
+   * whole (its members share their values, blanks included), and a group
+   * of k or more is never touched, so groups only merge. */
+  if (self->options.rare == VW_EXPORT_RARE_GENERALIZE)
+    for (int q = (int) m - 1; q >= 0; q--)
+      {
+        const QuasiColumns *quasi = &self->quasi_columns[q];
+        gboolean any_rare = FALSE;
 
-    for (guint i = 0; i < n; i++)
-      counts[i] = compatible_count (&values[i * m], groups, m);
-  }
-
-  if (self->options.rare == VW_EXPORT_RARE_SUPPRESS)
-    {
-      for (guint i = 0; i < n; i++)
-        if (counts[i] < k)
-          suppressed[i] = TRUE;
-    }
-  else
-    {
-      /* Blank one more quasi-identifier of every participant who is still
-       * rare, the added ones first and region last, until every
-       * participant matches at least k; who cannot is left out. */
-      for (guint step = 0; step <= m; step++)
-        {
-          g_autoptr(GPtrArray) groups = NULL;
-          g_autoptr(GHashTable) index = count_groups (values, suppressed, n, m, &groups);
-          g_autoptr(GArray) still_rare = g_array_new (FALSE, FALSE, sizeof (guint));
-
-          for (guint i = 0; i < n; i++)
-            if (!suppressed[i] && compatible_count (&values[i * m], groups, m) < k)
-              g_array_append_val (still_rare, i);
-          if (still_rare->len == 0)
-            break;
-
-          for (guint j = 0; j < still_rare->len; j++)
+        if (quasi->fixed)
+          continue;
+        count_groups (wide, self->quasi_columns, m, suppressed, sizes);
+        for (guint i = 0; i < n; i++)
+          if (!suppressed[i] && sizes[i] < k)
             {
-              guint i = g_array_index (still_rare, guint, j);
-              gboolean blanked_one = FALSE;
-
-              for (int q = m - 1; q >= 0 && !blanked_one; q--)
-                if (values[i * m + q] != NULL)
-                  {
-                    values[i * m + q] = NULL;
-                    blanked[i] |= 1u << q;
-                    blanked_one = TRUE;
-                  }
-              if (!blanked_one)
-                suppressed[i] = TRUE;
+              any_rare = TRUE;
+              if (blank_row (wide, i, quasi))
+                blanked[i] |= 1u << q;
             }
-        }
-    }
+        if (!any_rare)
+          break;
+      }
 
-  /* Apply to the wide table and collect the report. */
+  /* Who is still in a group smaller than k is left out; that changes no
+   * other group. */
+  count_groups (wide, self->quasi_columns, m, suppressed, sizes);
+  for (guint i = 0; i < n; i++)
+    if (sizes[i] < k)
+      suppressed[i] = TRUE;
+  self->n_groups = count_groups (wide, self->quasi_columns, m, suppressed, sizes);
+  self->smallest_group = 0;
+  for (guint i = 0; i < n; i++)
+    if (!suppressed[i] && (self->smallest_group == 0 || sizes[i] < self->smallest_group))
+      self->smallest_group = sizes[i];
+
+  /* The report: each combination that had to change, as it was. */
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *key = NULL;
@@ -975,10 +1084,13 @@ protect (VwExport  *self,
         {
           combination->blanked |= blanked[i];
           self->n_generalized++;
-          for (guint q = 0; q < m; q++)
-            if (blanked[i] & (1u << q))
-              wide->cells->pdata[i * wide->columns->len + columns[q]] = NULL;
         }
+    }
+
+  if (self->n_suppressed == n)
+    {
+      set_nothing_released_error (self, n, quasi_list, error);
+      return FALSE;
     }
 
   for (guint i = 0; i < n; i++)
@@ -986,7 +1098,7 @@ protect (VwExport  *self,
       guint participant = g_array_index (wide->owners, guint, i);
 
       self->suppressed[participant] = suppressed[i];
-      self->blanked[participant] = blanked[i];
+      self->blanked[participant] = suppressed[i] ? 0 : blanked[i];
     }
 
   /* Drop suppressed rows from the wide table. */
@@ -1014,6 +1126,8 @@ protect (VwExport  *self,
   g_string_append_printf (self->report, g_dngettext (GETTEXT_PACKAGE, "%u participant, ", "%u participants, ", n), n);
   g_string_append_printf (self->report, _("%u generalized, %u left out.\n"),
                           self->n_generalized, self->n_suppressed);
+  g_string_append_printf (self->report, _("Smallest group released: %u (k = %u); number of groups: %u.\n"),
+                          self->smallest_group, k, self->n_groups);
   for (guint r = 0; r < rare_order->len; r++)
     {
       RareCombination *combination = g_ptr_array_index (rare_order, r);
@@ -1105,6 +1219,9 @@ vw_export_free (VwExport *self)
   g_free (self->study_name);
   g_free (self->age_scheme);
   g_free (self->language);
+  for (guint q = 0; self->quasi_columns != NULL && self->quasi[q] != NULL; q++)
+    g_free (self->quasi_columns[q].base);
+  g_free (self->quasi_columns);
   g_strfreev (self->quasi);
   g_clear_pointer (&self->recipients, g_ptr_array_unref);
   g_clear_pointer (&self->own_classification, vw_classification_free);
@@ -1249,6 +1366,18 @@ guint
 vw_export_get_n_generalized (VwExport *self)
 {
   return self->n_generalized;
+}
+
+guint
+vw_export_get_k (VwExport *self)
+{
+  return self->options.k;
+}
+
+guint
+vw_export_get_smallest_group (VwExport *self)
+{
+  return self->smallest_group;
 }
 
 /* The files */
@@ -1433,6 +1562,15 @@ manifest_json (VwExport  *self,
   json_builder_add_int_value (builder, self->n_generalized);
   json_builder_set_member_name (builder, "suppressed");
   json_builder_add_int_value (builder, self->n_suppressed);
+  /* What an analyst can check against the files: every group of
+   * identical released quasi-identifiers (a blank is a value) holds at
+   * least smallest_group participants. */
+  json_builder_set_member_name (builder, "released");
+  json_builder_add_int_value (builder, self->n_participants - self->n_suppressed);
+  json_builder_set_member_name (builder, "groups");
+  json_builder_add_int_value (builder, self->n_groups);
+  json_builder_set_member_name (builder, "smallest_group");
+  json_builder_add_int_value (builder, self->smallest_group);
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "files");

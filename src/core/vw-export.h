@@ -24,13 +24,14 @@ typedef enum {
   VW_EXPORT_ERROR_FREE_TEXT, /* free text asked for without --include-quotes */
   VW_EXPORT_ERROR_EXISTS,    /* the destination is already there */
   VW_EXPORT_ERROR_FAILED,    /* a writer library failed */
+  VW_EXPORT_ERROR_NOTHING_RELEASED, /* every participant would be left out */
 } VwExportError;
 
 GQuark vw_export_error_quark (void);
 
 typedef enum {
-  VW_EXPORT_RARE_GENERALIZE, /* blank quasi-identifiers of rare rows, then suppress */
-  VW_EXPORT_RARE_SUPPRESS,   /* leave rare participants out */
+  VW_EXPORT_RARE_GENERALIZE, /* blank quasi-identifiers of groups smaller than k, then suppress */
+  VW_EXPORT_RARE_SUPPRESS,   /* leave out everyone in a group smaller than k */
 } VwExportRare;
 
 typedef enum {
@@ -85,7 +86,9 @@ GPtrArray *vw_export_collect_quotes (VwVault     *vault,
 typedef struct _VwExport VwExport;
 
 /* Builds the tables and applies disclosure control; nothing is written
- * yet. @quotes holds VwQuote* (from vw_vault_list_quotes()). */
+ * yet. @quotes holds VwQuote* (from vw_vault_list_quotes()). Fails with
+ * VW_EXPORT_ERROR_NOTHING_RELEASED when every participant would be left
+ * out (k larger than the records, for one). */
 VwExport   *vw_export_new             (VwRecords             *records,
                                        GPtrArray             *quotes,
                                        const VwSecret        *export_key,
@@ -98,6 +101,11 @@ char       *vw_export_get_report      (VwExport              *self);
 guint       vw_export_get_n_participants (VwExport           *self);
 guint       vw_export_get_n_suppressed   (VwExport           *self);
 guint       vw_export_get_n_generalized  (VwExport           *self);
+guint       vw_export_get_k              (VwExport           *self);
+/* The size of the smallest group of participants whose released
+ * quasi-identifiers are identical (a blank is a value of its own): at
+ * least k. */
+guint       vw_export_get_smallest_group (VwExport           *self);
 /* Writes the package: a new folder at @path, or with recipients one age
  * file holding a tar of the same files. Nothing is left behind on failure. */
 gboolean    vw_export_write           (VwExport              *self,
