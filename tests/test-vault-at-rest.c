@@ -787,6 +787,83 @@ test_changed_row_stays_reported (void)
   assert_problem (problems, expected);
 }
 
+/* What other branches' migrations do to tables: a column added, a table
+ * made anew with a wider key. The row MACs are made again over the new
+ * columns, each only if its row matched the old ones, so a row edited
+ * before stays reported and nothing else is; writes go on being covered. */
+static void
+test_columns_added_later (void)
+{
+  g_autofree char *path = g_build_filename (work_dir, "widened.vault", NULL);
+  g_autofree char *name = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *other_name = NULL;
+  g_autofree char *other_where = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(VwVault) vault = NULL;
+  sqlite3 *raw;
+
+  vw_test_copy_file (migrated_vault (), path);
+  raw = vw_test_raw_open (path);
+  first_row (raw, "participants", &name, &where);
+  /* The new key's columns come first: sqlite 3.40's integrity_check
+   * reports NOT NULL columns before a key column of a WITHOUT ROWID table
+   * as NULL when they are not. */
+  sql = g_strdup_printf ("UPDATE participants SET region = 'GV' WHERE %s;"
+                         "ALTER TABLE participants ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;"
+                         "ALTER TABLE interviews ADD COLUMN device TEXT;"
+                         "CREATE TABLE conflicts_new (study TEXT NOT NULL, kind TEXT NOT NULL, object TEXT NOT NULL,"
+                         "  field TEXT NOT NULL, device TEXT NOT NULL, revision INTEGER NOT NULL,"
+                         "  seq INTEGER NOT NULL DEFAULT 0, value BLOB NOT NULL, updated TEXT NOT NULL, resolved TEXT,"
+                         "  PRIMARY KEY (study, kind, object, field, device, revision, seq)) WITHOUT ROWID;"
+                         "INSERT INTO conflicts_new (study, kind, object, field, device, revision, value, updated,"
+                         "  resolved) SELECT study, kind, object, field, device, revision, value, updated, resolved "
+                         "  FROM conflicts;"
+                         "DROP TABLE conflicts; ALTER TABLE conflicts_new RENAME TO conflicts",
+                         where);
+  vw_test_raw_exec (raw, sql);
+  g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+
+  vault = vw_test_open_vault (path);
+  problems = verify_fails (vault);
+  expected = g_strdup_printf ("%s: the row was changed outside Veldwerk", name);
+  assert_problem (problems, expected);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* Veldwerk's own writes to the widened tables are covered. */
+  {
+    g_autoptr(GPtrArray) studies = vw_vault_list_studies (vault, &error);
+    const char *study = ((VwStudy *) g_ptr_array_index (studies, 0))->id;
+    g_autoptr(GPtrArray) participants = vw_vault_list_participants (vault, study, &error);
+    VwParticipant *p = g_ptr_array_index (participants, participants->len - 1);
+
+    g_assert_no_error (error);
+    vw_vault_set_pseudonym (vault, study, p->code, "Weer een ander", &error);
+    g_assert_no_error (error);
+  }
+  problems = verify_fails (vault);
+  g_assert_cmpuint (problems->len, ==, 1);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  g_assert_true (vw_vault_close (vault, &error));
+  g_clear_object (&vault);
+
+  /* A conflict deleted under its new key is named by it. */
+  raw = vw_test_raw_open (path);
+  first_row (raw, "conflicts", &other_name, &other_where);
+  sqlite3_close (raw);
+  g_free (sql);
+  sql = g_strdup_printf ("DELETE FROM conflicts WHERE %s", other_where);
+  problems = tampered_problems (sql, path);
+  g_free (expected);
+  expected = g_strdup_printf ("%s: the row was deleted outside Veldwerk", other_name);
+  g_assert_true (g_str_has_suffix (other_name, "/0"));
+  assert_problem (problems, expected);
+}
+
 /* A trigger planted in the file cannot use the key: the functions that
  * hold it run only in Veldwerk's own statements and TEMP triggers. */
 static void
@@ -1264,6 +1341,7 @@ main (int    argc,
   g_test_add_func ("/vault-at-rest/older-row-put-back", test_older_row_put_back);
   g_test_add_func ("/vault-at-rest/changed-row-stays-reported", test_changed_row_stays_reported);
   g_test_add_func ("/vault-at-rest/planted-trigger", test_planted_trigger);
+  g_test_add_func ("/vault-at-rest/columns-added-later", test_columns_added_later);
   g_test_add_func ("/vault-at-rest/foreign-log", test_foreign_log);
   g_test_add_func ("/vault-at-rest/deleted-log", test_deleted_log);
   g_test_add_func ("/vault-at-rest/migrates-schema-5", test_migrates_schema_5);

@@ -600,11 +600,11 @@ exec (VwVault     *self,
 }
 
 static gboolean
-create_shadow (VwVault      *self,
-               const Shape  *shape,
-               GError      **error)
+create_shadow_named (VwVault      *self,
+                     const Shape  *shape,
+                     const char   *shadow,
+                     GError      **error)
 {
-  g_autofree char *shadow = shadow_name (shape->name);
   g_autofree char *keys = key_list (shape, NULL);
   GString *sql = g_string_new (NULL);
   g_autofree char *text = NULL;
@@ -618,6 +618,46 @@ create_shadow (VwVault      *self,
   g_string_append_printf (sql, "mac BLOB NOT NULL, PRIMARY KEY (%s)) WITHOUT ROWID", keys);
   text = g_string_free (sql, FALSE);
   return exec (self, text, error);
+}
+
+static gboolean
+create_shadow (VwVault      *self,
+               const Shape  *shape,
+               GError      **error)
+{
+  g_autofree char *shadow = shadow_name (shape->name);
+
+  return create_shadow_named (self, shape, shadow, error);
+}
+
+/* The key columns of a table's shadow as it is: all but "mac". */
+static GPtrArray *
+shadow_keys (VwVault    *self,
+             const char *table)
+{
+  g_autofree char *shadow = shadow_name (table);
+  g_autofree char *sql = g_strdup_printf ("PRAGMA main.table_info (%s)", shadow);
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), "mac") != 0)
+        g_ptr_array_add (keys, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  sqlite3_finalize (stmt);
+  return keys;
+}
+
+static gboolean
+same_names (GPtrArray *a,
+            GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (a, i), g_ptr_array_index (b, i)) != 0)
+      return FALSE;
+  return TRUE;
 }
 
 /* The states. */
@@ -788,9 +828,10 @@ columns_exist (const Shape *shape,
   return TRUE;
 }
 
-/* The table's columns changed (a migration added one): each shadow MAC
- * that matches the row under the old columns is made again under the
- * new ones; one that does not stays wrong. */
+/* The table's columns or its key changed (a migration added a column,
+ * or made the table anew): each shadow MAC that matches the row under the
+ * old columns is made again under the new ones; one that does not stays
+ * wrong. */
 static gboolean
 rebuild (VwVault           *self,
          const Shape       *shape,
@@ -803,6 +844,7 @@ rebuild (VwVault           *self,
   g_autofree char *new_mac = mac_expr (shape->name, shape->definition, "t");
   g_autofree char *old_mac = NULL;
   g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) old_keys = NULL;
   guint64 count;
   guint8 sum[ROW_MAC_LEN];
   gboolean broken;
@@ -816,11 +858,59 @@ rebuild (VwVault           *self,
   /* Columns that are gone cannot be checked; the row is taken as it is. */
   old_mac = columns_exist (shape, stored->columns) ? mac_expr (shape->name, stored->columns, "t")
                                                    : g_strdup (new_mac);
-  sql = g_strdup_printf ("UPDATE %s SET mac = (SELECT vw_row_entry (%s.mac, %s, %s) FROM %s t WHERE %s) "
-                         "WHERE EXISTS (SELECT 1 FROM %s t WHERE %s)",
-                         shadow, shadow, old_mac, new_mac, table, match, table, match);
-  return exec (self, sql, error) &&
-         seal_state_from_shadow (self, shape->name, shape->definition, stored->state + STATE_EPOCH, broken, error);
+  old_keys = shadow_keys (self, shape->name);
+  if (same_names (old_keys, shape->pk))
+    {
+      sql = g_strdup_printf ("UPDATE %s SET mac = (SELECT vw_row_entry (%s.mac, %s, %s) FROM %s t WHERE %s) "
+                             "WHERE EXISTS (SELECT 1 FROM %s t WHERE %s)",
+                             shadow, shadow, old_mac, new_mac, table, match, table, match);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+  else
+    {
+      /* The primary key changed (a migration made the table anew): a new
+       * shadow keyed the new way, carrying each MAC over that matched its
+       * row, found by the old key. MACs of rows that are gone cannot be
+       * carried over, so they leave the table reported. */
+      g_autofree char *new_shadow_name = g_strconcat ("vw_rows_", shape->name, "_new", NULL);
+      g_autofree char *new_shadow = quote_ident (new_shadow_name);
+      g_autofree char *keys = key_list (shape, NULL);
+      g_autofree char *t_keys = key_list (shape, "t");
+      g_autoptr(GString) old_match = g_string_new (NULL);
+      g_autofree char *old_name = shadow_name (shape->name);
+      gboolean checkable = old_keys->len > 0 && columns_exist (shape, stored->columns);
+
+      for (guint i = 0; checkable && i < old_keys->len; i++)
+        {
+          g_autofree char *c = quote_ident (g_ptr_array_index (old_keys, i));
+
+          checkable = g_ptr_array_find_with_equal_func (shape->columns, g_ptr_array_index (old_keys, i),
+                                                        g_str_equal, NULL);
+          g_string_append_printf (old_match, "%ss.%s = t.%s", i ? " AND " : "", c, c);
+        }
+      g_free (sql);
+      sql = g_strdup_printf ("DROP TABLE IF EXISTS %s", new_shadow);
+      if (!exec (self, sql, error) || !create_shadow_named (self, shape, new_shadow, error))
+        return FALSE;
+      g_clear_pointer (&sql, g_free);
+      if (checkable)
+        sql = g_strdup_printf ("INSERT INTO %s (%s, mac) SELECT %s, vw_row_entry (s.mac, %s, %s) "
+                               "FROM %s t JOIN %s s ON %s",
+                               new_shadow, keys, t_keys, old_mac, new_mac, table, old_name, old_match->str);
+      else
+        sql = g_strdup_printf ("INSERT INTO %s (%s, mac) SELECT %s, %s FROM %s t", new_shadow, keys, t_keys,
+                               new_mac, table);
+      if (!exec (self, sql, error))
+        return FALSE;
+      if ((guint64) sqlite3_changes64 (self->db) != count)
+        broken = TRUE;
+      g_free (sql);
+      sql = g_strdup_printf ("DROP TABLE %s; ALTER TABLE %s RENAME TO %s", old_name, new_shadow, old_name);
+      if (!exec (self, sql, error))
+        return FALSE;
+    }
+  return seal_state_from_shadow (self, shape->name, shape->definition, stored->state + STATE_EPOCH, broken, error);
 }
 
 /* The TEMP triggers of one table, over the columns its MACs cover. */
@@ -962,6 +1052,13 @@ vw_vault_integrity_refresh (VwVault  *self,
       g_ptr_array_add (stored, s);
       if (found == 0 || g_strcmp0 (s->columns, shape->definition) != 0)
         g_ptr_array_add (changes, GUINT_TO_POINTER (shapes->len - 1));
+      else
+        {
+          g_autoptr(GPtrArray) keys = shadow_keys (self, shape->name);
+
+          if (!same_names (keys, shape->pk))
+            g_ptr_array_add (changes, GUINT_TO_POINTER (shapes->len - 1));
+        }
       if (found == 0)
         {
           g_free (s->columns);
