@@ -665,6 +665,15 @@ test_added_and_changed_rows (void)
     assert_problem (problems, "episodes: rows were removed or put back together with their integrity records");
   }
 
+  /* A whole table dropped: its record is left, and tells. */
+  {
+    g_autoptr(GPtrArray) problems = NULL;
+
+    vw_test_copy_file (migrated_vault (), path);
+    problems = tampered_problems ("DROP TABLE consents", path);
+    assert_problem (problems, "consents: the table was removed outside Veldwerk");
+  }
+
   /* The record itself edited: reported, and still reported after the
    * vault wrote to the table again. */
   {

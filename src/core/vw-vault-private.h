@@ -264,6 +264,10 @@ gboolean      vw_vault_integrity_baseline (VwVault        *self,
                                            GError        **error);
 gboolean      vw_vault_integrity_refresh  (VwVault        *self,
                                            GError        **error);
+GPtrArray    *vw_vault_integrity_existing (VwVault        *self);
+gboolean      vw_vault_integrity_forget_dropped (VwVault  *self,
+                                                 GPtrArray *before,
+                                                 GError  **error);
 gboolean      vw_vault_integrity_renew_epoch (VwVault     *self,
                                               GError     **error);
 void          vw_vault_verify_integrity   (VwVault        *self,

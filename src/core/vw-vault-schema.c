@@ -360,6 +360,7 @@ apply (VwVault  *self,
   for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++)
     {
       const VwMigration *m = &migrations[i];
+      g_autoptr(GPtrArray) present = NULL;
       GError *local = NULL;
 
       if (m->version <= from || m->version > to)
@@ -367,6 +368,7 @@ apply (VwVault  *self,
       /* A vault that has row MACs keeps them right through later steps. */
       if (!vw_vault_integrity_refresh (self, error))
         return FALSE;
+      present = vw_vault_integrity_existing (self);
       if (m->sql != NULL && sqlite3_exec (self->db, m->sql, NULL, NULL, NULL) != SQLITE_OK)
         {
           g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_CORRUPT,
@@ -380,6 +382,9 @@ apply (VwVault  *self,
           g_error_free (local);
           return FALSE;
         }
+      /* A table this step dropped is not one removed outside Veldwerk. */
+      if (!vw_vault_integrity_forget_dropped (self, present, error))
+        return FALSE;
       self->schema_version = m->version;
     }
 
