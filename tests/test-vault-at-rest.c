@@ -1113,6 +1113,68 @@ deleted_log (void)
   }
 }
 
+/* Many small commits, as the user types answers: the vault's own
+ * automatic checkpoint (which renews the epoch first, in a commit of its
+ * own) keeps the log near 1000 pages instead of letting it grow. */
+static void
+test_log_stays_small (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = new_dir ("small-log");
+  g_autofree char *path = g_build_filename (dir, "typing.vault", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *study = NULL;
+  g_autoptr(VwVault) vault = vw_test_create_vault (path, &study, NULL);
+  g_autoptr(VwParticipant) p = vw_vault_create_participant (vault, study, NULL, "Typist", "DH", &error);
+  g_autoptr(VwInterview) iv = NULL;
+  gint64 largest = 0;
+  int page_size;
+
+  g_assert_no_error (error);
+  iv = vw_vault_start_interview (vault, study, p->code, "T0", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    sqlite3 *raw = vw_test_raw_open (path);
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA page_size", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    page_size = sqlite3_column_int (stmt, 0);
+    sqlite3_finalize (stmt);
+    sqlite3_close (raw);
+  }
+
+  /* Each save writes a few pages: without checkpoints, 1200 saves would
+   * leave several thousand in the log. */
+  for (int i = 0; i < 1200; i++)
+    {
+      g_autofree char *question = g_strdup_printf ("q%03d", i % 150);
+      g_autofree char *value = g_strdup_printf ("antwoord %d", i);
+      GStatBuf st;
+
+      g_assert_true (vw_vault_save_answer (vault, iv->id, question, value, &error));
+      g_assert_no_error (error);
+      if (g_stat (wal, &st) == 0)
+        largest = MAX (largest, st.st_size);
+    }
+  g_test_message ("largest log: %" G_GINT64_FORMAT " bytes, page size %d", largest, page_size);
+  g_assert_cmpint (largest, >, 0);
+  g_assert_cmpint (largest, <=, (gint64) 1100 * (page_size + 24) + 32);
+  assert_verify_ok (vault);
+  g_assert_true (vw_vault_close (vault, &error));
+  g_clear_object (&vault);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  vault = vw_test_open_vault (path);
+  {
+    g_autofree char *last = vw_vault_get_answer (vault, iv->id, "q149", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (last, ==, "antwoord 1199");
+  }
+  assert_verify_ok (vault);
+}
+
 /* The log tests run again as their own crashing children. */
 static void
 test_foreign_log (void)
@@ -1353,6 +1415,7 @@ main (int    argc,
   g_test_add_func ("/vault-at-rest/columns-added-later", test_columns_added_later);
   g_test_add_func ("/vault-at-rest/foreign-log", test_foreign_log);
   g_test_add_func ("/vault-at-rest/deleted-log", test_deleted_log);
+  g_test_add_func ("/vault-at-rest/log-stays-small", test_log_stays_small);
   g_test_add_func ("/vault-at-rest/migrates-schema-5", test_migrates_schema_5);
   g_test_add_func ("/vault-at-rest/migration-keeps-damage", test_migration_keeps_damage);
 

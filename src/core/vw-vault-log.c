@@ -369,6 +369,36 @@ vw_vault_log_check (const char  *path,
   return ok;
 }
 
+/* The new epoch is committed first, so that the vault file never
+ * changes without one; that commit must not start a checkpoint of its
+ * own (it would renew the epoch again, and so on without end). */
+static gboolean
+checkpoint (VwVault  *self,
+            int       mode,
+            GError  **error)
+{
+  gboolean ok = TRUE;
+  int rc;
+
+  if (self->db == NULL || self->tx_depth > 0 || self->checkpointing)
+    return TRUE;
+  self->checkpointing = TRUE;
+  self->wal_pages = 0;
+  if (self->schema_version >= VW_SCHEMA_PADDED && self->key != NULL && self->committed)
+    ok = vw_vault_tx_begin (self, error) &&
+         vw_vault_tx_finish (self, vw_vault_integrity_renew_epoch (self, error), error);
+  if (ok)
+    {
+      rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, mode, NULL, NULL);
+      if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        ok = vw_vault_sql_error (self, rc, error);
+      else
+        self->committed = FALSE;
+    }
+  self->checkpointing = FALSE;
+  return ok;
+}
+
 /**
  * vw_vault_checkpoint:
  *
@@ -381,22 +411,7 @@ gboolean
 vw_vault_checkpoint (VwVault  *self,
                      GError  **error)
 {
-  int rc;
-
-  if (self->db == NULL || self->tx_depth > 0)
-    return TRUE;
-  self->wal_pages = 0;
-  if (self->schema_version >= VW_SCHEMA_PADDED && self->key != NULL && self->committed)
-    {
-      if (!vw_vault_tx_begin (self, error) ||
-          !vw_vault_tx_finish (self, vw_vault_integrity_renew_epoch (self, error), error))
-        return FALSE;
-    }
-  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-    return vw_vault_sql_error (self, rc, error);
-  self->committed = FALSE;
-  return TRUE;
+  return checkpoint (self, SQLITE_CHECKPOINT_TRUNCATE, error);
 }
 
 /* A transaction changed rows when the connection's count of changed rows
@@ -446,10 +461,13 @@ vw_vault_log_watch_commits (VwVault *self)
 }
 
 /* After a transaction of ours was committed: the automatic checkpoint,
- * when the log has grown to sqlite's default of 1000 pages. */
+ * when the log has grown to sqlite's default of 1000 pages. Passive, as
+ * sqlite's own: it waits for no reader, and the log is written again from
+ * its start once all of it is in the vault file, so it stays that size.
+ * A failure loses nothing; the next commit tries again. */
 void
 vw_vault_log_committed (VwVault *self)
 {
   if (self->wal_pages >= 1000)
-    vw_vault_checkpoint (self, NULL);
+    checkpoint (self, SQLITE_CHECKPOINT_PASSIVE, NULL);
 }

@@ -97,6 +97,7 @@ struct _VwVault
   gboolean     committed;
   gint64       changes_seen;
   int          wal_pages;       /* in the log after the last commit */
+  gboolean     checkpointing;   /* its own commit must not start another */
 
   /* Only while unlocked. */
   VwSecret    *key;             /* owned: the vault key */
