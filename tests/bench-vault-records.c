@@ -2,8 +2,9 @@
  * records into a vault, in rows per second, against a plain sqlite insert
  * of the same rows (same count, plain tables, one transaction, the same
  * durability settings) in the same run; prints the ratio. Also the second
- * import of the same records (which writes nothing) and reading the
- * records back. Never asserts timing.
+ * import of the same records (which writes nothing), reading the records
+ * back (which checks every row's integrity MAC first) and closing. Never
+ * asserts timing.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -137,7 +138,7 @@ main (int    argc,
   VwImportSummary summary;
   const char *study;
   guint n_participants, n_rounds, n_episodes, n_rows;
-  gint64 t0, t1, t2, t3, plain_us;
+  gint64 t0, t1, t2, t3, t4, t5, plain_us;
   double c0, c1, c2;
   double vault_rate, plain_rate;
 
@@ -193,7 +194,11 @@ main (int    argc,
     if (g_strcmp0 (a, b) != 0)
       g_error ("The records read back differ from the imported ones");
   }
+  /* Closing checkpoints the log into the vault file; an import that
+   * checkpoints itself leaves less for it. */
+  t4 = g_get_monotonic_time ();
   vw_vault_close (vault, NULL);
+  t5 = g_get_monotonic_time ();
 
   plain_us = plain_insert (plain_path, records);
 
@@ -207,6 +212,7 @@ main (int    argc,
            (double) (t1 - t0) / plain_us);
   g_print ("second import of the same records (writes nothing): %.2f s (CPU %.2f s)\n", (t2 - t1) / 1e6, c2 - c1);
   g_print ("reading the records back (vw_vault_load_records): %.2f s\n", (t3 - t2) / 1e6);
+  g_print ("closing the vault (checkpoint of what the log still holds): %.2f s\n", (t5 - t4) / 1e6);
   g_print ("# peak memory (max RSS): %.0f MiB\n", vw_bench_peak_mib ());
 
   remove_db (vault_path);

@@ -33,7 +33,8 @@ spec_add (GByteArray *ad,
 }
 
 static GByteArray *
-spec_ad (const guint8 *vault_id,
+spec_ad (const char   *tag,
+         const guint8 *vault_id,
          const char   *table,
          const char   *column,
          const char   *id0,
@@ -44,7 +45,7 @@ spec_ad (const guint8 *vault_id,
   guint32 none = G_MAXUINT32;
   guint64 rev = GUINT64_TO_LE (revision);
 
-  spec_add (ad, "veldwerk/value/1", 16);
+  spec_add (ad, tag, 16);
   spec_add (ad, vault_id, 16);
   spec_add (ad, table, strlen (table));
   spec_add (ad, column, strlen (column));
@@ -56,6 +57,9 @@ spec_ad (const guint8 *vault_id,
   return ad;
 }
 
+/* Format 2: version 2 || nonce || XChaCha20-Poly1305 (plaintext, 0x80,
+ * zeros up to 64 bytes; AD tagged "veldwerk/value/2"), built here from the
+ * layout documented in vw-vault-crypto.c. */
 static void
 test_value_format (void)
 {
@@ -64,7 +68,8 @@ test_value_format (void)
   const char *plain = "eigen_woning";
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GByteArray) ad = NULL;
-  guint8 expected[1 + 24 + 12 + 16];
+  guint8 padded[64] = { 0 };
+  guint8 expected[1 + 24 + 64 + 16];
   unsigned long long clen;
 
   fill_pattern (vault_id, sizeof vault_id, 0x10);
@@ -73,14 +78,129 @@ test_value_format (void)
 
   sealed = vw_vault_seal_with_nonce (vault_id, key, &ref, plain, strlen (plain), nonce);
 
-  /* version || nonce || XChaCha20-Poly1305 (plain, AD) */
-  ad = spec_ad (vault_id, "answers", "value", "iv1", "q_housing", 3);
-  expected[0] = 1;
+  memcpy (padded, plain, strlen (plain));
+  padded[strlen (plain)] = 0x80;
+  ad = spec_ad ("veldwerk/value/2", vault_id, "answers", "value", "iv1", "q_housing", 3);
+  expected[0] = 2;
   memcpy (expected + 1, nonce, 24);
-  crypto_aead_xchacha20poly1305_ietf_encrypt (expected + 25, &clen, (const guint8 *) plain, strlen (plain),
-                                              ad->data, ad->len, NULL, nonce, key);
-  g_assert_cmpuint (clen, ==, strlen (plain) + 16);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (expected + 25, &clen, padded, sizeof padded, ad->data, ad->len, NULL,
+                                              nonce, key);
+  g_assert_cmpuint (clen, ==, sizeof padded + 16);
   g_assert_cmpmem (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), expected, sizeof expected);
+}
+
+/* The size classes of the table in vw-vault-crypto.c: everything shorter
+ * than 64 bytes seals to 105 bytes, longer values to doubling classes up
+ * to 64 KiB and then to multiples of 64 KiB. */
+static void
+test_padding_classes (void)
+{
+  g_autoptr(VwVault) vault = g_object_new (VW_TYPE_VAULT, NULL);
+  const struct { gsize len, sealed; } cases[] = {
+    { 0, 105 }, { 1, 105 }, { 2, 105 }, { 3, 105 }, { 32, 105 }, { 63, 105 },
+    { 64, 128 + 41 }, { 127, 128 + 41 }, { 128, 256 + 41 }, { 255, 256 + 41 }, { 256, 512 + 41 },
+    { 1000, 1024 + 41 }, { 4095, 4096 + 41 }, { 65535, 65536 + 41 },
+    { 65536, 131072 + 41 }, { 131071, 131072 + 41 }, { 131072, 196608 + 41 },
+  };
+  guint8 key[32];
+  VwValueRef ref = { "notes", "text", { "iv1", "" }, 1 };
+
+  vault->schema_version = VW_VAULT_SCHEMA_VERSION;
+  fill_pattern (key, sizeof key, 3);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *plain = g_malloc (cases[i].len + 1);
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *back = NULL;
+      gsize len = 0;
+
+      memset (plain, 'x', cases[i].len);
+      plain[cases[i].len] = '\0';
+      /* A value that ends in 0x80 and zeros is still itself. */
+      if (cases[i].len >= 2)
+        {
+          plain[cases[i].len - 2] = (char) 0x80;
+          plain[cases[i].len - 1] = 0;
+        }
+      sealed = vw_vault_seal (vault, key, &ref, plain, cases[i].len);
+      g_assert_cmpuint (g_bytes_get_size (sealed), ==, cases[i].sealed);
+      back = vw_vault_unseal (vault, key, &ref, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), &len,
+                              &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (back, len, plain, cases[i].len);
+    }
+
+  /* The codes of the debts question, and every code, date and year of the
+   * codebook's length, are indistinguishable. */
+  {
+    const char *values[] = { "ja", "nee", "onbekend", "niet_participerend", "2024-05-17", "1937", "" };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+      {
+        g_autoptr(GBytes) sealed = vw_vault_seal_string (vault, key, &ref, values[i]);
+        g_assert_cmpuint (g_bytes_get_size (sealed), ==, 105);
+      }
+  }
+}
+
+/* A value in the unpadded format of schema 1-5 (version 1, AD tagged
+ * "veldwerk/value/1"): read while a vault has not been migrated, an error
+ * naming its place in a migrated vault; and a padded value whose version
+ * byte is set back to 1 decrypts in neither format. */
+static void
+test_unpadded_values (void)
+{
+  g_autoptr(VwVault) vault = g_object_new (VW_TYPE_VAULT, NULL);
+  VwValueRef ref = { "answers", "value", { "iv1", "debts" }, 2 };
+  g_autoptr(GByteArray) ad = NULL;
+  g_autoptr(GBytes) old = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = NULL;
+  guint8 key[32], nonce[24], blob[1 + 24 + 3 + 16];
+
+  fill_pattern (vault->vault_id, VW_VAULT_ID_LEN, 0x21);
+  vault->path = g_strdup ("shell.vault");
+  fill_pattern (key, sizeof key, 0x31);
+  fill_pattern (nonce, sizeof nonce, 0x41);
+  ad = spec_ad ("veldwerk/value/1", vault->vault_id, "answers", "value", "iv1", "debts", 2);
+  blob[0] = 1;
+  memcpy (blob + 1, nonce, 24);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + 25, NULL, (const guint8 *) "nee", 3, ad->data, ad->len, NULL,
+                                              nonce, key);
+  old = g_bytes_new (blob, sizeof blob);
+
+  vault->schema_version = 5;
+  plain = vw_vault_unseal (vault, key, &ref, blob, sizeof blob, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plain, ==, "nee");
+  g_clear_pointer (&plain, g_free);
+
+  vault->schema_version = VW_VAULT_SCHEMA_VERSION;
+  g_assert_null (vw_vault_unseal (vault, key, &ref, blob, sizeof blob, NULL, &error));
+  g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+  g_assert_nonnull (strstr (error->message, "answers/iv1/debts"));
+  g_assert_nonnull (strstr (error->message, "unpadded"));
+  g_clear_error (&error);
+
+  vault->migrating = TRUE;
+  plain = vw_vault_unseal (vault, key, &ref, blob, sizeof blob, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (plain, ==, "nee");
+  vault->migrating = FALSE;
+
+  /* Padded, then called unpadded: the AD differs, so it does not open. */
+  {
+    g_autoptr(GBytes) sealed = vw_vault_seal_string (vault, key, &ref, "nee");
+    g_autofree guint8 *copy = g_memdup2 (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+
+    copy[0] = 1;
+    vault->schema_version = 5;
+    g_assert_null (vw_vault_unseal (vault, key, &ref, copy, g_bytes_get_size (sealed), NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+    g_assert_nonnull (strstr (error->message, "does not decrypt"));
+    g_clear_error (&error);
+  }
 }
 
 /* A VwVault shell with a known vault id, enough for seal/unseal. */
@@ -380,6 +500,8 @@ main (int    argc,
   g_assert_true (vw_core_init (NULL));
 
   g_test_add_func ("/vault-crypto/value-format", test_value_format);
+  g_test_add_func ("/vault-crypto/padding-classes", test_padding_classes);
+  g_test_add_func ("/vault-crypto/unpadded-values", test_unpadded_values);
   g_test_add_func ("/vault-crypto/value-binding", test_value_binding);
   g_test_add_func ("/vault-crypto/key-wrap-binds-params", test_key_wrap_binds_params);
   g_test_add_func ("/vault-crypto/recovery-code-format", test_recovery_code_format);

@@ -6,6 +6,7 @@
 
 #include "vw-questionnaire.h"
 #include "vw-test-vault.h"
+#include "vw-vault-private.h"
 
 VwSecret *
 vw_test_passphrase (void)
@@ -520,4 +521,175 @@ vw_test_copy_file (const char *from,
 
   g_file_copy (a, b, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every sealed column of every table, in the place it is bound to. Kept
+ * apart from the core on purpose: a migration that re-seals values is
+ * checked against this list, not against its own. Columns: the value,
+ * four identity fields, the revision, the key ('p'articipant, 'c'ontact,
+ * 's'taff, 'v'ault, 'a'udit detail, 'r'ound), study and round for 'r'. */
+static const struct
+{
+  const char *table;
+  const char *column;
+  const char *sql;
+} sealed_columns[] = {
+  { "participants", "pseudonym", "SELECT pseudonym, study, code, NULL, NULL, revision, 'p' FROM participants" },
+  { "participant_values", "value",
+    "SELECT value, study, code, variable, NULL, revision, 'p' FROM participant_values" },
+  { "contacts", "details", "SELECT details, study, code, NULL, NULL, revision, 'c' FROM contacts" },
+  { "interviewers", "name", "SELECT name, id, NULL, NULL, NULL, revision, 's' FROM interviewers" },
+  { "interviews", "status",
+    "SELECT status, id, study, code, round, revision, 'r', study, round FROM interviews" },
+  { "interviews", "date", "SELECT date, id, study, code, round, revision, 'r', study, round FROM interviews" },
+  { "interviews", "nonresponse_reason",
+    "SELECT nonresponse_reason, id, study, code, round, revision, 'r', study, round FROM interviews" },
+  { "answers", "value",
+    "SELECT a.value, a.interview, a.question, NULL, NULL, a.revision, 'r', i.study, i.round "
+    "FROM answers a JOIN interviews i ON i.id = a.interview" },
+  { "notes", "text",
+    "SELECT n.text, n.interview, n.question, NULL, NULL, n.revision, 'r', i.study, i.round "
+    "FROM notes n JOIN interviews i ON i.id = n.interview" },
+  { "quotes", "text", "SELECT text, id, study, code, round, revision, 'r', study, round FROM quotes" },
+  { "episodes", "data", "SELECT data, id, study, code, NULL, revision, 'p' FROM episodes" },
+  { "consents", "value",
+    "SELECT value, study, code, round, purpose, revision, 'r', study, round FROM consents" },
+  { "consents", "date", "SELECT date, study, code, round, purpose, revision, 'r', study, round FROM consents" },
+  { "devices", "label",
+    "SELECT label, id, lower (hex (x25519_public)) || lower (hex (ed25519_public)), "
+    "CASE trusted WHEN 0 THEN 'untrusted' ELSE 'trusted' END, revoked_at, revision, 's' FROM devices" },
+  { "devices", "secrets",
+    "SELECT secrets, id, lower (hex (x25519_public)) || lower (hex (ed25519_public)), 'trusted', NULL, 1, 'v' "
+    "FROM devices" },
+  { "studies", "linkage_key", "SELECT linkage_key, id, NULL, NULL, NULL, 0, 'v' FROM studies" },
+  { "studies", "export_key", "SELECT export_key, id, NULL, NULL, NULL, 0, 'v' FROM studies" },
+  { "rounds", "wrapped_key", "SELECT wrapped_key, study, label, NULL, NULL, 0, 'v' FROM rounds" },
+  { "audit", "detail", "SELECT detail, CAST (seq AS TEXT), NULL, NULL, NULL, 0, 'a' FROM audit" },
+  { "trajectory_overrides", "data",
+    "SELECT data, study, code, rules, NULL, revision, 'p' FROM trajectory_overrides" },
+  /* Since schema 6: under the key of the side's round (or the
+   * participant subkey), bound to the device id it was sealed with. */
+  { "conflicts", "value",
+    "SELECT value, kind, object, field, sealed_device, revision, "
+    "CASE WHEN round IS NULL THEN 'p' ELSE 'r' END, study, round FROM conflicts" },
+  { "exchange_log", "detail",
+    "SELECT detail, study, device, CAST (seq AS TEXT), NULL, 0, 'a' FROM exchange_log" },
+  { "duplicate_decisions", "decision",
+    "SELECT decision, study, lower (hex (linkage_hash)), codes, NULL, 0, 'p' FROM duplicate_decisions" },
+};
+
+static const guint8 *
+dump_key (VwVault      *vault,
+          sqlite3_stmt *stmt)
+{
+  g_autoptr(GError) error = NULL;
+  const guint8 *key = NULL;
+
+  switch (*sqlite3_column_text (stmt, 6))
+    {
+    case 'p':
+      return vw_vault_subkey (vault, VW_SUBKEY_PARTICIPANT);
+    case 'c':
+      return vw_vault_subkey (vault, VW_SUBKEY_CONTACT);
+    case 's':
+      return vw_vault_subkey (vault, VW_SUBKEY_STAFF);
+    case 'v':
+      return vw_vault_subkey (vault, VW_SUBKEY_VAULT);
+    case 'a':
+      return vw_vault_subkey (vault, VW_SUBKEY_AUDIT_DETAIL);
+    default:
+      key = vw_vault_round_key (vault, (const char *) sqlite3_column_text (stmt, 7),
+                                (const char *) sqlite3_column_text (stmt, 8), &error);
+      g_assert_no_error (error);
+      return key;
+    }
+}
+
+/**
+ * vw_test_foreach_sealed:
+ *
+ * Calls @func for every sealed value of the vault, read in the place it is
+ * bound to (a value that does not read fails the test): its place as
+ * verify names it, its stored bytes and its plaintext.
+ */
+void
+vw_test_foreach_sealed (VwVault          *vault,
+                        VwTestSealedFunc  func,
+                        gpointer          data)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (sealed_columns); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (vault->db, sealed_columns[i].sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *plain = NULL;
+          g_autofree char *where = NULL;
+          g_autoptr(GBytes) blob = NULL;
+          VwValueRef ref = { sealed_columns[i].table, sealed_columns[i].column, { NULL }, 0 };
+          gsize len = 0;
+
+          if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+            continue;
+          for (int k = 0; k < 4; k++)
+            ref.id[k] = (const char *) sqlite3_column_text (stmt, 1 + k);
+          ref.revision = sqlite3_column_int64 (stmt, 5);
+          blob = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+          plain = vw_vault_unseal (vault, dump_key (vault, stmt), &ref, g_bytes_get_data (blob, NULL),
+                                   g_bytes_get_size (blob), &len, &error);
+          g_assert_no_error (error);
+          where = vw_vault_describe_ref (&ref);
+          func (sealed_columns[i].table, sealed_columns[i].column, where, ref.revision, blob, plain, len, data);
+          sodium_memzero (plain, len);
+        }
+      sqlite3_finalize (stmt);
+    }
+}
+
+static void
+dump_one (const char *table,
+          const char *column,
+          const char *where,
+          gint64      revision,
+          GBytes     *blob,
+          const char *plain,
+          gsize       len,
+          gpointer    data)
+{
+  g_autofree char *shown = NULL;
+
+  if (strlen (plain) == len && g_utf8_validate (plain, len, NULL))
+    shown = g_strescape (plain, "");
+  else
+    shown = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) plain, len);
+  g_ptr_array_add (data, g_strdup_printf ("%s rev %" G_GINT64_FORMAT ": %s\n", where, revision, shown));
+}
+
+/**
+ * vw_test_dump_sealed:
+ *
+ * Returns: (transfer full): one line per sealed value of the vault, sorted:
+ * its place, revision and plaintext (text as it is, anything else as its
+ * SHA-256), each read in the place it is bound to
+ */
+char *
+vw_test_dump_sealed (VwVault *vault)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  GString *out = g_string_new (NULL);
+
+  vw_test_foreach_sealed (vault, dump_one, lines);
+  g_ptr_array_sort (lines, compare_strings);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append (out, g_ptr_array_index (lines, i));
+  return g_string_free (out, FALSE);
 }

@@ -70,5 +70,17 @@ GBytes     *vw_test_flip_byte         (GBytes       *blob,
                                        gsize         index);
 void        vw_test_copy_file         (const char   *from,
                                        const char   *to);
+typedef void (*VwTestSealedFunc) (const char *table,
+                                  const char *column,
+                                  const char *where,
+                                  gint64      revision,
+                                  GBytes     *blob,
+                                  const char *plain,
+                                  gsize       len,
+                                  gpointer    data);
+void        vw_test_foreach_sealed    (VwVault          *vault,
+                                       VwTestSealedFunc  func,
+                                       gpointer          data);
+char       *vw_test_dump_sealed       (VwVault      *vault);
 
 G_END_DECLS

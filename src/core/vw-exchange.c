@@ -321,6 +321,9 @@ write_rows (Writer  *w,
   g_autoptr(GPtrArray) participants = NULL;
   g_autoptr(GPtrArray) rounds = NULL;
 
+  /* A bundle leaves nothing out: not a row deleted outside Veldwerk. */
+  if (!vw_vault_check_integrity (w->vault, error))
+    return NULL;
   w->out = g_string_new (VW_EXCHANGE_ROWS_MAGIC);
   g_string_append_printf (w->out, "\t%s\t", vw_bundle_kind_get_info (w->kind)->name);
   {

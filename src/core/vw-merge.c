@@ -1045,6 +1045,9 @@ vw_exchange_merge (VwVault             *vault,
         vw_vault_tx_rollback (vault);
       if (!ok)
         return NULL;
+      /* A bulk write: into the vault file now, not only the log (a
+       * failure here loses nothing; closing tries again). */
+      vw_vault_checkpoint (vault, NULL);
     }
 
   if ((report->conflict_list = vw_exchange_list_conflicts (vault, study, FALSE, error)) == NULL ||
@@ -1686,7 +1689,8 @@ vw_exchange_canonical_dump (VwVault     *vault,
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree char *regions = NULL;
 
-  if (!vw_vault_require_unlocked (vault, error) || (info = vw_vault_get_study (vault, study, error)) == NULL ||
+  if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_integrity (vault, error) ||
+      (info = vw_vault_get_study (vault, study, error)) == NULL ||
       (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
       (participants = vw_vault_list_participants (vault, study, error)) == NULL ||
       (conflicts = vw_exchange_list_conflicts (vault, study, TRUE, error)) == NULL ||

@@ -364,3 +364,171 @@ vw_vault_audit_details (VwVault     *self,
     return NULL;
   return g_steal_pointer (&details);
 }
+
+static void
+poison_mac (guint8 *mac)
+{
+  for (int i = 0; i < VW_MAC_LEN; i++)
+    mac[i] ^= 0xa5;
+}
+
+/**
+ * vw_vault_audit_reseal:
+ * @done: (inout): counts the details re-sealed
+ * @left: (inout): counts the details left as they were (they do not
+ *   decrypt)
+ *
+ * Schema 8: re-seals every detail padded and makes the MAC chain again
+ * over the new details, in the migration's transaction. Every break of
+ * the old chain stays a break of the new one, of the same kind: an entry
+ * that was altered, one that does not follow the one before, a missing
+ * tail; so the migration hides nothing verify would have reported.
+ */
+gboolean
+vw_vault_audit_reseal (VwVault  *self,
+                       guint    *done,
+                       guint    *left,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *update = NULL;
+  g_autofree char *trigger = NULL;
+  guint8 old_running[VW_MAC_LEN] = { 0 };
+  guint8 new_running[VW_MAC_LEN] = { 0 };
+  gint64 last_seq = 0;
+  gboolean any = FALSE;
+  gboolean ok = TRUE;
+  int rc;
+
+  /* The append-only trigger of schema 2 is set aside, as it was. */
+  if (sqlite3_prepare_v2 (self->db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND "
+                                    "name = 'audit_no_update'", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    trigger = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (trigger != NULL && !vw_vault_exec (self, "DROP TRIGGER audit_no_update", error))
+    return FALSE;
+
+  if ((rc = sqlite3_prepare_v2 (self->db, "SELECT seq, ts, actor, action, object, detail, prev_mac, mac "
+                                          "FROM audit ORDER BY seq", -1, &stmt, NULL)) != SQLITE_OK ||
+      (rc = sqlite3_prepare_v2 (self->db, "UPDATE audit SET detail = ?, prev_mac = ?, mac = ? WHERE seq = ?", -1,
+                                &update, NULL)) != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return vw_vault_sql_error (self, rc, error);
+    }
+
+  while (ok && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 seq = sqlite3_column_int64 (stmt, 0);
+      const char *ts = (const char *) sqlite3_column_text (stmt, 1);
+      const char *actor = (const char *) sqlite3_column_text (stmt, 2);
+      const char *action = (const char *) sqlite3_column_text (stmt, 3);
+      const char *object = (const char *) sqlite3_column_text (stmt, 4);
+      const guint8 *detail = sqlite3_column_blob (stmt, 5);
+      gssize detail_len = sqlite3_column_type (stmt, 5) == SQLITE_NULL ? -1 : sqlite3_column_bytes (stmt, 5);
+      gboolean prev_ok = sqlite3_column_bytes (stmt, 6) == VW_MAC_LEN &&
+                         sodium_memcmp (sqlite3_column_blob (stmt, 6), old_running, VW_MAC_LEN) == 0;
+      const guint8 *stored_prev = sqlite3_column_bytes (stmt, 6) == VW_MAC_LEN ? sqlite3_column_blob (stmt, 6)
+                                                                                : old_running;
+      gboolean mac_ok;
+      guint8 old_mac[VW_MAC_LEN];
+      guint8 new_prev[VW_MAC_LEN];
+      guint8 new_mac[VW_MAC_LEN];
+      g_autoptr(GBytes) sealed = NULL;
+
+      entry_mac (self, seq, ts, actor, action, object, detail, detail_len, stored_prev, old_mac);
+      mac_ok = sqlite3_column_bytes (stmt, 7) == VW_MAC_LEN &&
+               sodium_memcmp (sqlite3_column_blob (stmt, 7), old_mac, VW_MAC_LEN) == 0;
+
+      if (detail_len > 0 && detail[0] != VW_VALUE_PADDED)
+        {
+          g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+          VwValueRef ref = { "audit", "detail", { seq_text }, 0 };
+          gsize len = 0;
+          g_autofree char *plain = vw_vault_unseal (self, vw_vault_subkey (self, VW_SUBKEY_AUDIT_DETAIL), &ref,
+                                                    detail, detail_len, &len, NULL);
+
+          if (plain != NULL)
+            {
+              sealed = vw_vault_seal (self, vw_vault_subkey (self, VW_SUBKEY_AUDIT_DETAIL), &ref, plain, len);
+              sodium_memzero (plain, len);
+              (*done)++;
+            }
+          else
+            (*left)++;
+        }
+      if (sealed == NULL && detail_len >= 0)
+        sealed = g_bytes_new (detail, detail_len);
+
+      memcpy (new_prev, new_running, VW_MAC_LEN);
+      if (!prev_ok)
+        poison_mac (new_prev);
+      entry_mac (self, seq, ts, actor, action, object, sealed ? g_bytes_get_data (sealed, NULL) : NULL,
+                 sealed ? (gssize) g_bytes_get_size (sealed) : -1, new_prev, new_mac);
+      if (!mac_ok)
+        poison_mac (new_mac);
+
+      sqlite3_reset (update);
+      vw_vault_bind_bytes (update, 1, sealed);
+      sqlite3_bind_blob (update, 2, new_prev, VW_MAC_LEN, SQLITE_TRANSIENT);
+      sqlite3_bind_blob (update, 3, new_mac, VW_MAC_LEN, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (update, 4, seq);
+      ok = vw_vault_step_done (self, update, error);
+
+      /* As verify does: go on from what the entry says. */
+      if (sqlite3_column_bytes (stmt, 7) == VW_MAC_LEN)
+        memcpy (old_running, sqlite3_column_blob (stmt, 7), VW_MAC_LEN);
+      memcpy (new_running, new_mac, VW_MAC_LEN);
+      last_seq = seq;
+      any = TRUE;
+    }
+  sqlite3_finalize (update);
+  sqlite3_finalize (stmt);
+  if (ok && rc != SQLITE_DONE)
+    ok = vw_vault_sql_error (self, rc, error);
+
+  /* The head, again only if it named the last entry. */
+  if (ok && any)
+    {
+      sqlite3_stmt *head_stmt = NULL;
+      gboolean head_ok = FALSE;
+
+      if (sqlite3_prepare_v2 (self->db, "SELECT value FROM meta WHERE key = 'audit_head'", -1, &head_stmt,
+                              NULL) == SQLITE_OK &&
+          sqlite3_step (head_stmt) == SQLITE_ROW && sqlite3_column_bytes (head_stmt, 0) == 8 + VW_MAC_LEN)
+        {
+          const guint8 *head = sqlite3_column_blob (head_stmt, 0);
+          guint64 le;
+          guint8 mac[VW_MAC_LEN];
+
+          memcpy (&le, head, 8);
+          head_mac (self, (gint64) GUINT64_FROM_LE (le), old_running, mac);
+          head_ok = (gint64) GUINT64_FROM_LE (le) == last_seq && sodium_memcmp (mac, head + 8, VW_MAC_LEN) == 0;
+        }
+      sqlite3_finalize (head_stmt);
+      if (head_ok)
+        {
+          guint8 head[8 + VW_MAC_LEN];
+          guint64 le = GUINT64_TO_LE ((guint64) last_seq);
+          g_autoptr(GBytes) head_bytes = NULL;
+
+          memcpy (head, &le, 8);
+          head_mac (self, last_seq, new_running, head + 8);
+          head_bytes = g_bytes_new (head, sizeof head);
+          head_stmt = vw_vault_prepare (self, "INSERT OR REPLACE INTO meta (key, value) VALUES ('audit_head', ?)",
+                                        error);
+          ok = head_stmt != NULL;
+          if (ok)
+            {
+              vw_vault_bind_bytes (head_stmt, 1, head_bytes);
+              ok = vw_vault_step_done (self, head_stmt, error);
+            }
+        }
+    }
+
+  if (trigger != NULL && ok)
+    ok = vw_vault_exec (self, trigger, error);
+  return ok;
+}

@@ -7,6 +7,34 @@
  * identity and its revision. A value moved to another row, another vault
  * or an older revision therefore fails to decrypt.
  *
+ * Padding (format 2, schema 8). A ciphertext is as long as its plaintext
+ * plus 41 bytes, so without padding the length of "nee" or "bw" could be
+ * read off the file. Every value is padded with sodium_pad() (ISO/IEC
+ * 7816-4: a 0x80 byte, then zeros) before it is sealed, to a size class:
+ *
+ *   plaintext length n        sealed length
+ *   0 .. 63                   64 + 41 = 105 bytes
+ *   64 .. 127                 128 + 41
+ *   doubling up to 64 KiB     256 + 41, 512 + 41, ... 65536 + 41
+ *   64 KiB and more           the next multiple of 64 KiB, + 41
+ *
+ * So every code, date, month, year, key, consent, status, residence
+ * episode (at most 63 bytes of JSON) and pseudonym of up to 63 bytes has
+ * the same sealed length, and the lengths of a column say nothing about
+ * which code a row holds. What the lengths still reveal: the class of
+ * longer values, that is of free text (answers, notes, quotes, contact
+ * details, reasons), of multiple-choice answers and residence histories
+ * with many entries, and of pseudonyms of 64 bytes or more, to within a
+ * factor of two; and, as before, which rows and columns hold a value at
+ * all (SQL NULL is "not recorded"). Format 2 has its own tag in the
+ * associated data, so a padded value cannot be passed off as an unpadded
+ * one by changing its version byte.
+ *
+ * Format 1 (unpadded) is read only while schema 8 re-seals an older
+ * vault, and in vaults that have not reached schema 8 yet. In a migrated
+ * vault a value of format 1 can only have been put back from an older
+ * copy of the file: reading it is a TAMPERED error that names its place.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -56,13 +84,14 @@ ad_add_u64 (GByteArray *ad,
  *
  * Returns: (transfer full): the associated data of a value at @ref
  */
-GByteArray *
-vw_vault_value_ad (const guint8     *vault_id,
-                   const VwValueRef *ref)
+static GByteArray *
+value_ad (const guint8     *vault_id,
+          const char       *tag,
+          const VwValueRef *ref)
 {
   GByteArray *ad = g_byte_array_sized_new (128);
 
-  ad_add_str (ad, VW_AD_VALUE_TAG);
+  ad_add_str (ad, tag);
   ad_add (ad, vault_id, VW_VAULT_ID_LEN);
   ad_add_str (ad, ref->table);
   ad_add_str (ad, ref->column);
@@ -71,6 +100,32 @@ vw_vault_value_ad (const guint8     *vault_id,
   ad_add_u64 (ad, (guint64) ref->revision);
 
   return ad;
+}
+
+GByteArray *
+vw_vault_value_ad (const guint8     *vault_id,
+                   const VwValueRef *ref)
+{
+  return value_ad (vault_id, VW_AD_PADDED_TAG, ref);
+}
+
+/**
+ * vw_vault_padded_size:
+ *
+ * Returns: the size @len bytes of plaintext are padded to: the class of
+ * the table at the top of this file
+ */
+gsize
+vw_vault_padded_size (gsize len)
+{
+  gsize size = VW_PAD_BUCKET;
+
+  /* sodium_pad() always adds at least one byte. */
+  while (size < len + 1 && size < VW_PAD_LARGEST_CLASS)
+    size *= 2;
+  if (size < len + 1)
+    size = (len + 1 + VW_PAD_LARGEST_CLASS - 1) / VW_PAD_LARGEST_CLASS * VW_PAD_LARGEST_CLASS;
+  return size;
 }
 
 /* "answers/IVW123/q_housing" for error messages and verify reports; the
@@ -87,6 +142,8 @@ vw_vault_describe_ref (const VwValueRef *ref)
   return g_string_free (where, FALSE);
 }
 
+/* Seals @plain padded (format 2). The padded plaintext is made in the
+ * output buffer itself and encrypted in place, so it exists nowhere else. */
 GBytes *
 vw_vault_seal_with_nonce (const guint8     *vault_id,
                           const guint8     *key,
@@ -96,16 +153,24 @@ vw_vault_seal_with_nonce (const guint8     *vault_id,
                           const guint8     *nonce)
 {
   g_autoptr(GByteArray) ad = vw_vault_value_ad (vault_id, ref);
-  gsize total = VW_VALUE_OVERHEAD + len;
+  gsize padded_max = vw_vault_padded_size (len);
+  gsize total = VW_VALUE_OVERHEAD + padded_max;
   guint8 *blob = g_malloc (total);
+  guint8 *body = blob + 1 + VW_NONCE_LEN;
+  size_t padded = 0;
   unsigned long long clen;
 
-  blob[0] = VW_VALUE_VERSION;
+  blob[0] = VW_VALUE_PADDED;
   memcpy (blob + 1, nonce, VW_NONCE_LEN);
-  crypto_aead_xchacha20poly1305_ietf_encrypt (blob + 1 + VW_NONCE_LEN, &clen,
-                                              plain, len, ad->data, ad->len,
-                                              NULL, nonce, key);
-  g_assert (clen == len + VW_TAG_LEN);
+  if (len > 0)
+    memcpy (body, plain, len);
+  /* The block size is the class itself, so the result is exactly one
+   * class long; it cannot fail, as the class leaves room for the marker. */
+  if (sodium_pad (&padded, body, len, padded_max, padded_max) != 0)
+    g_assert_not_reached ();
+  g_assert (padded == padded_max);
+  crypto_aead_xchacha20poly1305_ietf_encrypt (body, &clen, body, padded, ad->data, ad->len, NULL, nonce, key);
+  g_assert (clen == padded + VW_TAG_LEN);
 
   return g_bytes_new_take (blob, total);
 }
@@ -142,28 +207,49 @@ vw_vault_seal_string (VwVault          *self,
   return vw_vault_seal (self, key, ref, text, strlen (text));
 }
 
+/* Whether @self may read values of format 1: only before schema 8 has
+ * re-sealed them, or while it does. */
 static gboolean
-open_into (const guint8     *vault_id,
+unpadded_allowed (VwVault *self)
+{
+  return self->migrating || self->schema_version < VW_SCHEMA_PADDED;
+}
+
+/* Decrypts @blob into @out (at least blob_len - VW_VALUE_OVERHEAD bytes)
+ * and sets *@len to the length of the value, without its padding. */
+static gboolean
+open_into (VwVault          *self,
            const guint8     *key,
            const VwValueRef *ref,
            const guint8     *blob,
            gsize             blob_len,
            guint8           *out,
+           gsize            *len,
            GError          **error)
 {
   g_autoptr(GByteArray) ad = NULL;
-  unsigned long long len;
+  unsigned long long plain_len;
+  size_t unpadded;
+  int version = blob_len >= VW_VALUE_OVERHEAD ? blob[0] : 0;
 
-  if (blob_len < VW_VALUE_OVERHEAD || blob[0] != VW_VALUE_VERSION)
+  if (version != VW_VALUE_VERSION && version != VW_VALUE_PADDED)
     {
       g_autofree char *where = vw_vault_describe_ref (ref);
       g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED,
                    _("A stored value at %s is damaged or in an unknown format"), where);
       return FALSE;
     }
+  if (version == VW_VALUE_VERSION && !unpadded_allowed (self))
+    {
+      g_autofree char *where = vw_vault_describe_ref (ref);
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED,
+                   _("A stored value at %s is in the unpadded format of an older copy of this vault: it was put "
+                     "back from that copy"), where);
+      return FALSE;
+    }
 
-  ad = vw_vault_value_ad (vault_id, ref);
-  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &len, NULL,
+  ad = value_ad (self->vault_id, version == VW_VALUE_PADDED ? VW_AD_PADDED_TAG : VW_AD_VALUE_TAG, ref);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &plain_len, NULL,
                                                   blob + 1 + VW_NONCE_LEN,
                                                   blob_len - 1 - VW_NONCE_LEN,
                                                   ad->data, ad->len,
@@ -175,6 +261,22 @@ open_into (const guint8     *vault_id,
       return FALSE;
     }
 
+  unpadded = plain_len;
+  /* The padding is authenticated with the value, so a bad one means a
+   * bug or a key that was abused, never a flipped byte; still an error. */
+  if (version == VW_VALUE_PADDED &&
+      (plain_len == 0 || plain_len != vw_vault_padded_size (plain_len - 1) ||
+       sodium_unpad (&unpadded, out, plain_len, plain_len) != 0))
+    {
+      g_autofree char *where = vw_vault_describe_ref (ref);
+      sodium_memzero (out, plain_len);
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED,
+                   _("A stored value at %s has broken padding"), where);
+      return FALSE;
+    }
+  if (unpadded < plain_len)
+    sodium_memzero (out + unpadded, plain_len - unpadded);
+  *len = unpadded;
   return TRUE;
 }
 
@@ -197,7 +299,7 @@ vw_vault_unseal (VwVault          *self,
   gsize plain_len = blob_len >= VW_VALUE_OVERHEAD ? blob_len - VW_VALUE_OVERHEAD : 0;
   g_autofree char *plain = g_malloc (plain_len + 1);
 
-  if (!open_into (self->vault_id, key, ref, blob, blob_len, (guint8 *) plain, error))
+  if (!open_into (self, key, ref, blob, blob_len, (guint8 *) plain, &plain_len, error))
     return NULL;
   plain[plain_len] = '\0';
   if (len != NULL)
@@ -250,9 +352,11 @@ vw_vault_unseal_secret (VwVault          *self,
                         GError          **error)
 {
   g_autoptr(VwSecret) secret = vw_secret_new (blob_len >= VW_VALUE_OVERHEAD ? blob_len - VW_VALUE_OVERHEAD : 0);
+  gsize len = 0;
 
-  if (!open_into (self->vault_id, key, ref, blob, blob_len, vw_secret_data (secret), error))
+  if (!open_into (self, key, ref, blob, blob_len, vw_secret_data (secret), &len, error))
     return NULL;
+  vw_secret_truncate (secret, len);
   return g_steal_pointer (&secret);
 }
 

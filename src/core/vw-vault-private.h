@@ -19,13 +19,26 @@ G_BEGIN_DECLS
 #define VW_NONCE_LEN        crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define VW_TAG_LEN          crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define VW_MAC_LEN          32
-/* The first byte of every encrypted value and wrapped key. */
+/* The first byte of every encrypted value and wrapped key. Values of
+ * format 1 hold their plaintext as it is; schema 8 re-sealed every one of
+ * them in format 2, whose plaintext is padded (see vw-vault-crypto.c). A
+ * wrapped key stays in format 1: it always has the same length. */
 #define VW_VALUE_VERSION    1
+#define VW_VALUE_PADDED     2
 #define VW_VALUE_OVERHEAD   (1 + VW_NONCE_LEN + VW_TAG_LEN)
+/* Plaintexts shorter than this seal to one length; longer ones to the
+ * classes vw_vault_padded_size() gives. */
+#define VW_PAD_BUCKET       64
+#define VW_PAD_LARGEST_CLASS (64 * 1024)
 /* Format tags that start the associated data, so that a value can never be
- * taken for a wrapped key or the other way round. */
+ * taken for a wrapped key or the other way round, nor a padded value for
+ * an unpadded one. */
 #define VW_AD_VALUE_TAG     "veldwerk/value/1"
+#define VW_AD_PADDED_TAG    "veldwerk/value/2"
 #define VW_AD_KEY_TAG       "veldwerk/key/1"
+/* The schema from which values are padded and rows carry integrity MACs. */
+#define VW_SCHEMA_PADDED    8
+#define VW_INTEGRITY_EPOCH_LEN 16
 #define VW_KDF_CONTEXT      "vwvault_"
 #define VW_ROUND_KDF_CONTEXT "vwround_"
 
@@ -38,6 +51,7 @@ typedef enum {
   VW_SUBKEY_BLIND_INDEX = 5,
   VW_SUBKEY_AUDIT_DETAIL = 6,
   VW_SUBKEY_STAFF = 7,       /* interviewer names, device labels */
+  VW_SUBKEY_INTEGRITY = 8,   /* row MACs and table digests */
   VW_SUBKEY_N
 } VwSubkey;
 
@@ -76,6 +90,15 @@ struct _VwVault
   char        *actor;           /* owned */
   int          tx_depth;
   gint64       seq;             /* the change sequence handed out in this transaction; 0: not read yet */
+  /* While schema 8 re-seals the values of an older vault: the only time
+   * a value of format 1 is read once a vault has reached schema 8. */
+  gboolean     migrating;
+  /* A transaction that changed rows was committed since the log was last
+   * checkpointed; sqlite3_total_changes64() when the last one ended. */
+  gboolean     committed;
+  gint64       changes_seen;
+  int          wal_pages;       /* in the log after the last commit */
+  gboolean     checkpointing;   /* its own commit must not start another */
 
   /* Only while unlocked. */
   VwSecret    *key;             /* owned: the vault key */
@@ -200,6 +223,7 @@ VwSecret     *vw_vault_unseal_secret    (VwVault          *self,
                                          GError          **error);
 GByteArray   *vw_vault_value_ad         (const guint8     *vault_id,
                                          const VwValueRef *ref);
+gsize         vw_vault_padded_size      (gsize             len);
 char         *vw_vault_describe_ref     (const VwValueRef *ref);
 GBytes       *vw_kdf_params_serialize   (const VwKdfParams *params);
 gboolean      vw_kdf_params_parse       (GBytes           *bytes,
@@ -228,13 +252,53 @@ GBytes       *vw_vault_blind_index      (VwVault          *self,
 char         *vw_normalize_pseudonym    (const char       *pseudonym);
 
 /* vw-vault-schema.c */
-gboolean      vw_vault_schema_create    (sqlite3          *db,
+gboolean      vw_vault_schema_create    (VwVault          *self,
                                          int               target_version,
                                          GError          **error);
 gboolean      vw_vault_schema_migrate   (VwVault          *self,
                                          GError          **error);
 
+/* vw-vault-reseal.c: the C step of schema 8. */
+gboolean      vw_vault_migrate_padding  (VwVault          *self,
+                                         GError          **error);
+
+/* vw-vault-integrity.c: row MACs and table digests. */
+extern const char vw_vault_integrity_schema[];
+gboolean      vw_vault_integrity_register (VwVault        *self,
+                                           GError        **error);
+gboolean      vw_vault_integrity_baseline (VwVault        *self,
+                                           GError        **error);
+gboolean      vw_vault_integrity_refresh  (VwVault        *self,
+                                           GError        **error);
+GPtrArray    *vw_vault_integrity_existing (VwVault        *self);
+gboolean      vw_vault_integrity_forget_dropped (VwVault  *self,
+                                                 GPtrArray *before,
+                                                 GError  **error);
+gboolean      vw_vault_integrity_renew_epoch (VwVault     *self,
+                                              GError     **error);
+void          vw_vault_verify_integrity   (VwVault        *self,
+                                           GPtrArray      *problems);
+gboolean      vw_integrity_state_guard    (const guint8   *state,
+                                           gsize           len,
+                                           guint8         *vault_id,
+                                           guint8         *epoch,
+                                           guint8         *prev_epoch);
+
+/* vw-vault-log.c: the write-ahead log at rest. */
+gboolean      vw_vault_log_check        (const char       *path,
+                                         GError          **error);
+void          vw_vault_log_opened       (const char       *path);
+void          vw_vault_log_closed       (const char       *path);
+gboolean      vw_vault_checkpoint       (VwVault          *self,
+                                         GError          **error);
+void          vw_vault_log_watch_commits (VwVault         *self);
+void          vw_vault_log_committed    (VwVault          *self);
+
 /* vw-vault-audit.c */
+gboolean      vw_vault_audit_reseal     (VwVault          *self,
+                                         guint            *done,
+                                         guint            *left,
+                                         GError          **error);
 gboolean      vw_vault_audit_append     (VwVault          *self,
                                          const char       *action,
                                          const char       *object,

@@ -213,7 +213,8 @@ load_episodes (VwVault           *self,
  *
  * The study's records, checked by the same rules as a records folder.
  * Interviews without a status and rounds whose data was destroyed are
- * left out.
+ * left out. A vault with a row changed outside Veldwerk, or a value that
+ * does not decrypt, gives TAMPERED and no records.
  *
  * Returns: (transfer full): the records
  */
@@ -228,7 +229,11 @@ vw_vault_load_records (VwVault     *self,
 
   g_return_val_if_fail (VW_IS_VAULT (self), NULL);
 
-  if (!vw_vault_require_unlocked (self, error) || !vw_vault_check_study (self, study, error))
+  /* Exports, reports and the Results view read through here: a row
+   * deleted or edited outside Veldwerk stops them, as an unreadable value
+   * does, rather than being left out without a word. */
+  if (!vw_vault_require_unlocked (self, error) || !vw_vault_check_study (self, study, error) ||
+      !vw_vault_check_integrity (self, error))
     return NULL;
   builder = vw_records_builder_new ();
   if (!load_participants (self, study, builder, error) || !load_rounds (self, study, builder, error) ||
@@ -836,6 +841,10 @@ import_records (VwVault          *self,
     }
   ok = vw_vault_tx_finish (self, import_in_tx (&im, error), error);
   vw_vault_exec (self, "PRAGMA cache_size = -2000", NULL);
+  /* A bulk write: into the vault file now, not only the log (a failure
+   * here loses nothing; closing tries again). */
+  if (ok)
+    vw_vault_checkpoint (self, NULL);
   if (ok && summary != NULL)
     *summary = im.summary;
   import_clear (&im);

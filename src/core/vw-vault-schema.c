@@ -3,7 +3,11 @@
  * PRAGMA user_version is the schema version. A migration is appended to
  * the list below and never edited once released: a vault made by any
  * earlier build must open in every later one (tests/data/vault-v1.vault
- * holds a vault of schema 1 to prove it).
+ * holds a vault of schema 1 and tests/data/vault-v5.vault one of schema
+ * 5 to prove it). A migration is SQL, a C function, or both (the SQL
+ * first); all the migrations a vault needs run in one transaction, and a
+ * new vault is made by running them all on an empty database, so a C step
+ * must also do the right thing when there is nothing to migrate.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -558,58 +562,99 @@ static const char schema_7[] =
   "  merged TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
-static const char * const migrations[] = {
-  schema_1,
-  schema_2,
-  schema_3,
-  schema_4,
-  schema_5,
-  schema_6,
-  schema_7,
+/* Schema 8 (vault at rest, issue 16): every value is re-sealed padded
+ * (vw-vault-reseal.c), and every row gets a MAC kept beside it
+ * (vw-vault-integrity.c, which holds this step's SQL). */
+
+typedef gboolean (*VwMigrationFunc) (VwVault  *self,
+                                     GError  **error);
+
+typedef struct
+{
+  int              version;
+  const char      *sql;  /* nullable */
+  VwMigrationFunc  func; /* nullable; runs after @sql */
+} VwMigration;
+
+/* Every version, in order. */
+static const VwMigration migrations[] = {
+  { 1, schema_1, NULL },
+  { 2, schema_2, NULL },
+  { 3, schema_3, NULL },
+  { 4, schema_4, NULL },
+  { 5, schema_5, NULL },
+  { 6, schema_6, NULL },
+  { 7, schema_7, NULL },
+  { 8, vw_vault_integrity_schema, vw_vault_migrate_padding },
 };
 
-G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == VW_VAULT_SCHEMA_VERSION);
-
 static gboolean
-apply (sqlite3     *db,
-       int          from,
-       int          to,
-       GError     **error)
+apply (VwVault  *self,
+       int       from,
+       int       to,
+       GError  **error)
 {
   g_autofree char *set_version = NULL;
 
-  for (int v = from; v < to; v++)
+  g_return_val_if_fail (migrations[G_N_ELEMENTS (migrations) - 1].version == VW_VAULT_SCHEMA_VERSION, FALSE);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (migrations); i++)
     {
-      if (sqlite3_exec (db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+      const VwMigration *m = &migrations[i];
+      g_autoptr(GPtrArray) present = NULL;
+      GError *local = NULL;
+
+      if (m->version <= from || m->version > to)
+        continue;
+      /* A vault that has row MACs keeps them right through later steps. */
+      if (!vw_vault_integrity_refresh (self, error))
+        return FALSE;
+      present = vw_vault_integrity_existing (self);
+      if (m->sql != NULL && sqlite3_exec (self->db, m->sql, NULL, NULL, NULL) != SQLITE_OK)
         {
           g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_CORRUPT,
-                       _("Cannot update the vault to format %d: %s"), v + 1, sqlite3_errmsg (db));
+                       _("Cannot update the vault to format %d: %s"), m->version, sqlite3_errmsg (self->db));
           return FALSE;
         }
+      if (m->func != NULL && !m->func (self, &local))
+        {
+          g_set_error (error, local->domain, local->code, _("Cannot update the vault to format %d: %s"),
+                       m->version, local->message);
+          g_error_free (local);
+          return FALSE;
+        }
+      /* A table this step dropped is not one removed outside Veldwerk. */
+      if (!vw_vault_integrity_forget_dropped (self, present, error))
+        return FALSE;
+      self->schema_version = m->version;
     }
 
   /* PRAGMA takes no parameters; the value is our own integer. */
   set_version = g_strdup_printf ("PRAGMA user_version = %d", to);
-  if (sqlite3_exec (db, set_version, NULL, NULL, NULL) != SQLITE_OK)
+  if (sqlite3_exec (self->db, set_version, NULL, NULL, NULL) != SQLITE_OK)
     {
       g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_IO,
-                   _("Cannot update the vault to format %d: %s"), to, sqlite3_errmsg (db));
+                   _("Cannot update the vault to format %d: %s"), to, sqlite3_errmsg (self->db));
       return FALSE;
     }
+  self->schema_version = to;
+  /* Statements prepared against the old schema must be prepared again. */
+  vw_vault_clear_statements (self);
 
-  return TRUE;
+  return vw_vault_integrity_refresh (self, error);
 }
 
 /* Creates the tables of @target_version in a new, empty database, inside
- * the caller's transaction. */
+ * the caller's transaction; the vault's keys are installed. */
 gboolean
-vw_vault_schema_create (sqlite3  *db,
+vw_vault_schema_create (VwVault  *self,
                         int       target_version,
                         GError  **error)
 {
   g_return_val_if_fail (target_version >= 1 && target_version <= VW_VAULT_SCHEMA_VERSION, FALSE);
 
-  return apply (db, 0, target_version, error);
+  self->schema_version = 0;
+  return apply (self, 0, target_version, error);
 }
 
 /* Brings an unlocked vault of an older schema up to date, in one
@@ -621,19 +666,26 @@ vw_vault_schema_migrate (VwVault  *self,
   g_autofree char *detail = NULL;
   int from = self->schema_version;
 
+  /* Up to date: only this connection's triggers to make. */
   if (from >= VW_VAULT_SCHEMA_VERSION)
-    return TRUE;
+    return vw_vault_integrity_refresh (self, error);
 
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
   detail = g_strdup_printf ("%d -> %d", from, VW_VAULT_SCHEMA_VERSION);
-  if (!vw_vault_tx_finish (self, apply (self->db, from, VW_VAULT_SCHEMA_VERSION, error) &&
+  if (!vw_vault_tx_finish (self, apply (self, from, VW_VAULT_SCHEMA_VERSION, error) &&
                                  vw_vault_audit_append (self, "vault_migrated", NULL, detail, error),
                            error))
-    return FALSE;
-  self->schema_version = VW_VAULT_SCHEMA_VERSION;
-  /* Statements prepared against the old schema must be prepared again. */
-  vw_vault_clear_statements (self);
+    {
+      /* Rolled back: the file is as it was. */
+      self->schema_version = from;
+      self->migrating = FALSE;
+      vw_vault_clear_statements (self);
+      return FALSE;
+    }
 
+  /* A migration rewrites much of the file: into it at once (a failure
+   * here loses nothing; closing tries again). */
+  vw_vault_checkpoint (self, NULL);
   return TRUE;
 }

@@ -221,6 +221,8 @@ vw_vault_tx_commit (VwVault  *self,
       return FALSE;
     }
   self->tx_depth--;
+  if (self->tx_depth == 0)
+    vw_vault_log_committed (self);
   return TRUE;
 }
 

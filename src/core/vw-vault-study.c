@@ -724,7 +724,7 @@ vw_vault_destroy_round (VwVault     *self,
   vw_vault_forget_round_key (self, study, label);
   /* Old page images live on in the journal until it is checkpointed;
    * TRUNCATE empties it. secure_delete has zeroed the freed pages. */
-  return vw_vault_exec (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  return vw_vault_checkpoint (self, error);
 }
 
 /**

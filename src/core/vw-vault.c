@@ -409,6 +409,8 @@ open_db (VwVault     *self,
       self->db = NULL;
       return FALSE;
     }
+  vw_vault_log_opened (self->path);
+  vw_vault_log_watch_commits (self);
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, 5000);
 
@@ -420,7 +422,8 @@ open_db (VwVault     *self,
                         "PRAGMA synchronous = FULL;"
                         "PRAGMA foreign_keys = ON;"
                         "PRAGMA cell_size_check = ON;",
-                        error);
+                        error) &&
+         vw_vault_integrity_register (self, error);
 }
 
 /**
@@ -428,9 +431,12 @@ open_db (VwVault     *self,
  * @path: the vault file
  *
  * Opens a vault and reads what unlocking needs, without writing anything.
+ * A write-ahead log beside it that nobody has open is checked first (see
+ * vw-vault-log.c) and refused with FOREIGN_LOG, touching nothing, when it
+ * is not this vault's.
  *
  * Returns: (transfer full): a locked vault, or %NULL with NOT_FOUND,
- * CORRUPT, NEWER_FORMAT, TAMPERED or IO
+ * CORRUPT, NEWER_FORMAT, TAMPERED, FOREIGN_LOG or IO
  */
 VwVault *
 vw_vault_open (const char  *path,
@@ -448,6 +454,9 @@ vw_vault_open (const char  *path,
       return NULL;
     }
 
+  /* Before sqlite sees the log, for it would apply any log it finds. */
+  if (!vw_vault_log_check (path, error))
+    return NULL;
   if (!open_db (self, FALSE, error) || !read_meta (self, error))
     {
       vw_vault_close (self, NULL);
@@ -482,7 +491,8 @@ install_key (VwVault   *self,
     }
   self->device_id = g_strndup (g_bytes_get_data (device, NULL), g_bytes_get_size (device));
 
-  if (migrate && !vw_vault_schema_migrate (self, error))
+  /* Either way this connection gets its integrity triggers. */
+  if (migrate ? !vw_vault_schema_migrate (self, error) : !vw_vault_integrity_refresh (self, error))
     {
       wipe_keys (self);
       return FALSE;
@@ -772,14 +782,18 @@ vw_vault_lock (VwVault *self)
 {
   g_return_if_fail (VW_IS_VAULT (self));
 
+  /* A locked vault may be left so until the battery runs out: nothing
+   * committed stays in the log only. Failing here loses nothing. */
+  vw_vault_checkpoint (self, NULL);
   wipe_keys (self);
 }
 
 /**
  * vw_vault_close:
  *
- * Locks the vault and closes the database; sqlite folds the journal back
- * into the file and removes it.
+ * Locks the vault and closes the database, after copying what the
+ * write-ahead log holds into the vault file (even when another connection
+ * keeps the vault open), so that nothing committed lives only in the log.
  */
 gboolean
 vw_vault_close (VwVault  *self,
@@ -789,12 +803,18 @@ vw_vault_close (VwVault  *self,
 
   g_return_val_if_fail (VW_IS_VAULT (self), FALSE);
 
-  wipe_keys (self);
   if (self->db == NULL)
-    return TRUE;
+    {
+      wipe_keys (self);
+      return TRUE;
+    }
 
   while (self->tx_depth > 0)
     vw_vault_tx_rollback (self);
+  /* sqlite checkpoints when the last connection closes; this one may not
+   * be the last. A failure leaves the log to the next opening. */
+  vw_vault_checkpoint (self, NULL);
+  wipe_keys (self);
   vw_vault_clear_statements (self);
   rc = sqlite3_close (self->db);
   if (rc != SQLITE_OK)
@@ -802,9 +822,11 @@ vw_vault_close (VwVault  *self,
       vw_vault_sql_error (self, rc, error);
       sqlite3_close_v2 (self->db);
       self->db = NULL;
+      vw_vault_log_closed (self->path);
       return FALSE;
     }
   self->db = NULL;
+  vw_vault_log_closed (self->path);
   return TRUE;
 }
 
@@ -971,6 +993,9 @@ vw_vault_change_passphrase (VwVault         *self,
                                  vw_vault_audit_append (self, "passphrase_changed", NULL, NULL, error),
                            error))
     goto restore;
+  /* The new wrapping into the vault file now, and the old one out of the
+   * log (a failure here loses nothing; closing tries again). */
+  vw_vault_checkpoint (self, NULL);
   return TRUE;
 
 restore:
@@ -1120,7 +1145,7 @@ vw_vault_create_at_version (const char                 *path,
       vw_derive_subkey (vw_secret_data (building->subkeys[i]), vw_secret_const_data (key), i, VW_KDF_CONTEXT);
     }
 
-  if (!vw_vault_schema_create (building->db, schema_version, error) ||
+  if (!vw_vault_schema_create (building, schema_version, error) ||
       !write_meta_value (building, "vault_id", id, error) ||
       !write_meta_text (building, "format", "1", error) ||
       !write_meta_text (building, "created", now, error) ||
@@ -1236,8 +1261,9 @@ add_problems_from_pragma (VwVault    *self,
  *   each naming where it is
  *
  * Checks the whole vault: sqlite's integrity and foreign keys, the key
- * data, the audit chain, and that every wrapped key and every value
- * decrypts in its place.
+ * data, every row against its integrity MAC (a row deleted, added or
+ * changed outside Veldwerk), the audit chain, and that every wrapped key
+ * and every value decrypts in its place.
  *
  * Returns: %TRUE when nothing is wrong; else %FALSE with TAMPERED (or
  * the reason verifying could not run)
@@ -1253,6 +1279,7 @@ vw_vault_verify (VwVault       *self,
   g_autoptr(GBytes) expected = NULL;
   GError *local = NULL;
   void (*checks[]) (VwVault *, GPtrArray *) = {
+    vw_vault_verify_integrity,
     vw_vault_audit_verify,
     vw_vault_verify_study,
     vw_vault_verify_devices,

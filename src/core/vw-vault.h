@@ -43,12 +43,13 @@ typedef enum {
   VW_VAULT_ERROR_INVALID,   /* a value the caller passed is not allowed */
   VW_VAULT_ERROR_DESTROYED, /* the round's data was destroyed */
   VW_VAULT_ERROR_WEAK_PASSPHRASE,
+  VW_VAULT_ERROR_FOREIGN_LOG, /* a write-ahead log beside the vault is not its own */
 } VwVaultError;
 
 GQuark vw_vault_error_quark (void);
 
 /* The schema version this build writes; older vaults are migrated on unlock. */
-#define VW_VAULT_SCHEMA_VERSION 7
+#define VW_VAULT_SCHEMA_VERSION 8
 #define VW_VAULT_MIN_PASSPHRASE_CHARS 8
 
 /* Revisions are compared only between versions of one device, so a row
@@ -318,6 +319,8 @@ gboolean    vw_vault_change_passphrase         (VwVault                    *self
 gboolean    vw_vault_verify                    (VwVault                    *self,
                                                 GPtrArray                 **problems,
                                                 GCancellable               *cancellable,
+                                                GError                    **error);
+gboolean    vw_vault_check_integrity           (VwVault                    *self,
                                                 GError                    **error);
 const char *vw_vault_get_path                  (VwVault                    *self);
 const char *vw_vault_get_id                    (VwVault                    *self);
