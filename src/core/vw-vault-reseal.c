@@ -100,10 +100,9 @@ static const SealedColumn sealed_columns[] = {
   { "trajectory_overrides", "data", KEY_PARTICIPANT,
     "SELECT data, study, code, rules, NULL, revision, NULL, NULL, rowid FROM trajectory_overrides",
     "UPDATE trajectory_overrides SET data = ?1 WHERE rowid = ?2", 1 },
-  /* Every side of a conflict (schema 6), under the key of its round, or
-   * the participant subkey when it has none, and bound to the device id
-   * it was sealed with (`sealed_device`: `device` may have been mapped
-   * since). */
+  /* Both sides of a conflict, as schema 6 keeps them: under the key of
+   * the round named in `round` (the participant key when NULL), bound to
+   * the device id of `sealed_device` (vw-merge-versions.c side_ref()). */
   { "conflicts", "value", KEY_ROUND,
     "SELECT value, kind, object, field, sealed_device, revision, study, coalesce (round, ''), "
     "study, kind, object, field, device, revision FROM conflicts",
@@ -238,6 +237,49 @@ reseal_column (VwVault            *self,
   return rc == SQLITE_DONE;
 }
 
+/* Drops the stored triggers that fire on an update of a row and returns
+ * their SQL, to be made again. */
+static GPtrArray *
+set_aside_triggers (VwVault  *self,
+                    GError  **error)
+{
+  g_autoptr(GPtrArray) sql = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if ((rc = sqlite3_prepare_v2 (self->db, "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND "
+                                          "(name LIKE '%\\_seq\\_update' ESCAPE '\\' OR "
+                                          "name LIKE '%\\_awaiting\\_update' ESCAPE '\\')",
+                                -1, &stmt, NULL)) != SQLITE_OK)
+    {
+      vw_vault_sql_error (self, rc, error);
+      return NULL;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (sql, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      vw_vault_sql_error (self, rc, error);
+      return NULL;
+    }
+  for (guint i = 0; i < names->len; i++)
+    {
+      /* The names are our own schema's: quoted all the same. */
+      char *drop = sqlite3_mprintf ("DROP TRIGGER \"%w\"", (const char *) g_ptr_array_index (names, i));
+      gboolean dropped = vw_vault_exec (self, drop, error);
+
+      sqlite3_free (drop);
+      if (!dropped)
+        return NULL;
+    }
+  return g_steal_pointer (&sql);
+}
+
 /**
  * vw_vault_migrate_padding:
  *
@@ -249,36 +291,25 @@ gboolean
 vw_vault_migrate_padding (VwVault  *self,
                           GError  **error)
 {
+  g_autoptr(GPtrArray) set_aside = NULL;
   guint done = 0, left = 0;
   gboolean ok = TRUE;
-  g_autoptr(GPtrArray) triggers = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt = NULL;
 
-  /* Re-sealing changes no value: schema 6's triggers must not give every
-   * row a new change sequence, or the next submission would send them all
-   * again. They are set aside while it runs, as they are. */
-  if (sqlite3_prepare_v2 (self->db, "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND "
-                                    "name LIKE '%\\_seq\\_update' ESCAPE '\\'", -1, &stmt, NULL) != SQLITE_OK)
-    return vw_vault_sql_error (self, sqlite3_errcode (self->db), error);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (triggers, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  for (guint i = 0; ok && i < triggers->len; i++)
-    {
-      /* "CREATE TRIGGER NAME AFTER ..." */
-      g_auto(GStrv) words = g_strsplit (g_ptr_array_index (triggers, i), " ", 4);
-      g_autofree char *drop = g_strdup_printf ("DROP TRIGGER %s", words[2]);
-
-      ok = vw_vault_exec (self, drop, error);
-    }
-
+  /* Re-sealing changes no value: the change sequence's triggers (schema
+   * 6) must not give every row a new seq, which would send all of them
+   * again, and the read-only triggers of a handover awaiting its receipt
+   * (vw-exchange-receipt.c) must not refuse the re-sealing of its
+   * participants. Both are made again as they were. */
+  set_aside = set_aside_triggers (self, error);
+  if (set_aside == NULL)
+    return FALSE;
   self->migrating = TRUE;
   for (gsize i = 0; ok && i < G_N_ELEMENTS (sealed_columns); i++)
     ok = reseal_column (self, &sealed_columns[i], &done, &left, error);
   ok = ok && vw_vault_audit_reseal (self, &done, &left, error);
   self->migrating = FALSE;
-  for (guint i = 0; ok && i < triggers->len; i++)
-    ok = vw_vault_exec (self, g_ptr_array_index (triggers, i), error);
+  for (guint i = 0; ok && i < set_aside->len; i++)
+    ok = vw_vault_exec (self, g_ptr_array_index (set_aside, i), error);
   if (!ok)
     return FALSE;
 

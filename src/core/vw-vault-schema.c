@@ -508,7 +508,7 @@ static const char schema_6[] =
   SEQ_TRIGGERS ("episodes", "rowid = NEW.rowid")
   SEQ_TRIGGERS ("consents", "rowid = NEW.rowid");
 #undef SEQ_TRIGGERS
-/* Schema 8 (handover receipts, issue 15): a handover with removal keeps
+/* Schema 7 (handover receipts, issue 15): a handover with removal keeps
  * its participants here until the receiving laptop's signed receipt is
  * merged (vw-exchange-receipt.c).
  * - handovers: every handover this laptop wrote and read back: the
