@@ -87,7 +87,7 @@ static void
 check_fits (GtkWidget  *window,
             const char *what)
 {
-  int width, height;
+  int width = 0, height = 0;
 
   settle (200);
   gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &width, NULL, NULL, NULL);
@@ -445,14 +445,13 @@ results_title (VwWindow *window)
   VwResultsView *view;
   GtkWidget *bars;
   g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) shown = NULL;
   g_autoptr(GdkTexture) saved = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vw-chart-XXXXXX", &error);
   g_autofree char *path = g_build_filename (dir, "chart.png", NULL);
-  int width, height;
+  int width = 0, height = 0;
 
   adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_ancestor (results, ADW_TYPE_VIEW_STACK)),
                                          "results");
@@ -461,11 +460,20 @@ results_title (VwWindow *window)
   bars = GTK_WIDGET (vw_results_view_get_bar_chart (view));
   g_assert_true (gtk_widget_get_mapped (bars));
   g_assert_true (vw_test_has_text (GTK_WIDGET (view), _("Trajectory Types")));
-  width = gtk_widget_get_width (bars);
-  height = gtk_widget_get_height (bars);
   paintable = gtk_widget_paintable_new (bars);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* The chart draws once its results are in, which a slow build (the
+   * sanitizers') may take a while for: wait for it, up to a minute. */
+  for (gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC; node == NULL && g_get_monotonic_time () < end;)
+    {
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+      settle (100);
+      width = gtk_widget_get_width (bars);
+      height = gtk_widget_get_height (bars);
+      if (width > 0 && height > 0)
+        gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   g_assert_nonnull (node);
   shown = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                        &GRAPHENE_RECT_INIT (0, 0, width, height));
