@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "vw-codebook.h"
 #include "vw-export.h"
 
@@ -88,6 +90,9 @@ typedef struct
 } VwExportFile;
 
 void        vw_export_file_free         (VwExportFile        *file);
+/* Adds the manifest's "files" member: name, size and SHA-256 of each. */
+void        vw_export_manifest_add_files (JsonBuilder        *builder,
+                                          GPtrArray          *files);
 /* Takes @bytes. */
 void        vw_export_files_add         (GPtrArray           *files,
                                          const char          *name,

@@ -1101,6 +1101,31 @@ add_file (GPtrArray  *files,
   g_ptr_array_add (files, file);
 }
 
+/* The manifest's "files": each file's name, size and SHA-256, as a
+ * reader checks them (vw-package.c). */
+void
+vw_export_manifest_add_files (JsonBuilder *builder,
+                              GPtrArray   *files)
+{
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < files->len; i++)
+    {
+      const VwExportFile *file = g_ptr_array_index (files, i);
+      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file->bytes);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, file->name);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, g_bytes_get_size (file->bytes));
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, sha);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 void
 vw_export_file_free (VwExportFile *file)
 {
@@ -1328,23 +1353,7 @@ manifest_json (VwExport  *self,
   json_builder_add_int_value (builder, self->smallest_group);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "files");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < files->len; i++)
-    {
-      const ExportFile *file = g_ptr_array_index (files, i);
-      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file->bytes);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, file->name);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, g_bytes_get_size (file->bytes));
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, sha);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  vw_export_manifest_add_files (builder, files);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

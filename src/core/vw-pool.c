@@ -1174,23 +1174,7 @@ manifest_json (VwPool    *self,
   json_builder_add_int_value (builder, dc->smallest_group);
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "files");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < files->len; i++)
-    {
-      const VwExportFile *file = g_ptr_array_index (files, i);
-      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, file->bytes);
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, file->name);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, g_bytes_get_size (file->bytes));
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, sha);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  vw_export_manifest_add_files (builder, files);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
