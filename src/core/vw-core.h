@@ -27,6 +27,7 @@
 #include "vw-records.h"
 #include "vw-recovery-code.h"
 #include "vw-secret.h"
+#include "vw-linkage.h"
 #include "vw-study.h"
 #include "vw-exchange.h"
 #include "vw-tablebook.h"
