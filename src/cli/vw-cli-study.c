@@ -804,13 +804,19 @@ print_conflicts (VwVault   *vault,
     }
 }
 
+/* Highest similarity first; a decision takes the codes as printed. */
 static void
-print_duplicates (GPtrArray *duplicates)
+print_duplicates (GPtrArray *candidates)
 {
-  for (guint i = 0; i < duplicates->len; i++)
+  for (guint i = 0; i < candidates->len; i++)
     {
-      g_autofree char *codes = g_strjoinv (" ", g_ptr_array_index (duplicates, i));
-      g_print (_("possible duplicate: %s (same linkage identity)\n"), codes);
+      VwDuplicateCandidate *c = g_ptr_array_index (candidates, i);
+      g_autofree char *codes = g_strjoinv (" ", c->codes);
+
+      if (c->exact)
+        g_print (_("possible duplicate: %s (same linkage identity)\n"), codes);
+      else
+        g_print (_("possible duplicate: %s (similarity %.0f%%)\n"), codes, c->similarity * 100);
     }
 }
 
@@ -935,7 +941,13 @@ vw_cli_merge (VwCli  *cli,
   g_print (_("%u added, %u updated, %u unchanged, %u new conflicts.\n"), report->added, report->updated,
            report->unchanged, report->conflicts);
   print_conflicts (ctx.vault, report->conflict_list);
-  print_duplicates (report->duplicates);
+  {
+    g_autoptr(GPtrArray) candidates = vw_exchange_duplicate_candidates (ctx.vault, ctx.study, &error);
+
+    if (candidates == NULL)
+      return vw_cli_fail (error);
+    print_duplicates (candidates);
+  }
   for (guint i = 0; i < report->receipts_merged->len; i++)
     {
       VwMergeReceipt *r = g_ptr_array_index (report->receipts_merged, i);
@@ -1023,7 +1035,7 @@ vw_cli_conflicts (VwCli  *cli,
                     "--device DEVICE) | keep-apart CODE CODE... | join KEEP CODE...]"));
   if (!open_study (&ctx, cli, study, &error) ||
       (conflicts = vw_exchange_list_conflicts (ctx.vault, ctx.study, all, &error)) == NULL ||
-      (duplicates = vw_exchange_duplicates (ctx.vault, ctx.study, &error)) == NULL)
+      (duplicates = vw_exchange_duplicate_candidates (ctx.vault, ctx.study, &error)) == NULL)
     return vw_cli_fail (error);
   print_conflicts (ctx.vault, conflicts);
   print_duplicates (duplicates);

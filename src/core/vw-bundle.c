@@ -40,20 +40,20 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
 /* The one list of bundle kinds. The content of each kind is defined by
  * the module that makes it; the bundle only carries it. */
 /* Row types (README-bundles.md, "Exchange rows"): S sender, R round, P participant,
- * V participant value, I interview, A answer, N note, Q quote, E episode,
+ * B participant's linkage filter, V participant value, I interview, A answer, N note, Q quote, E episode,
  * C consent, K contact details, L audit entry. Contact details (K) travel
  * only in a handover; names never travel in rows at all. */
 static const VwBundleKindInfo kinds[] = {
   { VW_BUNDLE_KIND_INVITATION, "invitation", "coordinator", "duo device",
     "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
   { VW_BUNDLE_KIND_SUBMISSION, "submission", "duo device", "coordinator",
-    "rows: participants (code, pseudonym, region, linkage hash), values, interviews, answers, notes, quotes, "
-    "episodes, consents, audit entries", "SRPVIANQECL" },
+    "rows: participants (code, pseudonym, region, linkage hash, linkage filter), values, interviews, answers, notes, quotes, "
+    "episodes, consents, audit entries", "SRPBVIANQECL" },
   { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
     "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
-    "interviews and answers", "SRPVIAEC" },
+    "interviews and answers", "SRPBVIAEC" },
   { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
-    "rows: chosen participants with contact details and their whole history", "SRPVIANQECK" },
+    "rows: chosen participants with contact details and their whole history", "SRPBVIANQECK" },
   { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },
   /* The receiving duo's word that a handover arrived whole; only then
    * does the sender remove the participants (vw-exchange-receipt.c). */

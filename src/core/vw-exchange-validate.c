@@ -17,6 +17,7 @@
 
 #include "vw-exchange.h"
 #include "vw-exchange-validate.h"
+#include "vw-linkage.h"
 #include "vw-validate.h"
 #include "vw-vault-validate.h"
 
@@ -220,6 +221,12 @@ validate_row (VwRowValidator  *self,
     case 'P':
       return vw_validate_participant_code ("code", f[0], error) && vw_validate_pseudonym (f[1], error) &&
              vw_validate_region (f[2], (const char * const *) self->regions, error);
+    case 'B':
+      {
+        guint8 filter[VW_LINKAGE_FILTER_BYTES];
+
+        return vw_validate_participant_code ("code", f[0], error) && vw_linkage_from_text (f[1], filter, error);
+      }
     case 'V':
       return vw_validate_participant_code ("code", f[0], error) &&
              vw_validate_participant_value (f[1], f[2], self->questionnaire, error);

@@ -238,15 +238,19 @@ write_participant (Writer        *w,
 {
   g_autofree char *revision = seq_text (p->seq);
   g_autofree char *linkage = vw_vault_get_linkage_hash (w->vault, w->study, p->code, error);
+  g_autofree char *filter = linkage ? vw_vault_get_linkage_filter (w->vault, w->study, p->code, error) : NULL;
   g_autoptr(GPtrArray) interviews = NULL;
   g_autoptr(GPtrArray) episodes = NULL;
   g_autoptr(GPtrArray) consents = NULL;
 
-  if (linkage == NULL)
+  if (linkage == NULL || filter == NULL)
     return FALSE;
   /* Participants and interviews always go: they are small, and the rows
    * that hang off them must find them at the receiver. */
   PUT (w->out, 'P', p->code, p->pseudonym, p->region, *linkage ? linkage : NULL, p->created, p->updated, revision);
+  /* The error-tolerant linkage encoding, set once like the hash. */
+  if (*filter)
+    PUT (w->out, 'B', p->code, filter);
   if (!write_values (w, p->code, error))
     return FALSE;
 

@@ -205,7 +205,7 @@ typedef struct
   guint      conflicts;   /* cells newly in conflict or with a new side */
   GPtrArray *replays;     /* (element-type utf8): "<file>: <bundle id> merged on <time>" */
   GPtrArray *conflict_list; /* (element-type VwConflict): every open conflict of the study after the merge */
-  GPtrArray *duplicates;  /* (element-type GStrv): codes sharing a linkage hash */
+  GPtrArray *duplicates;  /* (element-type GStrv): codes sharing a linkage hash, then pairs alike */
   guint      participants_added; /* of @added: participants new on this laptop */
   guint      contacts;    /* contact details received (handovers only) */
   GPtrArray *receipts_due;    /* (element-type VwMergeReceipt): handovers in this merge (new or merged
@@ -275,6 +275,21 @@ char          *vw_exchange_device_label   (VwVault             *vault,
 GPtrArray     *vw_exchange_duplicates     (VwVault             *vault,
                                            const char          *study,
                                            GError             **error);
+
+/* A candidate for "the same person": codes sharing an exact linkage hash
+ * (@exact, similarity 1), or a pair whose linkage filters are alike. */
+typedef struct
+{
+  char    **codes;      /* sorted */
+  double    similarity; /* Dice, 0..1 */
+  gboolean  exact;
+} VwDuplicateCandidate;
+
+void           vw_duplicate_candidate_free      (VwDuplicateCandidate *candidate);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwDuplicateCandidate, vw_duplicate_candidate_free)
+GPtrArray     *vw_exchange_duplicate_candidates (VwVault             *vault,
+                                                 const char          *study,
+                                                 GError             **error);
 
 typedef enum {
   VW_DUPLICATE_KEEP_APART, /* different people: both codes stay */

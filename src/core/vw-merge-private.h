@@ -45,6 +45,16 @@ typedef struct
 void vw_merge_version_clear (Version *v);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Version, vw_merge_version_clear)
 
+GPtrArray *vw_merge_exact_duplicates (VwVault     *vault,
+                                      const char  *study,
+                                      GError     **error);
+/* vw-linkage-candidates.c */
+GBytes    *vw_linkage_pair_key       (const char  *codes);
+int        vw_linkage_proposed_pair  (VwVault            *vault,
+                                      const char         *study,
+                                      const char * const *sorted,
+                                      GError            **error);
+
 typedef struct _Target Target;
 
 /* 1 with @out filled, 0 when the row does not exist, -1 on error. */

@@ -22,6 +22,7 @@
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
 #include "vw-exchange-validate.h"
+#include "vw-linkage.h"
 #include "vw-merge-private.h"
 #include "vw-study.h"
 #include "vw-vault-contacts.h"
@@ -184,6 +185,44 @@ apply_participant (Merge  *m,
   sqlite3_bind_blob (stmt, 1, hash, 32, SQLITE_TRANSIENT);
   vw_vault_bind_text (stmt, 2, m->study);
   vw_vault_bind_text (stmt, 3, code);
+  return vw_vault_step_done (m->vault, stmt, error);
+}
+
+/* The error-tolerant linkage encoding of a participant this bundle
+ * carries (or this vault holds): like the linkage hash, set once. */
+static gboolean
+apply_linkage_filter (Merge  *m,
+                      char  **f,
+                      GError **error)
+{
+  guint8 filter[VW_LINKAGE_FILTER_BYTES];
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (!require (f[0], "code", error) || !vw_linkage_from_text (f[1], filter, error))
+    return FALSE;
+  stmt = vw_vault_prepare (m->vault, "SELECT linkage_filter IS NULL FROM participants WHERE study = ? AND code = ?",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  vw_vault_bind_text (stmt, 1, m->study);
+  vw_vault_bind_text (stmt, 2, f[0]);
+  rc = vw_vault_step (m->vault, stmt, error);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_FORMAT,
+                 _("field code: %s is not a participant of this bundle or vault"), f[0]);
+  else if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) == 0)
+    rc = SQLITE_OK;
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_OK;
+  stmt = vw_vault_prepare (m->vault, "UPDATE participants SET linkage_filter = ? WHERE study = ? AND code = ? AND "
+                                     "linkage_filter IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, filter, sizeof filter, SQLITE_TRANSIENT);
+  vw_vault_bind_text (stmt, 2, m->study);
+  vw_vault_bind_text (stmt, 3, f[0]);
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
@@ -668,6 +707,7 @@ static const struct
   { 'S', 1, -1, apply_sender },
   { 'R', 3, -1, apply_round },
   { 'P', 7, -1, apply_participant },
+  { 'B', 2, -1, apply_linkage_filter },
   { 'V', 6, 5, apply_value },
   { 'I', 15, -1, apply_interview },
   { 'A', 6, 5, apply_answer },
@@ -1480,16 +1520,17 @@ vw_exchange_device_label (VwVault     *vault,
 }
 
 /**
- * vw_exchange_duplicates:
+ * vw_merge_exact_duplicates:
  *
  * Returns: (transfer full) (element-type GStrv): the codes of each group
  *   of participants that share a linkage hash and that the coordinator
- *   has not decided on yet, sorted
+ *   has not decided on yet, sorted; vw_exchange_duplicates() adds the
+ *   error-tolerant candidates (vw-linkage-candidates.c)
  */
 GPtrArray *
-vw_exchange_duplicates (VwVault     *vault,
-                        const char  *study,
-                        GError     **error)
+vw_merge_exact_duplicates (VwVault     *vault,
+                           const char  *study,
+                           GError     **error)
 {
   g_autoptr(GPtrArray) hashes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr(GPtrArray) groups = duplicate_groups (vault, study, hashes, error);
@@ -1538,6 +1579,7 @@ vw_exchange_decide_duplicates (VwVault             *vault,
   g_autofree char *hash_hex = NULL;
   g_autoptr(VwDevice) own = NULL;
   g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) pair_key = NULL;
   GBytes *hash = NULL;
   sqlite3_stmt *stmt;
   VwValueRef ref;
@@ -1568,6 +1610,19 @@ vw_exchange_decide_duplicates (VwVault             *vault,
 
       if (g_str_equal (group, joined))
         hash = g_ptr_array_index (hashes, i);
+    }
+  if (hash == NULL)
+    {
+      /* Or a pair the error-tolerant linkage proposes. */
+      int proposed = vw_linkage_proposed_pair (vault, study, (const char * const *) sorted, error);
+
+      if (proposed < 0)
+        return FALSE;
+      if (proposed > 0)
+        {
+          pair_key = vw_linkage_pair_key (joined);
+          hash = pair_key;
+        }
     }
   if (hash == NULL)
     {
@@ -1694,7 +1749,7 @@ vw_exchange_canonical_dump (VwVault     *vault,
       (rounds = vw_vault_list_rounds (vault, study, error)) == NULL ||
       (participants = vw_vault_list_participants (vault, study, error)) == NULL ||
       (conflicts = vw_exchange_list_conflicts (vault, study, TRUE, error)) == NULL ||
-      (duplicates = vw_exchange_duplicates (vault, study, error)) == NULL)
+      (duplicates = vw_merge_exact_duplicates (vault, study, error)) == NULL)
     return NULL;
   for (guint i = 0; i < conflicts->len; i++)
     {
@@ -1731,6 +1786,14 @@ vw_exchange_canonical_dump (VwVault     *vault,
         return NULL;
       if (!in_conflict (open, "participant", p->code, ""))
         DUMP (lines, 'P', p->code, p->pseudonym, p->region, linkage, p->created);
+      {
+        g_autofree char *filter = vw_vault_get_linkage_filter (vault, study, p->code, error);
+
+        if (filter == NULL)
+          return NULL;
+        if (*filter)
+          DUMP (lines, 'B', p->code, filter);
+      }
       for (guint j = 0; j < interviews->len; j++)
         {
           VwInterview *iv = g_ptr_array_index (interviews, j);

@@ -11,6 +11,7 @@
 #include "vw-age-private.h"
 #include "vw-bech32.h"
 #include "vw-fingerprint.h"
+#include "vw-linkage.h"
 #include "vw-study.h"
 #include "vw-vault-private.h"
 #include "vw-vault-validate.h"
@@ -769,25 +770,69 @@ vw_vault_set_linkage_identity (VwVault     *vault,
                                GError     **error)
 {
   g_autofree char *hex = NULL;
+  g_autoptr(VwSecret) key = NULL;
   guint8 hash[32];
+  guint8 filter[VW_LINKAGE_FILTER_BYTES];
   sqlite3_stmt *stmt;
 
   if (!vw_vault_require_unlocked (vault, error) || !vw_vault_check_participant (vault, study, code, error) ||
-      (hex = vw_study_linkage_hash (vault, study, name, birth_date, error)) == NULL)
+      (hex = vw_study_linkage_hash (vault, study, name, birth_date, error)) == NULL ||
+      (key = vw_vault_get_study_secret (vault, study, VW_STUDY_SECRET_LINKAGE, error)) == NULL)
+    return FALSE;
+  /* Beside the exact hash, the error-tolerant encoding (vw-linkage.c):
+   * neither keeps the name or the date. */
+  if (!vw_linkage_encode (vw_secret_const_data (key), vw_secret_len (key), name, birth_date, filter, error))
     return FALSE;
   sodium_hex2bin (hash, sizeof hash, hex, 64, NULL, NULL, NULL);
   if (!vw_vault_tx_begin (vault, error))
     return FALSE;
-  stmt = vw_vault_prepare (vault, "UPDATE participants SET linkage_hash = ? WHERE study = ? AND code = ?", error);
+  stmt = vw_vault_prepare (vault, "UPDATE participants SET linkage_hash = ?, linkage_filter = ? WHERE study = ? AND "
+                                  "code = ?", error);
   if (stmt != NULL)
     {
       sqlite3_bind_blob (stmt, 1, hash, sizeof hash, SQLITE_TRANSIENT);
-      vw_vault_bind_text (stmt, 2, study);
-      vw_vault_bind_text (stmt, 3, code);
+      sqlite3_bind_blob (stmt, 2, filter, sizeof filter, SQLITE_TRANSIENT);
+      vw_vault_bind_text (stmt, 3, study);
+      vw_vault_bind_text (stmt, 4, code);
     }
   return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
                              vw_vault_audit_append (vault, "linkage_identity_set", code, NULL, error),
                              error);
+}
+
+/**
+ * vw_vault_get_linkage_filter:
+ *
+ * Returns: (transfer full) (nullable): the participant's linkage filter
+ *   as bundle text (vw_linkage_to_text()), "" when it has none, %NULL on
+ *   error
+ */
+char *
+vw_vault_get_linkage_filter (VwVault     *vault,
+                             const char  *study,
+                             const char  *code,
+                             GError     **error)
+{
+  sqlite3_stmt *stmt;
+  char *text = NULL;
+  int rc;
+
+  if (!vw_vault_require_unlocked (vault, error))
+    return NULL;
+  stmt = vw_vault_prepare (vault, "SELECT linkage_filter FROM participants WHERE study = ? AND code = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, code);
+  rc = vw_vault_step (vault, stmt, error);
+  if (rc == SQLITE_ROW)
+    text = sqlite3_column_bytes (stmt, 0) == VW_LINKAGE_FILTER_BYTES
+             ? vw_linkage_to_text (sqlite3_column_blob (stmt, 0))
+             : g_strdup ("");
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    vw_vault_not_found (error, _("participant"), code);
+  return text;
 }
 
 char *

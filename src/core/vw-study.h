@@ -216,5 +216,9 @@ char       *vw_vault_get_linkage_hash   (VwVault     *vault,
                                          const char  *study,
                                          const char  *code,
                                          GError     **error);
+char       *vw_vault_get_linkage_filter (VwVault     *vault,
+                                         const char  *study,
+                                         const char  *code,
+                                         GError     **error);
 
 G_END_DECLS

@@ -566,6 +566,14 @@ static const char schema_7[] =
  * (vw-vault-reseal.c), and every row gets a MAC kept beside it
  * (vw-vault-integrity.c, which holds this step's SQL). */
 
+/* Schema 9 (error-tolerant linkage, issue 18): beside the exact linkage
+ * hash, a participant's keyed Bloom-filter encoding of name and birth
+ * date (vw-linkage.c), VW_LINKAGE_FILTER_BYTES bytes or NULL. The row MAC
+ * of participants covers it (a new column of a listed table is covered
+ * without more code). */
+static const char schema_9[] =
+  "ALTER TABLE participants ADD COLUMN linkage_filter BLOB;";
+
 typedef gboolean (*VwMigrationFunc) (VwVault  *self,
                                      GError  **error);
 
@@ -586,6 +594,7 @@ static const VwMigration migrations[] = {
   { 6, schema_6, NULL },
   { 7, schema_7, NULL },
   { 8, vw_vault_integrity_schema, vw_vault_migrate_padding },
+  { 9, schema_9, NULL },
 };
 
 static gboolean
