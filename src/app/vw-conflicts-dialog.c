@@ -600,22 +600,43 @@ decision_button (const char *label,
   return button;
 }
 
+/* The similarity as a percentage beside the codes, read out in words. */
+static GtkWidget *
+similarity_label (double similarity)
+{
+  int percent = (int) (similarity * 100 + 0.5);
+  /* Translators: a similarity shown beside a pair of codes, e.g. "87 %". */
+  g_autofree char *text = g_strdup_printf (_("%d %%"), percent);
+  /* Translators: what a screen reader says for the similarity. */
+  g_autofree char *spoken = g_strdup_printf (_("Similarity %d percent"), percent);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_name (label, "similarity");
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, spoken, -1);
+  return label;
+}
+
 static void
 load_duplicates (VwConflictsDialog *self,
-                 GPtrArray         *groups)
+                 GPtrArray         *candidates)
 {
   GtkWidget *group = make_group (_("Possible Duplicates"),
-                                 _("Codes enrolled with the same name and birth date, as far as their keyed hash "
-                                   "shows; nobody here sees who they are."));
+                                 _("Codes enrolled with the same or a similar name and birth date, as far as their "
+                                   "keyed encodings show, most similar first; nobody here sees who they are."));
 
-  if (groups->len == 0)
+  if (candidates->len == 0)
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), make_row (_("No possible duplicates"), NULL));
-  for (guint i = 0; i < groups->len; i++)
+  for (guint i = 0; i < candidates->len; i++)
     {
-      GStrv codes = g_ptr_array_index (groups, i);
+      VwDuplicateCandidate *candidate = g_ptr_array_index (candidates, i);
+      GStrv codes = candidate->codes;
       g_autofree char *title = g_strjoinv (", ", codes);
       /* Translators: what joining a group does, e.g. "Joining keeps DH-AB12C". */
-      g_autofree char *keeps = g_strdup_printf (_("Same linkage identity. Joining keeps %s."), codes[0]);
+      g_autofree char *keeps = candidate->exact
+                                 ? g_strdup_printf (_("Same linkage identity. Joining keeps %s."), codes[0])
+                                 : g_strdup_printf (_("Similar name and birth date. Joining keeps %s."), codes[0]);
       GtkWidget *expander = adw_expander_row_new ();
       GtkWidget *decision = make_row (_("Decision"), NULL);
       GtkWidget *join, *apart;
@@ -624,6 +645,7 @@ load_duplicates (VwConflictsDialog *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), keeps);
       adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+      adw_expander_row_add_action (ADW_EXPANDER_ROW (expander), similarity_label (candidate->similarity));
       for (guint j = 0; codes[j] != NULL; j++)
         {
           g_autoptr(VwParticipant) p = vw_vault_get_participant (self->vault, self->study, codes[j], NULL);
@@ -668,7 +690,7 @@ vw_conflicts_dialog_reload (VwConflictsDialog *self)
   show_error (self, NULL);
   if ((open = vw_exchange_list_conflicts (self->vault, self->study, FALSE, &error)) == NULL ||
       (all = vw_exchange_list_conflicts (self->vault, self->study, TRUE, &error)) == NULL ||
-      (duplicates = vw_exchange_duplicates (self->vault, self->study, &error)) == NULL)
+      (duplicates = vw_exchange_duplicate_candidates (self->vault, self->study, &error)) == NULL)
     {
       show_error (self, error->message);
       return;
