@@ -196,6 +196,22 @@ ensure_world (void)
     g_assert_true (vw_exchange_write_submission (world.duo2, world.study, path, FALSE, NULL, NULL));
     vw_merge_report_free (vw_test_study_merge (world.coord, world.study, path));
   }
+  /* Sunita, enrolled by both duos with a spelling variant and day and
+   * month swapped: a pair proposed with its similarity. */
+  {
+    const char * const answers[] = { "debts", "nee", NULL };
+    g_autofree char *a = vw_test_study_interview (&world, world.duo1, "Sunita", answers);
+    g_autofree char *b = vw_test_study_interview (&world, world.duo2, "Soenita", answers);
+    g_autofree char *p1 = g_build_filename (world.dir, "noord3.submission", NULL);
+    g_autofree char *p2 = g_build_filename (world.dir, "zuid3.submission", NULL);
+
+    g_assert_true (vw_vault_set_linkage_identity (world.duo1, world.study, a, "Sunita Ramdin", "1977-05-09", NULL));
+    g_assert_true (vw_vault_set_linkage_identity (world.duo2, world.study, b, "Soenita Ramdien", "1977-09-05", NULL));
+    g_assert_true (vw_exchange_write_submission (world.duo1, world.study, p1, FALSE, NULL, NULL));
+    g_assert_true (vw_exchange_write_submission (world.duo2, world.study, p2, FALSE, NULL, NULL));
+    vw_merge_report_free (vw_test_study_merge (world.coord, world.study, p1));
+    vw_merge_report_free (vw_test_study_merge (world.coord, world.study, p2));
+  }
 }
 
 static void

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "vw-core.h"
@@ -222,7 +223,6 @@ test_tampered_filter (void)
   VwTestStudy w = { 0 };
   g_autofree char *a = NULL, *sub = NULL, *text = NULL, *filter = NULL;
   g_autoptr(GError) error = NULL;
-  const char *replacements[] = { "AAAA", "%s%s", "!%s" };
 
   vw_test_study_init (&w);
   a = enrol (&w, w.duo1, "Mo", "Mohamed El Amrani", "1985-03-12");
@@ -230,11 +230,12 @@ test_tampered_filter (void)
   text = content_of (&w, sub);
   filter = vw_vault_get_linkage_filter (w.duo1, w.study, a, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (replacements); i++)
+  for (guint i = 0; i < 3; i++)
     {
-      g_autofree char *bad = i == 0 ? g_strdup (replacements[0])
-                             : i == 1 ? g_strdup_printf (replacements[1], filter, filter)
-                                      : g_strdup_printf (replacements[2], filter + 1);
+      /* Too short, too long (doubled), not base64. */
+      g_autofree char *bad = i == 0 ? g_strdup ("AAAA")
+                             : i == 1 ? g_strconcat (filter, filter, NULL)
+                                      : g_strconcat ("!", filter + 1, NULL);
       g_autoptr(GString) forged_text = g_string_new (strchr (text, '\n') + 1);
       g_autofree char *name = g_strdup_printf ("forged-%u.submission", i);
       g_autofree char *forged = NULL;
@@ -283,6 +284,55 @@ test_tampered_filter (void)
   vw_test_study_clear (&w);
 }
 
+/* The filter is kept in the vault under the row MAC of participants: a
+ * filter changed with the sqlite3 tool is reported by verify. */
+static void
+test_filter_covered (void)
+{
+  VwTestStudy w = { 0 };
+  g_autofree char *a = NULL, *select = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  sqlite3 *raw;
+
+  vw_test_study_init (&w);
+  a = enrol (&w, w.duo1, "Mo", "Mohamed El Amrani", "1985-03-12");
+  g_assert_true (vw_vault_verify (w.duo1, &problems, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+  vw_vault_close (w.duo1, &error);
+  g_assert_no_error (error);
+  g_clear_object (&w.duo1);
+
+  raw = vw_test_raw_open (w.duo1_path);
+  select = g_strdup_printf ("SELECT linkage_filter FROM participants WHERE code = '%s'", a);
+  {
+    g_autoptr(GBytes) blob = vw_test_raw_blob (raw, select);
+    g_autoptr(GBytes) flipped = vw_test_flip_byte (blob, 5);
+    g_autofree char *update = g_strdup_printf ("UPDATE participants SET linkage_filter = ? WHERE code = '%s'", a);
+
+    g_assert_cmpuint (g_bytes_get_size (blob), ==, VW_LINKAGE_FILTER_BYTES);
+    vw_test_raw_set_blob (raw, update, flipped);
+  }
+  sqlite3_close (raw);
+
+  w.duo1 = vw_test_open_vault (w.duo1_path);
+  g_assert_false (vw_vault_verify (w.duo1, &problems, NULL, &error));
+  g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+  g_assert_nonnull (problems);
+  {
+    gboolean named = FALSE;
+
+    for (guint i = 0; i < problems->len; i++)
+      {
+        g_test_message ("%s", (const char *) g_ptr_array_index (problems, i));
+        named = named || strstr (g_ptr_array_index (problems, i), "participants") != NULL;
+      }
+    g_assert_true (named);
+  }
+  vw_test_study_clear (&w);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -292,5 +342,6 @@ main (int    argc,
   g_test_add_func ("/linkage-exchange/candidate-pair", test_candidate_pair);
   g_test_add_func ("/linkage-exchange/cli", test_cli);
   g_test_add_func ("/linkage-exchange/tampered-filter", test_tampered_filter);
+  g_test_add_func ("/linkage-exchange/filter-covered", test_filter_covered);
   return g_test_run ();
 }
