@@ -288,7 +288,7 @@ step (Readme     *r,
   } steps[] = {
     { "duo Noord", "printf 'Tom de Vries\\n1971-04-02\\n' | veldwerk-cli study link-identity DH-7K3QM",
       "Tom's interview on duo Noord" },
-    { "duo Zuid", "printf 'Tom de Vries\\n1971-04-02\\n' | veldwerk-cli study link-identity DH-Q2W8E",
+    { "duo Zuid", "printf 'Thom de Vries\\n1971-02-04\\n' | veldwerk-cli study link-identity DH-Q2W8E",
       "the same man's interview on duo Zuid" },
     { "duo Zuid", "veldwerk-cli submit -o zuid-2.submission", "Tom's debts changed on duo Zuid" },
     { "duo Noord", "veldwerk-cli submit -o noord-2.submission", "Tom's debts changed on duo Noord" },
