@@ -346,8 +346,11 @@ vw_validate_integer (const char  *field,
   if (!ok || n < minimum || n > maximum)
     {
       g_autofree char *shown = vw_validate_show (value);
-      return invalid (error, field, _("“%s” is not a whole number from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                      shown, minimum, maximum);
+      g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, minimum);
+      g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, maximum);
+
+      /* Translators: a value, then the smallest and the largest valid number. */
+      return invalid (error, field, _("“%s” is not a whole number from %s to %s"), shown, from, to);
     }
   return TRUE;
 }
