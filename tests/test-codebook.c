@@ -65,6 +65,7 @@ static const struct {
   { "indication", VW_VARIABLE_SCOPE_ROUND, "indication" },
   { "consent_research", VW_VARIABLE_SCOPE_ROUND, "consent" },
   { "consent_wmo_linkage", VW_VARIABLE_SCOPE_ROUND, "consent" },
+  { "attempts", VW_VARIABLE_SCOPE_ROUND, NULL },
 };
 
 static void
@@ -114,6 +115,11 @@ test_codebook_variables (void)
       recorded++;
   g_assert_cmpuint (recorded, ==, G_N_ELEMENTS (expected_variables));
   g_assert_null (vw_codebook_get_variable (cb, "no_such_variable"));
+
+  /* A count: a whole number with its range in the codebook. */
+  g_assert_cmpstr (vw_codebook_get_variable (cb, "attempts")->type, ==, "integer");
+  g_assert_cmpint (vw_codebook_get_variable (cb, "attempts")->minimum, ==, 0);
+  g_assert_cmpint (vw_codebook_get_variable (cb, "attempts")->maximum, ==, 99);
 }
 
 static void
@@ -139,7 +145,7 @@ test_codebook_record_columns (void)
   joined_required = g_strjoinv (",", (char **) required);
   g_assert_cmpstr (joined, ==, "code,round,status,date,residence,residence_since,participation,"
                                "participation_fit,debts,money_management,income,indication,"
-                               "consent_research,consent_wmo_linkage");
+                               "consent_research,consent_wmo_linkage,attempts");
   g_assert_cmpstr (joined_required, ==, "code,round,status");
 
   g_clear_pointer (&joined, g_free);

@@ -185,9 +185,10 @@ test_records_write_format (void)
   /* T2 before T10: round order, not text order. */
   g_assert_cmpstr (rounds, ==,
                    "code,round,status,date,residence,residence_since,participation,participation_fit,"
-                   "debts,money_management,income,indication,consent_research,consent_wmo_linkage\r\n"
-                   "FL-ZZ999,T2,not_approached,,,,,,,,,,,\r\n"
-                   "FL-ZZ999,T10,interviewed,2025-01-02,,,,,,,,,,\r\n");
+                   "debts,money_management,income,indication,consent_research,consent_wmo_linkage,"
+                   "attempts\r\n"
+                   "FL-ZZ999,T2,not_approached,,,,,,,,,,,,\r\n"
+                   "FL-ZZ999,T10,interviewed,2025-01-02,,,,,,,,,,,\r\n");
   g_assert_cmpstr (episodes, ==, "code,start,end,residence\r\n");
 }
 
@@ -302,7 +303,7 @@ test_records_bad_columns (void)
   expect_problems (PARTICIPANTS, "code,round,status,\nDH-7K3QM,T0,declined,\n", NULL,
                    "rounds.csv:1:4: a column without a name; the columns of rounds.csv are: code, round, "
                    "status, date, residence, residence_since, participation, participation_fit, debts, "
-                   "money_management, income, indication, consent_research, consent_wmo_linkage\n");
+                   "money_management, income, indication, consent_research, consent_wmo_linkage, attempts\n");
   expect_problems (PARTICIPANTS, "code,round,date\nDH-7K3QM,T0,2019-01-01\n", NULL,
                    "rounds.csv:1:1: the required column “status” is missing from the header\n");
   expect_problems (PARTICIPANTS, "code,round,status,round\nDH-7K3QM,T0,declined,T0\n", NULL,
@@ -475,8 +476,8 @@ test_records_builder (void)
   g_autoptr(VwRecords) records = NULL;
   g_autoptr(GError) error = NULL;
   const char *p[10] = { "DH-7K3QM", "Tom", "DH" };
-  const char *r[14] = { "DH-7K3QM", "T3", "interviewed", "2022-05-01", "netwerk" };
-  const char *bad[14] = { "DH-7K3QM", "T4", "interviewed", "2023-05-01", "tent" };
+  const char *r[15] = { "DH-7K3QM", "T3", "interviewed", "2022-05-01", "netwerk" };
+  const char *bad[15] = { "DH-7K3QM", "T4", "interviewed", "2023-05-01", "tent" };
   guint n;
 
   /* Rows from another source than CSV go through the same checks. */

@@ -222,7 +222,7 @@ check_tables (Fixture  *f,
       box = gtk_widget_get_next_sibling (box);
     }
   g_assert_null (box);
-  g_assert_cmpuint (n_tables, ==, 7);
+  g_assert_cmpuint (n_tables, ==, 8);
 }
 
 static gboolean
@@ -575,6 +575,95 @@ test_results (Fixture       *f,
   check_tables (f, VW_RULE_SET_FL4);
 }
 
+static GtkWidget *
+find_table (VwResultsView *view,
+            const char    *name)
+{
+  for (GtkWidget *box = gtk_widget_get_first_child (vw_results_view_get_tables (view)); box != NULL;
+       box = gtk_widget_get_next_sibling (box))
+    if (g_strcmp0 (gtk_widget_get_name (box), name) == 0)
+      return box;
+  return NULL;
+}
+
+static const char *
+cell_text (GtkWidget *grid,
+           int        column,
+           int        row)
+{
+  GtkWidget *cell = gtk_grid_get_child_at (GTK_GRID (grid), column, row);
+
+  g_assert_nonnull (cell);
+  return gtk_label_get_label (GTK_LABEL (cell));
+}
+
+/* The Retention section on a vault holding tests/records/retention: the
+ * figures worked out by hand in its README, n (%) of each round's
+ * eligible, the median with the language's decimal mark, the denominator
+ * stated under the grid and given to screen readers. */
+static void
+test_retention (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *source = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "retention",
+                                              NULL);
+  g_autofree char *path = g_build_filename (f->dir, "retention.vault", NULL);
+  g_autofree char *study = NULL;
+  g_autoptr(VwVault) vault = vw_test_create_vault (path, &study, NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *box, *title, *grid, *note;
+  char *problem;
+
+  vw_vault_import_records_dir (vault, study, source, NULL, &error);
+  g_assert_no_error (error);
+  vw_results_view_reload (f->view, vault, study);
+  iterate ();
+  g_assert_cmpstr (vw_results_view_get_page (f->view), ==, "results");
+
+  box = find_table (f->view, "retention");
+  g_assert_nonnull (box);
+  title = gtk_widget_get_first_child (box);
+  grid = gtk_widget_get_next_sibling (title);
+  note = gtk_widget_get_next_sibling (grid);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==,
+                   is_dutch () ? "Behoud per meting: het cohort van de eerdere metingen"
+                               : "Retention per round: the cohort of the earlier rounds");
+  /* Header, T1, T2; the columns: round, eligible, interviewed, not
+   * findable, median attempts, declined, deceased, withdrawn, other. */
+  g_assert_cmpstr (cell_text (grid, 1, 0), ==, is_dutch () ? "In aanmerking" : "Eligible");
+  g_assert_cmpstr (cell_text (grid, 3, 0), ==, is_dutch () ? "Niet vindbaar" : "Not findable");
+  g_assert_cmpstr (cell_text (grid, 4, 0), ==, is_dutch () ? "Mediaan pogingen" : "Median attempts");
+  g_assert_cmpstr (cell_text (grid, 0, 1), ==, "T1");
+  g_assert_cmpstr (cell_text (grid, 1, 1), ==, "10");
+  g_assert_cmpstr (cell_text (grid, 2, 1), ==, "2 (20%)");
+  g_assert_cmpstr (cell_text (grid, 3, 1), ==, "4 (40%)");
+  g_assert_cmpstr (cell_text (grid, 4, 1), ==, is_dutch () ? "3,5" : "3.5");
+  g_assert_cmpstr (cell_text (grid, 8, 1), ==, "1 (10%)");
+  g_assert_cmpstr (cell_text (grid, 1, 2), ==, "8");
+  g_assert_cmpstr (cell_text (grid, 2, 2), ==, "3 (38%)");
+  g_assert_cmpstr (cell_text (grid, 5, 2), ==, "1 (13%)");
+  g_assert_cmpstr (cell_text (grid, 8, 2), ==, "2 (25%)");
+  g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 9, 0));
+  g_assert_null (gtk_grid_get_child_at (GTK_GRID (grid), 0, 3));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (note)),
+                                   is_dutch () ? "In aanmerking: deelnemers die in een eerdere meting"
+                                               : "Eligible: participants interviewed in an earlier round"));
+
+  /* The grid's accessible name and description. */
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                                gtk_label_get_label (GTK_LABEL (title)));
+  g_assert_null (problem);
+  problem = gtk_test_accessible_check_property (GTK_ACCESSIBLE (grid), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                gtk_label_get_label (GTK_LABEL (note)));
+  g_assert_null (problem);
+  /* Every cell can take the focus, so the keyboard reaches each figure. */
+  g_assert_true (gtk_widget_get_focusable (gtk_grid_get_child_at (GTK_GRID (grid), 4, 1)));
+
+  save_screenshot_as (f, "results-retention", 1024, 600, box);
+
+  vw_vault_close (vault, NULL);
+}
+
 /* An override stored by the coordinator moves a participant's bar. */
 static void
 test_override (Fixture       *f,
@@ -783,6 +872,9 @@ main (int    argc,
    * JIT deadlocks in the sanitizers' slow unwinder (fast_unwind_on_malloc=0)
    * and leaks from a library it unloads. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
+  /* GTK's test accessibility context keeps the names and descriptions
+   * the view gives, so that the tests can read them (no bus needed). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   vw_test_init_display (&argc, &argv);
   g_assert_true (vw_core_init (NULL));
   adw_init ();
@@ -792,6 +884,7 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_test_add ("/results-view/charts-and-tables", Fixture, NULL, fixture_set_up, test_results, fixture_tear_down);
+  g_test_add ("/results-view/retention", Fixture, NULL, fixture_set_up, test_retention, fixture_tear_down);
   g_test_add ("/results-view/override", Fixture, NULL, fixture_set_up, test_override, fixture_tear_down);
   g_test_add ("/results-view/error", Fixture, NULL, fixture_set_up, test_error, fixture_tear_down);
   g_test_add ("/results-view/table-book", Fixture, NULL, fixture_set_up, test_table_book, fixture_tear_down);

@@ -416,7 +416,7 @@ test_tables_errors (void)
   g_assert_null (vw_table_build ("tables", records, NULL, &error));
   g_assert_cmpstr (error->message, ==, "unknown table “tables”; the tables are: attendance, rounds_attended, "
                                        "trajectories, participation, participation_by_residence, "
-                                       "debts_by_trajectory, money_management_by_trajectory");
+                                       "debts_by_trajectory, money_management_by_trajectory, retention");
   g_clear_error (&error);
 
   empty = vw_records_new_from_csv ("code,pseudonym,region\n", "code,round,status\n", NULL, NULL, &error);

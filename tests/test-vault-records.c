@@ -313,9 +313,9 @@ test_update (Fixture       *f,
   csv = vw_records_format_csv (records, VW_RECORDS_ROUNDS);
   g_assert_cmpstr (csv, ==,
                    "code,round,status,date,residence,residence_since,participation,participation_fit,debts,"
-                   "money_management,income,indication,consent_research,consent_wmo_linkage\r\n"
-                   "DH-7K3QM,T0,interviewed,2020-01-05,bw,,,,,,,,,\r\n"
-                   "DH-7K3QM,T1,declined,,,,,,,,,,,\r\n");
+                   "money_management,income,indication,consent_research,consent_wmo_linkage,attempts\r\n"
+                   "DH-7K3QM,T0,interviewed,2020-01-05,bw,,,,,,,,,,\r\n"
+                   "DH-7K3QM,T1,declined,,,,,,,,,,,,\r\n");
 }
 
 /* Rounds named in the files that the study lacks are made in order. */

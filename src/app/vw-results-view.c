@@ -97,11 +97,24 @@ table_widget (VwTable *table)
         gtk_label_set_xalign (GTK_LABEL (cell), c == 0 ? 0 : 1);
         gtk_label_set_selectable (GTK_LABEL (cell), TRUE);
         if (l == 0)
-          gtk_widget_add_css_class (cell, "dim-label");
+          {
+            /* Column labels wrap between words, so that a wide table
+             * (retention, in Dutch) fits a 1024 pixel screen. */
+            gtk_label_set_wrap (GTK_LABEL (cell), TRUE);
+            gtk_label_set_justify (GTK_LABEL (cell), c == 0 ? GTK_JUSTIFY_LEFT : GTK_JUSTIFY_RIGHT);
+            gtk_widget_set_valign (cell, GTK_ALIGN_END);
+            gtk_widget_add_css_class (cell, "dim-label");
+          }
         else if (c > 0)
           gtk_widget_add_css_class (cell, "numeric");
         gtk_grid_attach (GTK_GRID (grid), cell, c, l, 1, 1);
       }
+  /* A screen reader names the grid by the table's title and describes it
+   * by the line that states the denominator. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (grid),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, vw_table_get_title (table),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, vw_table_get_note (table),
+                                  -1);
   gtk_box_append (GTK_BOX (box), grid);
 
   gtk_label_set_xalign (GTK_LABEL (note), 0);

@@ -250,6 +250,19 @@ parse_variables (VwCodebook  *self,
       var.label_nl = g_string_chunk_insert_const (self->strings, nl);
       var.label_en = g_string_chunk_insert_const (self->strings, en);
       var.type = g_string_chunk_insert_const (self->strings, json_object_get_string_member (object, "type"));
+      /* A whole number has its range in the codebook ("minimum", "maximum"). */
+      if (g_strcmp0 (var.type, "integer") == 0)
+        {
+          if (!json_object_has_member (object, "minimum") || !json_object_has_member (object, "maximum") ||
+              json_object_get_int_member (object, "minimum") > json_object_get_int_member (object, "maximum"))
+            {
+              g_set_error (error, VW_CODEBOOK_ERROR, VW_CODEBOOK_ERROR_INVALID,
+                           "Variable “%s” is an integer without a valid minimum and maximum", var.name);
+              return FALSE;
+            }
+          var.minimum = json_object_get_int_member (object, "minimum");
+          var.maximum = json_object_get_int_member (object, "maximum");
+        }
       if (json_object_has_member (object, "codes") && !json_object_get_null_member (object, "codes"))
         {
           const char *codes = json_object_get_string_member (object, "codes");

@@ -32,10 +32,12 @@ typedef struct
 {
   const char      *name;
   VwVariableScope  scope;
-  const char      *type;      /* "choice", "text", "year", "month", "date", "code", "round" */
+  const char      *type;      /* "choice", "text", "year", "month", "date", "code", "round", "integer" */
   const char      *codes;     /* code list name for "choice", else NULL */
   const char      *label_nl;
   const char      *label_en;
+  gint64           minimum;   /* for "integer": the smallest valid value */
+  gint64           maximum;   /* for "integer": the largest valid value */
 } VwVariable;
 
 VwCodebook       *vw_codebook_new_from_bytes  (GBytes            *json,

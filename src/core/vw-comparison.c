@@ -282,12 +282,9 @@ vw_comparison_table_to_csv (VwComparison            *self,
     g_ptr_array_add (fields, g_strdup (reference->key_names[k]));
   for (guint c = 0; c < n_columns; c++)
     {
-      const char *column = vw_comparison_get_key (self, c);
+      g_autofree char *prefix = g_strconcat (vw_comparison_get_key (self, c), "_", NULL);
 
-      for (guint i = 0; i < reference->n_counts; i++)
-        g_ptr_array_add (fields, g_strconcat (column, "_", reference->count_names[i], NULL));
-      if (reference->csv_percent)
-        g_ptr_array_add (fields, g_strconcat (column, "_percent", NULL));
+      vw_table_append_csv_names (reference, prefix, fields);
     }
   vw_csv_append_row (out, (const char * const *) fields->pdata, fields->len, "\n");
 
@@ -316,20 +313,20 @@ vw_comparison_table_to_csv (VwComparison            *self,
           const VwTable *t = g_ptr_array_index (table->tables, c);
           const VwTableRow *row = key != NULL ? find_row (t, key) : NULL;
 
-          for (guint i = 0; i < reference->n_counts; i++)
+          if (key == NULL)
             {
-              if (key == NULL)
-                g_ptr_array_add (fields, t != NULL && i == 0
-                                         ? g_strdup_printf ("%" G_GINT64_FORMAT, t->denominator) : g_strdup (""));
-              else if (row == NULL || row->counts[i] == VW_TABLE_EMPTY)
-                g_ptr_array_add (fields, g_strdup (""));
-              else
-                g_ptr_array_add (fields, g_strdup_printf ("%" G_GINT64_FORMAT, row->counts[i]));
+              /* Each column's denominator, under its first count. */
+              guint before = fields->len;
+
+              vw_table_append_csv_cells (reference, NULL, fields);
+              if (t != NULL)
+                {
+                  g_free (fields->pdata[before]);
+                  fields->pdata[before] = g_strdup_printf ("%" G_GINT64_FORMAT, t->denominator);
+                }
             }
-          if (reference->csv_percent)
-            g_ptr_array_add (fields, row != NULL && t->denominator > 0
-                                     ? g_strdup_printf ("%u", vw_percent_round (row->counts[0], t->denominator))
-                                     : g_strdup (""));
+          else
+            vw_table_append_csv_cells (t != NULL ? t : reference, row, fields);
         }
       vw_csv_append_row (out, (const char * const *) fields->pdata, fields->len, "\n");
     }

@@ -31,6 +31,7 @@ typedef enum {
   COL_MONTH,
   COL_DATE,
   COL_ROUND,
+  COL_INTEGER, /* a whole number in the codebook's range; -1 in the model: not recorded */
 } ColumnType;
 
 typedef struct
@@ -39,6 +40,7 @@ typedef struct
   ColumnType        type;
   gsize             offset;
   const VwCodeList *codes;    /* for COL_CHOICE, from the codebook */
+  const VwVariable *variable; /* for COL_INTEGER: its range */
   gboolean          required;
 } Column;
 
@@ -84,7 +86,8 @@ static FileSpec specs[VW_RECORDS_N_FILES] = {
       { "indication", COL_CHOICE, R (indication) },
       { "consent_research", COL_CHOICE, R (consent_research) },
       { "consent_wmo_linkage", COL_CHOICE, R (consent_wmo_linkage) },
-    }, 14 },
+      { "attempts", COL_INTEGER, R (attempts) },
+    }, 15 },
   { "episodes.csv", sizeof (VwRecordEpisode), {
       { "code", COL_CODE, E (code) },
       { "start", COL_MONTH, E (start) },
@@ -105,7 +108,7 @@ enum { EC_CODE, EC_START, EC_END, EC_RESIDENCE };
 static const char *
 type_name (ColumnType type)
 {
-  static const char *names[] = { "text", "code", "choice", "year", "month", "date", "round" };
+  static const char *names[] = { "text", "code", "choice", "year", "month", "date", "round", "integer" };
 
   return names[type];
 }
@@ -147,6 +150,8 @@ get_specs (void)
                   if (col->codes == NULL)
                     g_error ("The codebook has no code list for “%s”", col->name);
                 }
+              if (col->type == COL_INTEGER)
+                col->variable = var;
               col->required = g_strv_contains (required, col->name);
             }
         }
@@ -426,6 +431,8 @@ check_value (const Column  *col,
       return vw_validate_date (col->name, value, error);
     case COL_ROUND:
       return vw_validate_round_label (col->name, value, error);
+    case COL_INTEGER:
+      return vw_validate_integer (col->name, value, col->variable->minimum, col->variable->maximum, error);
     default:
       g_assert_not_reached ();
     }
@@ -481,6 +488,9 @@ parse_value (VwRecordsBuilder *self,
       return vw_date_parse (value, field);
     case COL_ROUND:
       return vw_round_parse (value, field);
+    case COL_INTEGER:
+      *(int *) field = atoi (value);
+      return TRUE;
     default:
       g_assert_not_reached ();
     }
@@ -548,6 +558,8 @@ add_row_at (VwRecordsBuilder   *self,
   guint bad = 0;
 
   memset (&row, 0, sizeof row);
+  if (file == VW_RECORDS_ROUNDS)
+    row.round.attempts = -1;
 
   for (guint c = 0; c < spec->n_columns; c++)
     if (!parse_value (self, file, &spec->columns[c], values[c],
@@ -1266,6 +1278,11 @@ format_value (const Column *col,
       return vw_date_format (*(const VwDate *) field, buf);
     case COL_ROUND:
       return vw_round_format (*(const guint *) field, buf);
+    case COL_INTEGER:
+      if (*(const int *) field < 0)
+        return NULL;
+      g_snprintf (buf, 16, "%d", *(const int *) field);
+      return buf;
     default:
       g_assert_not_reached ();
     }

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-#define VW_TABLE_MAX_COUNTS 8
+#define VW_TABLE_MAX_COUNTS 10
 /* A cell left empty, as the total row of attendance leaves "returning". */
 #define VW_TABLE_EMPTY (-1)
 
@@ -46,6 +46,12 @@ struct _VwTable
   VwPercentMode  text_percent;  /* what "(%)" in the text table is of */
   int            total_column;  /* a count column that is the sum of the others, or -1 */
   gboolean       parts_make_denominator; /* the rows' first counts sum to it */
+  guint32        uncounted;     /* bit c: column c is no part of the total column (a median, a
+                                   count of a subgroup); it gets no percentage */
+  guint32        halves;        /* bit c: column c holds twice its value (a median), written 3.5 */
+  guint32        text_hidden;   /* bit c: column c is in the CSV only */
+  gboolean       csv_row_percent; /* a "NAME_percent" CSV column after each part of the total
+                                     column: the percentage of the row's total column */
   gint64         denominator;
   GArray        *rows;          /* of VwTableRow */
 };
@@ -56,5 +62,11 @@ VwTableRow *vw_table_add_row   (VwTable    *self,
                                 const char *label);
 gboolean    vw_table_check     (VwTable    *self,
                                 GError    **error);
+void        vw_table_append_csv_names (const VwTable    *self,
+                                       const char       *prefix,
+                                       GPtrArray        *fields);
+void        vw_table_append_csv_cells (const VwTable    *self,
+                                       const VwTableRow *row,
+                                       GPtrArray        *fields);
 
 G_END_DECLS

@@ -22,6 +22,7 @@ static const char * const table_names[] = {
   "participation_by_residence",
   "debts_by_trajectory",
   "money_management_by_trajectory",
+  "retention",
   NULL,
 };
 
@@ -169,7 +170,7 @@ vw_table_check (VwTable  *self,
           gboolean complete = TRUE;
 
           for (guint c = 0; c < self->n_counts; c++)
-            if ((int) c != self->total_column)
+            if ((int) c != self->total_column && !(self->uncounted & (1u << c)))
               {
                 complete = complete && row->counts[c] != VW_TABLE_EMPTY;
                 parts += row->counts[c];
@@ -460,6 +461,144 @@ build_attendance (const Data  *data,
   table->denominator = unique;
   table->note = g_strdup_printf (_("Counted: interviews with status interviewed; “new” is a participant’s "
                                    "first interview. Unique participants: %u."), (guint) unique);
+
+  return finish (g_steal_pointer (&table), error);
+}
+
+/* retention */
+
+enum {
+  RET_ELIGIBLE, RET_INTERVIEWED, RET_UNREACHABLE, RET_ATTEMPTS_RECORDED, RET_MEDIAN_ATTEMPTS,
+  RET_DECLINED, RET_DECEASED, RET_WITHDRAWN, RET_OTHER, RET_N_COUNTS
+};
+
+/* A row after which the participant is out of every later round's
+ * cohort: died, withdrew, or withdrew consent to the research. */
+static gboolean
+leaves_cohort (const VwRoundRecord *row)
+{
+  return g_strcmp0 (row->status, "deceased") == 0 || g_strcmp0 (row->status, "withdrawn") == 0 ||
+         g_strcmp0 (row->consent_research, "ingetrokken") == 0;
+}
+
+/* The one category of an eligible participant in a round, from the row
+ * of that round (NULL: no row). An interview counts as one even when
+ * consent is withdrawn in the same row (attendance counts it too); the
+ * participant then leaves the later rounds' cohorts. */
+static guint
+retention_category (const VwRoundRecord *row)
+{
+  if (row == NULL)
+    return RET_OTHER;
+  if (g_strcmp0 (row->status, "deceased") == 0)
+    return RET_DECEASED;
+  if (vw_round_record_is_interview (row))
+    return RET_INTERVIEWED;
+  if (g_strcmp0 (row->status, "withdrawn") == 0 || g_strcmp0 (row->consent_research, "ingetrokken") == 0)
+    return RET_WITHDRAWN;
+  if (g_strcmp0 (row->status, "unreachable") == 0)
+    return RET_UNREACHABLE;
+  if (g_strcmp0 (row->status, "declined") == 0)
+    return RET_DECLINED;
+  return RET_OTHER; /* admitted, not_approached */
+}
+
+static int
+compare_ints (gconstpointer a,
+              gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Twice the median, so that the mean of two middle values stays whole. */
+static gint64
+median_halves (GArray *values)
+{
+  guint n = values->len;
+
+  if (n == 0)
+    return VW_TABLE_EMPTY;
+  g_array_sort (values, compare_ints);
+  if (n % 2 == 1)
+    return 2 * (gint64) g_array_index (values, int, n / 2);
+  return (gint64) g_array_index (values, int, n / 2 - 1) + g_array_index (values, int, n / 2);
+}
+
+static VwTable *
+build_retention (const Data  *data,
+                 GError     **error)
+{
+  g_autoptr(VwTable) table = vw_table_new ("retention");
+  const char *names[] = { "eligible", "interviewed", "unreachable", "attempts_recorded", "median_attempts",
+                          "declined", "deceased", "withdrawn", "other" };
+  const char *labels[] = { _("Eligible"), _("Interviewed"), _("Not findable"), _("Attempts recorded"),
+                           _("Median attempts"), _("Declined"), _("Deceased"), _("Consent withdrawn"),
+                           _("Other") };
+  g_autoptr(GArray) attempts = g_array_new (FALSE, FALSE, sizeof (int));
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == RET_N_COUNTS);
+  set_keys (table, "round", _("Round"), NULL, NULL);
+  set_counts (table, names, labels, RET_N_COUNTS);
+  table->total_column = RET_ELIGIBLE;
+  table->text_percent = VW_PERCENT_OF_ROW_TOTAL;
+  table->csv_row_percent = TRUE;
+  table->uncounted = 1u << RET_ATTEMPTS_RECORDED | 1u << RET_MEDIAN_ATTEMPTS;
+  table->halves = 1u << RET_MEDIAN_ATTEMPTS;
+  table->text_hidden = 1u << RET_ATTEMPTS_RECORDED;
+  table->title = g_strdup (_("Retention per round: the cohort of the earlier rounds"));
+
+  /* The first round has no earlier one, so nobody is eligible in it: it
+   * gets no row. */
+  for (guint i = 1; i < data->n_round_numbers; i++)
+    {
+      guint round = data->round_numbers[i];
+      gint64 counts[RET_N_COUNTS] = { 0 };
+      char buf[16];
+      VwTableRow *row;
+
+      g_array_set_size (attempts, 0);
+      for (guint p = 0; p < data->n_participants; p++)
+        {
+          const VwRecordParticipant *part = &data->participants[p];
+          const VwRoundRecord *in_round = NULL;
+          gboolean enrolled = FALSE, left = FALSE;
+          guint category;
+
+          for (guint r = part->first_round; r < part->first_round + part->n_rounds; r++)
+            {
+              const VwRoundRecord *rr = &data->rounds[r];
+
+              if (rr->round < round)
+                {
+                  enrolled = enrolled || vw_round_record_is_interview (rr);
+                  left = left || leaves_cohort (rr);
+                }
+              else if (rr->round == round && in_round == NULL)
+                in_round = rr;
+            }
+          if (!enrolled || left)
+            continue;
+          counts[RET_ELIGIBLE]++;
+          category = retention_category (in_round);
+          counts[category]++;
+          if (category == RET_UNREACHABLE && in_round->attempts >= 0)
+            g_array_append_val (attempts, in_round->attempts);
+        }
+      counts[RET_ATTEMPTS_RECORDED] = attempts->len;
+      counts[RET_MEDIAN_ATTEMPTS] = median_halves (attempts);
+
+      row = vw_table_add_row (table, vw_round_format (round, buf), buf);
+      memcpy (row->counts, counts, sizeof counts);
+    }
+
+  table->denominator = count_population (data, VW_RULE_SET_DH3);
+  table->note = g_strdup_printf (_("Eligible: participants interviewed in an earlier round who had not died, "
+                                   "withdrawn or withdrawn consent before the round; percentages are of the "
+                                   "eligible of the row. A round without a row for the participant counts as "
+                                   "other. Median attempts: over the not findable with a recorded number. "
+                                   "Participants ever interviewed: %u."), (guint) table->denominator);
 
   return finish (g_steal_pointer (&table), error);
 }
@@ -868,6 +1007,8 @@ vw_table_build (const char            *name,
     return build_attendance (&data, error);
   if (g_strcmp0 (name, "participation") == 0)
     return build_participation (&data, error);
+  if (g_strcmp0 (name, "retention") == 0)
+    return build_retention (&data, error);
   if (g_strcmp0 (name, "rounds_attended") == 0)
     return resolve_round (&data, options, &round, error) ? build_rounds_attended (&data, round, error) : NULL;
   if (g_strcmp0 (name, "participation_by_residence") == 0)
@@ -936,50 +1077,100 @@ percent_base (VwTable          *self,
  *   section 7 documents, LF line ends (for standard output and pipes);
  *   a percentage of a denominator of 0 is left empty
  */
+/* Whether column @c has a percentage of its row's total column. */
+static gboolean
+has_row_percent (const VwTable *self,
+                 guint          c)
+{
+  return self->csv_row_percent && (int) c != self->total_column && !(self->uncounted & (1u << c));
+}
+
+/* "3" or "3.5" for a count held in halves; @decimal is the separator. */
+static char *
+format_count (const VwTable *self,
+              guint          c,
+              gint64         n,
+              char           decimal)
+{
+  if (self->halves & (1u << c))
+    return n % 2 == 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, n / 2)
+                      : g_strdup_printf ("%" G_GINT64_FORMAT "%c5", n / 2, decimal);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+/**
+ * vw_table_append_csv_names:
+ * @prefix: put before every count column's name ("" for none)
+ *
+ * Appends the names of the CSV columns after the keys (newly allocated).
+ */
+void
+vw_table_append_csv_names (const VwTable *self,
+                           const char    *prefix,
+                           GPtrArray     *fields)
+{
+  for (guint c = 0; c < self->n_counts; c++)
+    {
+      g_ptr_array_add (fields, g_strconcat (prefix, self->count_names[c], NULL));
+      if (has_row_percent (self, c))
+        g_ptr_array_add (fields, g_strconcat (prefix, self->count_names[c], "_percent", NULL));
+    }
+  if (self->csv_percent)
+    g_ptr_array_add (fields, g_strconcat (prefix, "percent", NULL));
+}
+
+/**
+ * vw_table_append_csv_cells:
+ * @row: (nullable): %NULL for a row the table does not have: all empty
+ *
+ * Appends the CSV cells of @row after its keys (newly allocated); a
+ * percentage of 0 is left empty.
+ */
+void
+vw_table_append_csv_cells (const VwTable    *self,
+                           const VwTableRow *row,
+                           GPtrArray        *fields)
+{
+  for (guint c = 0; c < self->n_counts; c++)
+    {
+      gint64 n = row != NULL ? row->counts[c] : VW_TABLE_EMPTY;
+
+      g_ptr_array_add (fields, n == VW_TABLE_EMPTY ? g_strdup ("") : format_count (self, c, n, '.'));
+      if (has_row_percent (self, c))
+        {
+          gint64 base = row != NULL ? row->counts[self->total_column] : 0;
+
+          g_ptr_array_add (fields, base > 0 && n != VW_TABLE_EMPTY
+                                   ? g_strdup_printf ("%u", vw_percent_round (n, base)) : g_strdup (""));
+        }
+    }
+  if (self->csv_percent)
+    g_ptr_array_add (fields, row != NULL && self->denominator > 0
+                             ? g_strdup_printf ("%u", vw_percent_round (row->counts[0], self->denominator))
+                             : g_strdup (""));
+}
+
 char *
 vw_table_to_csv (VwTable *self)
 {
   GString *out = g_string_new (NULL);
-  const char *fields[2 + VW_TABLE_MAX_COUNTS + 1];
-  char bufs[VW_TABLE_MAX_COUNTS + 1][24];
-  guint n = 0;
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
 
   for (guint k = 0; k < self->n_keys; k++)
-    fields[n++] = self->key_names[k];
-  for (guint c = 0; c < self->n_counts; c++)
-    fields[n++] = self->count_names[c];
-  if (self->csv_percent)
-    fields[n++] = "percent";
-  vw_csv_append_row (out, fields, n, "\n");
+    g_ptr_array_add (fields, g_strdup (self->key_names[k]));
+  vw_table_append_csv_names (self, "", fields);
+  vw_csv_append_row (out, (const char * const *) fields->pdata, fields->len, "\n");
 
   for (guint i = 0; i < self->rows->len; i++)
     {
       const VwTableRow *row = &g_array_index (self->rows, VwTableRow, i);
 
-      n = 0;
-      fields[n++] = row->key;
+      g_ptr_array_set_size (fields, 0);
+      g_ptr_array_add (fields, g_strdup (row->key));
       if (self->n_keys > 1)
-        fields[n++] = row->subkey;
-      for (guint c = 0; c < self->n_counts; c++)
-        {
-          if (row->counts[c] == VW_TABLE_EMPTY)
-            fields[n++] = NULL;
-          else
-            {
-              g_snprintf (bufs[c], sizeof bufs[c], "%" G_GINT64_FORMAT, row->counts[c]);
-              fields[n++] = bufs[c];
-            }
-        }
-      if (self->csv_percent)
-        {
-          if (self->denominator > 0)
-            g_snprintf (bufs[self->n_counts], sizeof bufs[0], "%u",
-                        vw_percent_round (row->counts[0], self->denominator));
-          else
-            bufs[self->n_counts][0] = '\0';
-          fields[n++] = bufs[self->n_counts];
-        }
-      vw_csv_append_row (out, fields, n, "\n");
+        g_ptr_array_add (fields, g_strdup (row->subkey));
+      vw_table_append_csv_cells (self, row, fields);
+      vw_csv_append_row (out, (const char * const *) fields->pdata, fields->len, "\n");
     }
 
   return g_string_free (out, FALSE);
@@ -997,6 +1188,10 @@ format_cell (VwTable          *self,
 
   if (n == VW_TABLE_EMPTY)
     return g_strdup ("");
+  if (self->halves & (1u << column))
+    return format_count (self, column, n, g_str_equal (label_language (), "nl") ? ',' : '.');
+  if ((self->uncounted & (1u << column)) || (self->csv_row_percent && (int) column == self->total_column))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, n);
   base = percent_base (self, row, column);
   if (base < 0)
     return g_strdup_printf ("%" G_GINT64_FORMAT, n);
@@ -1042,7 +1237,8 @@ vw_table_get_text_cells (VwTable *self,
   for (guint k = 0; k < self->n_keys; k++)
     g_ptr_array_add (cells, g_strdup (self->key_labels[k]));
   for (guint c = 0; c < self->n_counts; c++)
-    g_ptr_array_add (cells, g_strdup (self->count_labels[c]));
+    if (!(self->text_hidden & (1u << c)))
+      g_ptr_array_add (cells, g_strdup (self->count_labels[c]));
 
   for (guint i = 0; i < self->rows->len; i++)
     {
@@ -1052,10 +1248,13 @@ vw_table_get_text_cells (VwTable *self,
       if (self->n_keys > 1)
         g_ptr_array_add (cells, g_strdup (row->sublabel ? row->sublabel : ""));
       for (guint c = 0; c < self->n_counts; c++)
-        g_ptr_array_add (cells, format_cell (self, row, c));
+        if (!(self->text_hidden & (1u << c)))
+          g_ptr_array_add (cells, format_cell (self, row, c));
     }
 
-  *n_columns = self->n_keys + self->n_counts;
+  *n_columns = self->n_keys;
+  for (guint c = 0; c < self->n_counts; c++)
+    *n_columns += !(self->text_hidden & (1u << c));
   *n_lines = self->rows->len + 1;
   return cells;
 }

@@ -318,6 +318,43 @@ vw_validate_birth_year (const char  *value,
   return TRUE;
 }
 
+/**
+ * vw_validate_integer:
+ *
+ * A whole number of the codebook's type "integer": digits only (no sign,
+ * blank or leading zero), from @minimum to @maximum; %NULL is "not
+ * recorded".
+ */
+gboolean
+vw_validate_integer (const char  *field,
+                     const char  *value,
+                     gint64       minimum,
+                     gint64       maximum,
+                     GError     **error)
+{
+  gsize len = value != NULL ? strlen (value) : 0;
+  gint64 n = 0;
+  gboolean ok = len > 0 && len <= 18 && !(len > 1 && value[0] == '0');
+
+  if (value == NULL)
+    return TRUE;
+  for (gsize i = 0; ok && i < len; i++)
+    {
+      ok = g_ascii_isdigit (value[i]);
+      n = n * 10 + (value[i] - '0');
+    }
+  if (!ok || n < minimum || n > maximum)
+    {
+      g_autofree char *shown = vw_validate_show (value);
+      g_autofree char *from = g_strdup_printf ("%" G_GINT64_FORMAT, minimum);
+      g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, maximum);
+
+      /* Translators: a value, then the smallest and the largest valid number. */
+      return invalid (error, field, _("“%s” is not a whole number from %s to %s"), shown, from, to);
+    }
+  return TRUE;
+}
+
 gboolean
 vw_validate_round_label (const char  *field,
                          const char  *value,
@@ -651,6 +688,8 @@ check_codebook_value (const VwVariable  *var,
     return vw_validate_month (var->name, value, error);
   if (g_strcmp0 (var->type, "date") == 0)
     return vw_validate_date (var->name, value, error);
+  if (g_strcmp0 (var->type, "integer") == 0)
+    return vw_validate_integer (var->name, value, var->minimum, var->maximum, error);
   if (g_str_equal (var->name, "municipality"))
     return vw_validate_municipality (value, error);
   return vw_validate_text (var->name, value, error);

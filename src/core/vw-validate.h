@@ -87,6 +87,11 @@ gboolean vw_validate_month              (const char          *field,
                                          GError             **error);
 gboolean vw_validate_birth_year         (const char          *value,
                                          GError             **error);
+gboolean vw_validate_integer            (const char          *field,
+                                         const char          *value,
+                                         gint64               minimum,
+                                         gint64               maximum,
+                                         GError             **error);
 gboolean vw_validate_round_label        (const char          *field,
                                          const char          *value,
                                          GError             **error);
