@@ -24,6 +24,7 @@
 #include "vw-exchange-validate.h"
 #include "vw-merge-private.h"
 #include "vw-study.h"
+#include "vw-vault-aliases.h"
 #include "vw-vault-contacts.h"
 
 #define PROGRESS_EVERY 4096
@@ -1510,6 +1511,21 @@ vw_exchange_duplicates (VwVault     *vault,
   return g_steal_pointer (&open);
 }
 
+/* Every code of @codes but @keep becomes an alias of @keep. */
+static gboolean
+join_group (VwVault             *vault,
+            const char          *study,
+            const char * const  *codes,
+            const char          *keep,
+            GError             **error)
+{
+  for (guint i = 0; codes[i] != NULL; i++)
+    if (!g_str_equal (codes[i], keep) &&
+        !vw_vault_join_in_tx (vault, study, keep, codes[i], _("The same person: possible duplicates joined"), error))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * vw_exchange_decide_duplicates:
  * @codes: every code of one group vw_exchange_duplicates() lists, in any order
@@ -1517,8 +1533,9 @@ vw_exchange_duplicates (VwVault     *vault,
  *
  * Records the coordinator's decision on a group of possible duplicates,
  * so that it is no longer listed; a code that later arrives with the same
- * linkage hash opens the group again. A join is recorded, not carried
- * out: the codes keep their own records.
+ * linkage hash opens the group again. A join takes effect: every other
+ * code of the group becomes an alias of @keep (vw_vault_join_in_tx()),
+ * in the same transaction.
  */
 gboolean
 vw_exchange_decide_duplicates (VwVault             *vault,
@@ -1595,7 +1612,8 @@ vw_exchange_decide_duplicates (VwVault             *vault,
       vw_vault_bind_text (stmt, 6, now);
     }
   return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
-                             vw_vault_audit_append (vault, "duplicates_decided", joined, text, error),
+                             vw_vault_audit_append (vault, "duplicates_decided", joined, text, error) &&
+                             (decision != VW_DUPLICATE_JOIN || join_group (vault, study, (const char * const *) sorted, keep, error)),
                              error);
 }
 
