@@ -386,6 +386,38 @@ test_three_laptops (void)
   g_assert_cmpstr (origin, ==, "regiogemeente");
   g_assert_null (csv_cell (records, "participants.csv", s.karel, NULL, "code"));
 
+  /* The next round preparation for duo-zuid, asked for Karel's code,
+   * carries Tom (the kept participant) and the alias: duo-zuid's laptop
+   * shows Tom's code and pseudonym, and its own rows of Karel count for
+   * Tom. */
+  {
+    g_autoptr(VwDevice) zuid = vw_study_find_device (s.w.coord, s.w.study, "duo-zuid", &error);
+    g_autofree char *prep = g_build_filename (s.w.dir, "zuid-t1.round", NULL);
+    g_autofree char *duo_kept = NULL;
+    g_autoptr(VwRecords) duo_records = NULL;
+    g_autoptr(VwParticipant) shown = NULL;
+    const char *prep_codes[] = { s.karel, NULL };
+    const VwRecordParticipant *people;
+    guint n;
+
+    g_assert_no_error (error);
+    g_assert_true (vw_exchange_write_round_preparation (s.w.coord, s.w.study, zuid->id, "T1", prep_codes, prep,
+                                                        &error));
+    g_assert_no_error (error);
+    vw_merge_report_free (vw_test_study_merge (s.w.duo2, s.w.study, prep));
+    duo_kept = vw_vault_resolve_code (s.w.duo2, s.w.study, s.karel, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (duo_kept, ==, s.tom);
+    shown = vw_vault_get_participant (s.w.duo2, s.w.study, s.tom, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (shown->pseudonym, ==, "Tom");
+    duo_records = vw_vault_load_records (s.w.duo2, s.w.study, &error);
+    g_assert_no_error (error);
+    people = vw_records_get_participants (duo_records, &n);
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpstr (people[0].code, ==, s.tom);
+  }
+
   /* A later submission of duo-zuid, still using Karel's code: T1 lands
    * on Tom. */
   t1 = vw_vault_start_interview (s.w.duo2, s.w.study, s.karel, "T1", NULL, NULL, NULL, NULL, &error);
@@ -440,6 +472,170 @@ test_three_laptops (void)
   scene_clear (&s);
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Every file of the test's directory (all three vaults and the bundles),
+ * with its checksum. */
+static char *
+dir_checksums (const char *dir)
+{
+  g_autoptr(GPtrArray) files = vw_test_list_files (dir);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  g_ptr_array_sort (files, compare_paths);
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *sum = vw_test_file_checksum (g_ptr_array_index (files, i));
+      g_string_append_printf (out, "%s %s\n", (const char *) g_ptr_array_index (files, i), sum);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+typedef enum { JOIN, SPLIT } Op;
+
+/* @op on the coordinator's vault must fail with @code and a message
+ * holding @words, and leave every file byte-identical. */
+static void
+assert_refused (Scene      *s,
+                Op          op,
+                const char *study,
+                const char *kept,
+                const char *joined,
+                const char *reason,
+                int         code,
+                const char *words)
+{
+  g_autofree char *before = NULL, *after = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  close_coord (s);
+  before = dir_checksums (s->w.dir);
+  s->w.coord = vw_test_open_vault (s->w.coord_path);
+  ok = op == JOIN ? vw_vault_join_participants (s->w.coord, study, kept, joined, reason, &error)
+                  : vw_vault_split_participants (s->w.coord, study, kept, joined, reason, &error);
+  g_assert_false (ok);
+  g_assert_error (error, VW_VAULT_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+  close_coord (s);
+  after = dir_checksums (s->w.dir);
+  g_assert_cmpstr (before, ==, after);
+  s->w.coord = vw_test_open_vault (s->w.coord_path);
+}
+
+static void
+test_attacks (void)
+{
+  Scene s = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwParticipant) other = NULL;
+  g_autoptr(VwParticipant) bert = NULL;
+  g_autofree char *other_study = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+
+  scene_init (&s);
+  /* A second study on the coordinator's laptop, with a participant. */
+  other_study = vw_vault_create_study (s.w.coord, "Andere studie", "DH", VW_STUDY_ROLE_COORDINATOR, NULL, &error);
+  g_assert_no_error (error);
+  other = vw_vault_create_participant (s.w.coord, other_study, NULL, "Olga", "DH", &error);
+  g_assert_no_error (error);
+  bert = vw_vault_create_participant (s.w.coord, s.w.study, NULL, "Bert", "DH", &error);
+  g_assert_no_error (error);
+
+  /* Codes of another study, either way round, and a code that does not
+   * exist. */
+  assert_refused (&s, JOIN, s.w.study, s.tom, other->code, "same person", VW_VAULT_ERROR_NOT_FOUND,
+                  "There is no participant");
+  assert_refused (&s, JOIN, other_study, other->code, s.tom, "same person", VW_VAULT_ERROR_NOT_FOUND,
+                  "There is no participant");
+  assert_refused (&s, JOIN, s.w.study, s.tom, "DH-ZZZZZ", "same person", VW_VAULT_ERROR_NOT_FOUND,
+                  "There is no participant DH-ZZZZZ");
+  assert_refused (&s, JOIN, s.w.study, s.tom, s.tom, "same person", VW_VAULT_ERROR_INVALID, "to itself");
+  assert_refused (&s, JOIN, s.w.study, s.tom, s.karel, "", VW_VAULT_ERROR_INVALID, "needs a reason");
+  /* A split of codes that were never joined, or of another study. */
+  assert_refused (&s, SPLIT, s.w.study, s.tom, s.karel, "oops", VW_VAULT_ERROR_NOT_FOUND, "is not joined to");
+  assert_refused (&s, SPLIT, s.w.study, s.tom, other->code, "oops", VW_VAULT_ERROR_NOT_FOUND,
+                  "There is no participant");
+
+  /* Karel -> Tom; then Tom -> Karel (a cycle), Tom -> Bert (Tom keeps
+   * Karel: a chain), Bert -> Karel (Karel is an alias: a chain), Karel ->
+   * Bert (already joined). */
+  g_assert_true (vw_vault_join_participants (s.w.coord, s.w.study, s.tom, s.karel, "same person", &error));
+  g_assert_no_error (error);
+  assert_refused (&s, JOIN, s.w.study, s.karel, s.tom, "cycle", VW_VAULT_ERROR_INVALID, "is itself joined to");
+  assert_refused (&s, JOIN, s.w.study, bert->code, s.tom, "chain", VW_VAULT_ERROR_INVALID,
+                  "a joined code cannot keep others");
+  assert_refused (&s, JOIN, s.w.study, s.karel, bert->code, "chain", VW_VAULT_ERROR_INVALID,
+                  "is itself joined to");
+  assert_refused (&s, JOIN, s.w.study, bert->code, s.karel, "again", VW_VAULT_ERROR_INVALID,
+                  "is already joined to");
+  assert_refused (&s, SPLIT, s.w.study, s.tom, s.karel, " ", VW_VAULT_ERROR_INVALID, "needs a reason");
+  assert_refused (&s, SPLIT, s.w.study, s.karel, s.tom, "wrong way", VW_VAULT_ERROR_NOT_FOUND, "is not joined to");
+
+  /* A duo laptop cannot join (only the coordinator sees every duo). */
+  {
+    g_autoptr(VwParticipant) extra = vw_vault_create_participant (s.w.duo1, s.w.study, NULL, "Extra", "DH", &error);
+
+    g_assert_no_error (error);
+    g_assert_false (vw_vault_join_participants (s.w.duo1, s.w.study, s.tom, extra->code, "mine", &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+
+  /* A forged submission that declares an alias (Anna as Tom): only the
+   * coordinator's round preparation may carry one. Refused, nothing
+   * changed. */
+  {
+    g_autoptr(VwSecret) key = vw_vault_dup_ed25519_secret (s.w.duo1, &error);
+    g_autofree char *recipient = vw_vault_get_age_recipient (s.w.coord, &error);
+    g_autoptr(GPtrArray) recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+    g_autoptr(VwDevice) device = vw_vault_get_own_device (s.w.duo1, &error);
+    g_autofree char *text = NULL;
+    g_autoptr(GBytes) content = NULL;
+    g_autoptr(VwMergeReport) report = NULL;
+    g_autofree char *kept = NULL;
+    const char *paths[2] = { NULL, NULL };
+
+    g_assert_no_error (error);
+    rows = g_strdup_printf ("S\t%s\nJ\t%s\t%s\t2026-12-01T10:00:00Z\n", device->id, s.anna, s.tom);
+    text = g_strdup_printf ("veldwerk-rows 1\tsubmission\t%s\n%s", s.w.study, rows);
+    content = g_bytes_new (text, strlen (text));
+    g_ptr_array_add (recipients, vw_age_recipient_parse (recipient, &error));
+    g_assert_no_error (error);
+    forged = g_build_filename (s.w.dir, "alias.submission", NULL);
+    g_assert_true (vw_bundle_write_bytes (forged, VW_BUNDLE_KIND_SUBMISSION, s.w.study, key, recipients, content,
+                                          NULL, NULL, &error));
+    g_assert_no_error (error);
+    close_coord (&s);
+    before = dir_checksums (s.w.dir);
+    s.w.coord = vw_test_open_vault (s.w.coord_path);
+    paths[0] = forged;
+    report = vw_exchange_merge (s.w.coord, s.w.study, paths, NULL, NULL, NULL, &error);
+    g_assert_null (report);
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_nonnull (strstr (error->message, "line 3"));
+    g_assert_nonnull (strstr (error->message, "“J” does not belong in a submission"));
+    g_clear_error (&error);
+    close_coord (&s);
+    after = dir_checksums (s.w.dir);
+    g_assert_cmpstr (before, ==, after);
+    s.w.coord = vw_test_open_vault (s.w.coord_path);
+    kept = vw_vault_resolve_code (s.w.coord, s.w.study, s.anna, &error);
+    g_assert_cmpstr (kept, ==, s.anna);
+  }
+  scene_clear (&s);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -447,5 +643,6 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_assert_true (vw_core_init (NULL));
   g_test_add_func ("/join-effect/three-laptops", test_three_laptops);
+  g_test_add_func ("/join-effect/attacks", test_attacks);
   return g_test_run ();
 }

@@ -521,6 +521,27 @@ apply_log (Merge  *m,
   return TRUE;
 }
 
+/* An alias from the coordinator's round preparation (the only kind whose
+ * rows may hold one, and only the coordinator signs those): this laptop
+ * shows the joined code's data under the kept code. */
+static gboolean
+apply_alias (Merge  *m,
+             char  **f,
+             GError **error)
+{
+  int changed;
+
+  if (!require (f[0], "alias", error) || !require (f[1], "kept", error) || !require (f[2], "joined", error))
+    return FALSE;
+  if ((changed = vw_vault_alias_received (m->vault, m->study, f[0], f[1], m->author, f[2], error)) < 0)
+    return FALSE;
+  if (changed)
+    m->report->added++;
+  else
+    m->report->unchanged++;
+  return TRUE;
+}
+
 /* The label this laptop gave the device with signing key @signer (hex),
  * or the key's first digits. */
 static char *
@@ -678,6 +699,7 @@ static const struct
   { 'C', 7, -1, apply_consent },
   { 'K', 6, -1, apply_contact },
   { 'L', 6, -1, apply_log },
+  { 'J', 3, -1, apply_alias },
 };
 
 /* Every row is the signer's: the `S` row comes first and once, and a

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "vw-exchange.h"
 #include "vw-merge-private.h"
 #include "vw-vault-aliases.h"
 
@@ -434,6 +435,11 @@ vw_vault_join_participants (VwVault     *self,
   g_return_val_if_fail (VW_IS_VAULT (self), FALSE);
 
   /* Checked before the transaction too: a refused join writes nothing. */
+  if (blank (reason))
+    {
+      g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("A join needs a reason"));
+      return FALSE;
+    }
   if (!check_join (self, study, kept, joined, error) || !vw_vault_tx_begin (self, error))
     return FALSE;
   return vw_vault_tx_finish (self, vw_vault_join_in_tx (self, study, kept, joined, reason, error), error);
@@ -517,6 +523,71 @@ vw_vault_split_participants (VwVault     *self,
   if (!vw_vault_tx_begin (self, error))
     return FALSE;
   return vw_vault_tx_finish (self, split_in_tx (self, study, kept, joined, reason, error), error);
+}
+
+int
+vw_vault_alias_received (VwVault     *self,
+                         const char  *study,
+                         const char  *alias,
+                         const char  *kept,
+                         const char  *device,
+                         const char  *joined,
+                         GError     **error)
+{
+  g_autoptr(VwParticipant) p = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *kept_of_alias = NULL;
+  g_autofree char *kept_of_kept = NULL;
+  g_autofree char *held = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autofree char *detail = NULL;
+  VwValueRef ref = reason_ref (study, alias, kept);
+  sqlite3_stmt *stmt;
+  int keeps;
+
+  if (g_strcmp0 (alias, kept) == 0)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH, _("%s cannot be an alias of itself"), alias);
+      return -1;
+    }
+  if ((p = vw_vault_get_participant (self, study, alias, &local)) == NULL)
+    {
+      if (!g_error_matches (local, VW_VAULT_ERROR, VW_VAULT_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return -1;
+        }
+      return 0;
+    }
+  if (!require_participant (self, study, kept, error) ||
+      (kept_of_alias = vw_vault_resolve_code (self, study, alias, error)) == NULL ||
+      (kept_of_kept = vw_vault_resolve_code (self, study, kept, error)) == NULL ||
+      (keeps = keeps_aliases (self, study, alias, &held, error)) < 0)
+    return -1;
+  if (g_str_equal (kept_of_alias, kept))
+    return 0;
+  if (!g_str_equal (kept_of_alias, alias) || !g_str_equal (kept_of_kept, kept) || keeps)
+    {
+      g_set_error (error, VW_EXCHANGE_ERROR, VW_EXCHANGE_ERROR_CLASH,
+                   _("the alias of %s to %s contradicts this laptop's aliases (a chain or a cycle of joined codes)"),
+                   alias, kept);
+      return -1;
+    }
+  sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref,
+                                 _("Joined by the coordinator"));
+  stmt = vw_vault_prepare (self, "INSERT INTO participant_aliases (study, alias, kept, reason, device, joined) "
+                                 "VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return -1;
+  vw_vault_bind_text (stmt, 1, study);
+  vw_vault_bind_text (stmt, 2, alias);
+  vw_vault_bind_text (stmt, 3, kept);
+  vw_vault_bind_bytes (stmt, 4, sealed);
+  vw_vault_bind_text (stmt, 5, device);
+  vw_vault_bind_text (stmt, 6, joined);
+  detail = g_strdup_printf ("%s -> %s: %s", alias, kept, "round preparation");
+  return vw_vault_step_done (self, stmt, error) &&
+         vw_vault_audit_append (self, "participants_joined", alias, detail, error) ? 1 : -1;
 }
 
 int

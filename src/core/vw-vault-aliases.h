@@ -82,6 +82,20 @@ GPtrArray  *vw_vault_join_differences    (VwVault     *vault,
                                           GError     **error);
 
 
+/* For the merge of a round preparation (vw-merge.c), inside its
+ * transaction: the coordinator's alias of @alias to @kept, made by
+ * @device at @joined. Ignored (0) when this laptop does not hold @alias
+ * or holds the alias already; 1 when stored; -1 with @error when it
+ * contradicts this laptop's aliases (a chain, a cycle, another kept code)
+ * or @kept is not a participant here. */
+int         vw_vault_alias_received      (VwVault     *vault,
+                                          const char  *study,
+                                          const char  *alias,
+                                          const char  *kept,
+                                          const char  *device,
+                                          const char  *joined,
+                                          GError     **error);
+
 /* For vw-vault-records.c: whether an episode of a joined code is united
  * with the kept code's @kept_episodes (element-type VwEpisode, those
  * already taken): 1 taken, 0 the same as one taken (one), -1 overlapping
