@@ -219,6 +219,13 @@ check_join (VwVault     *self,
                    _("%s is already joined to %s: split it first"), joined, kept_of_joined);
       return FALSE;
     }
+  if (g_str_equal (kept_of_kept, joined))
+    {
+      g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
+                   _("%s is itself joined to %s: joining them the other way round would make a cycle; split "
+                     "them first"), kept, joined);
+      return FALSE;
+    }
   if (!g_str_equal (kept_of_kept, kept))
     {
       g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
