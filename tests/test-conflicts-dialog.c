@@ -340,6 +340,130 @@ test_review_after_merge (void)
   vw_test_study_clear (&w);
 }
 
+/* With VELDWERK_SCREENSHOT_DIR set, @window as it is shown, as
+ * <dir>/<name>-<language>.png, to look at. */
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("VELDWERK_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  GtkSnapshot *snapshot;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    {
+      g_usleep (20000);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s-%s-%dx%d.png", name, g_getenv ("LANGUAGE") ? g_getenv ("LANGUAGE") : "en", width,
+                          height);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static guint
+record_count (VwTestStudy *w)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwRecords) records = vw_vault_load_records (w->coord, w->study, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  vw_records_get_participants (records, &n);
+  return n;
+}
+
+/* Same person: Join takes effect (one participant fewer in the records);
+ * the joined pair is listed with its Split, which asks for a reason, and
+ * a split makes them two again. */
+static void
+test_join_split (void)
+{
+  VwTestStudy w = { 0 };
+  VwTestConflict c = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) aliases = NULL;
+  g_autofree char *first = NULL, *join = NULL, *split = NULL, *reason_name = NULL, *other = NULL;
+  g_autofree char *title = NULL, *joined = NULL, *kept = NULL;
+  const char *size = g_getenv ("VELDWERK_DIALOG_SIZE");
+  VwConflictsDialog *dialog;
+  GtkWidget *reason;
+  guint changes = 0;
+
+  vw_test_study_init (&w);
+  vw_test_study_conflict (&w, &c);
+  g_assert_cmpuint (record_count (&w), ==, 3);
+
+  dialog = vw_conflicts_dialog_new (NULL, w.coord, w.study);
+  if (size != NULL && g_str_equal (size, "small"))
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 1024, 600);
+  else
+    gtk_window_set_default_size (GTK_WINDOW (dialog), 1366, 768);
+  g_signal_connect (dialog, "changed", G_CALLBACK (count_changes), &changes);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  first = g_strdup (g_strcmp0 (c.tom, c.karel) < 0 ? c.tom : c.karel);
+  other = g_strdup (g_strcmp0 (c.tom, c.karel) < 0 ? c.karel : c.tom);
+  join = g_strdup_printf ("join:%s", first);
+  g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), join), "clicked");
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (record_count (&w), ==, 2);
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("Joined Participants")));
+  joined = g_strdup_printf ("%s (%s)", g_str_equal (other, c.tom) ? "Tom" : "Karel", other);
+  kept = g_strdup_printf ("%s (%s)", g_str_equal (first, c.tom) ? "Tom" : "Karel", first);
+  title = g_strdup_printf (_("%s is %s"), joined, kept);
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), title));
+  screenshot (GTK_WIDGET (dialog), size != NULL && g_str_equal (size, "small") ? "joined-small" : "joined");
+
+  /* Split without a reason: refused, said so, still joined. */
+  split = g_strdup_printf ("split:%s", other);
+  reason_name = g_strdup_printf ("split-reason:%s", other);
+  reason = vw_test_find_named (GTK_WIDGET (dialog), reason_name);
+  g_assert_true (ADW_IS_ENTRY_ROW (reason));
+  g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), split), "clicked");
+  g_assert_cmpuint (changes, ==, 1);
+  g_assert_cmpuint (record_count (&w), ==, 2);
+  g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("Reason for the split")));
+  {
+    g_autofree char *refused = g_strdup_printf (_("Not split: %s"), _("A split needs a reason (--reason TEXT)"));
+
+    g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), refused));
+  }
+
+  /* With a reason: two again. */
+  gtk_editable_set_text (GTK_EDITABLE (vw_test_find_named (GTK_WIDGET (dialog), reason_name)), "born in 1972");
+  g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), split), "clicked");
+  g_assert_cmpuint (changes, ==, 2);
+  g_assert_cmpuint (record_count (&w), ==, 3);
+  g_assert_false (vw_test_has_text (GTK_WIDGET (dialog), _("Joined Participants")));
+  aliases = vw_vault_list_aliases (w.coord, w.study, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (aliases->len, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  vw_test_conflict_clear (&c);
+  vw_test_study_clear (&w);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -355,5 +479,6 @@ main (int    argc,
 
   g_test_add_func ("/conflicts-dialog/resolve", test_conflicts);
   g_test_add_func ("/conflicts-dialog/review-after-merge", test_review_after_merge);
+  g_test_add_func ("/conflicts-dialog/join-split", test_join_split);
   return g_test_run ();
 }

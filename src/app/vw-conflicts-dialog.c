@@ -674,6 +674,95 @@ load_duplicates (VwConflictsDialog *self,
   gtk_box_append (self->duplicates_box, group);
 }
 
+static void
+split_clicked (GtkButton         *button,
+               VwConflictsDialog *self)
+{
+  GtkEditable *reason = g_object_get_data (G_OBJECT (button), "reason");
+  const char *alias = g_object_get_data (G_OBJECT (button), "alias");
+  const char *kept = g_object_get_data (G_OBJECT (button), "kept");
+  g_autoptr(GError) error = NULL;
+
+  if (!vw_vault_split_participants (self->vault, self->study, kept, alias, gtk_editable_get_text (reason), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Not split: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  vw_conflicts_dialog_reload (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static char *
+participant_title (VwConflictsDialog *self,
+                   const char        *code)
+{
+  g_autoptr(VwParticipant) p = vw_vault_get_participant (self->vault, self->study, code, NULL);
+
+  return g_strdup_printf ("%s (%s)", p ? p->pseudonym : "?", code);
+}
+
+/* The codes joined as one person, each with its split, and what a join
+ * left to check by hand. */
+static void
+load_joined (VwConflictsDialog *self,
+             GPtrArray         *aliases,
+             GPtrArray         *differences)
+{
+  GtkWidget *group;
+
+  if (aliases->len == 0)
+    return;
+  group = make_group (_("Joined Participants"),
+                      _("Codes joined as one person: records, tables and exports count them once. A split makes "
+                        "them two participants again, each with their own data; say why."));
+  gtk_widget_set_margin_top (group, 18);
+  for (guint i = 0; i < aliases->len; i++)
+    {
+      const VwAlias *a = g_ptr_array_index (aliases, i);
+      g_autofree char *joined = participant_title (self, a->alias);
+      g_autofree char *kept = participant_title (self, a->kept);
+      /* Translators: e.g. "Karel (DH-Q2W8E) is Tom (DH-7K3QM)". */
+      g_autofree char *title = g_strdup_printf (_("%s is %s"), joined, kept);
+      /* Translators: when and why two codes were joined. */
+      g_autofree char *subtitle = g_strdup_printf (_("Joined %s: %s"), a->joined, a->reason);
+      g_autofree char *name = g_strdup_printf ("split:%s", a->alias);
+      g_autofree char *reason_name = g_strdup_printf ("split-reason:%s", a->alias);
+      /* Translators: the accessible name of a Split button, e.g. "Split Karel (DH-Q2W8E) from Tom (DH-7K3QM)". */
+      g_autofree char *split_label = g_strdup_printf (_("Split %s from %s"), joined, kept);
+      GtkWidget *expander = adw_expander_row_new ();
+      GtkWidget *reason = adw_entry_row_new ();
+      GtkWidget *decision = make_row (_("Different people after all"), NULL);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Split"));
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), title);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (reason), _("Reason for the split"));
+      gtk_widget_set_name (reason, reason_name);
+      gtk_widget_set_name (button, name);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, split_label, -1);
+      g_object_set_data (G_OBJECT (button), "reason", reason);
+      g_object_set_data_full (G_OBJECT (button), "alias", g_strdup (a->alias), g_free);
+      g_object_set_data_full (G_OBJECT (button), "kept", g_strdup (a->kept), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (split_clicked), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (decision), button);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), reason);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), decision);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+    }
+  for (guint i = 0; i < differences->len; i++)
+    {
+      GtkWidget *row = make_row (_("To check"), g_ptr_array_index (differences, i));
+
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->duplicates_box, group);
+}
+
 void
 vw_conflicts_dialog_reload (VwConflictsDialog *self)
 {
@@ -681,6 +770,8 @@ vw_conflicts_dialog_reload (VwConflictsDialog *self)
   g_autoptr(GPtrArray) open = NULL;
   g_autoptr(GPtrArray) all = NULL;
   g_autoptr(GPtrArray) duplicates = NULL;
+  g_autoptr(GPtrArray) aliases = NULL;
+  g_autoptr(GPtrArray) differences = NULL;
 
   g_return_if_fail (VW_IS_CONFLICTS_DIALOG (self));
 
@@ -690,7 +781,9 @@ vw_conflicts_dialog_reload (VwConflictsDialog *self)
   show_error (self, NULL);
   if ((open = vw_exchange_list_conflicts (self->vault, self->study, FALSE, &error)) == NULL ||
       (all = vw_exchange_list_conflicts (self->vault, self->study, TRUE, &error)) == NULL ||
-      (duplicates = vw_exchange_duplicate_candidates (self->vault, self->study, &error)) == NULL)
+      (duplicates = vw_exchange_duplicate_candidates (self->vault, self->study, &error)) == NULL ||
+      (aliases = vw_vault_list_aliases (self->vault, self->study, &error)) == NULL ||
+      (differences = vw_vault_join_differences (self->vault, self->study, &error)) == NULL)
     {
       show_error (self, error->message);
       return;
@@ -698,6 +791,7 @@ vw_conflicts_dialog_reload (VwConflictsDialog *self)
   load_conflicts (self, open);
   load_resolved (self, all);
   load_duplicates (self, duplicates);
+  load_joined (self, aliases, differences);
 }
 
 static void

@@ -262,6 +262,7 @@ vw_participants_page_reload (VwParticipantsPage *self,
   g_autoptr(GPtrArray) people = NULL;
   g_autoptr(GPtrArray) rounds = NULL;
   g_autoptr(GHashTable) awaiting = NULL;
+  g_autoptr(GHashTable) aliases = NULL;
   g_autoptr(GStrvBuilder) labels = g_strv_builder_new ();
   g_autofree char *keep_round = g_strdup (selected_round (self));
   GtkWidget *child;
@@ -284,7 +285,10 @@ vw_participants_page_reload (VwParticipantsPage *self,
   rounds = vw_vault_list_rounds (vault, study, &error);
   people = rounds ? vw_vault_list_participants (vault, study, &error) : NULL;
   awaiting = people ? vw_exchange_awaiting_receipt (vault, study, &error) : NULL;
-  if (awaiting == NULL)
+  /* A code the coordinator joined to another is shown as that one: its
+   * rows stay here and count for the kept participant. */
+  aliases = awaiting ? vw_vault_alias_map (vault, study, &error) : NULL;
+  if (aliases == NULL)
     {
       adw_status_page_set_title (self->empty_page, _("Cannot Show the Participants"));
       adw_status_page_set_description (self->empty_page, error->message);
@@ -307,8 +311,13 @@ vw_participants_page_reload (VwParticipantsPage *self,
   for (guint i = 0; i < people->len; i++)
     {
       VwParticipant *p = g_ptr_array_index (people, i);
-      g_autoptr(GHashTable) statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_autoptr(GPtrArray) interviews = vw_vault_list_interviews (vault, study, p->code, NULL, &error);
+      g_autoptr(GHashTable) statuses = NULL;
+      g_autoptr(GPtrArray) interviews = NULL;
+
+      if (g_hash_table_contains (aliases, p->code))
+        continue;
+      statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      interviews = vw_vault_list_interviews (vault, study, p->code, NULL, &error);
 
       if (interviews == NULL)
         {

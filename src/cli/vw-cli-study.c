@@ -972,10 +972,13 @@ vw_cli_conflicts (VwCli  *cli,
   g_autofree char *study = NULL;
   g_autofree char *value = NULL;
   g_autofree char *device = NULL;
+  g_autofree char *reason = NULL;
   gboolean all = FALSE;
   const GOptionEntry entries[] = {
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
     { "all", 0, 0, G_OPTION_ARG_NONE, &all, N_("List resolved conflicts too"), NULL },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("split: why the two codes are different people"),
+      N_("TEXT") },
     { "value", 0, 0, G_OPTION_ARG_STRING, &value, N_("resolve: the value to keep (an answer, value or note)"),
       N_("VALUE") },
     { "device", 0, 0, G_OPTION_ARG_STRING, &device, N_("resolve: keep the side of this laptop (label or device id)"),
@@ -986,11 +989,13 @@ vw_cli_conflicts (VwCli  *cli,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GPtrArray) duplicates = NULL;
+  g_autoptr(GPtrArray) aliases = NULL;
+  g_autoptr(GPtrArray) differences = NULL;
   int status;
 
   if (!vw_cli_parse (cli, &argc, &argv, "conflicts",
                      _("[list | resolve KIND RECORD [FIELD] (--value VALUE | --device DEVICE) | "
-                       "keep-apart CODE CODE... | join KEEP CODE...]"),
+                       "keep-apart CODE CODE... | join KEEP CODE... | split KEPT JOINED --reason TEXT]"),
                      _("List the records two laptops changed differently, and settle them: a cell with a value, "
                        "any record by keeping one laptop’s side."), entries, &status))
     return status;
@@ -1025,20 +1030,41 @@ vw_cli_conflicts (VwCli  *cli,
                                           join ? argv[2] : NULL, &error))
         return vw_cli_fail (error);
       if (join)
-        g_print (_("Recorded: one person, kept as %s.\n"), argv[2]);
+        g_print (_("Joined: one person, kept as %s; the other codes are aliases of it.\n"), argv[2]);
       else
         g_print ("%s\n", _("Recorded: different people, kept apart."));
       return VW_CLI_EXIT_OK;
     }
+  if (argc >= 2 && g_str_equal (argv[1], "split"))
+    {
+      if (argc != 4)
+        return usage (_("conflicts split needs the kept code and the joined code, and --reason TEXT"));
+      if (!open_study (&ctx, cli, study, &error) ||
+          !vw_vault_split_participants (ctx.vault, ctx.study, argv[2], argv[3], reason, &error))
+        return vw_cli_fail (error);
+      g_print (_("Split: %s and %s are two participants again.\n"), argv[2], argv[3]);
+      return VW_CLI_EXIT_OK;
+    }
   if (argc > 2 || (argc == 2 && !g_str_equal (argv[1], "list")))
     return usage (_("usage: veldwerk-cli conflicts [list | resolve KIND RECORD [FIELD] (--value VALUE | "
-                    "--device DEVICE) | keep-apart CODE CODE... | join KEEP CODE...]"));
+                    "--device DEVICE) | keep-apart CODE CODE... | join KEEP CODE... | "
+                    "split KEPT JOINED --reason TEXT]"));
   if (!open_study (&ctx, cli, study, &error) ||
       (conflicts = vw_exchange_list_conflicts (ctx.vault, ctx.study, all, &error)) == NULL ||
-      (duplicates = vw_exchange_duplicate_candidates (ctx.vault, ctx.study, &error)) == NULL)
+      (duplicates = vw_exchange_duplicate_candidates (ctx.vault, ctx.study, &error)) == NULL ||
+      (aliases = vw_vault_list_aliases (ctx.vault, ctx.study, &error)) == NULL ||
+      (differences = vw_vault_join_differences (ctx.vault, ctx.study, &error)) == NULL)
     return vw_cli_fail (error);
   print_conflicts (ctx.vault, conflicts);
   print_duplicates (duplicates);
+  for (guint i = 0; i < aliases->len; i++)
+    {
+      const VwAlias *a = g_ptr_array_index (aliases, i);
+
+      g_print (_("joined: %s is an alias of %s since %s (%s)\n"), a->alias, a->kept, a->joined, a->reason);
+    }
+  for (guint i = 0; i < differences->len; i++)
+    g_print (_("to check after a join: %s\n"), (const char *) g_ptr_array_index (differences, i));
   if (conflicts->len == 0)
     g_print ("%s\n", _("No open conflicts."));
   return VW_CLI_EXIT_OK;

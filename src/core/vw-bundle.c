@@ -41,8 +41,10 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
  * the module that makes it; the bundle only carries it. */
 /* Row types (README-bundles.md, "Exchange rows"): S sender, R round, P participant,
  * B participant's linkage filter, V participant value, I interview, A answer, N note, Q quote, E episode,
- * C consent, K contact details, L audit entry. Contact details (K) travel
- * only in a handover; names never travel in rows at all. */
+ * C consent, K contact details, L audit entry, J alias (a joined code and
+ * the code kept for it). Contact details (K) travel only in a handover,
+ * aliases (J) only in the coordinator's round preparation; names never
+ * travel in rows at all. */
 static const VwBundleKindInfo kinds[] = {
   { VW_BUNDLE_KIND_INVITATION, "invitation", "coordinator", "duo device",
     "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
@@ -51,7 +53,7 @@ static const VwBundleKindInfo kinds[] = {
     "episodes, consents, audit entries", "SRPBVIANQECL" },
   { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
     "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
-    "interviews and answers", "SRPBVIAEC" },
+    "interviews and answers, the aliases of joined codes among them", "SRPBVIAECJ" },
   { VW_BUNDLE_KIND_HANDOVER, "handover", "duo device", "duo device",
     "rows: chosen participants with contact details and their whole history", "SRPBVIANQECK" },
   { VW_BUNDLE_KIND_EXPORT, "export", "coordinator", "analysts", "anonymized export files", NULL },

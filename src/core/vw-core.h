@@ -35,4 +35,5 @@
 #include "vw-trajectory.h"
 #include "vw-validate.h"
 #include "vw-vault.h"
+#include "vw-vault-aliases.h"
 #include "vw-vault-records.h"

@@ -256,6 +256,8 @@ validate_row (VwRowValidator  *self,
              vw_validate_consent (f[2], f[3], f[4], error);
     case 'K':
       return vw_validate_participant_code ("code", f[0], error);
+    case 'J':
+      return vw_validate_participant_code ("alias", f[0], error) && vw_validate_participant_code ("kept", f[1], error);
     default:
       /* S (the sender) and L (audit entries) hold nothing of a record. */
       return TRUE;

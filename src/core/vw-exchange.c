@@ -19,6 +19,7 @@
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
 #include "vw-study.h"
+#include "vw-vault-aliases.h"
 #include "vw-vault-contacts.h"
 #include "vw-vault-private.h"
 
@@ -134,6 +135,7 @@ typedef struct
   const char   *only_round;    /* nullable: interviews of this round only */
   char         *device;        /* owned: this laptop's device id */
   GString      *out;
+  GHashTable   *alias_codes;   /* nullable: round preparations: the aliases of these codes go along */
 } Writer;
 
 static gboolean
@@ -376,6 +378,23 @@ write_rows (Writer  *w,
       g_hash_table_iter_next (&iter, &code, NULL);
       vw_vault_not_found (error, _("participant"), code);
       goto fail;
+    }
+
+  if (kind_has (w->kind, 'J') && w->alias_codes != NULL)
+    {
+      g_autoptr(GPtrArray) aliases = vw_vault_list_aliases (w->vault, w->study, error);
+
+      if (aliases == NULL)
+        goto fail;
+      for (guint i = 0; i < aliases->len; i++)
+        {
+          VwAlias *a = g_ptr_array_index (aliases, i);
+
+          /* Only the codes this laptop prepares for: another duo's joins
+           * are none of its business. The reason stays here. */
+          if (g_hash_table_contains (w->alias_codes, a->alias) || g_hash_table_contains (w->alias_codes, a->kept))
+            PUT (w->out, 'J', a->alias, a->kept, a->joined);
+        }
     }
 
   if (kind_has (w->kind, 'L'))
@@ -717,6 +736,8 @@ vw_exchange_write_round_preparation (VwVault            *vault,
                                      GError            **error)
 {
   g_autoptr(GHashTable) set = NULL;
+  g_autoptr(GHashTable) alias_codes = NULL;
+  g_autoptr(GPtrArray) resolved = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) recipients = NULL;
   g_autoptr(GPtrArray) rounds = NULL;
   g_autofree char *device_id = NULL;
@@ -747,8 +768,22 @@ vw_exchange_write_round_preparation (VwVault            *vault,
     }
   if ((recipients = device_recipients (vault, study, device, &device_id, error)) == NULL)
     return FALSE;
-  set = code_set (codes);
+  /* A joined code is prepared as its kept participant, and the alias goes
+   * along, so that the duo's laptop shows the kept code. */
+  alias_codes = code_set (codes);
+  for (guint i = 0; codes != NULL && codes[i] != NULL; i++)
+    {
+      char *kept = vw_vault_resolve_code (vault, study, codes[i], error);
+
+      if (kept == NULL)
+        return FALSE;
+      g_hash_table_add (alias_codes, kept);
+      g_ptr_array_add (resolved, g_strdup (kept));
+    }
+  g_ptr_array_add (resolved, NULL);
+  set = code_set ((const char * const *) resolved->pdata);
   w.codes = set;
+  w.alias_codes = alias_codes;
   w.only_round = previous;
   if (!write_bundle (vault, &w, recipients, path, &id, NULL, NULL, error))
     return FALSE;

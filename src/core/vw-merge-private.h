@@ -143,6 +143,13 @@ gboolean    vw_merge_version          (Merge         *m,
                                        const Target  *t,
                                        const Version *v,
                                        GError       **error);
+/* Opens a conflict between @kept (the stored cell of @t) and @joined,
+ * the joined code's value of the same cell (vw-vault-aliases.c). */
+gboolean    vw_merge_conflict_join    (Merge         *m,
+                                       const Target  *t,
+                                       const Version *kept,
+                                       const Version *joined,
+                                       GError       **error);
 /* Settles @t's open conflict with @content, made now by this laptop. */
 gboolean    vw_merge_settle           (Merge         *m,
                                        const Target  *t,

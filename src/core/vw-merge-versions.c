@@ -386,6 +386,18 @@ conflict_start (Merge          *m,
   return agreements_clear (m, t, error);
 }
 
+/* A join (vw-vault-aliases.c) opens a conflict between the kept code's
+ * cell (@t, as stored) and the joined code's version of it. */
+gboolean
+vw_merge_conflict_join (Merge          *m,
+                        const Target   *t,
+                        const Version  *kept,
+                        const Version  *joined,
+                        GError        **error)
+{
+  return conflict_start (m, t, kept, NULL, joined, error);
+}
+
 /* When every device's latest version agrees again, the conflict is over:
  * its sides become agreements with the row (its author's latest). */
 static gboolean

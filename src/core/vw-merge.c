@@ -25,6 +25,7 @@
 #include "vw-linkage.h"
 #include "vw-merge-private.h"
 #include "vw-study.h"
+#include "vw-vault-aliases.h"
 #include "vw-vault-contacts.h"
 
 #define PROGRESS_EVERY 4096
@@ -559,6 +560,27 @@ apply_log (Merge  *m,
   return TRUE;
 }
 
+/* An alias from the coordinator's round preparation (the only kind whose
+ * rows may hold one, and only the coordinator signs those): this laptop
+ * shows the joined code's data under the kept code. */
+static gboolean
+apply_alias (Merge  *m,
+             char  **f,
+             GError **error)
+{
+  int changed;
+
+  if (!require (f[0], "alias", error) || !require (f[1], "kept", error) || !require (f[2], "joined", error))
+    return FALSE;
+  if ((changed = vw_vault_alias_received (m->vault, m->study, f[0], f[1], m->author, f[2], error)) < 0)
+    return FALSE;
+  if (changed)
+    m->report->added++;
+  else
+    m->report->unchanged++;
+  return TRUE;
+}
+
 /* The label this laptop gave the device with signing key @signer (hex),
  * or the key's first digits. */
 static char *
@@ -717,6 +739,7 @@ static const struct
   { 'C', 7, -1, apply_consent },
   { 'K', 6, -1, apply_contact },
   { 'L', 6, -1, apply_log },
+  { 'J', 3, -1, apply_alias },
 };
 
 /* Every row is the signer's: the `S` row comes first and once, and a
@@ -1551,6 +1574,21 @@ vw_merge_exact_duplicates (VwVault     *vault,
   return g_steal_pointer (&open);
 }
 
+/* Every code of @codes but @keep becomes an alias of @keep. */
+static gboolean
+join_group (VwVault             *vault,
+            const char          *study,
+            const char * const  *codes,
+            const char          *keep,
+            GError             **error)
+{
+  for (guint i = 0; codes[i] != NULL; i++)
+    if (!g_str_equal (codes[i], keep) &&
+        !vw_vault_join_in_tx (vault, study, keep, codes[i], _("The same person: possible duplicates joined"), error))
+      return FALSE;
+  return TRUE;
+}
+
 /**
  * vw_exchange_decide_duplicates:
  * @codes: every code of one group vw_exchange_duplicates() lists, in any order
@@ -1558,8 +1596,9 @@ vw_merge_exact_duplicates (VwVault     *vault,
  *
  * Records the coordinator's decision on a group of possible duplicates,
  * so that it is no longer listed; a code that later arrives with the same
- * linkage hash opens the group again. A join is recorded, not carried
- * out: the codes keep their own records.
+ * linkage hash opens the group again. A join takes effect: every other
+ * code of the group becomes an alias of @keep (vw_vault_join_in_tx()),
+ * in the same transaction.
  */
 gboolean
 vw_exchange_decide_duplicates (VwVault             *vault,
@@ -1650,7 +1689,8 @@ vw_exchange_decide_duplicates (VwVault             *vault,
       vw_vault_bind_text (stmt, 6, now);
     }
   return vw_vault_tx_finish (vault, stmt != NULL && vw_vault_step_done (vault, stmt, error) &&
-                             vw_vault_audit_append (vault, "duplicates_decided", joined, text, error),
+                             vw_vault_audit_append (vault, "duplicates_decided", joined, text, error) &&
+                             (decision != VW_DUPLICATE_JOIN || join_group (vault, study, (const char * const *) sorted, keep, error)),
                              error);
 }
 

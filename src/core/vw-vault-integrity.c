@@ -80,6 +80,9 @@ static const char * const integrity_tables[] = {
   "handovers",
   "handover_codes",
   "received_handovers",
+  /* Schema 10 (aliases of joined participants). */
+  "participant_aliases",
+  "join_conflicts",
 };
 
 #define ROW_MAC_LEN 16

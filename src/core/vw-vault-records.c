@@ -18,6 +18,7 @@
 
 #include "vw-codebook.h"
 #include "vw-csv.h"
+#include "vw-vault-aliases.h"
 #include "vw-vault-private.h"
 #include "vw-vault-records.h"
 #include "vw-validate.h"
@@ -48,11 +49,124 @@ column_index (VwRecordsFile  file,
   return -1;
 }
 
+/* Joined codes (vw-vault-aliases.c): the rows of a kept code and of its
+ * aliases become one row under the kept code. The kept code's values come
+ * first; a value only an alias holds fills its empty column. Where both
+ * hold a value that differs, the join opened a conflict on the kept
+ * code's cell, and the records show the kept code's value until it is
+ * settled. */
+typedef struct
+{
+  GHashTable *aliases; /* alias -> kept code */
+  GHashTable *kept;    /* the kept codes (set) */
+  GHashTable *rows;    /* key -> Folded */
+  GPtrArray  *order;   /* the keys, in the order first met */
+} Fold;
+
+typedef struct
+{
+  char *v[VW_RECORDS_MAX_COLUMNS];
+} Folded;
+
+static void
+folded_free (Folded *f)
+{
+  for (guint c = 0; c < VW_RECORDS_MAX_COLUMNS; c++)
+    g_free (f->v[c]);
+  g_free (f);
+}
+
+static gboolean
+fold_init (Fold        *fold,
+           VwVault     *self,
+           const char  *study,
+           GError     **error)
+{
+  GHashTableIter iter;
+  gpointer kept;
+
+  memset (fold, 0, sizeof *fold);
+  if ((fold->aliases = vw_vault_alias_map (self, study, error)) == NULL)
+    return FALSE;
+  fold->kept = g_hash_table_new (g_str_hash, g_str_equal);
+  fold->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) folded_free);
+  fold->order = g_ptr_array_new ();
+  g_hash_table_iter_init (&iter, fold->aliases);
+  while (g_hash_table_iter_next (&iter, NULL, &kept))
+    g_hash_table_add (fold->kept, kept);
+  return TRUE;
+}
+
+static void
+fold_clear (Fold *fold)
+{
+  g_clear_pointer (&fold->order, g_ptr_array_unref);
+  g_clear_pointer (&fold->rows, g_hash_table_unref);
+  g_clear_pointer (&fold->kept, g_hash_table_unref);
+  g_clear_pointer (&fold->aliases, g_hash_table_unref);
+}
+
+/* The kept code a row of @code goes to, or %NULL when @code is neither
+ * joined nor kept (its row goes to the records as it is). */
+static const char *
+fold_target (Fold       *fold,
+             const char *code)
+{
+  const char *kept = g_hash_table_lookup (fold->aliases, code);
+
+  if (kept != NULL)
+    return kept;
+  return g_hash_table_contains (fold->kept, code) ? code : NULL;
+}
+
+static void
+fold_row (Fold               *fold,
+          const char         *key,
+          const char         *kept,
+          gboolean            is_kept,
+          const char * const *values)
+{
+  Folded *f = g_hash_table_lookup (fold->rows, key);
+
+  if (f == NULL)
+    {
+      char *owned_key = g_strdup (key);
+
+      f = g_new0 (Folded, 1);
+      g_hash_table_insert (fold->rows, owned_key, f);
+      g_ptr_array_add (fold->order, owned_key);
+    }
+  for (guint c = 1; c < VW_RECORDS_MAX_COLUMNS; c++)
+    if (values[c] != NULL && (is_kept || f->v[c] == NULL))
+      {
+        g_free (f->v[c]);
+        f->v[c] = g_strdup (values[c]);
+      }
+  g_free (f->v[0]);
+  f->v[0] = g_strdup (kept);
+}
+
+static void
+fold_end (Fold              *fold,
+          VwRecordsBuilder  *builder,
+          VwRecordsFile      file)
+{
+  for (guint i = 0; i < fold->order->len; i++)
+    {
+      Folded *f = g_hash_table_lookup (fold->rows, g_ptr_array_index (fold->order, i));
+
+      vw_records_builder_add_row (builder, file, (const char **) f->v, 0);
+    }
+  g_ptr_array_set_size (fold->order, 0);
+  g_hash_table_remove_all (fold->rows);
+}
+
 /* Reading. */
 
 static gboolean
 load_participants (VwVault           *self,
                    const char        *study,
+                   Fold              *fold,
                    VwRecordsBuilder  *builder,
                    GError           **error)
 {
@@ -76,6 +190,7 @@ load_participants (VwVault           *self,
       const VwParticipant *p = g_ptr_array_index (participants, i);
       char *owned[VW_RECORDS_MAX_COLUMNS] = { NULL };
       const char *values[VW_RECORDS_MAX_COLUMNS] = { p->code, p->pseudonym, p->region };
+      const char *kept;
 
       for (; rc == SQLITE_ROW; rc = vw_vault_step (self, stmt, error))
         {
@@ -101,12 +216,15 @@ load_participants (VwVault           *self,
               values[c] = owned[c];
             }
         }
-      if (rc >= 0)
+      if (rc >= 0 && (kept = fold_target (fold, p->code)) != NULL)
+        fold_row (fold, kept, kept, g_str_equal (kept, p->code), values);
+      else if (rc >= 0)
         vw_records_builder_add_row (builder, VW_RECORDS_PARTICIPANTS, values, 0);
       for (guint c = 0; c < G_N_ELEMENTS (owned); c++)
         g_free (owned[c]);
     }
   sqlite3_reset (stmt);
+  fold_end (fold, builder, VW_RECORDS_PARTICIPANTS);
   return rc >= 0;
 }
 
@@ -116,6 +234,7 @@ load_participants (VwVault           *self,
 static gboolean
 load_rounds (VwVault           *self,
              const char        *study,
+             Fold              *fold,
              VwRecordsBuilder  *builder,
              GError           **error)
 {
@@ -147,6 +266,7 @@ load_rounds (VwVault           *self,
       const char *values[VW_RECORDS_MAX_COLUMNS] = { code, round };
       const guint8 *key = vw_vault_round_key (self, study, round, error);
       gboolean ok = key != NULL && vw_vault_column_unseal (self, stmt, 3, key, &ref, &owned[RC_STATUS], error);
+      const char *kept;
 
       ref.column = "date";
       ok = ok && vw_vault_column_unseal (self, stmt, 4, key, &ref, &owned[RC_DATE], error);
@@ -170,23 +290,33 @@ load_rounds (VwVault           *self,
         values[c] = owned[c];
       /* An interview started in the application has no status until the
        * duo records how the round went: it is not a record yet. */
-      if (ok && owned[RC_STATUS] != NULL)
+      if (ok && owned[RC_STATUS] != NULL && (kept = fold_target (fold, code)) != NULL)
+        {
+          g_autofree char *row_key = g_strconcat (kept, "\t", round, NULL);
+
+          fold_row (fold, row_key, kept, g_str_equal (kept, code), values);
+        }
+      else if (ok && owned[RC_STATUS] != NULL)
         vw_records_builder_add_row (builder, VW_RECORDS_ROUNDS, values, 0);
       for (guint c = 0; c < G_N_ELEMENTS (owned); c++)
         g_free (owned[c]);
     }
   sqlite3_reset (stmt);
   sqlite3_reset (answers);
+  fold_end (fold, builder, VW_RECORDS_ROUNDS);
   return arc >= 0 && rc >= 0;
 }
 
 static gboolean
 load_episodes (VwVault           *self,
                const char        *study,
+               Fold              *fold,
                VwRecordsBuilder  *builder,
                GError           **error)
 {
   g_autoptr(GPtrArray) episodes = NULL;
+  g_autoptr(GHashTable) taken = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) g_ptr_array_unref);
   sqlite3_stmt *stmt;
 
   stmt = vw_vault_prepare (self, "SELECT id, study, code, data, interview, revision, updated, device, seq "
@@ -198,13 +328,34 @@ load_episodes (VwVault           *self,
                                     (GDestroyNotify) vw_episode_free, error);
   if (episodes == NULL)
     return FALSE;
-  for (guint i = 0; i < episodes->len; i++)
-    {
-      const VwEpisode *e = g_ptr_array_index (episodes, i);
-      const char *values[] = { e->code, e->start, e->end, e->residence };
+  /* A joined code's episodes are united with the kept code's: the kept
+   * code's first, then each of an alias that is not the same as one taken
+   * and overlaps none (an overlapping one stays in the vault and is listed
+   * by vw_vault_join_differences()). */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < episodes->len; i++)
+      {
+        const VwEpisode *e = g_ptr_array_index (episodes, i);
+        const char *kept = fold_target (fold, e->code);
+        const char *values[] = { kept ? kept : e->code, e->start, e->end, e->residence };
+        gboolean is_alias = kept != NULL && !g_str_equal (kept, e->code);
+        GPtrArray *list;
 
-      vw_records_builder_add_row (builder, VW_RECORDS_EPISODES, values, 0);
-    }
+        if (pass != is_alias)
+          continue;
+        if (kept != NULL)
+          {
+            if ((list = g_hash_table_lookup (taken, kept)) == NULL)
+              {
+                list = g_ptr_array_new ();
+                g_hash_table_insert (taken, (gpointer) kept, list);
+              }
+            if (is_alias && vw_alias_episode_fits (list, e) <= 0)
+              continue;
+            g_ptr_array_add (list, (gpointer) e);
+          }
+        vw_records_builder_add_row (builder, VW_RECORDS_EPISODES, values, 0);
+      }
   return TRUE;
 }
 
@@ -226,6 +377,8 @@ vw_vault_load_records (VwVault     *self,
   g_autoptr(VwRecordsBuilder) builder = NULL;
   g_autoptr(GError) local = NULL;
   VwRecords *records;
+  Fold fold;
+  gboolean ok;
 
   g_return_val_if_fail (VW_IS_VAULT (self), NULL);
 
@@ -235,9 +388,13 @@ vw_vault_load_records (VwVault     *self,
   if (!vw_vault_require_unlocked (self, error) || !vw_vault_check_study (self, study, error) ||
       !vw_vault_check_integrity (self, error))
     return NULL;
+  if (!fold_init (&fold, self, study, error))
+    return NULL;
   builder = vw_records_builder_new ();
-  if (!load_participants (self, study, builder, error) || !load_rounds (self, study, builder, error) ||
-      !load_episodes (self, study, builder, error))
+  ok = load_participants (self, study, &fold, builder, error) && load_rounds (self, study, &fold, builder, error) &&
+       load_episodes (self, study, &fold, builder, error);
+  fold_clear (&fold);
+  if (!ok)
     return NULL;
   records = vw_records_builder_end (builder, NULL, &local);
   if (records == NULL)

@@ -573,6 +573,38 @@ static const char schema_7[] =
  * without more code). */
 static const char schema_9[] =
   "ALTER TABLE participants ADD COLUMN linkage_filter BLOB;";
+/* Schema 10 (joins that take effect, issue 18): a coordinator's join of
+ * two codes of one person makes the joined code an alias of the kept one
+ * (vw-vault-aliases.c); every reader of records resolves codes through
+ * it. Both participants keep their own rows, so that a split restores
+ * them as they were.
+ * - participant_aliases: the joined code (alias), the code it stands for
+ *   (kept; never itself an alias), the reason (sealed with the
+ *   participant subkey), the device that joined and when.
+ * - join_conflicts: the conflicts a join opened (cells of the kept code
+ *   whose value differed under the joined code), so that a split closes
+ *   exactly those that are still open. */
+static const char schema_10[] =
+  "CREATE TABLE participant_aliases ("
+  "  study TEXT NOT NULL REFERENCES studies (id),"
+  "  alias TEXT NOT NULL,"
+  "  kept TEXT NOT NULL,"
+  "  reason BLOB NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  joined TEXT NOT NULL,"
+  "  PRIMARY KEY (study, alias),"
+  "  CHECK (alias <> kept)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX participant_aliases_by_kept ON participant_aliases (study, kept);"
+
+  "CREATE TABLE join_conflicts ("
+  "  study TEXT NOT NULL,"
+  "  alias TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  object TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  PRIMARY KEY (study, alias, kind, object, field)"
+  ") WITHOUT ROWID;";
 
 typedef gboolean (*VwMigrationFunc) (VwVault  *self,
                                      GError  **error);
@@ -595,6 +627,7 @@ static const VwMigration migrations[] = {
   { 7, schema_7, NULL },
   { 8, vw_vault_integrity_schema, vw_vault_migrate_padding },
   { 9, schema_9, NULL },
+  { 10, schema_10, NULL },
 };
 
 static gboolean
