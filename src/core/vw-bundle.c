@@ -41,14 +41,15 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
  * the module that makes it; the bundle only carries it. */
 /* Row types (README-bundles.md, "Exchange rows"): S sender, R round, P participant,
  * V participant value, I interview, A answer, N note, Q quote, E episode,
- * C consent, K contact details, L audit entry. Contact details (K) travel
+ * C consent, K contact details, L audit entry, T attempts summary (count and
+ * outcome codes of a round's contact attempts). Contact details (K) travel
  * only in a handover; names never travel in rows at all. */
 static const VwBundleKindInfo kinds[] = {
   { VW_BUNDLE_KIND_INVITATION, "invitation", "coordinator", "duo device",
     "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
   { VW_BUNDLE_KIND_SUBMISSION, "submission", "duo device", "coordinator",
     "rows: participants (code, pseudonym, region, linkage hash), values, interviews, answers, notes, quotes, "
-    "episodes, consents, audit entries", "SRPVIANQECL" },
+    "episodes, consents, audit entries, contact attempt summaries", "SRPVIANQECLT" },
   { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
     "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
     "interviews and answers", "SRPVIAEC" },

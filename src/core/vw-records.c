@@ -548,6 +548,9 @@ add_row_at (VwRecordsBuilder   *self,
   guint bad = 0;
 
   memset (&row, 0, sizeof row);
+  /* Not recorded unless a source says so. */
+  if (file == VW_RECORDS_ROUNDS)
+    row.round.attempts = -1;
 
   for (guint c = 0; c < spec->n_columns; c++)
     if (!parse_value (self, file, &spec->columns[c], values[c],

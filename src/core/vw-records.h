@@ -110,6 +110,7 @@ typedef struct
   const char *indication;
   const char *consent_research;
   const char *consent_wmo_linkage;
+  int         attempts;    /* contact attempts in this round; -1: not recorded */
   guint       line;
 } VwRoundRecord;
 

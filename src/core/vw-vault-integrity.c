@@ -80,6 +80,13 @@ static const char * const integrity_tables[] = {
   "handovers",
   "handover_codes",
   "received_handovers",
+  /* Schema 11 (tracing between rounds). */
+  "locators",
+  "contact_attempts",
+  "appointments",
+  "attempt_tallies",
+  "attempt_summaries",
+  "tracing_settings",
 };
 
 #define ROW_MAC_LEN 16
