@@ -611,6 +611,52 @@ test_bad_rows (Fixture       *f,
     }
 }
 
+/* The coordinator's minimum travels in the invitation: a duo that joins
+ * afterwards refuses "not findable" below it. */
+static void
+test_invitation (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwSecret) passphrase = vw_test_passphrase ();
+  g_autofree char *path = g_build_filename (f->w.dir, "duo3.vault", NULL);
+  g_autofree char *invitation = g_build_filename (f->w.dir, "duo3.invitation", NULL);
+  g_autofree char *recipient = NULL, *signing = NULL, *device = NULL, *coordinator_key = NULL, *joined = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr(VwVault) duo = NULL;
+  g_autoptr(VwInterview) iv = NULL;
+  VwVaultCreateOptions options = { 0 };
+
+  options.device_label = "duo-oost";
+  options.study_name = "eigen";
+  options.study_region = "DH";
+  options.study_role = VW_STUDY_ROLE_DUO;
+  duo = vw_vault_create (path, passphrase, &options, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_vault_set_min_attempts (f->w.coord, f->w.study, 2, &error));
+  recipient = vw_vault_get_age_recipient (duo, &error);
+  signing = vw_vault_get_signing_key (duo, &error);
+  device = vw_study_add_device (f->w.coord, f->w.study, "duo-oost", recipient, signing, &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_study_write_invitation (f->w.coord, f->w.study, device, invitation, &error));
+  coordinator_key = vw_vault_get_signing_key (f->w.coord, &error);
+  joined = vw_study_join (duo, invitation, coordinator_key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (vw_vault_get_min_attempts (duo, f->w.study, &error), ==, 2);
+  /* Joined before the change, duo-noord keeps the default. */
+  g_assert_cmpint (vw_vault_get_min_attempts (f->w.duo1, f->w.study, &error), ==, 3);
+
+  code = enrol (duo, f->w.study, "Kees");
+  g_free (attempt (duo, f->w.study, code, "T1", "2026-03-01", "phone", "no_answer", NULL, NULL));
+  iv = vw_vault_start_interview (duo, f->w.study, code, "T1", NULL, NULL, NULL, NULL, &error);
+  g_assert_false (vw_vault_set_interview_status (duo, iv->id, "unreachable", "2026-03-02", NULL, &error));
+  g_assert_nonnull (strstr (error->message, "at least 2"));
+  g_clear_error (&error);
+  g_free (attempt (duo, f->w.study, code, "T1", "2026-03-02", "visit", "no_answer", NULL, NULL));
+  g_assert_true (vw_vault_set_interview_status (duo, iv->id, "unreachable", "2026-03-02", NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* A vault of schema 5 migrates to the tracing tables with its values. */
 static void
 test_migrate (void)
@@ -655,6 +701,7 @@ main (int    argc,
   g_test_add ("/tracing/worklist", Fixture, NULL, fixture_set_up, test_worklist, fixture_tear_down);
   g_test_add ("/tracing/unreachable", Fixture, NULL, fixture_set_up, test_unreachable, fixture_tear_down);
   g_test_add ("/tracing/submission", Fixture, NULL, fixture_set_up, test_submission, fixture_tear_down);
+  g_test_add ("/tracing/invitation", Fixture, NULL, fixture_set_up, test_invitation, fixture_tear_down);
   g_test_add ("/tracing/bad-rows", Fixture, NULL, fixture_set_up, test_bad_rows, fixture_tear_down);
   g_test_add_func ("/tracing/migrate", test_migrate);
   return g_test_run ();
