@@ -265,6 +265,36 @@ test_records (Fixture       *f,
       }
     g_assert_true (added);
   }
+
+  /* An attempt moved to another round with the sqlite3 tool is named by
+   * verify, as is a deleted locator. */
+  {
+    sqlite3 *raw;
+    g_autoptr(GPtrArray) problems = NULL;
+
+    g_assert_true (vw_vault_close (f->w.duo1, &error));
+    g_clear_object (&f->w.duo1);
+    raw = vw_test_raw_open (f->w.duo1_path);
+    vw_test_raw_exec (raw, "UPDATE contact_attempts SET round = 'T0'");
+    vw_test_raw_exec (raw, "DELETE FROM locators");
+    g_assert_cmpint (sqlite3_close (raw), ==, SQLITE_OK);
+    f->w.duo1 = vw_test_open_vault (f->w.duo1_path);
+    g_assert_false (vw_vault_check_integrity (f->w.duo1, &error));
+    g_test_message ("%s", error->message);
+    g_clear_error (&error);
+    g_assert_false (vw_vault_verify (f->w.duo1, &problems, NULL, &error));
+    g_assert_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_TAMPERED);
+    g_clear_error (&error);
+    {
+      g_autoptr(GString) all = g_string_new (NULL);
+
+      for (guint i = 0; i < problems->len; i++)
+        g_string_append_printf (all, "%s\n", (const char *) g_ptr_array_index (problems, i));
+      g_test_message ("%s", all->str);
+      g_assert_nonnull (strstr (all->str, "contact_attempts"));
+      g_assert_nonnull (strstr (all->str, "locators"));
+    }
+  }
 }
 
 static gboolean
