@@ -16,6 +16,7 @@
 #include "vw-test-widgets.h"
 #include "vw-vault-tracing.h"
 #include "vw-worklist-page.h"
+#include "vw-participant-page.h"
 
 static void
 spin (void)
@@ -62,6 +63,13 @@ is_error_label (GtkWidget     *widget,
                 gconstpointer  unused)
 {
   return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") && gtk_widget_get_visible (widget);
+}
+
+static gboolean
+is_button (GtkWidget     *widget,
+           gconstpointer  unused)
+{
+  return GTK_IS_BUTTON (widget);
 }
 
 static void
@@ -143,6 +151,97 @@ test_worklist (void)
   /* Tried now: Anna leaves "not yet tried". */
   g_assert_cmpuint (vw_worklist_page_count_rows (page), ==, 0);
 
+  /* An appointment for Anna: a time that is not HH:MM is refused with
+   * the core's message; then she is in "appointment this week". */
+  vw_worklist_page_set_filter (page, "T1", VW_WORKLIST_PAGE_ALL);
+  spin ();
+  expander = vw_test_find_widget (GTK_WIDGET (page), is_expander, "Anna");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), TRUE);
+  vw_test_type_into (expander, _("Appointment date (YYYY-MM-DD)"), "2026-03-13");
+  vw_test_type_into (expander, _("Time (HH:MM)"), "9 uur");
+  vw_test_type_into (expander, _("Where to meet (stays on this laptop)"), "station");
+  vw_test_click (vw_test_button (expander, _("Add A_ppointment")));
+  spin ();
+  g_assert_nonnull (vw_test_find_widget (expander, is_error_label, NULL));
+  {
+    g_autoptr(GPtrArray) list = vw_vault_list_appointments (w.duo1, w.study, anna, "T1", &error);
+    g_assert_cmpuint (list->len, ==, 0);
+  }
+  vw_test_type_into (expander, _("Time (HH:MM)"), "09:00");
+  vw_test_click (vw_test_button (expander, _("Add A_ppointment")));
+  spin ();
+  vw_worklist_page_set_filter (page, "T1", VW_WORKLIST_PAGE_APPOINTMENT_WEEK);
+  shown = vw_worklist_page_shown_codes (page);
+  {
+    g_autofree char *both = strcmp (anna, sara) < 0 ? g_strdup_printf ("%s %s", anna, sara)
+                                                    : g_strdup_printf ("%s %s", sara, anna);
+    g_assert_cmpstr (shown, ==, both);
+  }
+  g_clear_pointer (&shown, g_free);
+
+  gtk_window_destroy (window);
+  g_object_unref (page);
+  spin ();
+  vw_test_study_clear (&w);
+}
+
+/* The participant page's locator section: a way to reach is added
+ * through the form and listed; empty details show the core's error and
+ * store nothing; the remove button deletes it. */
+static void
+test_locators (void)
+{
+  VwTestStudy w = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tom = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GtkWindow *window;
+  VwParticipantPage *page;
+  GtkWidget *entry;
+
+  vw_test_study_init (&w);
+  tom = enrol (w.duo1, w.study, "Tom");
+  page = g_object_ref_sink (g_object_new (VW_TYPE_PARTICIPANT_PAGE, NULL));
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1024, 600);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  gtk_window_present (window);
+  g_assert_true (vw_participant_page_load (page, w.duo1, w.study, tom, &error));
+  g_assert_no_error (error);
+  spin ();
+
+  entry = vw_test_row (GTK_WIDGET (page), _("Add a way to reach (who, which organisation, where)"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "   ");
+  g_signal_emit_by_name (entry, "apply");
+  spin ();
+  g_assert_nonnull (vw_test_find_widget (GTK_WIDGET (page), is_error_label, NULL));
+  list = vw_vault_list_locators (w.duo1, w.study, tom, &error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (vw_test_row (GTK_WIDGET (page), _("Kind"))), 2); /* sleeping_place */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "portiek bij de Grote Kerk");
+  g_signal_emit_by_name (entry, "apply");
+  spin ();
+  list = vw_vault_list_locators (w.duo1, w.study, tom, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((VwLocator *) g_ptr_array_index (list, 0))->kind, ==, "sleeping_place");
+  g_assert_cmpstr (((VwLocator *) g_ptr_array_index (list, 0))->details, ==, "portiek bij de Grote Kerk");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  /* Listed on the page, with a named remove button. */
+  g_assert_nonnull (vw_test_row (GTK_WIDGET (page), "portiek bij de Grote Kerk"));
+  {
+    GtkWidget *row = vw_test_row (GTK_WIDGET (page), "portiek bij de Grote Kerk");
+    GtkWidget *button = vw_test_find_widget (row, is_button, NULL);
+
+    g_assert_nonnull (button);
+    vw_test_click (button);
+    spin ();
+    list = vw_vault_list_locators (w.duo1, w.study, tom, &error);
+    g_assert_cmpuint (list->len, ==, 0);
+    g_clear_pointer (&list, g_ptr_array_unref);
+  }
+
   gtk_window_destroy (window);
   g_object_unref (page);
   spin ();
@@ -163,6 +262,7 @@ main (int    argc,
   g_assert_true (vw_core_init (NULL));
 
   g_test_add_func ("/worklist-page/filters-and-attempts", test_worklist);
+  g_test_add_func ("/worklist-page/locators", test_locators);
 
   return g_test_run ();
 }

@@ -207,6 +207,103 @@ attempt_form (VwWorklistPage *self,
   return row;
 }
 
+/* The form that records an appointment. */
+typedef struct
+{
+  VwWorklistPage *page;  /* borrowed */
+  char           *code;
+  AdwEntryRow    *date;
+  AdwEntryRow    *time;
+  AdwEntryRow    *place;
+  GtkLabel       *error;
+} AppointmentForm;
+
+static void
+appointment_form_free (gpointer data)
+{
+  AppointmentForm *form = data;
+
+  g_free (form->code);
+  g_free (form);
+}
+
+static void
+add_appointment_clicked (GtkButton *button,
+                         gpointer   user_data)
+{
+  AppointmentForm *form = user_data;
+  VwWorklistPage *self = form->page;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *time = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (form->time))));
+  g_autofree char *place = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (form->place))));
+
+  id = vw_vault_save_appointment (self->vault, self->study, form->code, selected_round (self), NULL,
+                                  gtk_editable_get_text (GTK_EDITABLE (form->date)), *time ? time : NULL,
+                                  *place ? place : NULL, NULL, &error);
+  if (id == NULL)
+    {
+      gtk_label_set_label (form->error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (form->error), TRUE);
+      return;
+    }
+  fill (self);
+}
+
+static GtkWidget *
+form_button_row (const char *label,
+                 GtkLabel   *error,
+                 GCallback   clicked,
+                 gpointer    form,
+                 GDestroyNotify free_form)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_label_set_wrap (error, TRUE);
+  gtk_label_set_xalign (error, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (error), "error");
+  gtk_widget_set_visible (GTK_WIDGET (error), FALSE);
+  gtk_widget_set_hexpand (GTK_WIDGET (error), TRUE);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (error));
+  gtk_widget_set_halign (button, GTK_ALIGN_END);
+  gtk_widget_set_hexpand (button, TRUE);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_signal_connect_data (button, "clicked", clicked, form, (GClosureNotify) (void (*) (void)) free_form, 0);
+  return row;
+}
+
+static void
+appointment_form (VwWorklistPage *self,
+                  AdwExpanderRow *expander,
+                  const char     *code)
+{
+  AppointmentForm *form = g_new0 (AppointmentForm, 1);
+
+  form->page = self;
+  form->code = g_strdup (code);
+  form->date = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->date), _("Appointment date (YYYY-MM-DD)"));
+  form->time = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->time), _("Time (HH:MM)"));
+  form->place = ADW_ENTRY_ROW (adw_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (form->place), _("Where to meet (stays on this laptop)"));
+  form->error = GTK_LABEL (gtk_label_new (NULL));
+  adw_expander_row_add_row (expander, GTK_WIDGET (form->date));
+  adw_expander_row_add_row (expander, GTK_WIDGET (form->time));
+  adw_expander_row_add_row (expander, GTK_WIDGET (form->place));
+  adw_expander_row_add_row (expander, form_button_row (_("Add A_ppointment"), form->error,
+                                                       G_CALLBACK (add_appointment_clicked), form,
+                                                       appointment_form_free));
+}
+
 static GtkWidget *
 entry_row (VwWorklistPage        *self,
            const VwWorklistEntry *e)
@@ -216,6 +313,7 @@ entry_row (VwWorklistPage        *self,
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) attempts = NULL;
+  g_autoptr(GPtrArray) appointments = NULL;
 
   g_string_append_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%u attempt", "%u attempts", e->attempts),
                           e->attempts);
@@ -239,6 +337,20 @@ entry_row (VwWorklistPage        *self,
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
     }
   adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), attempt_form (self, ADW_EXPANDER_ROW (expander), e->code));
+
+  appointments = vw_vault_list_appointments (self->vault, self->study, e->code, selected_round (self), &error);
+  for (guint i = 0; appointments != NULL && i < appointments->len; i++)
+    {
+      VwAppointment *a = g_ptr_array_index (appointments, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *when = g_strdup_printf (_("Appointment %s %s"), a->date, a->time ? a->time : "");
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), g_strstrip (when));
+      if (a->place != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), a->place);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  appointment_form (self, ADW_EXPANDER_ROW (expander), e->code);
   return expander;
 }
 
