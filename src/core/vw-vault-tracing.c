@@ -350,6 +350,8 @@ unseal_fields (VwVault             *self,
 
 /* Records: the shared shape of the three tables. */
 
+/* The SQL of each kind is static text: vw_vault_prepare() caches
+ * statements by the text's address. */
 typedef struct
 {
   const char         *table;
@@ -359,18 +361,40 @@ typedef struct
   const char         *added;    /* audit actions */
   const char         *changed;
   const char         *deleted;
+  const char         *sql_identity;
+  const char         *sql_insert;
+  const char         *sql_update;
+  const char         *sql_delete;
+  const char         *sql_list;
 } Kind;
 
 static const char * const locator_names[] = { "kind", "details" };
 static const char * const attempt_names[] = { "date", "way", "outcome", "note", "place" };
 static const char * const appointment_names[] = { "date", "time", "place", "note" };
 
-static const Kind locator_kind = { "locators", locator_names, 2, FALSE, "locator_added", "locator_changed",
-                                   "locator_deleted" };
-static const Kind attempt_kind = { "contact_attempts", attempt_names, 5, TRUE, "attempt_added", "attempt_changed",
-                                   "attempt_deleted" };
-static const Kind appointment_kind = { "appointments", appointment_names, 4, TRUE, "appointment_added",
-                                       "appointment_changed", "appointment_deleted" };
+#define KIND_SQL(table, round_col, round_insert, round_value, round_filter) \
+  "SELECT study, code, " round_col ", revision FROM " table " WHERE id = ?", \
+  "INSERT INTO " table " (id, study, code" round_insert ", details, revision, created, updated) " \
+  "VALUES (?1, ?2, ?3" round_value ", ?5, ?6, ?7, ?7)", \
+  "UPDATE " table " SET details = ?5, revision = ?6, updated = ?7 WHERE id = ?1", \
+  "DELETE FROM " table " WHERE id = ?", \
+  "SELECT id, study, code, " round_col ", updated, details, revision FROM " table " " \
+  "WHERE study = ?1 AND (?2 IS NULL OR code = ?2)" round_filter " ORDER BY rowid"
+
+static const Kind locator_kind = {
+  "locators", locator_names, 2, FALSE, "locator_added", "locator_changed", "locator_deleted",
+  KIND_SQL ("locators", "NULL", "", "", "")
+};
+static const Kind attempt_kind = {
+  "contact_attempts", attempt_names, 5, TRUE, "attempt_added", "attempt_changed", "attempt_deleted",
+  KIND_SQL ("contact_attempts", "round", ", round", ", ?4", " AND (?3 IS NULL OR round = ?3)")
+};
+static const Kind appointment_kind = {
+  "appointments", appointment_names, 4, TRUE, "appointment_added", "appointment_changed", "appointment_deleted",
+  KIND_SQL ("appointments", "round", ", round", ", ?4", " AND (?3 IS NULL OR round = ?3)")
+};
+
+#undef KIND_SQL
 
 /* The change sequence of a round's attempts moves on with every change,
  * so that the next submission carries the round's summary again. */
@@ -421,9 +445,7 @@ record_identity (VwVault     *self,
                  gint64      *revision,
                  GError     **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT study, code, %s, revision FROM %s WHERE id = ?",
-                                          kind->has_round ? "round" : "NULL", kind->table);
-  sqlite3_stmt *stmt = vw_vault_prepare (self, sql, error);
+  sqlite3_stmt *stmt = vw_vault_prepare (self, kind->sql_identity, error);
   int rc;
 
   if (stmt == NULL)
@@ -489,22 +511,7 @@ save_record (VwVault             *self,
     new_id = vw_vault_random_id ();
 
   sealed = seal_fields (self, kind->table, study, code, new_id, revision + 1, kind->names, values, kind->n);
-  if (id == NULL)
-    {
-      g_autofree char *sql = g_strdup_printf (kind->has_round
-                                              ? "INSERT INTO %s (id, study, code, round, details, revision, created, "
-                                                "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)"
-                                              : "INSERT INTO %s (id, study, code, details, revision, created, updated) "
-                                                "VALUES (?1, ?2, ?3, ?5, ?6, ?7, ?7)",
-                                              kind->table);
-      stmt = vw_vault_prepare (self, sql, error);
-    }
-  else
-    {
-      g_autofree char *sql = g_strdup_printf ("UPDATE %s SET details = ?5, revision = ?6, updated = ?7 WHERE id = ?1",
-                                              kind->table);
-      stmt = vw_vault_prepare (self, sql, error);
-    }
+  stmt = vw_vault_prepare (self, id == NULL ? kind->sql_insert : kind->sql_update, error);
   if (stmt != NULL)
     {
       vw_vault_bind_text (stmt, 1, new_id);
@@ -534,7 +541,6 @@ delete_record (VwVault     *self,
                GError     **error)
 {
   g_autofree char *study = NULL, *code = NULL, *round = NULL;
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM %s WHERE id = ?", kind->table);
   sqlite3_stmt *stmt;
   gint64 revision;
   gboolean ok;
@@ -542,7 +548,7 @@ delete_record (VwVault     *self,
   if (!vw_vault_require_unlocked (self, error) || !vw_vault_tx_begin (self, error))
     return FALSE;
   ok = record_identity (self, kind, id, &study, &code, &round, &revision, error) &&
-       (stmt = vw_vault_prepare (self, sql, error)) != NULL;
+       (stmt = vw_vault_prepare (self, kind->sql_delete, error)) != NULL;
   if (ok)
     {
       vw_vault_bind_text (stmt, 1, id);
@@ -568,18 +574,13 @@ list_records (VwVault         *self,
               GDestroyNotify   free_func,
               GError         **error)
 {
-  g_autofree char *sql = NULL;
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (free_func);
   sqlite3_stmt *stmt;
   int rc;
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
-  sql = g_strdup_printf ("SELECT id, study, code, %s, updated, details, revision FROM %s "
-                         "WHERE study = ?1 AND (?2 IS NULL OR code = ?2) %s ORDER BY rowid",
-                         kind->has_round ? "round" : "NULL", kind->table,
-                         kind->has_round ? "AND (?3 IS NULL OR round = ?3)" : "");
-  stmt = vw_vault_prepare (self, sql, error);
+  stmt = vw_vault_prepare (self, kind->sql_list, error);
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
