@@ -32,6 +32,7 @@
 #include "vw-participant-page.h"
 #include "vw-submit-dialog.h"
 #include "vw-unlock-page.h"
+#include "vw-vault-tracing.h"
 #include "vw-test-widgets.h"
 #include "vw-window.h"
 
@@ -109,10 +110,83 @@ prepare_participants (VwWindow *window)
 }
 
 static void
+show_main_view (VwWindow   *window,
+                const char *name)
+{
+  GtkWidget *page = vw_window_get_page_widget (window, name);
+  GtkWidget *stack = gtk_widget_get_ancestor (page, ADW_TYPE_VIEW_STACK);
+
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), name);
+}
+
+static GtkWidget *
+first_expander (GtkWidget *root)
+{
+  if (ADW_IS_EXPANDER_ROW (root))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = first_expander (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The round worklist of the demo's latest round, with attempts on three
+ * participants and an appointment, the first one opened. */
+static void
+prepare_worklist (VwWindow *window)
+{
+  VwVault *vault = vw_window_get_vault (window);
+  const char *study = vw_window_get_study (window);
+  g_autoptr(GPtrArray) people = vw_vault_list_participants (vault, study, NULL);
+  g_autoptr(GPtrArray) rounds = vw_vault_list_rounds (vault, study, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  const char *round = ((VwRound *) g_ptr_array_index (rounds, rounds->len - 1))->label;
+  const char *outcomes[] = { "no_answer", "message_left", "appointment_made" };
+  const char *ways[] = { "phone", "visit", "care_worker" };
+  GtkWidget *page;
+  GtkWidget *first;
+
+  for (guint i = 0; i < MIN (people->len, 3); i++)
+    {
+      VwParticipant *p = g_ptr_array_index (people, i);
+
+      for (guint a = 0; a < 3 - i; a++)
+        {
+          g_autoptr(GDateTime) day = g_date_time_add_days (now, -(int) (10 - 3 * a));
+          g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+          g_autofree char *id = vw_vault_save_attempt (vault, study, p->code, round, NULL, date, ways[a], outcomes[a],
+                                                       NULL, NULL, &error);
+          if (id == NULL)
+            g_error ("Cannot add an attempt: %s", error->message);
+        }
+      if (i == 0)
+        {
+          g_autoptr(GDateTime) day = g_date_time_add_days (now, 2);
+          g_autofree char *date = g_date_time_format (day, "%Y-%m-%d");
+          g_autofree char *id = vw_vault_save_appointment (vault, study, p->code, round, NULL, date, "14:00",
+                                                           "Buurthuis", NULL, &error);
+          if (id == NULL)
+            g_error ("Cannot add an appointment: %s", error->message);
+        }
+    }
+  show_main_view (window, "worklist");
+  page = vw_window_get_page_widget (window, "worklist");
+  first = first_expander (page);
+  if (first != NULL)
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (first), TRUE);
+}
+
+static void
 prepare_participant (VwWindow *window)
 {
   g_autoptr(GPtrArray) people = vw_vault_list_participants (vw_window_get_vault (window),
                                                             vw_window_get_study (window), NULL);
+
+  show_main_view (window, "participants");
 
   /* A demo participant with an interview to resume and a quote. */
   for (guint i = 0; people != NULL && i < people->len; i++)
@@ -520,6 +594,7 @@ prepare_review (VwWindow *window)
 static const Shot shots[] = {
   { "unlock", prepare_unlock },
   { "participants", prepare_participants },
+  { "worklist", prepare_worklist },
   { "participant", prepare_participant },
   { "enrol", prepare_enrol },
   { "prepare-round", prepare_prepare_round },

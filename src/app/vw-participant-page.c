@@ -11,6 +11,7 @@
 #include "vw-participant-page.h"
 #include "vw-reopen-dialog.h"
 #include "vw-round-status.h"
+#include "vw-vault-tracing.h"
 
 struct _VwParticipantPage
 {
@@ -25,6 +26,7 @@ struct _VwParticipantPage
   GtkButton  *cancel_handover_button;
   GtkListBox *rounds_list;
   GtkListBox *quotes_list;
+  GtkListBox *locators_list;
 
   /* Owned */
   VwVault    *vault;
@@ -206,6 +208,113 @@ make_round_row (VwParticipantPage *self,
   return row;
 }
 
+static const char *
+locator_kind_label (const char *kind)
+{
+  static const struct { const char *code, *label; } labels[] = {
+    { "person", N_("A person") },
+    { "organisation", N_("An organisation") },
+    { "sleeping_place", N_("Where the person sleeps") },
+    { "post_address", N_("Where post arrives") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].code, kind) == 0)
+      return _(labels[i].label);
+  return kind;
+}
+
+static void
+locator_apply (AdwEntryRow       *entry,
+               VwParticipantPage *self)
+{
+  AdwComboRow *kind = g_object_get_data (G_OBJECT (entry), "vw-kind");
+  GtkLabel *error_label = g_object_get_data (G_OBJECT (entry), "vw-error");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = vw_vault_save_locator (self->vault, self->study, self->code, NULL,
+                                               vw_locator_kinds[adw_combo_row_get_selected (kind)],
+                                               gtk_editable_get_text (GTK_EDITABLE (entry)), &error);
+
+  if (id == NULL)
+    {
+      gtk_label_set_label (error_label, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (error_label), TRUE);
+      return;
+    }
+  reload (self);
+}
+
+static void
+locator_delete (GtkButton         *button,
+                VwParticipantPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vw_vault_delete_locator (self->vault, g_object_get_data (G_OBJECT (button), "vw-id"), &error))
+    reload (self);
+}
+
+static gboolean
+fill_locators (VwParticipantPage  *self,
+               GError            **error)
+{
+  g_autoptr(GPtrArray) locators = vw_vault_list_locators (self->vault, self->study, self->code, error);
+  g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
+  GtkWidget *kind, *entry, *error_row;
+  GtkWidget *error_label;
+
+  if (locators == NULL)
+    return FALSE;
+  clear_list (self->locators_list);
+  for (guint i = 0; i < locators->len; i++)
+    {
+      VwLocator *l = g_ptr_array_index (locators, i);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *escaped = g_markup_escape_text (l->details, -1);
+      g_autofree char *name = g_strdup_printf (_("Remove “%s”"), l->details);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), locator_kind_label (l->kind));
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Remove"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      g_object_set_data_full (G_OBJECT (button), "vw-id", g_strdup (l->id), g_free);
+      g_signal_connect (button, "clicked", G_CALLBACK (locator_delete), self);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      gtk_list_box_append (self->locators_list, row);
+    }
+  for (guint i = 0; vw_locator_kinds[i] != NULL; i++)
+    gtk_string_list_append (kinds, locator_kind_label (vw_locator_kinds[i]));
+  kind = adw_combo_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (kind), _("Kind"));
+  adw_combo_row_set_model (ADW_COMBO_ROW (kind), G_LIST_MODEL (kinds));
+  gtk_list_box_append (self->locators_list, kind);
+  entry = adw_entry_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Add a way to reach (who, which organisation, where)"));
+  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (entry), TRUE);
+  error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (error_label), 0);
+  gtk_widget_add_css_class (error_label, "error");
+  gtk_widget_set_margin_start (error_label, 12);
+  gtk_widget_set_margin_end (error_label, 12);
+  gtk_widget_set_margin_top (error_label, 6);
+  gtk_widget_set_margin_bottom (error_label, 6);
+  g_object_set_data (G_OBJECT (entry), "vw-kind", kind);
+  g_object_set_data (G_OBJECT (entry), "vw-error", error_label);
+  g_signal_connect (entry, "apply", G_CALLBACK (locator_apply), self);
+  gtk_list_box_append (self->locators_list, entry);
+  error_row = gtk_list_box_row_new ();
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (error_row), error_label);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (error_row), FALSE);
+  gtk_widget_set_visible (error_label, FALSE);
+  g_object_bind_property (error_label, "visible", error_row, "visible", G_BINDING_SYNC_CREATE);
+  gtk_list_box_append (self->locators_list, error_row);
+  return TRUE;
+}
+
 gboolean
 vw_participant_page_load (VwParticipantPage  *self,
                           VwVault            *vault,
@@ -303,7 +412,7 @@ vw_participant_page_load (VwParticipantPage  *self,
       gtk_list_box_append (self->quotes_list, row);
     }
 
-  return TRUE;
+  return fill_locators (self, error);
 }
 
 static void
@@ -424,6 +533,7 @@ vw_participant_page_class_init (VwParticipantPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, rounds_list);
   gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, quotes_list);
+  gtk_widget_class_bind_template_child (widget_class, VwParticipantPage, locators_list);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "vw-conflicts-dialog.h"
 #include "vw-participant-page.h"
 #include "vw-participants-page.h"
+#include "vw-worklist-page.h"
 #include "vw-results-view.h"
 #include "vw-submit-dialog.h"
 #include "vw-study-page.h"
@@ -43,6 +44,7 @@ struct _VwWindow
   AdwViewStack       *main_stack;
   VwParticipantsPage *participants_page;
   VwStudyPage        *study_page;
+  VwWorklistPage     *worklist_page;
   AdwBin             *results_slot;
   VwParticipantPage  *participant_page;
   AdwBin             *interview_slot;
@@ -102,7 +104,8 @@ vw_window_get_page_widget (VwWindow   *self,
 {
   g_return_val_if_fail (VW_IS_WINDOW (self), NULL);
 
-  if (g_strcmp0 (name, "participants") == 0 || g_strcmp0 (name, "results") == 0 || g_strcmp0 (name, "study") == 0)
+  if (g_strcmp0 (name, "participants") == 0 || g_strcmp0 (name, "results") == 0 || g_strcmp0 (name, "study") == 0 ||
+      g_strcmp0 (name, "worklist") == 0)
     return adw_view_stack_get_child_by_name (self->main_stack, name);
   return gtk_stack_get_child_by_name (self->stack, name);
 }
@@ -240,6 +243,10 @@ main_view_changed (VwWindow *self)
 {
   if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->main_stack), "results") == 0)
     reload_results (self);
+  /* The worklist reads the attempts recorded since it was last shown. */
+  else if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->main_stack), "worklist") == 0 &&
+           self->vault != NULL && vw_vault_is_unlocked (self->vault) && self->study != NULL)
+    vw_worklist_page_reload (self->worklist_page, self->vault, self->study);
 }
 
 static void
@@ -1240,6 +1247,7 @@ vw_window_class_init (VwWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (VW_TYPE_CREATE_VAULT_PAGE);
+  g_type_ensure (VW_TYPE_WORKLIST_PAGE);
   g_type_ensure (VW_TYPE_UNLOCK_PAGE);
   g_type_ensure (VW_TYPE_PARTICIPANTS_PAGE);
   g_type_ensure (VW_TYPE_PARTICIPANT_PAGE);
@@ -1260,6 +1268,7 @@ vw_window_class_init (VwWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, VwWindow, unlock_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, join_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, study_page);
+  gtk_widget_class_bind_template_child (widget_class, VwWindow, worklist_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, participants_page);
   gtk_widget_class_bind_template_child (widget_class, VwWindow, results_slot);

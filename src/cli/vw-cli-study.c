@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vw-cli-commands.h"
+#include "vw-vault-tracing.h"
 
 typedef struct
 {
@@ -657,6 +658,47 @@ study_dump (VwCli  *cli,
   return VW_CLI_EXIT_OK;
 }
 
+static int
+study_set_min_attempts (VwCli  *cli,
+                        int     argc,
+                        char  **argv)
+{
+  g_autofree char *study = NULL;
+  const GOptionEntry entries[] = {
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("The study’s id (default: the latest)"), N_("ID") },
+    { NULL }
+  };
+  g_auto(StudyCtx) ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwStudy) info = NULL;
+  guint64 n = 0;
+  int status;
+
+  if (!vw_cli_parse (cli, &argc, &argv, "study set-min-attempts", _("N"),
+                     _("Set how many contact attempts a duo records in a round before it may call a participant "
+                       "not findable (unreachable) without giving a reason (default 3). Invitations written "
+                       "afterwards carry it to the duos’ laptops."), entries, &status))
+    return status;
+  if (argc != 2)
+    return usage (_("study set-min-attempts needs one number N"));
+  if (!g_ascii_string_to_unsigned (argv[1], 10, 0, VW_TRACING_MAX_MIN_ATTEMPTS, &n, NULL))
+    {
+      g_printerr (_("veldwerk-cli: N: “%s” is not a number from 0 to %d\n"), argv[1], VW_TRACING_MAX_MIN_ATTEMPTS);
+      return VW_CLI_EXIT_USAGE;
+    }
+  if (!open_study (&ctx, cli, study, &error) || (info = vw_vault_get_study (ctx.vault, ctx.study, &error)) == NULL)
+    return vw_cli_fail (error);
+  if (info->role != VW_STUDY_ROLE_COORDINATOR)
+    {
+      g_printerr (_("veldwerk-cli: only the coordinator’s laptop sets the study’s minimum of attempts\n"));
+      return VW_CLI_EXIT_USAGE;
+    }
+  if (!vw_vault_set_min_attempts (ctx.vault, ctx.study, (int) n, &error))
+    return vw_cli_fail (error);
+  g_print (_("The study’s minimum of contact attempts is now %d.\n"), (int) n);
+  return VW_CLI_EXIT_OK;
+}
+
 static const struct
 {
   const char       *name;
@@ -675,6 +717,7 @@ static const struct
   { "handovers", study_handovers },
   { "cancel-handover", study_cancel_handover },
   { "dump", study_dump },
+  { "set-min-attempts", study_set_min_attempts },
 };
 
 int

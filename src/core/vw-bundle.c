@@ -42,7 +42,8 @@ G_DEFINE_QUARK (vw-bundle-error-quark, vw_bundle_error)
 /* Row types (README-bundles.md, "Exchange rows"): S sender, R round, P participant,
  * B participant's linkage filter, V participant value, I interview, A answer, N note, Q quote, E episode,
  * C consent, K contact details, L audit entry, J alias (a joined code and
- * the code kept for it). Contact details (K) travel only in a handover,
+ * the code kept for it), T attempts summary (count and outcome codes of a
+ * round's contact attempts). Contact details (K) travel only in a handover,
  * aliases (J) only in the coordinator's round preparation; names never
  * travel in rows at all. */
 static const VwBundleKindInfo kinds[] = {
@@ -50,7 +51,7 @@ static const VwBundleKindInfo kinds[] = {
     "JSON: study id, name, regions, questionnaire, rounds, coordinator keys and recipients, linkage key", NULL },
   { VW_BUNDLE_KIND_SUBMISSION, "submission", "duo device", "coordinator",
     "rows: participants (code, pseudonym, region, linkage hash, linkage filter), values, interviews, answers, notes, quotes, "
-    "episodes, consents, audit entries", "SRPBVIANQECL" },
+    "episodes, consents, audit entries, contact attempt summaries", "SRPBVIANQECLT" },
   { VW_BUNDLE_KIND_ROUND_PREPARATION, "round_preparation", "coordinator", "duo device",
     "rows: rounds, the assigned participants with their values, episodes, consents and the previous round's "
     "interviews and answers, the aliases of joined codes among them", "SRPBVIAECJ" },

@@ -18,6 +18,7 @@
 #include "vw-exchange.h"
 #include "vw-exchange-validate.h"
 #include "vw-linkage.h"
+#include "vw-vault-tracing.h"
 #include "vw-validate.h"
 #include "vw-vault-validate.h"
 
@@ -258,6 +259,9 @@ validate_row (VwRowValidator  *self,
       return vw_validate_participant_code ("code", f[0], error);
     case 'J':
       return vw_validate_participant_code ("alias", f[0], error) && vw_validate_participant_code ("kept", f[1], error);
+    case 'T':
+      return vw_validate_participant_code ("code", f[0], error) && vw_validate_round_label ("round", f[1], error) &&
+             vw_validate_attempt_outcomes (f[2], f[3], error);
     default:
       /* S (the sender) and L (audit entries) hold nothing of a record. */
       return TRUE;

@@ -21,6 +21,7 @@
 #include "vw-study.h"
 #include "vw-vault-aliases.h"
 #include "vw-vault-contacts.h"
+#include "vw-vault-tracing-private.h"
 #include "vw-vault-private.h"
 
 G_DEFINE_QUARK (vw-exchange-error-quark, vw_exchange_error)
@@ -305,6 +306,26 @@ write_participant (Writer        *w,
       if (newer (w, e->seq))
         PUT (w->out, 'E', e->id, e->code, e->start, e->end, e->residence,
              w->only_round ? NULL : e->interview, e->updated, rev);
+    }
+
+  /* Tracing: the count and outcome codes of each round's attempts, never
+   * a note, a place, an appointment or a locator. */
+  if (kind_has (w->kind, 'T'))
+    {
+      g_autoptr(GPtrArray) tallies = vw_vault_list_attempt_tallies (w->vault, w->study, p->code, w->only_round,
+                                                                    error);
+
+      if (tallies == NULL)
+        return FALSE;
+      for (guint i = 0; i < tallies->len; i++)
+        {
+          VwAttemptTally *t = g_ptr_array_index (tallies, i);
+          g_autofree char *count = g_strdup_printf ("%u", t->count);
+          g_autofree char *rev = seq_text (t->seq);
+
+          if (newer (w, t->seq))
+            PUT (w->out, 'T', p->code, t->round, count, t->outcomes, rev, w->device);
+        }
     }
 
   if ((consents = vw_vault_list_consents (w->vault, w->study, p->code, error)) == NULL)

@@ -11,6 +11,7 @@
 #include "vw-age.h"
 #include "vw-fingerprint.h"
 #include "vw-invitation.h"
+#include "vw-vault-tracing.h"
 #include "vw-questionnaire.h"
 #include "vw-study.h"
 #include "vw-validate.h"
@@ -40,6 +41,7 @@ struct _VwInvitation
   GPtrArray *coordinators;  /* Coordinator */
   GStrv      recipients;    /* canonical age1... */
   VwSecret  *linkage;
+  int        min_attempts;  /* tracing: absent from older invitations (3) */
   /* The signer, when known: one of the coordinators. */
   gboolean   has_signer;
   guint8     signer[32];
@@ -271,6 +273,17 @@ parse_object (VwInvitation  *self,
     return bad (error, "recipients");
   if (linkage_b64 == NULL)
     return bad (error, "linkage_key");
+  /* Optional: invitations written before tracing have none. */
+  self->min_attempts = VW_TRACING_DEFAULT_MIN_ATTEMPTS;
+  if (json_object_has_member (root, "min_attempts"))
+    {
+      JsonNode *node = json_object_get_member (root, "min_attempts");
+
+      if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_INT64 ||
+          json_node_get_int (node) < 0 || json_node_get_int (node) > VW_TRACING_MAX_MIN_ATTEMPTS)
+        return bad (error, "min_attempts");
+      self->min_attempts = (int) json_node_get_int (node);
+    }
 
   self->study = g_strdup (study);
   self->name = g_strdup (name);
@@ -580,6 +593,9 @@ join_in_tx (VwVault       *vault,
       if (id == NULL)
         return FALSE;
     }
+  if (self->min_attempts != VW_TRACING_DEFAULT_MIN_ATTEMPTS &&
+      !vw_vault_set_min_attempts (vault, self->study, self->min_attempts, error))
+    return FALSE;
   /* Which coordinator key the person confirmed, for the audit trail. */
   detail = g_strdup_printf ("coordinator %s fingerprint %s", self->signing_key, self->fingerprint);
   return vw_vault_audit_append (vault, "study_joined", self->study, detail, error);

@@ -27,6 +27,7 @@
 #include "vw-study.h"
 #include "vw-vault-aliases.h"
 #include "vw-vault-contacts.h"
+#include "vw-vault-tracing-private.h"
 
 #define PROGRESS_EVERY 4096
 
@@ -523,6 +524,30 @@ apply_contact (Merge  *m,
   return vw_vault_set_contact (m->vault, m->study, f[0], &contact, error);
 }
 
+/* `T`: the count and outcome codes of a participant's contact attempts
+ * in a round (the validator checked the fields). Kept per sending laptop;
+ * a later sequence replaces an earlier one from the same laptop. */
+static gboolean
+apply_tally (Merge  *m,
+             char  **f,
+             GError **error)
+{
+  gint64 seq;
+  gboolean stored;
+
+  if (!vw_vault_check_participant (m->vault, m->study, f[0], error) ||
+      !vw_vault_check_round (m->vault, m->study, f[1], error) || !parse_revision (f[4], &seq, error))
+    return FALSE;
+  if (!vw_vault_store_attempt_summary (m->vault, m->study, f[0], f[1], m->author, atoi (f[2]), f[3] ? f[3] : "",
+                                       seq, &stored, error))
+    return FALSE;
+  if (stored)
+    m->report->added++;
+  else
+    m->report->unchanged++;
+  return TRUE;
+}
+
 static gboolean
 apply_log (Merge  *m,
            char  **f,
@@ -740,6 +765,7 @@ static const struct
   { 'K', 6, -1, apply_contact },
   { 'L', 6, -1, apply_log },
   { 'J', 3, -1, apply_alias },
+  { 'T', 6, 5, apply_tally },
 };
 
 /* Every row is the signer's: the `S` row comes first and once, and a

@@ -558,6 +558,7 @@ add_row_at (VwRecordsBuilder   *self,
   guint bad = 0;
 
   memset (&row, 0, sizeof row);
+  /* Not recorded unless a source says so. */
   if (file == VW_RECORDS_ROUNDS)
     row.round.attempts = -1;
 

@@ -13,6 +13,7 @@
 #include "vw-fingerprint.h"
 #include "vw-linkage.h"
 #include "vw-study.h"
+#include "vw-vault-tracing.h"
 #include "vw-vault-private.h"
 #include "vw-vault-validate.h"
 
@@ -652,6 +653,16 @@ vw_study_write_invitation (VwVault     *vault,
   json_builder_set_member_name (builder, "linkage_key");
   json_builder_add_string_value (builder, linkage_b64);
   sodium_memzero (linkage_b64, strlen (linkage_b64));
+  /* Tracing (issue 18): the study's minimum of contact attempts before a
+   * round may be set to "unreachable" without a reason. */
+  {
+    int min_attempts = vw_vault_get_min_attempts (vault, study, error);
+
+    if (min_attempts < 0)
+      return FALSE;
+    json_builder_set_member_name (builder, "min_attempts");
+    json_builder_add_int_value (builder, min_attempts);
+  }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

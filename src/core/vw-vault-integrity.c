@@ -83,6 +83,13 @@ static const char * const integrity_tables[] = {
   /* Schema 10 (aliases of joined participants). */
   "participant_aliases",
   "join_conflicts",
+  /* Schema 11 (tracing between rounds). */
+  "locators",
+  "contact_attempts",
+  "appointments",
+  "attempt_tallies",
+  "attempt_summaries",
+  "tracing_settings",
 };
 
 #define ROW_MAC_LEN 16

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vw-vault-private.h"
+#include "vw-vault-tracing.h"
 #include "vw-vault-validate.h"
 
 
@@ -380,6 +381,12 @@ change_status (VwVault      *self,
       g_set_error_literal (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID, _("The reason must be valid text"));
       return FALSE;
     }
+  /* Not findable (unreachable) stands only on the study's minimum of
+   * contact attempts, or on a reason: whoever sets it, the app or the
+   * command line. A round already recorded so keeps its status. */
+  if (g_strcmp0 (args->a, "unreachable") == 0 && g_strcmp0 (iv->status, "unreachable") != 0 &&
+      !vw_vault_check_unreachable (self, iv->study, iv->code, iv->round, args->c, error))
+    return FALSE;
   g_free (iv->status);
   iv->status = g_strdup (args->a);
   g_free (iv->date);

@@ -20,6 +20,7 @@
 #include "vw-csv.h"
 #include "vw-vault-aliases.h"
 #include "vw-vault-private.h"
+#include "vw-vault-tracing.h"
 #include "vw-vault-records.h"
 #include "vw-validate.h"
 
@@ -359,6 +360,35 @@ load_episodes (VwVault           *self,
   return TRUE;
 }
 
+/* The contact attempts of each round: this laptop's count on the duo's
+ * laptop, the merged count on the coordinator's; -1 where none is
+ * recorded. The records are this function's alone until returned, so
+ * they are completed in place. */
+static gboolean
+fill_attempts (VwVault     *self,
+               const char  *study,
+               VwRecords   *records,
+               GError     **error)
+{
+  guint n = 0;
+  VwRoundRecord *rounds = (VwRoundRecord *) vw_records_get_rounds (records, &n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char label[16];
+      GError *local = NULL;
+
+      vw_round_format (rounds[i].round, label);
+      rounds[i].attempts = vw_vault_count_attempts (self, study, rounds[i].code, label, &local);
+      if (local != NULL)
+        {
+          g_propagate_error (error, local);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 /**
  * vw_vault_load_records:
  *
@@ -400,6 +430,8 @@ vw_vault_load_records (VwVault     *self,
   if (records == NULL)
     g_set_error (error, VW_VAULT_ERROR, VW_VAULT_ERROR_INVALID,
                  _("The records in the vault do not follow the codebook: %s"), local->message);
+  else if (!fill_attempts (self, study, records, error))
+    g_clear_pointer (&records, vw_records_unref);
   return records;
 }
 

@@ -606,6 +606,89 @@ static const char schema_10[] =
   "  PRIMARY KEY (study, alias, kind, object, field)"
   ") WITHOUT ROWID;";
 
+/* Schema 11 (tracing between rounds, issue 18; vw-vault-tracing.c): on
+ * the duo's laptop, per participant, locator details (other ways to reach
+ * the person), and per round the contact attempts and appointments. Every
+ * value about the person (kind and text of a locator; date, way, outcome,
+ * note and place of an attempt; date, time, place and note of an
+ * appointment) is one value sealed under the contact subkey, like the
+ * contact details; only ids, code and round are in clear.
+ * - attempt_tallies: per participant and round, the change sequence of
+ *   the last change to its attempts: what makes a submission send the
+ *   round's summary (row T) again.
+ * - attempt_summaries: on the coordinator's laptop, the summaries merged
+ *   from submissions, one per sending device: the count in clear, the
+ *   outcome codes sealed.
+ * - tracing_settings: the study's minimum number of attempts before a
+ *   round may be set to unreachable without a reason (absent: 3). */
+static const char schema_11[] =
+  "CREATE TABLE locators ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  details BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ");"
+  "CREATE INDEX locators_by_participant ON locators (study, code);"
+
+  "CREATE TABLE contact_attempts ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  details BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE,"
+  "  FOREIGN KEY (study, round) REFERENCES rounds (study, label)"
+  ");"
+  "CREATE INDEX contact_attempts_by_round ON contact_attempts (study, round, code);"
+
+  "CREATE TABLE appointments ("
+  "  id TEXT PRIMARY KEY,"
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  details BLOB NOT NULL,"
+  "  revision INTEGER NOT NULL,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE,"
+  "  FOREIGN KEY (study, round) REFERENCES rounds (study, label)"
+  ");"
+  "CREATE INDEX appointments_by_round ON appointments (study, round, code);"
+
+  "CREATE TABLE attempt_tallies ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  PRIMARY KEY (study, code, round),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE attempt_summaries ("
+  "  study TEXT NOT NULL,"
+  "  code TEXT NOT NULL,"
+  "  round TEXT NOT NULL,"
+  "  device TEXT NOT NULL,"
+  "  count INTEGER NOT NULL CHECK (count >= 0),"
+  "  outcomes BLOB NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  PRIMARY KEY (study, code, round, device),"
+  "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+
+  "CREATE TABLE tracing_settings ("
+  "  study TEXT PRIMARY KEY REFERENCES studies (id),"
+  "  min_attempts INTEGER NOT NULL CHECK (min_attempts BETWEEN 0 AND 20)"
+  ") WITHOUT ROWID;";
+
 typedef gboolean (*VwMigrationFunc) (VwVault  *self,
                                      GError  **error);
 
@@ -628,6 +711,7 @@ static const VwMigration migrations[] = {
   { 8, vw_vault_integrity_schema, vw_vault_migrate_padding },
   { 9, schema_9, NULL },
   { 10, schema_10, NULL },
+  { 11, schema_11, NULL },
 };
 
 static gboolean

@@ -178,11 +178,26 @@ main (int    argc,
   write_seed ("invitation", "minimal.json", a, strlen (a));
   write_seed ("invitation", "example-two-coordinators.json", b, strlen (b));
   write_seed ("invitation", "no-linkage-key.json", c, strlen (c));
+  {
+    /* The study's minimum of contact attempts (tracing, issue 18). */
+    g_autofree char *d = invitation_json (minimal, FALSE, TRUE);
+    char *end = strrchr (d, '}');
+    g_autofree char *with_min = NULL;
+
+    *end = '\0';
+    with_min = g_strdup_printf ("%s,\"min_attempts\":5}", d);
+    write_seed ("invitation", "min-attempts.json", with_min, strlen (with_min));
+  }
 
   bundle_seed ("invitation.bin", VW_BUNDLE_KIND_INVITATION, a);
   bundle_seed ("submission.bin", VW_BUNDLE_KIND_SUBMISSION,
                "veldwerk-rows 1\tsubmission\t" FUZZ_STUDY "\nS\tdevice-1\n"
                "P\tDH-7K3QM\tTom\tDH\t\\N\t2026-01-05T10:00:00Z\t2026-01-05T10:00:00Z\t1\n");
+  /* Tracing (issue 18): a round's summary of contact attempts (row T). */
+  bundle_seed ("submission-attempts.bin", VW_BUNDLE_KIND_SUBMISSION,
+               "veldwerk-rows 1\tsubmission\t" FUZZ_STUDY "\nS\tdevice-1\n"
+               "P\tDH-7K3QM\tTom\tDH\t\\N\t2026-01-05T10:00:00Z\t2026-01-05T10:00:00Z\t1\n"
+               "T\tDH-7K3QM\tT1\t3\tno_answer,message_left,appointment_made\t2\tdevice-1\n");
   bundle_seed ("handover.bin", VW_BUNDLE_KIND_HANDOVER,
                "veldwerk-rows 1\thandover\t" FUZZ_STUDY "\nK\tDH-7K3QM\t0612345678\t\\N\t\\N\t\\N\t\\N\n");
   bundle_seed ("export.bin", VW_BUNDLE_KIND_EXPORT, "");
