@@ -80,6 +80,8 @@ static const char * const integrity_tables[] = {
   "handovers",
   "handover_codes",
   "received_handovers",
+  /* Schema 12: the index of round preparations. */
+  "preparations",
 };
 
 #define ROW_MAC_LEN 16

@@ -586,6 +586,9 @@ static const VwMigration migrations[] = {
   { 6, schema_6, NULL },
   { 7, schema_7, NULL },
   { 8, vw_vault_integrity_schema, vw_vault_migrate_padding },
+  /* Schema 12 (issue 20): the index of round preparations
+   * (vw-vault-preparations.c), filled from the audit trail. */
+  { 12, vw_vault_preparations_schema, vw_vault_migrate_preparations },
 };
 
 static gboolean
