@@ -809,7 +809,7 @@ vw_exchange_write_round_preparation (VwVault            *vault,
   if (!write_bundle (vault, &w, recipients, path, &id, NULL, NULL, error))
     return FALSE;
   detail = preparation_detail (id, study, round, codes);
-  return vw_vault_audit (vault, "round_preparation_written", device_id, detail, error);
+  return vw_vault_record_preparation (vault, device_id, detail, error);
 }
 
 void
@@ -829,44 +829,8 @@ vw_exchange_list_prepared (VwVault     *vault,
                            const char  *round,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) entries = NULL;
-  GHashTable *prepared;
-
-  if (!vw_vault_require_unlocked (vault, error) || (entries = vw_vault_list_audit (vault, error)) == NULL)
-    return NULL;
-  prepared = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) vw_prepared_free);
-  /* Oldest first, so a later preparation replaces an earlier one. */
-  for (guint i = 0; i < entries->len; i++)
-    {
-      const VwAuditEntry *entry = g_ptr_array_index (entries, i);
-      g_autoptr(JsonNode) node = NULL;
-      JsonObject *object;
-      JsonArray *codes;
-
-      if (g_strcmp0 (entry->action, "round_preparation_written") != 0 || entry->detail == NULL ||
-          entry->detail[0] != '{' || (node = json_from_string (entry->detail, NULL)) == NULL ||
-          !JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      object = json_node_get_object (node);
-      if (g_strcmp0 (json_object_get_string_member_with_default (object, "study", ""), study) != 0 ||
-          g_strcmp0 (json_object_get_string_member_with_default (object, "round", ""), round) != 0 ||
-          !json_object_has_member (object, "codes") ||
-          (codes = json_object_get_array_member (object, "codes")) == NULL)
-        continue;
-      for (guint c = 0; c < json_array_get_length (codes); c++)
-        {
-          VwPrepared *p = g_new0 (VwPrepared, 1);
-
-          p->code = g_strdup (json_array_get_string_element (codes, c));
-          p->device = g_strdup (entry->object);
-          p->prepared = g_strdup (entry->timestamp);
-          if (p->code == NULL)
-            vw_prepared_free (p);
-          else
-            g_hash_table_replace (prepared, p->code, p);
-        }
-    }
-  return prepared;
+  /* A lookup in the index of schema 12, not a read of the audit trail. */
+  return vw_vault_list_preparations (vault, study, round, error);
 }
 
 /**

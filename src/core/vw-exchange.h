@@ -86,7 +86,9 @@ typedef struct
 
 void        vw_prepared_free                    (VwPrepared          *prepared);
 /* (element-type utf8 VwPrepared): code to its latest preparation of
- * @round, from the audit trail (whose entries of preparations written by
+ * @round, looked up in the vault's index of preparations, which
+ * vw_exchange_write_round_preparation() keeps and a migration to schema
+ * 12 fills from the audit trail (whose entries of preparations written by
  * earlier versions hold no codes, and are not counted). */
 GHashTable *vw_exchange_list_prepared           (VwVault             *vault,
                                                  const char          *study,

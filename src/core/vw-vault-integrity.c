@@ -90,6 +90,8 @@ static const char * const integrity_tables[] = {
   "attempt_tallies",
   "attempt_summaries",
   "tracing_settings",
+  /* Schema 12: the index of round preparations. */
+  "preparations",
 };
 
 #define ROW_MAC_LEN 16

@@ -154,13 +154,21 @@ vw_vault_list_interviews (VwVault     *self,
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
-  stmt = vw_vault_prepare (self, "SELECT i.id, i.study, i.code, i.round, i.questionnaire_id, "
-                                 "i.questionnaire_version, i.questionnaire_sha256, i.interviewer1, i.interviewer2, "
-                                 "i.status, i.date, i.nonresponse_reason, i.state, i.resume_module, "
-                                 "i.resume_question, i.created, i.updated, i.revision, i.device, i.seq "
-                                 "FROM interviews i JOIN rounds r ON r.study = i.study AND r.label = i.round "
-                                 "WHERE i.study = ?1 AND (?2 IS NULL OR i.code = ?2) AND (?3 IS NULL OR i.round = ?3) "
-                                 "ORDER BY r.position, i.code", error);
+#define LIST_INTERVIEWS(code_test) \
+  "SELECT i.id, i.study, i.code, i.round, i.questionnaire_id, " \
+  "i.questionnaire_version, i.questionnaire_sha256, i.interviewer1, i.interviewer2, " \
+  "i.status, i.date, i.nonresponse_reason, i.state, i.resume_module, " \
+  "i.resume_question, i.created, i.updated, i.revision, i.device, i.seq " \
+  "FROM interviews i JOIN rounds r ON r.study = i.study AND r.label = i.round " \
+  "WHERE i.study = ?1 AND " code_test " AND (?3 IS NULL OR i.round = ?3) " \
+  "ORDER BY r.position, i.code"
+
+  /* One participant's interviews are an index lookup, not a scan of the
+   * study's: sqlite uses no index for "?2 IS NULL OR i.code = ?2", which
+   * made every per-participant caller (dump, submission) quadratic. */
+  stmt = vw_vault_prepare (self, code != NULL ? LIST_INTERVIEWS ("i.code = ?2") : LIST_INTERVIEWS ("?2 IS NULL"),
+                           error);
+#undef LIST_INTERVIEWS
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);
@@ -1029,11 +1037,16 @@ vw_vault_list_quotes (VwVault     *self,
 
   if (!vw_vault_require_unlocked (self, error))
     return NULL;
-  stmt = vw_vault_prepare (self, "SELECT q.id, q.study, q.code, q.round, q.question, q.theme, q.text, q.created, "
-                                 "q.updated, q.revision, q.device, q.seq FROM quotes q "
-                                 "JOIN rounds r ON r.study = q.study AND r.label = q.round "
-                                 "WHERE q.study = ?1 AND (?2 IS NULL OR q.code = ?2) AND (?3 IS NULL OR q.round = ?3) "
-                                 "ORDER BY r.position, q.code, q.created, q.id", error);
+#define LIST_QUOTES(code_test) \
+  "SELECT q.id, q.study, q.code, q.round, q.question, q.theme, q.text, q.created, " \
+  "q.updated, q.revision, q.device, q.seq FROM quotes q " \
+  "JOIN rounds r ON r.study = q.study AND r.label = q.round " \
+  "WHERE q.study = ?1 AND " code_test " AND (?3 IS NULL OR q.round = ?3) " \
+  "ORDER BY r.position, q.code, q.created, q.id"
+
+  /* As in vw_vault_list_interviews(): a lookup in quotes_by_participant. */
+  stmt = vw_vault_prepare (self, code != NULL ? LIST_QUOTES ("q.code = ?2") : LIST_QUOTES ("?2 IS NULL"), error);
+#undef LIST_QUOTES
   if (stmt == NULL)
     return NULL;
   vw_vault_bind_text (stmt, 1, study);

@@ -262,6 +262,19 @@ gboolean      vw_vault_schema_migrate   (VwVault          *self,
 gboolean      vw_vault_migrate_padding  (VwVault          *self,
                                          GError          **error);
 
+/* vw-vault-preparations.c: schema 12, the index of round preparations. */
+extern const char vw_vault_preparations_schema[];
+gboolean      vw_vault_migrate_preparations (VwVault      *self,
+                                             GError      **error);
+gboolean      vw_vault_record_preparation (VwVault        *self,
+                                           const char     *device,
+                                           const char     *detail,
+                                           GError        **error);
+GHashTable   *vw_vault_list_preparations (VwVault         *self,
+                                          const char      *study,
+                                          const char      *round,
+                                          GError         **error);
+
 /* vw-vault-integrity.c: row MACs and table digests. */
 extern const char vw_vault_integrity_schema[];
 gboolean      vw_vault_integrity_register (VwVault        *self,

@@ -712,6 +712,9 @@ static const VwMigration migrations[] = {
   { 9, schema_9, NULL },
   { 10, schema_10, NULL },
   { 11, schema_11, NULL },
+  /* Schema 12 (issue 20): the index of round preparations
+   * (vw-vault-preparations.c), filled from the audit trail. */
+  { 12, vw_vault_preparations_schema, vw_vault_migrate_preparations },
 };
 
 static gboolean

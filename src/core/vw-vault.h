@@ -49,7 +49,7 @@ typedef enum {
 GQuark vw_vault_error_quark (void);
 
 /* The schema version this build writes; older vaults are migrated on unlock. */
-#define VW_VAULT_SCHEMA_VERSION 11
+#define VW_VAULT_SCHEMA_VERSION 12
 #define VW_VAULT_MIN_PASSPHRASE_CHARS 8
 
 /* Revisions are compared only between versions of one device, so a row
