@@ -986,7 +986,8 @@ test_vault_device_keys_age_interop (Fixture       *f,
   g_autoptr(VwSecret) sign_secret = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *signing = NULL;
-  g_autofree char *identity_upper = NULL;
+  g_autoptr(VwAgeIdentity) identity = NULL;
+  g_autoptr(VwSecret) identity_text = NULL;
   g_autofree char *identity_file = g_build_filename (f->dir, "identity.txt", NULL);
   g_autofree char *encrypted = g_build_filename (f->dir, "msg.age", NULL);
   g_autofree char *derived = NULL;
@@ -1002,10 +1003,11 @@ test_vault_device_keys_age_interop (Fixture       *f,
 
   x_secret = vw_vault_dup_x25519_secret (vault, &error);
   g_assert_no_error (error);
-  identity_upper = g_malloc (vw_bech32_encoded_size (strlen ("age-secret-key-"), 32));
-  g_assert_true (vw_bech32_encode ("age-secret-key-", vw_secret_const_data (x_secret), 32, TRUE,
-                                   identity_upper, vw_bech32_encoded_size (strlen ("age-secret-key-"), 32)));
-  g_assert_true (g_file_set_contents (identity_file, identity_upper, -1, NULL));
+  identity = vw_age_identity_new_x25519 (x_secret, &error);
+  g_assert_no_error (error);
+  identity_text = vw_age_identity_to_string (identity);
+  g_assert_true (g_file_set_contents (identity_file, (const char *) vw_secret_const_data (identity_text),
+                                      vw_secret_len (identity_text), NULL));
   g_chmod (identity_file, 0600);
 
   derived = run ((const char *[]) { "age-keygen", "-y", identity_file, NULL }, NULL);

@@ -88,17 +88,6 @@ vw_merge_content_split (const char  *content,
   return TRUE;
 }
 
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
-
-typedef char *WipedString;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (WipedString, wipe_free, NULL)
-
 static gboolean
 content_fields (const Version  *v,
                 guint           n_fields,
@@ -724,7 +713,7 @@ vw_conflict_split_value (const VwConflict *conflict)
 {
   const char * const *names = vw_conflict_field_names (conflict->kind);
   guint n = names ? g_strv_length ((GStrv) names) : 0;
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *fields[VW_ROWS_MAX_FIELDS];
   GPtrArray *out;
 
@@ -797,7 +786,7 @@ participant_read (Merge         *m,
                   GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) pseudonym = NULL;
+  g_auto(VwWipedString) pseudonym = NULL;
   int found = row_read (m, "SELECT pseudonym, region, created, revision, updated, device FROM participants "
                            "WHERE study = ? AND code = ?", t, 2, &stmt, error);
   VwValueRef ref;
@@ -848,7 +837,7 @@ participant_write (Merge          *m,
                    gboolean        exists,
                    GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[3];
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) index = NULL;
@@ -917,7 +906,7 @@ interview_read (Merge         *m,
     }
   sqlite3_reset (stmt);
   for (guint i = 0; i < 3; i++)
-    wipe_free (plain[i]);
+    vw_secret_wipe_string (plain[i]);
   return ok ? 1 : -1;
 }
 
@@ -928,7 +917,7 @@ interview_write (Merge          *m,
                  gboolean        exists,
                  GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[10];
   GBytes *sealed[3] = { NULL, NULL, NULL };
   sqlite3_stmt *stmt;
@@ -981,7 +970,7 @@ quote_read (Merge         *m,
             GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) text = NULL;
+  g_auto(VwWipedString) text = NULL;
   int found = row_read (m, "SELECT question, theme, text, created, revision, updated, device FROM quotes "
                            "WHERE id = ? AND study = ?", t, 2, &stmt, error);
   VwValueRef ref;
@@ -1011,7 +1000,7 @@ quote_write (Merge          *m,
              gboolean        exists,
              GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[4];
   g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
@@ -1073,7 +1062,7 @@ episode_read (Merge         *m,
               GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) json = NULL;
+  g_auto(VwWipedString) json = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   int found = row_read (m, "SELECT data, revision, updated, device FROM episodes WHERE id = ? AND study = ?", t, 2,
                         &stmt, error);
@@ -1114,8 +1103,8 @@ episode_write (Merge          *m,
                gboolean        exists,
                GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
-  g_auto(WipedString) json = NULL;
+  g_auto(VwWipedString) buffer = NULL;
+  g_auto(VwWipedString) json = NULL;
   char *f[3];
   g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
@@ -1153,8 +1142,8 @@ consent_read (Merge         *m,
               GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) value = NULL;
-  g_auto(WipedString) date = NULL;
+  g_auto(VwWipedString) value = NULL;
+  g_auto(VwWipedString) date = NULL;
   int found = row_read (m, "SELECT value, date, revision, updated, device FROM consents WHERE study = ? AND code = ? "
                            "AND round = ? AND purpose = ?", t, 4, &stmt, error);
   VwValueRef value_ref, date_ref;
@@ -1186,7 +1175,7 @@ consent_write (Merge          *m,
                gboolean        exists,
                GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[2];
   g_autoptr(GBytes) sealed_value = NULL;
   g_autoptr(GBytes) sealed_date = NULL;

@@ -571,18 +571,6 @@ vw_contact_free (VwContact *contact)
   g_free (contact);
 }
 
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
-
-/* Plaintext JSON of contact details and episodes is wiped after use. */
-typedef char *VwWipedString;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VwWipedString, wipe_string, NULL)
-
 /**
  * vw_vault_set_contact:
  *
