@@ -1027,33 +1027,7 @@ quote_write (Merge          *m,
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
-/* Episodes: ids id, study, code. The same JSON as vw-vault-participants.c
- * writes. */
-
-static char *
-episode_json (const char *start,
-              const char *end,
-              const char *residence)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_string_value (builder, start);
-  json_builder_set_member_name (builder, "end");
-  if (end != NULL)
-    json_builder_add_string_value (builder, end);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "residence");
-  json_builder_add_string_value (builder, residence);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
+/* Episodes: ids id, study, code. */
 
 static int
 episode_read (Merge         *m,
@@ -1112,7 +1086,7 @@ episode_write (Merge          *m,
 
   if (!content_fields (v, 3, &buffer, f, error))
     return FALSE;
-  json = episode_json (f[0], f[1], f[2]);
+  json = vw_vault_episode_json (f[0], f[1], f[2]);
   ref = (VwValueRef) { "episodes", "data", { t->ids[0], t->ids[1], t->ids[2] }, v->revision };
   sealed = vw_vault_seal_string (m->vault, vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT), &ref, json);
   stmt = vw_vault_prepare (m->vault, exists
