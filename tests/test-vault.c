@@ -728,8 +728,8 @@ test_vault_migrates_v1 (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "data",
-                                               "vault-v1.vault", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data",
+                                                    "vault-v1.vault", NULL);
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(GPtrArray) studies = NULL;
   g_autoptr(GPtrArray) interviewers = NULL;
@@ -739,8 +739,6 @@ test_vault_migrates_v1 (Fixture       *f,
   VwTestFill fill = { 0 };
   VwAuditEntry *last;
 
-  /* meson test sets VELDWERK_SOURCE_DIR. */
-  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
   vw_test_copy_file (fixture, f->path);
   vault = vw_vault_open (f->path, &error);
   g_assert_no_error (error);
@@ -810,8 +808,7 @@ test_vault_edits_and_deletes (Fixture       *f,
 
   /* A coordinator's study on its own questionnaire. */
   {
-    g_autofree char *example = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests",
-                                                 "questionnaires", "example.json", NULL);
+    g_autofree char *example = g_test_build_filename (G_TEST_DIST, "questionnaires", "example.json", NULL);
     g_autofree char *json = NULL;
     gsize len = 0;
     g_autoptr(VwStudy) s = NULL;

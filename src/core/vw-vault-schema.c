@@ -248,7 +248,7 @@ static const char schema_3[] =
   "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
   ");";
 
-/* Schema 4 (exchange, issue 8): what studies without a server need.
+/* Schema 4 (exchange): what studies without a server need.
  * study_recipients: the coordinator's age recipients submissions go to.
  * merged_bundles: every bundle applied, so that a replay changes nothing.
  * conflicts: both sides of a value changed on two laptops, sealed like the
@@ -323,7 +323,7 @@ static const char schema_5[] =
   "  signer TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
-/* Schema 6 (exchange trust, issue 15): rows bound to the laptop that
+/* Schema 6 (exchange trust): rows bound to the laptop that
  * signed them, and a change sequence instead of the clock.
  * - Every row that travels in bundles gets `device`, its author: an id of
  *   this laptop's `devices` (the signer of the bundle it came in, or this
@@ -508,7 +508,7 @@ static const char schema_6[] =
   SEQ_TRIGGERS ("episodes", "rowid = NEW.rowid")
   SEQ_TRIGGERS ("consents", "rowid = NEW.rowid");
 #undef SEQ_TRIGGERS
-/* Schema 7 (handover receipts, issue 15): a handover with removal keeps
+/* Schema 7 (handover receipts): a handover with removal keeps
  * its participants here until the receiving laptop's signed receipt is
  * merged (vw-exchange-receipt.c).
  * - handovers: every handover this laptop wrote and read back: the
@@ -562,7 +562,7 @@ static const char schema_7[] =
   "  merged TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
-/* Schema 8 (vault at rest, issue 16): every value is re-sealed padded
+/* Schema 8 (vault at rest): every value is re-sealed padded
  * (vw-vault-reseal.c), and every row gets a MAC kept beside it
  * (vw-vault-integrity.c, which holds this step's SQL). */
 
