@@ -163,7 +163,7 @@ test_finish_and_reopen (void)
                          "Geboortejaar verkeerd");
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "reopen"));
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "reopen");
-  vw_test_destroy_window (dialog);
+  gtk_window_destroy (GTK_WINDOW (dialog));
   iv = vw_vault_get_interview (t.vault, interview, &error);
   g_assert_no_error (error);
   g_assert_cmpint (iv->state, ==, VW_INTERVIEW_IN_PROGRESS);
