@@ -1,4 +1,4 @@
-/* Benchmark (issue 19): pooling 10 regional packages of 10,000
+/* Benchmark: pooling 10 regional packages of 10,000
  * participants x 5 rounds, every format (CSV, .sav, .dta), the comparison
  * tables and the table book, against writing one package of the same
  * 100,000 participants, in the same run. Each is measured in a child

@@ -236,8 +236,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_assert_true (vw_core_init (NULL));
 
-  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
-  dir_path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "vectors", "age", NULL);
+  dir_path = g_test_build_filename (G_TEST_DIST, "vectors", "age", NULL);
   dir = g_dir_open (dir_path, 0, &error);
   g_assert_no_error (error);
   while ((name = g_dir_read_name (dir)) != NULL)

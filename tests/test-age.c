@@ -228,7 +228,7 @@ test_bech32_bip173 (void)
 
       g_assert_false (vw_bech32_decode (invalid[i], VW_BECH32_BIP173_MAX_LENGTH, NULL, data,
                                         sizeof data, &len, &error));
-      g_assert_error (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT);
+      g_assert_error (error, VW_AGE_ERROR, VW_AGE_ERROR_INVALID_KEY);
     }
 
   /* age lifts BIP-173's length limit: the 91-character string is otherwise valid. */
@@ -238,6 +238,78 @@ test_bech32_bip173 (void)
 
     g_assert_true (vw_bech32_decode (invalid[3], 0, NULL, data, sizeof data, &len, NULL));
   }
+}
+
+/* A key that fails half-way through decoding leaves nothing of itself in
+ * the caller's buffer. */
+static void
+test_bech32_wipes_on_failure (void)
+{
+  static const char *public = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+  guint8 data[64];
+  gsize len = 0;
+
+  for (gsize cut = 10; cut < strlen (public) - 6; cut += 7)
+    {
+      g_autofree char *bad = g_strdup (public);
+
+      /* "b" is not in Bech32's alphabet. */
+      bad[cut] = 'b';
+      memset (data, 0xaa, sizeof data);
+      g_assert_false (vw_bech32_decode (bad, 0, NULL, data, sizeof data, &len, NULL));
+      for (gsize i = 0; i < sizeof data; i++)
+        g_assert_cmpuint (data[i], ==, 0);
+    }
+}
+
+/* The constructors from raw keys give the strings of the age
+ * specification's example key pair (the secret key is 32 bytes of 0x42). */
+static void
+test_age_keys_constructors (void)
+{
+  static const char *secret_text = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+  static const char *public_text = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VwSecret) secret = vw_secret_new (32);
+  g_autoptr(VwSecret) short_secret = vw_secret_new (31);
+  g_autoptr(VwSecret) passphrase = vw_secret_new_from ((const guint8 *) "hunter2", 7);
+  g_autoptr(VwAgeIdentity) identity = NULL;
+  g_autoptr(VwAgeIdentity) refused = NULL;
+  g_autoptr(VwAgeRecipient) parsed = NULL;
+  g_autoptr(VwAgeRecipient) derived = NULL;
+  g_autoptr(VwAgeRecipient) built = NULL;
+  g_autoptr(VwAgeRecipient) scrypt = vw_age_recipient_new_passphrase (passphrase, 10);
+  g_autoptr(VwSecret) identity_text = NULL;
+  g_autofree char *derived_text = NULL;
+  g_autofree char *built_text = NULL;
+  guint8 public_key[32], untouched[32];
+
+  memset (vw_secret_data (secret), 0x42, 32);
+  identity = vw_age_identity_new_x25519 (secret, &error);
+  g_assert_no_error (error);
+  identity_text = vw_age_identity_to_string (identity);
+  g_assert_cmpmem (vw_secret_const_data (identity_text), vw_secret_len (identity_text),
+                   secret_text, strlen (secret_text));
+  derived = vw_age_identity_to_recipient (identity);
+  derived_text = vw_age_recipient_to_string (derived);
+  g_assert_cmpstr (derived_text, ==, public_text);
+
+  parsed = vw_age_recipient_parse (public_text, &error);
+  g_assert_no_error (error);
+  g_assert_true (vw_age_recipient_get_x25519 (parsed, public_key));
+  built = vw_age_recipient_new_x25519 (public_key);
+  built_text = vw_age_recipient_to_string (built);
+  g_assert_cmpstr (built_text, ==, public_text);
+
+  /* A passphrase has no X25519 key to give. */
+  memset (untouched, 0x5a, sizeof untouched);
+  memcpy (public_key, untouched, sizeof public_key);
+  g_assert_false (vw_age_recipient_get_x25519 (scrypt, public_key));
+  g_assert_cmpmem (public_key, sizeof public_key, untouched, sizeof untouched);
+
+  refused = vw_age_identity_new_x25519 (short_secret, &error);
+  g_assert_null (refused);
+  g_assert_error (error, VW_AGE_ERROR, VW_AGE_ERROR_INVALID_KEY);
 }
 
 /* The key pair in the age specification, in both directions. */
@@ -1176,7 +1248,9 @@ main (int    argc,
 
   g_test_add_func ("/hkdf/rfc5869", test_hkdf_rfc5869);
   g_test_add_func ("/bech32/bip173", test_bech32_bip173);
+  g_test_add_func ("/bech32/wipes-on-failure", test_bech32_wipes_on_failure);
   g_test_add_func ("/age/keys/spec-example", test_age_keys_spec_example);
+  g_test_add_func ("/age/keys/constructors", test_age_keys_constructors);
   g_test_add_func ("/age/x25519/stanza-kat", test_age_x25519_stanza_kat);
   g_test_add_func ("/age/x25519/vector-stanza-and-mac", test_age_vector_stanza_and_mac);
   g_test_add_func ("/age/stream/nonce-and-key", test_age_stream_nonce_and_key);

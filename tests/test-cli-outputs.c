@@ -1,4 +1,4 @@
-/* What veldwerk-cli leaves where it writes (issue 16): a decrypt killed
+/* What veldwerk-cli leaves where it writes: a decrypt killed
  * with SIGKILL halfway leaves no plaintext in the output's directory, and
  * -o onto a FIFO or a device writes into it instead of replacing it with
  * a regular file.

@@ -1,7 +1,7 @@
 /* A secret key in every place veldwerk-cli reads an outside value (an
  * option, a file name, a line of a file, the environment): the command
  * fails with a message that says where the mistake is, and no part of the
- * secret appears on standard output or standard error (issue 15).
+ * secret appears on standard output or standard error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -198,7 +198,7 @@ test_conflicts (void)
   g_signal_emit_by_name (vw_test_find_named (GTK_WIDGET (dialog), apart), "clicked");
   g_assert_cmpuint (changes, ==, 3);
   g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), _("No possible duplicates")));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* All of it is stored. */
   vw_test_study_reopen (&w.coord, w.coord_path);
@@ -287,7 +287,7 @@ merge_in_window (VwWindow   *window,
   vw_merge_dialog_add_file (dialog, file);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (dialog), "merge.run", NULL));
   g_assert_true (vw_test_wait_for (merged_times, merged));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -332,8 +332,8 @@ test_review_after_merge (void)
     g_assert_true (vw_test_has_text (GTK_WIDGET (dialog), where));
   }
 
-  gtk_window_destroy (dialog);
-  gtk_window_destroy (GTK_WINDOW (window));
+  vw_test_destroy_window (dialog);
+  vw_test_destroy_window (window);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   vw_test_conflict_clear (&c);

@@ -1,4 +1,4 @@
-/* Attacks on the exchange's trust (issue 15), made in-process with the
+/* Attacks on the exchange's trust, made in-process with the
  * core: a coordinator and two enrolled duos, duo-noord (A) and duo-zuid
  * (B). B turns malicious and signs bundles with its own real keys, as an
  * attacker with that laptop can; rows are written by hand. Also a clock
@@ -761,7 +761,7 @@ test_sequence (void)
   }
 
   /* An import: every row it writes. */
-  records = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "denhaag", NULL);
+  records = g_test_build_filename (G_TEST_DIST, "records", "denhaag", NULL);
   /* The test records hold interviews from 2018 on: rounds without a
    * fieldwork window take them. */
   for (guint i = 0; i < 2; i++)
@@ -831,8 +831,8 @@ test_migrate_v5 (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("vw-migrate-XXXXXX", &error);
-  g_autofree char *fixture = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "data",
-                                               "vault-v5-exchange.vault", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data",
+                                                    "vault-v5-exchange.vault", NULL);
   g_autofree char *path = g_build_filename (dir, "v5.vault", NULL);
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(GPtrArray) studies = NULL;
@@ -844,7 +844,6 @@ test_migrate_v5 (void)
   const char *interview = NULL;
 
   g_assert_no_error (error);
-  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
   vw_test_copy_file (fixture, path);
   vault = vw_vault_open (path, &error);
   g_assert_no_error (error);

@@ -128,7 +128,7 @@ test_export_dialog (void)
   }
 
   /* The same name again is refused and shown, not overwritten. */
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
   dialog = vw_export_dialog_new (NULL, vault, study, records);
   gtk_window_present (GTK_WINDOW (dialog));
   vw_export_dialog_set_destination (VW_EXPORT_DIALOG (dialog), dir, "uitvoer");
@@ -137,7 +137,7 @@ test_export_dialog (void)
   g_assert_nonnull (strstr (vw_export_dialog_get_report (VW_EXPORT_DIALOG (dialog)),
                             is_dutch () ? "bestaat al" : "already exists"));
   g_assert_false (gtk_widget_is_visible (vw_test_row (dialog, is_dutch () ? "Weggelaten" : "Left out")));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   vw_test_rm_rf (dir);
 }

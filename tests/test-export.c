@@ -904,7 +904,7 @@ test_qdpx (void)
   qde = g_build_filename (dir, "project.qde", NULL);
   g_assert_true (g_file_set_contents (qde, xml, -1, NULL));
 
-  schema = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "vectors", "refi-qda", "Project.xsd", NULL);
+  schema = g_test_build_filename (G_TEST_DIST, "vectors", "refi-qda", "Project.xsd", NULL);
   xmllint = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_MERGE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
                               "xmllint", "--noout", "--schema", schema, qde, NULL);
   g_assert_no_error (error);

@@ -318,10 +318,10 @@ test_expr_long_chains (void)
   g_assert_nonnull (again);
 }
 
-/* The forged invitation of issue 15: a condition of 90,000 terms (and
- * every other shape that grows without nesting) must be refused with an
- * error, never overflow the stack. On the code before, the `or` chain
- * became a tree 90,000 levels deep and walking it crashed. */
+/* A forged invitation: a condition of 90,000 terms (and every other
+ * shape that grows without nesting) must be refused with an error, never
+ * overflow the stack. On the code before, the `or` chain became a tree
+ * 90,000 levels deep and walking it crashed. */
 typedef struct
 {
   const char  *what;

@@ -1,4 +1,4 @@
-/* Display test: the interview as a duo lives it (issue 17), one case per
+/* Display test: the interview as a duo lives it, one case per
  * item, with real key presses (XTest) where the keyboard is the point.
  *
  * Runs once per interface language (LANGUAGE=en and nl).

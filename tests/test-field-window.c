@@ -1,5 +1,5 @@
 /* Display test: the application window on a small laptop, the way a duo
- * meets it (issue 17), one case per item: every page and dialog fits a
+ * meets it, one case per item: every page and dialog fits a
  * 1024x600 screen, dialogs start in their first field, the recovery code
  * never breaks inside a group, a lost setting still finds the vault, the
  * Results heading and chart title differ, a file chooser goes with the
@@ -206,7 +206,7 @@ check_dialog (GType       type,
   if (focus == NULL || gtk_widget_get_ancestor (focus, ADW_TYPE_HEADER_BAR) != NULL)
     g_error ("%s starts with the focus on %s, not in its first field", what,
              focus ? G_OBJECT_TYPE_NAME (focus) : "nothing");
-  gtk_window_destroy (dialog);
+  vw_test_destroy_window (dialog);
   settle (100);
 }
 
@@ -247,7 +247,7 @@ fits_and_dialogs (VwWindow *window)
     GtkWindow *merge = vw_test_find_toplevel (VW_TYPE_MERGE_DIALOG);
     check_fits (GTK_WIDGET (merge), "open bundles dialog");
     g_assert_nonnull (gtk_window_get_default_widget (merge));
-    gtk_window_destroy (merge);
+    vw_test_destroy_window (merge);
   }
 
   vw_window_show_participant (window, gerda);
@@ -312,7 +312,7 @@ fits_and_dialogs (VwWindow *window)
     g_object_unref (quote);
     check_fits (GTK_WIDGET (ask), "question before discarding");
     adw_message_dialog_response (ask, "keep");
-    gtk_window_destroy (GTK_WINDOW (ask));
+    vw_test_destroy_window (ask);
     settle (100);
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (quote)));
     g_assert_null (vw_dialog_get_discard_question (quote));
@@ -326,7 +326,7 @@ fits_and_dialogs (VwWindow *window)
 
     g_assert_nonnull (question);
     check_fits (GTK_WIDGET (question), "question before finishing");
-    gtk_window_destroy (GTK_WINDOW (question));
+    vw_test_destroy_window (question);
   }
 
   /* At 1280x720 the modules and last time are both beside the questions. */
@@ -622,7 +622,7 @@ lost_setting (VwWindow *window)
   g_assert_cmpstr (adw_message_dialog_get_heading (question), ==, _("This Laptop Already Has a Vault"));
   g_assert_cmpstr (adw_message_dialog_get_default_response (question), ==, "open");
   adw_message_dialog_response (question, "open");
-  gtk_window_destroy (GTK_WINDOW (question));
+  vw_test_destroy_window (question);
   g_assert_cmpstr (vw_window_get_page (window), ==, "unlock");
 }
 

@@ -20,6 +20,7 @@
 #include "vw-participants-page.h"
 #include "vw-test-duos.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 static gboolean
 is_dutch (void)
@@ -175,7 +176,7 @@ open_bundle_with_receipt (VwVault     *vault,
       g_assert_false (gtk_widget_has_css_class (row, "error"));
       g_assert_true (g_file_test (receipt, G_FILE_TEST_EXISTS));
     }
-  gtk_window_destroy (GTK_WINDOW (merge));
+  vw_test_destroy_window (merge);
   return title;
 }
 
@@ -250,7 +251,7 @@ test_handover (void)
                             "veldwerk-cli study add-device"));
   g_assert_false (gtk_widget_activate_action (GTK_WIDGET (dialog), "handover.save", NULL) &&
                   vw_handover_dialog_get_confirmation (dialog) != NULL);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* The duos exchange keys; the coordinator is no place for a handover. */
   vw_test_duos_introduce (&w);
@@ -314,7 +315,7 @@ test_handover (void)
   g_assert_false (gtk_widget_get_sensitive (find_row (dialog, "Anna")));
   g_assert_false (gtk_check_button_get_active (check_of (dialog, "Anna")));
   g_assert_true (gtk_widget_get_sensitive (find_row (dialog, "Tom")));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   g_assert_true (has_participant (w.duo1, w.study, anna));
   g_assert_true (has_participant (w.duo1, w.study, tom));
@@ -339,7 +340,7 @@ test_handover (void)
     g_assert_false (gtk_check_button_get_active (check_of (dialog, "Anna")));
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_row (dialog, "Anna"))), state));
   }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* The other duo opens the file: the merge dialog speaks a duo's words,
    * says who arrived, with contact details, and saves the receipt. */
@@ -533,7 +534,7 @@ test_awaiting (void)
     g_assert_cmpuint (g_hash_table_size (awaiting), ==, 0);
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  vw_test_destroy_window (window);
   settle ();
   vw_test_duos_clear (&w);
 }

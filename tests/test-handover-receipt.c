@@ -1,4 +1,4 @@
-/* Handovers that never lose a participant (issue 15): a handover with
+/* Handovers that never lose a participant: a handover with
  * removal keeps its participants, read-only, until the receiving laptop's
  * signed receipt is merged; a damaged handover, and every receipt that is
  * not exactly the right one, change nothing.
@@ -982,7 +982,7 @@ test_fuzz_inputs (void)
 
   for (guint d = 0; d < G_N_ELEMENTS (dirs); d++)
     {
-      g_autofree char *dir_path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), dirs[d], NULL);
+      g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "..", dirs[d], NULL);
       g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
       const char *name;
 

@@ -1,4 +1,4 @@
-/* A join takes effect everywhere, and can be undone (issue 18): the same
+/* A join takes effect everywhere, and can be undone: the same
  * person enrolled on two duo laptops, merged on the coordinator's, joined;
  * records, reports and exports count one person; a later submission under
  * the joined code lands on the kept participant; a split restores both.

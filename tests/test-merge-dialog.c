@@ -11,6 +11,7 @@
 
 #include "vw-merge-dialog.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 #define PASSPHRASE "correct horse battery staple"
 
@@ -124,7 +125,7 @@ test_merge_dialog (void)
     g_assert_cmpstr (p->pseudonym, ==, "Tom");
   }
 
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
   vw_vault_close (vault, &error);
   g_assert_no_error (error);
   vw_test_rm_rf (dir);

@@ -1,4 +1,4 @@
-/* Pooling signed regional packages (issue 19), with the core: three
+/* Pooling signed regional packages, with the core: three
  * regional studies are built, exported as signed packages and pooled.
  * The pooled tables must be the tables of the union of their records;
  * a changed byte, a forged or untrusted signature, a package of another
@@ -777,8 +777,8 @@ test_published (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
     {
-      g_autofree char *records = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records",
-                                                   studies[i][1], NULL);
+      g_autofree char *records = g_test_build_filename (G_TEST_DIST, "records",
+                                                        studies[i][1], NULL);
       g_autofree char *line = NULL;
       VwExportOptions export_options = { .k = 3, .formats = VW_EXPORT_FORMAT_CSV };
 
@@ -1174,8 +1174,8 @@ test_format_count (void)
 static void
 test_regressions (void)
 {
-  g_autofree char *dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "fuzz", "pool-regressions", NULL);
-  g_autofree char *seeds = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "fuzz", "pool-seeds", NULL);
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "fuzz", "pool-regressions", NULL);
+  g_autofree char *seeds = g_test_build_filename (G_TEST_DIST, "fuzz", "pool-seeds", NULL);
   const char *dirs[] = { dir, seeds };
   guint n = 0;
 

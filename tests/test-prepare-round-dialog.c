@@ -175,7 +175,7 @@ test_prepare_round (void)
     adw_combo_row_set_selected (rounds, combo_index (rounds, "T1"));
     g_assert_cmpstr (prepared_mark (karel_row), ==, mark);
   }
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* Opened again, from the reopened vault: still marked. */
   vw_test_study_reopen (&w.coord, w.coord_path);
@@ -183,7 +183,7 @@ test_prepare_round (void)
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_cmpstr (prepared_mark (participant_row (dialog, karel)), ==, mark);
   g_assert_null (prepared_mark (participant_row (dialog, anna)));
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* The south duo merges it: Karel and his T0 answers arrive, Anna not. */
   arrived = vw_test_study_merge (w.duo2, w.study, bundle);
@@ -221,7 +221,7 @@ test_prepare_round (void)
     g_assert_true (vw_test_has_text (view->followup_panel, title));
     g_assert_true (vw_test_has_text (view->followup_panel,
                                      vw_code_get_label (vw_code_list_lookup (residences, "mo"), view->language)));
-    gtk_window_destroy (GTK_WINDOW (window));
+    vw_test_destroy_window (window);
   }
 
   vw_test_study_clear (&w);

@@ -1,5 +1,5 @@
 /* Display test: the application switches core dumps off and takes a
- * passphrase out of its environment first thing (issue 16), seen from
+ * passphrase out of its environment first thing, seen from
  * outside while it runs, as for veldwerk-cli in test-process.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* No core dumps, and no secret left in the environment (issue 16):
+/* No core dumps, and no secret left in the environment:
  * vw_process_harden() itself, and veldwerk-cli watched from outside while
  * it waits at a prompt, after it used a passphrase from the environment.
  *

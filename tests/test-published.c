@@ -14,7 +14,7 @@
 static VwRecords *
 load_study (const char *name)
 {
-  g_autofree char *dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", name, NULL);
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "records", name, NULL);
   g_autoptr(GError) error = NULL;
   VwRecords *records = vw_records_load_dir (dir, NULL, &error);
 

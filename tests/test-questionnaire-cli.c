@@ -18,10 +18,7 @@
 static char *
 questionnaire_path (const char *name)
 {
-  const char *root = g_getenv ("VELDWERK_SOURCE_DIR");
-
-  g_assert_nonnull (root);
-  return g_build_filename (root, "tests", "questionnaires", name, NULL);
+  return g_test_build_filename (G_TEST_DIST, "questionnaires", name, NULL);
 }
 
 static void
@@ -33,8 +30,8 @@ test_check_shipped (void)
   g_autofree char *expected = NULL;
   int status;
 
-  path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "data", "questionnaires",
-                           "mo-bw-trajectory.json", NULL);
+  path = g_test_build_filename (G_TEST_DIST, "..", "data", "questionnaires",
+                                "mo-bw-trajectory.json", NULL);
   status = vw_test_run_cli (NULL, &out, &err, "questionnaire", "check", path, NULL);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (status, ==, 0);
@@ -180,9 +177,9 @@ test_check_broken_all_listed (void)
   g_assert_cmpuint (found, ==, G_N_ELEMENTS (broken_files));
 }
 
-/* The forged invitation of issue 15: the example questionnaire with a
- * skip condition of 90,000 `or` terms, about 2.3 MB, under the 4 MiB
- * limit. On the code before, every reader of it crashed (SIGSEGV). */
+/* A forged invitation: the example questionnaire with a skip condition
+ * of 90,000 `or` terms, about 2.3 MB, under the 4 MiB limit. On the code
+ * before, every reader of it crashed (SIGSEGV). */
 #define FORGED_TERMS 90000
 
 static char *

@@ -13,10 +13,7 @@
 static char *
 source_path (const char *relative)
 {
-  const char *root = g_getenv ("VELDWERK_SOURCE_DIR");
-
-  g_assert_nonnull (root);
-  return g_build_filename (root, relative, NULL);
+  return g_test_build_filename (G_TEST_DIST, "..", relative, NULL);
 }
 
 static VwQuestionnaire *

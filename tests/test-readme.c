@@ -501,8 +501,8 @@ make_records (Readme *r)
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *from = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "denhaag",
-                                                names[i], NULL);
+      g_autofree char *from = g_test_build_filename (G_TEST_DIST, "records", "denhaag",
+                                                     names[i], NULL);
       g_autofree char *to = g_build_filename (dir, names[i], NULL);
       g_autofree char *text = NULL;
       g_autofree char *all = NULL;
@@ -517,7 +517,7 @@ static void
 test_readme (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "README.md", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "README.md", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *heading = NULL;

@@ -11,7 +11,7 @@
 static char *
 study_dir (const char *name)
 {
-  return g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", name, NULL);
+  return g_test_build_filename (G_TEST_DIST, "records", name, NULL);
 }
 
 static void

@@ -548,7 +548,7 @@ test_records_fuzz_inputs (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
     {
-      g_autofree char *dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), sets[i].dir, NULL);
+      g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "..", sets[i].dir, NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(GDir) listing = g_dir_open (dir, 0, &error);
       const char *name;

@@ -16,6 +16,7 @@
 #include "vw-results-view.h"
 #include "vw-test-util.h"
 #include "vw-test-vault.h"
+#include "vw-test-widgets.h"
 
 typedef struct
 {
@@ -61,8 +62,8 @@ static VwVault *shared_vault;
 static void
 shared_vault_set_up (void)
 {
-  g_autofree char *records_dir = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "records", "denhaag",
-                                                   NULL);
+  g_autofree char *records_dir = g_test_build_filename (G_TEST_DIST, "records", "denhaag",
+                                                        NULL);
   g_autoptr(GError) error = NULL;
 
   shared_dir = g_dir_make_tmp ("results-view-XXXXXX", &error);
@@ -119,7 +120,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  vw_test_destroy_window (f->window);
   iterate ();
   g_clear_pointer (&f->records, vw_records_unref);
   g_clear_object (&f->vault);

@@ -540,7 +540,7 @@ coordinator_revokes (VwWindow *window,
   dialog = ADW_MESSAGE_DIALOG (vw_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "revoke");
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
   spin ();
 
   device = vw_study_find_device (vault, flow->study, flow->device, &error);
@@ -642,8 +642,8 @@ test_study_flow (void)
   coordinator_revokes (coord_window, &flow);
   switch_study (coord_window, &flow);
 
-  gtk_window_destroy (GTK_WINDOW (coord_window));
-  gtk_window_destroy (GTK_WINDOW (duo_window));
+  vw_test_destroy_window (coord_window);
+  vw_test_destroy_window (duo_window);
   spin ();
   g_assert_true (vw_vault_close (coord, &error));
   g_assert_true (vw_vault_close (duo, &error));

@@ -1,5 +1,5 @@
 /* Attacks on joining a study and on enrolment, with real vaults driven
- * through veldwerk-cli (issue 15):
+ * through veldwerk-cli:
  *
  *   /trust/fingerprint        known answers of the fingerprint, one bit
  *                             changed, what a person may type
@@ -275,8 +275,8 @@ test_fingerprint (void)
   /* A whole invitation: read and shown with its signer; the signer must
    * be a coordinator it names, and each member is checked. */
   {
-    g_autofree char *qpath = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "data", "questionnaires",
-                                               "mo-bw-trajectory.json", NULL);
+    g_autofree char *qpath = g_test_build_filename (G_TEST_DIST, "..", "data", "questionnaires",
+                                                    "mo-bw-trajectory.json", NULL);
     g_autofree char *questionnaire = NULL;
     g_autoptr(JsonBuilder) builder = json_builder_new ();
     g_autoptr(JsonGenerator) generator = json_generator_new ();

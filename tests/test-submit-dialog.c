@@ -13,6 +13,7 @@
 #include "vw-submit-dialog.h"
 #include "vw-test-duos.h"
 #include "vw-test-util.h"
+#include "vw-test-widgets.h"
 
 static gboolean
 is_dutch (void)
@@ -226,7 +227,7 @@ test_submit (void)
     g_assert_cmpuint (vw_test_count_lines (text2, "I\t"), ==, 2);
   }
   merge (w.coord, w.study, second);
-  gtk_window_destroy (GTK_WINDOW (dialog));
+  vw_test_destroy_window (dialog);
 
   /* The coordinator's vault, reopened, has both participants and answers. */
   {

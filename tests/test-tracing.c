@@ -1,4 +1,4 @@
-/* test-tracing.c: tracing between rounds (issue 18): locator details,
+/* test-tracing.c: tracing between rounds: locator details,
  * contact attempts and appointments on the duo's laptop, the round
  * worklist, the minimum of attempts for "not findable", and what a
  * submission carries of it to the coordinator.

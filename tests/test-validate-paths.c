@@ -64,6 +64,7 @@ static const BadValue bad_values[] = {
   { "pseudonym-rlo", THING_PARTICIPANT, "pseudonym", NULL, FALSE, .pseudonym = "Sam\xe2\x80\xae" "nat" },
   { "pseudonym-trailing-space", THING_PARTICIPANT, "pseudonym", NULL, FALSE, .pseudonym = "Sam " },
   { "month-1899", THING_EPISODE, "start", NULL, FALSE, .start = "1899-12" },
+  { "date-1899", THING_INTERVIEW, "date", NULL, FALSE, .date = "1899-12-31" },
   { "interview-2099", THING_INTERVIEW, "date", NULL, FALSE, .date = "2099-01-01" },
   { "interview-after-fieldwork", THING_INTERVIEW, "date", NULL, TRUE, .date = "2026-06-01" },
 };

@@ -25,8 +25,7 @@ static char *
 source_file (const char *dir,
              const char *name)
 {
-  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
-  return g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", dir, name, NULL);
+  return g_test_build_filename (G_TEST_DIST, dir, name, NULL);
 }
 
 static char *

@@ -728,8 +728,8 @@ test_vault_migrates_v1 (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests", "data",
-                                               "vault-v1.vault", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data",
+                                                    "vault-v1.vault", NULL);
   g_autoptr(VwVault) vault = NULL;
   g_autoptr(GPtrArray) studies = NULL;
   g_autoptr(GPtrArray) interviewers = NULL;
@@ -739,8 +739,6 @@ test_vault_migrates_v1 (Fixture       *f,
   VwTestFill fill = { 0 };
   VwAuditEntry *last;
 
-  /* meson test sets VELDWERK_SOURCE_DIR. */
-  g_assert_nonnull (g_getenv ("VELDWERK_SOURCE_DIR"));
   vw_test_copy_file (fixture, f->path);
   vault = vw_vault_open (f->path, &error);
   g_assert_no_error (error);
@@ -810,8 +808,7 @@ test_vault_edits_and_deletes (Fixture       *f,
 
   /* A coordinator's study on its own questionnaire. */
   {
-    g_autofree char *example = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "tests",
-                                                 "questionnaires", "example.json", NULL);
+    g_autofree char *example = g_test_build_filename (G_TEST_DIST, "questionnaires", "example.json", NULL);
     g_autofree char *json = NULL;
     gsize len = 0;
     g_autoptr(VwStudy) s = NULL;
@@ -986,7 +983,8 @@ test_vault_device_keys_age_interop (Fixture       *f,
   g_autoptr(VwSecret) sign_secret = NULL;
   g_autofree char *recipient = NULL;
   g_autofree char *signing = NULL;
-  g_autofree char *identity_upper = NULL;
+  g_autoptr(VwAgeIdentity) identity = NULL;
+  g_autoptr(VwSecret) identity_text = NULL;
   g_autofree char *identity_file = g_build_filename (f->dir, "identity.txt", NULL);
   g_autofree char *encrypted = g_build_filename (f->dir, "msg.age", NULL);
   g_autofree char *derived = NULL;
@@ -1002,10 +1000,11 @@ test_vault_device_keys_age_interop (Fixture       *f,
 
   x_secret = vw_vault_dup_x25519_secret (vault, &error);
   g_assert_no_error (error);
-  identity_upper = g_malloc (vw_bech32_encoded_size (strlen ("age-secret-key-"), 32));
-  g_assert_true (vw_bech32_encode ("age-secret-key-", vw_secret_const_data (x_secret), 32, TRUE,
-                                   identity_upper, vw_bech32_encoded_size (strlen ("age-secret-key-"), 32)));
-  g_assert_true (g_file_set_contents (identity_file, identity_upper, -1, NULL));
+  identity = vw_age_identity_new_x25519 (x_secret, &error);
+  g_assert_no_error (error);
+  identity_text = vw_age_identity_to_string (identity);
+  g_assert_true (g_file_set_contents (identity_file, (const char *) vw_secret_const_data (identity_text),
+                                      vw_secret_len (identity_text), NULL));
   g_chmod (identity_file, 0600);
 
   derived = run ((const char *[]) { "age-keygen", "-y", identity_file, NULL }, NULL);

@@ -280,7 +280,7 @@ check_window (GApplication *app,
   g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
   g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Veldwerk");
   wait_until_mapped (GTK_WIDGET (about));
-  gtk_window_destroy (GTK_WINDOW (about));
+  vw_test_destroy_window (about);
 
   /* The shortcuts window is loaded from the resource. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);

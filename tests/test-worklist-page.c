@@ -1,4 +1,4 @@
-/* Display test: the round worklist (tracing, issue 18) in a real window
+/* Display test: the round worklist (tracing) in a real window
  * over a real duo vault: who is due, the three filters with the exact
  * codes they must show, and "Add attempt" storing an attempt or showing
  * the core's error. Runs once per interface language (LANGUAGE=en, nl).

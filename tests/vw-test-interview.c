@@ -18,8 +18,8 @@ GBytes *
 vw_test_interview_questionnaire (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("VELDWERK_SOURCE_DIR"), "data", "questionnaires",
-                                            "mo-bw-trajectory.json", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "questionnaires",
+                                                 "mo-bw-trajectory.json", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   JsonObject *root;

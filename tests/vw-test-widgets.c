@@ -132,6 +132,23 @@ vw_test_close_discarding (GtkWindow *dialog)
   g_object_unref (dialog);
 }
 
+void
+vw_test_destroy_window (gpointer window)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_assert_true (GTK_IS_WINDOW (window));
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  /* Idles and finished tasks may still hold it for a moment. */
+  while (G_OBJECT (window)->ref_count > 1 && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  g_assert_finalize_object (window);
+}
+
 typedef int (*FakeKeyEvent) (Display *display, unsigned int keycode, Bool is_press, unsigned long delay);
 
 static void

@@ -43,6 +43,11 @@ GtkWindow  *vw_test_find_toplevel    (GType          type);
 /* Closes @dialog, which holds typed content: it must ask, and the answer
  * "discard" closes it. */
 void        vw_test_close_discarding (GtkWindow     *dialog);
+/* Destroys @window and fails the test unless that finalizes it: nothing
+ * (a signal handler, a pending task, a reference cycle) may keep a window
+ * or dialog alive after it is gone. Pending idles run first, for up to
+ * ten seconds. */
+void        vw_test_destroy_window   (gpointer       window);
 /* Presses a real key combination (XTest) on the X server of @window, which
  * has the keyboard focus: "Tab", "shift+Tab", "ctrl+Next", "alt+Left";
  * then lets GTK handle it. */

@@ -1,4 +1,4 @@
-/* vw-worklist-page.h: the round worklist (tracing, issue 18): who is due
+/* vw-worklist-page.h: the round worklist (tracing): who is due
  * in a round, their attempts so far, the next appointment, with filters
  * and "Add attempt" per participant.
  *

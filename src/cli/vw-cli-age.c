@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "vw-cli-commands.h"
-#include "vw-age.h"
+#include "vw-age-file.h"
 #include "vw-atomic-file.h"
 
 static int

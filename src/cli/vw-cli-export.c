@@ -1,5 +1,5 @@
 /* veldwerk-cli export --anonymized: the anonymized package for central
- * analysis (issue 9). The export key always comes from the vault's study;
+ * analysis. The export key always comes from the vault's study;
  * the records come from the vault, or from a records folder
  * (--from-records). `export --records DIR` writes the pseudonymized records
  * folder instead (vw-cli-records.c).

@@ -1,5 +1,5 @@
 /* veldwerk-cli pool: the signed anonymized packages of several regions,
- * verified and pooled into one folder (issue 19). Nothing is written
+ * verified and pooled into one folder. Nothing is written
  * unless every package passes every check.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

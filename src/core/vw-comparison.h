@@ -1,7 +1,7 @@
 /* vw-comparison.h: every report table of codebook section 7 counted for
  * several sets of records side by side (the regions of a pool and all of
  * them together, or the regions of one study), as CSV and for the table
- * book (issue 19).
+ * book.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

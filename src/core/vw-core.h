@@ -5,8 +5,8 @@
 #pragma once
 
 #include "vw-age.h"
+#include "vw-age-file.h"
 #include "vw-atomic-file.h"
-#include "vw-bech32.h"
 #include "vw-bundle.h"
 #include "vw-codebook.h"
 #include "vw-comparison.h"

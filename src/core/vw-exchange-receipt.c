@@ -22,7 +22,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "vw-bech32.h"
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
 #include "vw-records.h"
@@ -332,15 +331,7 @@ add_recipient (GPtrArray     *recipients,
                const guint8  *x25519_public,
                GError       **error)
 {
-  gsize size = vw_bech32_encoded_size (3, 32);
-  g_autofree char *text = g_malloc (size);
-  VwAgeRecipient *recipient;
-
-  if (!vw_bech32_encode ("age", x25519_public, 32, FALSE, text, size))
-    g_return_val_if_reached (FALSE);
-  if ((recipient = vw_age_recipient_parse (text, error)) == NULL)
-    return FALSE;
-  g_ptr_array_add (recipients, recipient);
+  g_ptr_array_add (recipients, vw_age_recipient_new_x25519 (x25519_public));
   return TRUE;
 }
 

@@ -14,7 +14,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "vw-bech32.h"
 #include "vw-exchange.h"
 #include "vw-exchange-private.h"
 #include "vw-exchange-receipt-private.h"
@@ -524,9 +523,7 @@ device_recipients (VwVault     *vault,
                    GError     **error)
 {
   g_autoptr(VwDevice) target = vw_study_find_device (vault, study, device, error);
-  gsize size = vw_bech32_encoded_size (3, 32);
-  g_autofree char *text = g_malloc (size);
-  const char *texts[] = { text, NULL };
+  GPtrArray *recipients;
 
   if (target == NULL)
     return NULL;
@@ -536,9 +533,10 @@ device_recipients (VwVault     *vault,
                    _("The device “%s” was revoked on %s"), target->label, target->revoked_at);
       return NULL;
     }
-  vw_bech32_encode ("age", target->x25519_public, 32, FALSE, text, size);
+  recipients = g_ptr_array_new_with_free_func ((GDestroyNotify) vw_age_recipient_free);
+  g_ptr_array_add (recipients, vw_age_recipient_new_x25519 (target->x25519_public));
   *device_id = g_strdup (target->id);
-  return parse_recipients (texts, error);
+  return recipients;
 }
 
 static GHashTable *

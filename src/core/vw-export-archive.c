@@ -3,7 +3,7 @@
  * libarchive is loaded when the first archive is written, not linked:
  * with its own dependencies (libxml2, ICU, the compressors) it would add
  * some 3 MiB to the resident size of every veldwerk-cli run, and `decrypt`
- * has to stay under 8 MiB for a file of any size (issue 5).
+ * has to stay under 8 MiB for a file of any size.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

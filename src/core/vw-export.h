@@ -1,4 +1,4 @@
-/* vw-export.h: the anonymized export for central analysis (issue 9):
+/* vw-export.h: the anonymized export for central analysis:
  * trajectory records long and wide under a stable keyed export id, with
  * disclosure control, as CSV with a codebook and an R script, SPSS .sav,
  * Stata .dta and, only when asked for, redacted quotes as CSV and as a

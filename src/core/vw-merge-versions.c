@@ -88,17 +88,6 @@ vw_merge_content_split (const char  *content,
   return TRUE;
 }
 
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
-
-typedef char *WipedString;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (WipedString, wipe_free, NULL)
-
 static gboolean
 content_fields (const Version  *v,
                 guint           n_fields,
@@ -736,7 +725,7 @@ vw_conflict_split_value (const VwConflict *conflict)
 {
   const char * const *names = vw_conflict_field_names (conflict->kind);
   guint n = names ? g_strv_length ((GStrv) names) : 0;
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *fields[VW_ROWS_MAX_FIELDS];
   GPtrArray *out;
 
@@ -809,7 +798,7 @@ participant_read (Merge         *m,
                   GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) pseudonym = NULL;
+  g_auto(VwWipedString) pseudonym = NULL;
   int found = row_read (m, "SELECT pseudonym, region, created, revision, updated, device FROM participants "
                            "WHERE study = ? AND code = ?", t, 2, &stmt, error);
   VwValueRef ref;
@@ -860,7 +849,7 @@ participant_write (Merge          *m,
                    gboolean        exists,
                    GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[3];
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GBytes) index = NULL;
@@ -929,7 +918,7 @@ interview_read (Merge         *m,
     }
   sqlite3_reset (stmt);
   for (guint i = 0; i < 3; i++)
-    wipe_free (plain[i]);
+    vw_secret_wipe_string (plain[i]);
   return ok ? 1 : -1;
 }
 
@@ -940,7 +929,7 @@ interview_write (Merge          *m,
                  gboolean        exists,
                  GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[10];
   GBytes *sealed[3] = { NULL, NULL, NULL };
   sqlite3_stmt *stmt;
@@ -993,7 +982,7 @@ quote_read (Merge         *m,
             GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) text = NULL;
+  g_auto(VwWipedString) text = NULL;
   int found = row_read (m, "SELECT question, theme, text, created, revision, updated, device FROM quotes "
                            "WHERE id = ? AND study = ?", t, 2, &stmt, error);
   VwValueRef ref;
@@ -1023,7 +1012,7 @@ quote_write (Merge          *m,
              gboolean        exists,
              GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[4];
   g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
@@ -1050,33 +1039,7 @@ quote_write (Merge          *m,
   return vw_vault_step_done (m->vault, stmt, error);
 }
 
-/* Episodes: ids id, study, code. The same JSON as vw-vault-participants.c
- * writes. */
-
-static char *
-episode_json (const char *start,
-              const char *end,
-              const char *residence)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "start");
-  json_builder_add_string_value (builder, start);
-  json_builder_set_member_name (builder, "end");
-  if (end != NULL)
-    json_builder_add_string_value (builder, end);
-  else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "residence");
-  json_builder_add_string_value (builder, residence);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
+/* Episodes: ids id, study, code. */
 
 static int
 episode_read (Merge         *m,
@@ -1085,7 +1048,7 @@ episode_read (Merge         *m,
               GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) json = NULL;
+  g_auto(VwWipedString) json = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   int found = row_read (m, "SELECT data, revision, updated, device FROM episodes WHERE id = ? AND study = ?", t, 2,
                         &stmt, error);
@@ -1126,8 +1089,8 @@ episode_write (Merge          *m,
                gboolean        exists,
                GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
-  g_auto(WipedString) json = NULL;
+  g_auto(VwWipedString) buffer = NULL;
+  g_auto(VwWipedString) json = NULL;
   char *f[3];
   g_autoptr(GBytes) sealed = NULL;
   sqlite3_stmt *stmt;
@@ -1135,7 +1098,7 @@ episode_write (Merge          *m,
 
   if (!content_fields (v, 3, &buffer, f, error))
     return FALSE;
-  json = episode_json (f[0], f[1], f[2]);
+  json = vw_vault_episode_json (f[0], f[1], f[2]);
   ref = (VwValueRef) { "episodes", "data", { t->ids[0], t->ids[1], t->ids[2] }, v->revision };
   sealed = vw_vault_seal_string (m->vault, vw_vault_subkey (m->vault, VW_SUBKEY_PARTICIPANT), &ref, json);
   stmt = vw_vault_prepare (m->vault, exists
@@ -1165,8 +1128,8 @@ consent_read (Merge         *m,
               GError       **error)
 {
   sqlite3_stmt *stmt;
-  g_auto(WipedString) value = NULL;
-  g_auto(WipedString) date = NULL;
+  g_auto(VwWipedString) value = NULL;
+  g_auto(VwWipedString) date = NULL;
   int found = row_read (m, "SELECT value, date, revision, updated, device FROM consents WHERE study = ? AND code = ? "
                            "AND round = ? AND purpose = ?", t, 4, &stmt, error);
   VwValueRef value_ref, date_ref;
@@ -1198,7 +1161,7 @@ consent_write (Merge          *m,
                gboolean        exists,
                GError        **error)
 {
-  g_auto(WipedString) buffer = NULL;
+  g_auto(VwWipedString) buffer = NULL;
   char *f[2];
   g_autoptr(GBytes) sealed_value = NULL;
   g_autoptr(GBytes) sealed_date = NULL;

@@ -1,4 +1,4 @@
-/* vw-package.h: signed anonymized-export packages (issue 19).
+/* vw-package.h: signed anonymized-export packages.
  *
  * The export's manifest.json lists every file of the package with its
  * size and SHA-256 and names the study, its regions, the codebook, the

@@ -1,5 +1,5 @@
 /* vw-pool.h: pooling the signed anonymized packages of several regions
- * into one national dataset (issue 19): the packages must agree on the
+ * into one national dataset: the packages must agree on the
  * codebook, the rule set and its parameters and the age bands; export ids
  * are kept apart per study; the pooled long and wide tables get a study
  * and a region column and go through the same disclosure control as one

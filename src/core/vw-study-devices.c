@@ -16,7 +16,6 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "vw-age-private.h"
 #include "vw-fingerprint.h"
 #include "vw-study.h"
 #include "vw-vault-private.h"
@@ -312,8 +311,9 @@ vw_study_is_coordinator_key (VwVault      *vault,
   for (guint i = 0; recipients[i] != NULL; i++)
     {
       VwAgeRecipient *recipient = vw_age_recipient_parse (recipients[i], NULL);
-      gboolean same = recipient != NULL && recipient->type == VW_AGE_KEY_X25519 &&
-                      sodium_memcmp (recipient->public_key, device->x25519_public, 32) == 0;
+      guint8 public_key[32];
+      gboolean same = recipient != NULL && vw_age_recipient_get_x25519 (recipient, public_key) &&
+                      sodium_memcmp (public_key, device->x25519_public, 32) == 0;
 
       g_clear_pointer (&recipient, vw_age_recipient_free);
       if (same)

@@ -8,8 +8,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "vw-age-private.h"
-#include "vw-bech32.h"
 #include "vw-fingerprint.h"
 #include "vw-linkage.h"
 #include "vw-study.h"
@@ -18,14 +16,6 @@
 #include "vw-vault-validate.h"
 
 G_DEFINE_QUARK (vw-study-error-quark, vw_study_error)
-
-static void
-wipe_free (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
 
 /* @study by id, then by name; %NULL picks the newest study, or with
  * @strict only the vault's one study. */
@@ -421,8 +411,7 @@ parse_recipient_key (const char  *recipient,
                      guint8       x25519_public[32],
                      GError     **error)
 {
-  g_autofree char *hrp = NULL;
-  gsize len = 0;
+  g_autoptr(VwAgeRecipient) parsed = NULL;
 
   if (vw_age_text_is_identity (recipient))
     {
@@ -430,9 +419,8 @@ parse_recipient_key (const char  *recipient,
                            _("this is a secret key (an identity), not a recipient; give its recipient (age1…)"));
       return FALSE;
     }
-  if (recipient == NULL ||
-      !vw_bech32_decode (recipient, 0, &hrp, x25519_public, 32, &len, NULL) ||
-      g_strcmp0 (hrp, "age") != 0 || len != 32)
+  if (recipient == NULL || (parsed = vw_age_recipient_parse (recipient, NULL)) == NULL ||
+      !vw_age_recipient_get_x25519 (parsed, x25519_public))
     {
       g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID,
                            _("this is not an age recipient (age1…) as veldwerk-cli keys prints it"));
@@ -476,12 +464,9 @@ vw_study_parse_device_keys (const char  *recipient,
 static char *
 recipient_string (const guint8 *x25519_public)
 {
-  gsize size = vw_bech32_encoded_size (3, 32);
-  char *text = g_malloc (size);
+  g_autoptr(VwAgeRecipient) recipient = vw_age_recipient_new_x25519 (x25519_public);
 
-  if (!vw_bech32_encode ("age", x25519_public, 32, FALSE, text, size))
-    g_return_val_if_reached (NULL);
-  return text;
+  return vw_age_recipient_to_string (recipient);
 }
 
 static char *
@@ -653,7 +638,7 @@ vw_study_write_invitation (VwVault     *vault,
   json_builder_set_member_name (builder, "linkage_key");
   json_builder_add_string_value (builder, linkage_b64);
   sodium_memzero (linkage_b64, strlen (linkage_b64));
-  /* Tracing (issue 18): the study's minimum of contact attempts before a
+  /* Tracing: the study's minimum of contact attempts before a
    * round may be set to "unreachable" without a reason. */
   {
     int min_attempts = vw_vault_get_min_attempts (vault, study, error);
@@ -668,7 +653,7 @@ vw_study_write_invitation (VwVault     *vault,
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
   json = json_generator_to_data (generator, &json_len);
-  content = g_bytes_new_with_free_func (json, json_len, (GDestroyNotify) wipe_free, json);
+  content = g_bytes_new_with_free_func (json, json_len, (GDestroyNotify) vw_secret_wipe_string, json);
   json_node_unref (g_steal_pointer (&root));
   g_clear_object (&builder);
 
@@ -688,10 +673,10 @@ vw_study_own_identities (VwVault  *vault,
 
   if (secret == NULL)
     return NULL;
-  identity = g_new0 (VwAgeIdentity, 1);
-  identity->type = VW_AGE_KEY_X25519;
-  identity->secret = secret;
-  crypto_scalarmult_base (identity->public_key, vw_secret_const_data (secret));
+  identity = vw_age_identity_new_x25519 (secret, error);
+  vw_secret_free (secret);
+  if (identity == NULL)
+    return NULL;
   g_ptr_array_add (identities, identity);
   return g_steal_pointer (&identities);
 }

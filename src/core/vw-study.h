@@ -1,4 +1,4 @@
-/* vw-study.h: studies without a server (issue 8).
+/* vw-study.h: studies without a server.
  *
  * A coordinator sets a study up and enrols the duos' laptops; every laptop
  * exchanges signed bundles (vw-bundle.h) with the others. This header has

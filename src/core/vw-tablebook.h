@@ -1,4 +1,4 @@
-/* vw-tablebook.h: the table book (tabellenboek, issue 19): every report
+/* vw-tablebook.h: the table book (tabellenboek): every report
  * table as "n (%)" with its denominator and the note on who is left out,
  * side by side per region where they fit, and two charts, as one PDF.
  *

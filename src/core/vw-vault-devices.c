@@ -13,7 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "vw-bech32.h"
+#include "vw-age.h"
 #include "vw-vault-private.h"
 
 #define SECRETS_LEN (crypto_box_SECRETKEYBYTES + crypto_sign_SEEDBYTES)
@@ -246,15 +246,12 @@ vw_vault_get_age_recipient (VwVault  *self,
                             GError  **error)
 {
   g_autoptr(VwDevice) device = vw_vault_get_own_device (self, error);
-  gsize size = vw_bech32_encoded_size (strlen ("age"), 32);
-  g_autofree char *text = g_malloc (size);
+  g_autoptr(VwAgeRecipient) recipient = NULL;
 
   if (device == NULL)
     return NULL;
-  /* 32 bytes always fit the size computed above. */
-  if (!vw_bech32_encode ("age", device->x25519_public, 32, FALSE, text, size))
-    g_return_val_if_reached (NULL);
-  return g_steal_pointer (&text);
+  recipient = vw_age_recipient_new_x25519 (device->x25519_public);
+  return vw_age_recipient_to_string (recipient);
 }
 
 /**

@@ -44,11 +44,16 @@ invalid (GError     **error,
   return FALSE;
 }
 
-/* Months since year 0, so that neighbouring months differ by one. */
+/* Months since year 0, so that neighbouring months differ by one. Only
+ * for months vw_validate_episode() accepted. */
 static int
 month_number (const char *month)
 {
-  return atoi (month) * 12 + atoi (month + 5) - 1;
+  int year = 0, number = 1;
+
+  if (!vw_validate_parse_month (month, &year, &number))
+    g_return_val_if_reached (0);
+  return year * 12 + number - 1;
 }
 
 static char *

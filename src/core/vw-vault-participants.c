@@ -55,12 +55,11 @@ check_pseudonym (const char  *pseudonym,
   return vw_validate_pseudonym (pseudonym, &local) || vw_vault_invalid (local, error);
 }
 
-/* Returns: the code that already uses @index in @study, or NULL. */
-static char *
-pseudonym_owner (VwVault     *self,
-                 const char  *study,
-                 GBytes      *index,
-                 GError     **error)
+char *
+vw_vault_pseudonym_owner (VwVault     *self,
+                          const char  *study,
+                          GBytes      *index,
+                          GError     **error)
 {
   sqlite3_stmt *stmt = vw_vault_prepare (self, "SELECT code FROM participants WHERE study = ? AND pseudonym_index = ?",
                                          error);
@@ -109,7 +108,7 @@ vw_vault_pseudonym_available (VwVault     *self,
   if (!vw_vault_require_unlocked (self, error) || !check_pseudonym (pseudonym, error))
     return FALSE;
   index = vw_vault_blind_index (self, study, pseudonym);
-  owner = pseudonym_owner (self, study, index, &local);
+  owner = vw_vault_pseudonym_owner (self, study, index, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -174,7 +173,7 @@ vw_vault_create_participant (VwVault     *self,
     return NULL;
 
   index = vw_vault_blind_index (self, study, pseudonym);
-  owner = pseudonym_owner (self, study, index, &local);
+  owner = vw_vault_pseudonym_owner (self, study, index, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -348,7 +347,7 @@ vw_vault_set_pseudonym (VwVault     *self,
   if (!check_pseudonym (pseudonym, error) || (current = vw_vault_get_participant (self, study, code, error)) == NULL)
     return FALSE;
   index = vw_vault_blind_index (self, study, pseudonym);
-  owner = pseudonym_owner (self, study, index, &local);
+  owner = vw_vault_pseudonym_owner (self, study, index, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);
@@ -571,18 +570,6 @@ vw_contact_free (VwContact *contact)
   g_free (contact);
 }
 
-static void
-wipe_string (char *text)
-{
-  if (text != NULL)
-    sodium_memzero (text, strlen (text));
-  g_free (text);
-}
-
-/* Plaintext JSON of contact details and episodes is wiped after use. */
-typedef char *VwWipedString;
-G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VwWipedString, wipe_string, NULL)
-
 /**
  * vw_vault_set_contact:
  *
@@ -758,8 +745,10 @@ check_episode (VwVault          *self,
   return vw_vault_check_participant (self, episode->study, episode->code, error);
 }
 
-static char *
-episode_json (const VwEpisode *episode)
+char *
+vw_vault_episode_json (const char *start,
+                       const char *end,
+                       const char *residence)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -767,14 +756,14 @@ episode_json (const VwEpisode *episode)
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "start");
-  json_builder_add_string_value (builder, episode->start);
+  json_builder_add_string_value (builder, start);
   json_builder_set_member_name (builder, "end");
-  if (episode->end != NULL)
-    json_builder_add_string_value (builder, episode->end);
+  if (end != NULL)
+    json_builder_add_string_value (builder, end);
   else
     json_builder_add_null_value (builder);
   json_builder_set_member_name (builder, "residence");
-  json_builder_add_string_value (builder, episode->residence);
+  json_builder_add_string_value (builder, residence);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   json_generator_set_root (generator, root);
@@ -791,7 +780,7 @@ vw_vault_write_episode (VwVault          *self,
                         gboolean          insert,
                         GError          **error)
 {
-  g_auto(VwWipedString) json = episode_json (episode);
+  g_auto(VwWipedString) json = vw_vault_episode_json (episode->start, episode->end, episode->residence);
   g_autofree char *now = vw_vault_now ();
   VwValueRef ref = { "episodes", "data", { id, episode->study, episode->code }, revision };
   g_autoptr(GBytes) sealed = vw_vault_seal_string (self, vw_vault_subkey (self, VW_SUBKEY_PARTICIPANT), &ref, json);

@@ -370,6 +370,15 @@ gboolean      vw_vault_write_episode     (VwVault         *self,
 VwEpisode    *vw_vault_episode_from_row  (VwVault         *self,
                                           sqlite3_stmt    *stmt,
                                           GError         **error);
+/* The one JSON of an episode's sealed data, for the vault and the merge. */
+char         *vw_vault_episode_json      (const char      *start,
+                                          const char      *end,
+                                          const char      *residence);
+/* Returns: the code that already uses @index in @study, or NULL. */
+char         *vw_vault_pseudonym_owner   (VwVault         *self,
+                                          const char      *study,
+                                          GBytes          *index,
+                                          GError         **error);
 
 /* Per-table checks run by vw_vault_verify(): each decrypts every value of
  * its tables and appends a line per break to @problems. */

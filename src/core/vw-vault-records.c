@@ -545,25 +545,6 @@ seal_and_insert_value (Import       *im,
   return vw_vault_step_done (self, stmt, error);
 }
 
-static char *
-pseudonym_owner (Import   *im,
-                 GBytes   *index,
-                 GError  **error)
-{
-  sqlite3_stmt *stmt = vw_vault_prepare (im->vault, "SELECT code FROM participants WHERE study = ? "
-                                                    "AND pseudonym_index = ?", error);
-  char *owner = NULL;
-
-  if (stmt == NULL)
-    return NULL;
-  vw_vault_bind_text (stmt, 1, im->study);
-  vw_vault_bind_bytes (stmt, 2, index);
-  if (vw_vault_step (im->vault, stmt, error) == SQLITE_ROW)
-    owner = vw_vault_column_text (stmt, 0);
-  sqlite3_reset (stmt);
-  return owner;
-}
-
 static gboolean
 add_participant (Import                     *im,
                  const VwRecordParticipant  *p,
@@ -580,7 +561,7 @@ add_participant (Import                     *im,
   sqlite3_stmt *stmt;
   gint64 seq;
 
-  owner = pseudonym_owner (im, index, &local);
+  owner = vw_vault_pseudonym_owner (self, im->study, index, &local);
   if (local != NULL)
     {
       g_propagate_error (error, local);

@@ -248,7 +248,7 @@ static const char schema_3[] =
   "  FOREIGN KEY (study, code) REFERENCES participants (study, code) ON DELETE CASCADE"
   ");";
 
-/* Schema 4 (exchange, issue 8): what studies without a server need.
+/* Schema 4 (exchange): what studies without a server need.
  * study_recipients: the coordinator's age recipients submissions go to.
  * merged_bundles: every bundle applied, so that a replay changes nothing.
  * conflicts: both sides of a value changed on two laptops, sealed like the
@@ -323,7 +323,7 @@ static const char schema_5[] =
   "  signer TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
-/* Schema 6 (exchange trust, issue 15): rows bound to the laptop that
+/* Schema 6 (exchange trust): rows bound to the laptop that
  * signed them, and a change sequence instead of the clock.
  * - Every row that travels in bundles gets `device`, its author: an id of
  *   this laptop's `devices` (the signer of the bundle it came in, or this
@@ -508,7 +508,7 @@ static const char schema_6[] =
   SEQ_TRIGGERS ("episodes", "rowid = NEW.rowid")
   SEQ_TRIGGERS ("consents", "rowid = NEW.rowid");
 #undef SEQ_TRIGGERS
-/* Schema 7 (handover receipts, issue 15): a handover with removal keeps
+/* Schema 7 (handover receipts): a handover with removal keeps
  * its participants here until the receiving laptop's signed receipt is
  * merged (vw-exchange-receipt.c).
  * - handovers: every handover this laptop wrote and read back: the
@@ -562,18 +562,18 @@ static const char schema_7[] =
   "  merged TEXT NOT NULL"
   ") WITHOUT ROWID;";
 
-/* Schema 8 (vault at rest, issue 16): every value is re-sealed padded
+/* Schema 8 (vault at rest): every value is re-sealed padded
  * (vw-vault-reseal.c), and every row gets a MAC kept beside it
  * (vw-vault-integrity.c, which holds this step's SQL). */
 
-/* Schema 9 (error-tolerant linkage, issue 18): beside the exact linkage
+/* Schema 9 (error-tolerant linkage): beside the exact linkage
  * hash, a participant's keyed Bloom-filter encoding of name and birth
  * date (vw-linkage.c), VW_LINKAGE_FILTER_BYTES bytes or NULL. The row MAC
  * of participants covers it (a new column of a listed table is covered
  * without more code). */
 static const char schema_9[] =
   "ALTER TABLE participants ADD COLUMN linkage_filter BLOB;";
-/* Schema 10 (joins that take effect, issue 18): a coordinator's join of
+/* Schema 10 (joins that take effect): a coordinator's join of
  * two codes of one person makes the joined code an alias of the kept one
  * (vw-vault-aliases.c); every reader of records resolves codes through
  * it. Both participants keep their own rows, so that a split restores
@@ -606,7 +606,7 @@ static const char schema_10[] =
   "  PRIMARY KEY (study, alias, kind, object, field)"
   ") WITHOUT ROWID;";
 
-/* Schema 11 (tracing between rounds, issue 18; vw-vault-tracing.c): on
+/* Schema 11 (tracing between rounds; vw-vault-tracing.c): on
  * the duo's laptop, per participant, locator details (other ways to reach
  * the person), and per round the contact attempts and appointments. Every
  * value about the person (kind and text of a locator; date, way, outcome,
@@ -712,7 +712,7 @@ static const VwMigration migrations[] = {
   { 9, schema_9, NULL },
   { 10, schema_10, NULL },
   { 11, schema_11, NULL },
-  /* Schema 12 (issue 20): the index of round preparations
+  /* Schema 12: the index of round preparations
    * (vw-vault-preparations.c), filled from the audit trail. */
   { 12, vw_vault_preparations_schema, vw_vault_migrate_preparations },
 };

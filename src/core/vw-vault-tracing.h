@@ -1,4 +1,4 @@
-/* vw-vault-tracing.h: tracing participants between rounds (issue 18).
+/* vw-vault-tracing.h: tracing participants between rounds.
  *
  * Locator details (other ways to reach a person), contact attempts and
  * appointments are kept on the duo's laptop, sealed under the contact

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A whole interview with the keyboard only, checked through the
 accessibility tree, the way a screen reader and a keyboard user meet the
-application (issue 17).
+application.
 
 The real `veldwerk` runs on its own Xvfb screen of the size given, with a
 real AT-SPI bus (this script runs inside dbus-run-session); keys are real

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "vw-age-private.h"
-#include "vw-atomic-file.h"
 
 /* The decryptor's input buffer holds two encrypted chunks, so a header
  * line may be that long; no real stanza comes near it. */
@@ -889,29 +888,6 @@ vw_age_decryptor_copy (VwAgeDecryptor  *self,
 
   sodium_memzero (buffer, VW_AGE_CHUNK_SIZE);
   return ok;
-}
-
-/**
- * vw_age_decryptor_copy_to_file:
- *
- * Writes the plaintext to a temporary file beside @path (mode 0600) and
- * renames it to @path only after the final chunk authenticated: a failed
- * decryption leaves nothing under @path, and an existing file there is
- * replaced only on success.
- */
-gboolean
-vw_age_decryptor_copy_to_file (VwAgeDecryptor  *self,
-                               const char      *path,
-                               GCancellable    *cancellable,
-                               GError         **error)
-{
-  g_autoptr(VwAtomicFile) file = vw_atomic_file_new (path, 0600, error);
-
-  if (file == NULL)
-    return FALSE;
-  if (!vw_age_decryptor_copy (self, vw_atomic_file_get_stream (file), cancellable, error))
-    return FALSE;
-  return vw_atomic_file_commit (file, TRUE, error);
 }
 
 /**

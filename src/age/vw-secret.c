@@ -124,3 +124,16 @@ vw_secret_equal (const VwSecret *a,
 
   return sodium_memcmp (a->data, b->data, a->len) == 0;
 }
+
+/**
+ * vw_secret_wipe_string:
+ * @text: (nullable) (transfer full): a NUL-terminated string to wipe and
+ *   free
+ */
+void
+vw_secret_wipe_string (char *text)
+{
+  if (text != NULL)
+    sodium_memzero (text, strlen (text));
+  g_free (text);
+}

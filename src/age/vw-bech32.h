@@ -5,6 +5,10 @@
  */
 #pragma once
 
+#if !defined (VW_AGE_COMPILATION)
+#error "vw-bech32.h is internal to the age library (src/age); include vw-age.h"
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

@@ -6,6 +6,10 @@
  */
 #pragma once
 
+#if !defined (VW_AGE_COMPILATION)
+#error "vw-age-private.h is internal to the age library (src/age); include vw-age.h"
+#endif
+
 #include "vw-age.h"
 
 G_BEGIN_DECLS

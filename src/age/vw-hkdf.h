@@ -4,6 +4,10 @@
  */
 #pragma once
 
+#if !defined (VW_AGE_COMPILATION)
+#error "vw-hkdf.h is internal to the age library (src/age); include vw-age.h"
+#endif
+
 #include <glib.h>
 
 G_BEGIN_DECLS

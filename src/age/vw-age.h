@@ -54,6 +54,9 @@ char           *vw_age_redact_identities          (const char          *text);
 
 VwAgeRecipient *vw_age_recipient_parse            (const char          *text,
                                                    GError             **error);
+VwAgeRecipient *vw_age_recipient_new_x25519       (const guint8         public_key[32]);
+gboolean        vw_age_recipient_get_x25519       (const VwAgeRecipient *recipient,
+                                                   guint8               public_key[32]);
 VwAgeRecipient *vw_age_recipient_new_passphrase   (const VwSecret      *passphrase,
                                                    guint                work_factor);
 VwAgeRecipient *vw_age_recipient_copy             (const VwAgeRecipient *recipient);
@@ -65,6 +68,8 @@ GPtrArray      *vw_age_recipients_from_file       (const char          *path,
 
 VwAgeIdentity  *vw_age_identity_generate          (void);
 VwAgeIdentity  *vw_age_identity_parse             (const char          *text,
+                                                   GError             **error);
+VwAgeIdentity  *vw_age_identity_new_x25519        (const VwSecret      *secret,
                                                    GError             **error);
 VwAgeIdentity  *vw_age_identity_new_passphrase    (const VwSecret      *passphrase);
 void            vw_age_identity_free              (VwAgeIdentity       *identity);
@@ -114,10 +119,6 @@ gboolean        vw_age_decryptor_unlock           (VwAgeDecryptor      *self,
 
 gboolean        vw_age_decryptor_copy             (VwAgeDecryptor      *self,
                                                    GOutputStream       *out,
-                                                   GCancellable        *cancellable,
-                                                   GError             **error);
-gboolean        vw_age_decryptor_copy_to_file     (VwAgeDecryptor      *self,
-                                                   const char          *path,
                                                    GCancellable        *cancellable,
                                                    GError             **error);
 

@@ -24,4 +24,11 @@ gboolean      vw_secret_equal      (const VwSecret *a,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VwSecret, vw_secret_free)
 
+/* Plaintext that had to live in ordinary memory for a moment (decrypted
+ * JSON, a pseudonym): wiped with sodium_memzero before g_free. */
+void          vw_secret_wipe_string (char         *text);
+
+typedef char *VwWipedString;
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VwWipedString, vw_secret_wipe_string, NULL)
+
 G_END_DECLS

@@ -151,6 +151,39 @@ vw_age_recipient_parse (const char  *text,
 }
 
 /**
+ * vw_age_recipient_new_x25519:
+ * @public_key: an X25519 public key
+ *
+ * Returns: (transfer full): the recipient "age1..." of @public_key
+ */
+VwAgeRecipient *
+vw_age_recipient_new_x25519 (const guint8 public_key[32])
+{
+  VwAgeRecipient *recipient = g_new0 (VwAgeRecipient, 1);
+
+  recipient->type = VW_AGE_KEY_X25519;
+  memcpy (recipient->public_key, public_key, 32);
+  return recipient;
+}
+
+/**
+ * vw_age_recipient_get_x25519:
+ * @public_key: (out caller-allocates): the X25519 public key
+ *
+ * Returns: %FALSE for a passphrase recipient (and @public_key is left
+ *   alone)
+ */
+gboolean
+vw_age_recipient_get_x25519 (const VwAgeRecipient *recipient,
+                             guint8                public_key[32])
+{
+  if (recipient->type != VW_AGE_KEY_X25519)
+    return FALSE;
+  memcpy (public_key, recipient->public_key, 32);
+  return TRUE;
+}
+
+/**
  * vw_age_recipient_new_passphrase:
  * @work_factor: log2 of scrypt's N, or 0 for the default
  */
@@ -378,6 +411,25 @@ vw_age_identity_parse (const char  *text,
   return identity_new_x25519 (g_steal_pointer (&secret));
 }
 
+/**
+ * vw_age_identity_new_x25519:
+ * @secret: an X25519 secret key (32 bytes); copied
+ *
+ * Returns: (transfer full): the identity "AGE-SECRET-KEY-1..." of @secret
+ */
+VwAgeIdentity *
+vw_age_identity_new_x25519 (const VwSecret  *secret,
+                            GError         **error)
+{
+  if (vw_secret_len (secret) != crypto_scalarmult_SCALARBYTES)
+    {
+      vw_age_fail (error, VW_AGE_ERROR_INVALID_KEY,
+                   _("An X25519 secret key is %d bytes long"), crypto_scalarmult_SCALARBYTES);
+      return NULL;
+    }
+  return identity_new_x25519 (vw_secret_dup (secret));
+}
+
 VwAgeIdentity *
 vw_age_identity_new_passphrase (const VwSecret *passphrase)
 {
@@ -429,15 +481,10 @@ vw_age_identity_to_string (const VwAgeIdentity *identity)
 VwAgeRecipient *
 vw_age_identity_to_recipient (const VwAgeIdentity *identity)
 {
-  VwAgeRecipient *recipient;
-
   if (identity->type == VW_AGE_KEY_SCRYPT)
     return vw_age_recipient_new_passphrase (identity->secret, 0);
 
-  recipient = g_new0 (VwAgeRecipient, 1);
-  recipient->type = VW_AGE_KEY_X25519;
-  memcpy (recipient->public_key, identity->public_key, 32);
-  return recipient;
+  return vw_age_recipient_new_x25519 (identity->public_key);
 }
 
 static gboolean

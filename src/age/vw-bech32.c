@@ -5,8 +5,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "vw-age.h"
 #include "vw-bech32.h"
-#include "vw-error.h"
 
 static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
 
@@ -120,7 +120,9 @@ vw_bech32_encode (const char   *hrp,
     for (gsize i = hrp_len + 1; i < pos; i++)
       out[i] = g_ascii_toupper (out[i]);
 
-  acc = 0;
+  /* A plain "acc = 0" before returning is a dead store the compiler may
+   * drop; the accumulator held bits of a secret key. */
+  sodium_memzero (&acc, sizeof acc);
   return TRUE;
 }
 
@@ -128,8 +130,22 @@ static gboolean
 fail (GError     **error,
       const char  *message)
 {
-  g_set_error_literal (error, VW_ERROR, VW_ERROR_INVALID_ARGUMENT, message);
+  g_set_error_literal (error, VW_AGE_ERROR, VW_AGE_ERROR_INVALID_KEY, message);
   return FALSE;
+}
+
+/* Fails once data has been decoded: the partial key and the accumulator
+ * are wiped first. */
+static gboolean
+fail_wiped (guint8      *data,
+            gsize        data_size,
+            guint32     *acc,
+            GError     **error,
+            const char  *message)
+{
+  sodium_memzero (data, data_size);
+  sodium_memzero (acc, sizeof *acc);
+  return fail (error, message);
 }
 
 /**
@@ -184,7 +200,8 @@ vw_bech32_decode (const char  *text,
       guint8 value;
 
       if (p == NULL || *p == '\0')
-        return fail (error, _("the key contains a character that is not allowed"));
+        return fail_wiped (data, data_size, &acc, error,
+                           _("the key contains a character that is not allowed"));
       value = p - charset;
       chk = polymod_step (chk, value);
 
@@ -197,27 +214,19 @@ vw_bech32_decode (const char  *text,
             {
               bits -= 8;
               if (out >= data_size)
-                {
-                  sodium_memzero (data, data_size);
-                  return fail (error, _("the key is too long"));
-                }
+                return fail_wiped (data, data_size, &acc, error, _("the key is too long"));
               data[out++] = (acc >> bits) & 0xff;
             }
         }
     }
 
   if (chk != 1)
-    {
-      sodium_memzero (data, data_size);
-      return fail (error, _("the key has a wrong checksum: it was probably mistyped"));
-    }
+    return fail_wiped (data, data_size, &acc, error,
+                       _("the key has a wrong checksum: it was probably mistyped"));
   if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0)
-    {
-      sodium_memzero (data, data_size);
-      return fail (error, _("the key is not encoded canonically"));
-    }
+    return fail_wiped (data, data_size, &acc, error, _("the key is not encoded canonically"));
 
-  acc = 0;
+  sodium_memzero (&acc, sizeof acc);
   if (hrp != NULL)
     *hrp = g_strndup (text, hrp_len);
   *data_len = out;
