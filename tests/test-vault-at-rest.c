@@ -1299,7 +1299,6 @@ test_migrates_schema_5 (void)
   audit = vw_vault_list_audit (vault, &error);
   g_assert_no_error (error);
   {
-    g_autofree char *steps = g_strdup_printf ("5 -> %d", VW_VAULT_SCHEMA_VERSION);
     gboolean migrated = FALSE, values = FALSE;
     /* Up to the current schema (8 when this test was written). */
     g_autofree char *steps = g_strdup_printf ("5 -> %d", VW_VAULT_SCHEMA_VERSION);
