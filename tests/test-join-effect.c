@@ -66,7 +66,8 @@ set_value (VwVault    *vault,
 }
 
 /* Tom on duo-noord and Karel on duo-zuid are one person: the same
- * linkage identity, T0 on both (the same residence, a different answer
+ * person typed with a spelling variant and day and month swapped, T0 on
+ * both (the same residence, a different answer
  * on debts), birth years that differ, episodes of which one overlaps.
  * Anna is someone else. Both submissions merged on the coordinator's. */
 static void
@@ -83,7 +84,9 @@ scene_init (Scene *s)
   s->anna = vw_test_study_interview (&s->w, s->w.duo1, "Anna", anna_answers);
   s->karel = vw_test_study_interview (&s->w, s->w.duo2, "Karel", karel_answers);
   g_assert_true (vw_vault_set_linkage_identity (s->w.duo1, s->w.study, s->tom, "Tom de Vries", "1971-04-02", &error));
-  g_assert_true (vw_vault_set_linkage_identity (s->w.duo2, s->w.study, s->karel, "tom de vries", "1971-04-02",
+  /* Typed on another laptop: a spelling variant, day and month swapped.
+   * The exact hashes differ; the Bloom-filter encodings propose the pair. */
+  g_assert_true (vw_vault_set_linkage_identity (s->w.duo2, s->w.study, s->karel, "Thom de Vries", "1971-02-04",
                                                 &error));
   g_assert_no_error (error);
   set_value (s->w.duo1, s->w.study, s->tom, "birth_year", "1971");
@@ -315,9 +318,17 @@ test_three_laptops (void)
   /* Before: three people, three T0 rows, five episodes. */
   assert_records (&s, 3, 3, 5, s.tom, 1, 2);
   assert_cli_counts (&s, "before", 3, 3, "T0,3");
-  groups = vw_exchange_duplicates (s.w.coord, s.w.study, &error);
+  groups = vw_exchange_duplicate_candidates (s.w.coord, s.w.study, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (groups->len, ==, 1);
+  {
+    VwDuplicateCandidate *pair = g_ptr_array_index (groups, 0);
+
+    /* Proposed by similarity, not by an identical hash. */
+    g_assert_false (pair->exact);
+    g_assert_cmpfloat (pair->similarity, >=, VW_LINKAGE_THRESHOLD);
+    g_assert_cmpfloat (pair->similarity, <, 1.0);
+  }
   g_assert_cmpuint (open_conflicts (&s), ==, 0);
 
   /* The coordinator joins them, keeping Tom's code. */
@@ -422,7 +433,7 @@ test_three_laptops (void)
    * on Tom. */
   t1 = vw_vault_start_interview (s.w.duo2, s.w.study, s.karel, "T1", NULL, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  vw_vault_set_interview_status (s.w.duo2, t1->id, "unreachable", NULL, NULL, &error);
+  vw_vault_set_interview_status (s.w.duo2, t1->id, "unreachable", NULL, "moved abroad, no address", &error);
   g_assert_no_error (error);
   later = vw_test_study_submit (&s.w, s.w.duo2, "zuid-later.submission");
   vw_merge_report_free (vw_test_study_merge (s.w.coord, s.w.study, later));
@@ -448,9 +459,17 @@ test_three_laptops (void)
   g_assert_cmpstr (kept, ==, s.karel);
   /* The group is open again, to be decided anew. */
   g_clear_pointer (&groups, g_ptr_array_unref);
-  groups = vw_exchange_duplicates (s.w.coord, s.w.study, &error);
+  groups = vw_exchange_duplicate_candidates (s.w.coord, s.w.study, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (groups->len, ==, 1);
+  {
+    VwDuplicateCandidate *pair = g_ptr_array_index (groups, 0);
+
+    /* Proposed by similarity, not by an identical hash. */
+    g_assert_false (pair->exact);
+    g_assert_cmpfloat (pair->similarity, >=, VW_LINKAGE_THRESHOLD);
+    g_assert_cmpfloat (pair->similarity, <, 1.0);
+  }
 
   /* Both are in the audit trail. */
   {

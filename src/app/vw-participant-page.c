@@ -245,6 +245,12 @@ locator_apply (AdwEntryRow       *entry,
 }
 
 static void
+locator_add_clicked (AdwEntryRow *entry)
+{
+  g_signal_emit_by_name (entry, "apply");
+}
+
+static void
 locator_delete (GtkButton         *button,
                 VwParticipantPage *self)
 {
@@ -260,7 +266,7 @@ fill_locators (VwParticipantPage  *self,
 {
   g_autoptr(GPtrArray) locators = vw_vault_list_locators (self->vault, self->study, self->code, error);
   g_autoptr(GtkStringList) kinds = gtk_string_list_new (NULL);
-  GtkWidget *kind, *entry, *error_row;
+  GtkWidget *kind, *entry, *add, *error_row;
   GtkWidget *error_label;
 
   if (locators == NULL)
@@ -293,7 +299,12 @@ fill_locators (VwParticipantPage  *self,
   gtk_list_box_append (self->locators_list, kind);
   entry = adw_entry_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry), _("Add a way to reach (who, which organisation, where)"));
-  adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (entry), TRUE);
+  /* A labelled Add button and Enter, not the entry row's apply button:
+   * that one is an icon without a name for a screen reader. */
+  add = gtk_button_new_with_label (_("Add This Way to Reach"));
+  gtk_widget_set_valign (add, GTK_ALIGN_CENTER);
+  g_signal_connect_object (add, "clicked", G_CALLBACK (locator_add_clicked), entry, G_CONNECT_SWAPPED);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (entry), add);
   error_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (error_label), 0);
@@ -305,6 +316,7 @@ fill_locators (VwParticipantPage  *self,
   g_object_set_data (G_OBJECT (entry), "vw-kind", kind);
   g_object_set_data (G_OBJECT (entry), "vw-error", error_label);
   g_signal_connect (entry, "apply", G_CALLBACK (locator_apply), self);
+  g_signal_connect (entry, "entry-activated", G_CALLBACK (locator_apply), self);
   gtk_list_box_append (self->locators_list, entry);
   error_row = gtk_list_box_row_new ();
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (error_row), error_label);

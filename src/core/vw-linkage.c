@@ -38,6 +38,7 @@
 #include "vw-exchange.h"
 #include "vw-linkage.h"
 #include "vw-study.h"
+#include "vw-validate.h"
 
 #define RAW_BITS 2048
 #define RAW_BYTES (RAW_BITS / 8)
@@ -211,16 +212,6 @@ add_token (guint8       *raw,
   sodium_memzero (h, sizeof h);
 }
 
-static gboolean
-two_digits (const char *s,
-            guint      *out)
-{
-  if (!g_ascii_isdigit (s[0]) || !g_ascii_isdigit (s[1]))
-    return FALSE;
-  *out = (guint) (s[0] - '0') * 10 + (guint) (s[1] - '0');
-  return TRUE;
-}
-
 /**
  * vw_linkage_encode:
  * @key: the study's linkage key
@@ -240,7 +231,7 @@ vw_linkage_encode (const guint8 *key,
   g_auto(GStrv) parts = vw_linkage_name_parts (name);
   guint8 name_key[crypto_generichash_KEYBYTES], date_key[crypto_generichash_KEYBYTES];
   guint8 raw[RAW_BYTES] = { 0 };
-  guint year, century, month, day;
+  int full_year, year, century, month, day;
   char token[64];
 
   g_return_val_if_fail (key_len >= crypto_generichash_KEYBYTES_MIN && key_len <= crypto_generichash_KEYBYTES_MAX,
@@ -250,9 +241,7 @@ vw_linkage_encode (const guint8 *key,
       g_set_error_literal (error, VW_STUDY_ERROR, VW_STUDY_ERROR_INVALID, _("A linkage identity needs a name"));
       return FALSE;
     }
-  if (birth_date == NULL || strlen (birth_date) != 10 || birth_date[4] != '-' || birth_date[7] != '-' ||
-      !two_digits (birth_date, &century) || !two_digits (birth_date + 2, &year) ||
-      !two_digits (birth_date + 5, &month) || !two_digits (birth_date + 8, &day))
+  if (!vw_validate_parse_date (birth_date, &full_year, &month, &day))
     {
       for (guint i = 0; parts[i] != NULL; i++)
         sodium_memzero (parts[i], strlen (parts[i]));
@@ -260,6 +249,8 @@ vw_linkage_encode (const guint8 *key,
                            _("A linkage identity needs a birth date (YYYY-MM-DD)"));
       return FALSE;
     }
+  century = full_year / 100;
+  year = full_year % 100;
   subkey (key, key_len, "name", name_key);
   subkey (key, key_len, "date", date_key);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -289,17 +280,17 @@ vw_linkage_encode (const guint8 *key,
    * {day, month} and the year with it; a mistyped day keeps the year and
    * the year with the month; another person of the same day and month
    * but another year keeps only the small tokens. */
-  g_snprintf (token, sizeof token, "Y%02u%02u", century, year);
+  g_snprintf (token, sizeof token, "Y%02d%02d", century, year);
   add_token (raw, date_key, token, K_YEAR);
-  g_snprintf (token, sizeof token, "YP%02u%02u-%02u-%02u", century, year, MIN (day, month), MAX (day, month));
+  g_snprintf (token, sizeof token, "YP%02d%02d-%02d-%02d", century, year, MIN (day, month), MAX (day, month));
   add_token (raw, date_key, token, K_YEAR_PAIR);
-  g_snprintf (token, sizeof token, "YM%02u%02u-%02u", century, year, month);
+  g_snprintf (token, sizeof token, "YM%02d%02d-%02d", century, year, month);
   add_token (raw, date_key, token, K_YEAR_MONTH);
-  g_snprintf (token, sizeof token, "P%02u-%02u", MIN (day, month), MAX (day, month));
+  g_snprintf (token, sizeof token, "P%02d-%02d", MIN (day, month), MAX (day, month));
   add_token (raw, date_key, token, K_PAIR);
-  g_snprintf (token, sizeof token, "D%02u", day);
+  g_snprintf (token, sizeof token, "D%02d", day);
   add_token (raw, date_key, token, K_PART);
-  g_snprintf (token, sizeof token, "M%02u", month);
+  g_snprintf (token, sizeof token, "M%02d", month);
   add_token (raw, date_key, token, K_PART);
   for (guint i = 0; i < VW_LINKAGE_FILTER_BYTES; i++)
     filter[i] = raw[i] ^ raw[i + VW_LINKAGE_FILTER_BYTES];

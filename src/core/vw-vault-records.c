@@ -361,9 +361,11 @@ load_episodes (VwVault           *self,
 }
 
 /* The contact attempts of each round: this laptop's count on the duo's
- * laptop, the merged count on the coordinator's; -1 where none is
- * recorded. The records are this function's alone until returned, so
- * they are completed in place. */
+ * laptop, the merged count on the coordinator's. Where tracing recorded
+ * none, the round's `attempts` value stands (imported from a records
+ * folder, for rounds traced before the application was used), else -1.
+ * The records are this function's alone until returned, so they are
+ * completed in place. */
 static gboolean
 fill_attempts (VwVault     *self,
                const char  *study,
@@ -379,12 +381,15 @@ fill_attempts (VwVault     *self,
       GError *local = NULL;
 
       vw_round_format (rounds[i].round, label);
-      rounds[i].attempts = vw_vault_count_attempts (self, study, rounds[i].code, label, &local);
+      int traced = vw_vault_count_attempts (self, study, rounds[i].code, label, &local);
+
       if (local != NULL)
         {
           g_propagate_error (error, local);
           return FALSE;
         }
+      if (traced >= 0)
+        rounds[i].attempts = traced;
     }
   return TRUE;
 }

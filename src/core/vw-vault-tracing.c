@@ -975,16 +975,14 @@ date_plus (const char *today,
            int         days)
 {
   int y, m, d;
-  g_autoptr(GDate) date = NULL;
-  char text[11];
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) later = NULL;
 
   if (!vw_validate_parse_date (today, &y, &m, &d))
     return NULL;
-  date = g_date_new_dmy (d, m, y);
-  g_date_add_days (date, days);
-  g_snprintf (text, sizeof text, "%04d-%02d-%02d", g_date_get_year (date), g_date_get_month (date),
-              g_date_get_day (date));
-  return g_strdup (text);
+  day = g_date_time_new_utc (y, m, d, 0, 0, 0);
+  later = g_date_time_add_days (day, days);
+  return g_date_time_format (later, "%Y-%m-%d");
 }
 
 GPtrArray *
