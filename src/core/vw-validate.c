@@ -13,17 +13,19 @@
 
 G_DEFINE_QUARK (vw-validate-error-quark, vw_validate_error)
 
-static gboolean invalid (GError     **error,
-                         const char  *field,
-                         const char  *format,
-                         ...) G_GNUC_PRINTF (3, 4);
-
-/* "FIELD: problem": every message names the field first. */
-static gboolean
-invalid (GError     **error,
-         const char  *field,
-         const char  *format,
-         ...)
+/**
+ * vw_validate_invalid:
+ *
+ * Sets a VW_VALIDATE_ERROR_INVALID "FIELD: problem": every message of a
+ * validator names the field first.
+ *
+ * Returns: FALSE, so that a validator can return it
+ */
+gboolean
+vw_validate_invalid (GError     **error,
+                     const char  *field,
+                     const char  *format,
+                     ...)
 {
   g_autofree char *problem = NULL;
   va_list args;
@@ -232,9 +234,9 @@ date_in_years (const char  *field,
     }
   shown = vw_validate_show (value);
   if (strlen (value) == 10 && digits_at (value, 4, &y) && (y < VW_VALIDATE_YEAR_MIN || y > VW_VALIDATE_YEAR_MAX))
-    return invalid (error, field, _("“%s” is outside the years %d to %d"), shown, VW_VALIDATE_YEAR_MIN,
+    return vw_validate_invalid (error, field, _("“%s” is outside the years %d to %d"), shown, VW_VALIDATE_YEAR_MIN,
                     VW_VALIDATE_YEAR_MAX);
-  return invalid (error, field,
+  return vw_validate_invalid (error, field,
                   _("“%s” is not a date: write YYYY-MM-DD with a day that exists, e.g. 2021-03-15"), shown);
 }
 
@@ -267,7 +269,7 @@ vw_validate_date (const char  *field,
   if (vw_validate_date_is_future (key / 10000, key / 100 % 100, key % 100))
     {
       g_autofree char *today = format_key (today_plus (0, 0));
-      return invalid (error, field, _("%s is in the future (today is %s)"), value, today);
+      return vw_validate_invalid (error, field, _("%s is in the future (today is %s)"), value, today);
     }
   return TRUE;
 }
@@ -287,14 +289,14 @@ vw_validate_month (const char  *field,
       shown = vw_validate_show (value);
       if (strlen (value) == 7 && digits_at (value, 4, &y) &&
           (y < VW_VALIDATE_YEAR_MIN || y > VW_VALIDATE_YEAR_MAX))
-        return invalid (error, field, _("“%s” is outside the years %d to %d"), shown, VW_VALIDATE_YEAR_MIN,
+        return vw_validate_invalid (error, field, _("“%s” is outside the years %d to %d"), shown, VW_VALIDATE_YEAR_MIN,
                         VW_VALIDATE_YEAR_MAX);
-      return invalid (error, field, _("“%s” is not a month: write YYYY-MM, e.g. 2021-03"), shown);
+      return vw_validate_invalid (error, field, _("“%s” is not a month: write YYYY-MM, e.g. 2021-03"), shown);
     }
   if (vw_validate_month_is_future (y, m))
     {
       int now = today_plus (0, 0) / 100;
-      return invalid (error, field, _("%s is in the future (this month is %04d-%02d)"), value, now / 100,
+      return vw_validate_invalid (error, field, _("%s is in the future (this month is %04d-%02d)"), value, now / 100,
                       now % 100);
     }
   return TRUE;
@@ -312,7 +314,7 @@ vw_validate_birth_year (const char  *value,
   if (strlen (value) != 4 || !digits_at (value, 4, &year) || year < VW_VALIDATE_YEAR_MIN || year > this_year)
     {
       g_autofree char *shown = vw_validate_show (value);
-      return invalid (error, "birth_year", _("“%s” is not a year of birth: write four digits from %d to %d"),
+      return vw_validate_invalid (error, "birth_year", _("“%s” is not a year of birth: write four digits from %d to %d"),
                       shown, VW_VALIDATE_YEAR_MIN, this_year);
     }
   return TRUE;
@@ -350,7 +352,7 @@ vw_validate_integer (const char  *field,
       g_autofree char *to = g_strdup_printf ("%" G_GINT64_FORMAT, maximum);
 
       /* Translators: a value, then the smallest and the largest valid number. */
-      return invalid (error, field, _("“%s” is not a whole number from %s to %s"), shown, from, to);
+      return vw_validate_invalid (error, field, _("“%s” is not a whole number from %s to %s"), shown, from, to);
     }
   return TRUE;
 }
@@ -368,7 +370,7 @@ vw_validate_round_label (const char  *field,
     return TRUE;
   {
     g_autofree char *shown = vw_validate_show (value);
-    return invalid (error, field, _("“%s” is not a round: write T0, T1, T2, …"), shown);
+    return vw_validate_invalid (error, field, _("“%s” is not a round: write T0, T1, T2, …"), shown);
   }
 }
 
@@ -382,7 +384,7 @@ vw_validate_participant_code (const char  *field,
   if (vw_participant_code_is_valid (value))
     return TRUE;
   shown = vw_validate_show (value);
-  return invalid (error, field,
+  return vw_validate_invalid (error, field,
                   _("“%s” is not a participant code: write the region, a dash and five characters of 0-9 "
                     "and A-Z without I, L, O and U, e.g. DH-7K3QM"), shown);
 }
@@ -392,7 +394,7 @@ vw_validate_required (const char  *field,
                       const char  *value,
                       GError     **error)
 {
-  return (value != NULL && *value != '\0') || invalid (error, field, _("a value is required"));
+  return (value != NULL && *value != '\0') || vw_validate_invalid (error, field, _("a value is required"));
 }
 
 /* A name people read in reports (pseudonym, municipality): never quoted,
@@ -411,9 +413,9 @@ check_label (const char  *field,
     return FALSE;
   /* Refused before anything reads the whole of a huge value. */
   if (strlen (value) > (gsize) max_chars * 4)
-    return invalid (error, field, _("is longer than %d characters"), max_chars);
+    return vw_validate_invalid (error, field, _("is longer than %d characters"), max_chars);
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, _("is not valid UTF-8 text"));
+    return vw_validate_invalid (error, field, _("is not valid UTF-8 text"));
 
   for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -427,9 +429,9 @@ check_label (const char  *field,
         visible = TRUE;
     }
   if (chars > max_chars)
-    return invalid (error, field, _("is longer than %d characters"), max_chars);
+    return vw_validate_invalid (error, field, _("is longer than %d characters"), max_chars);
   if (!visible)
-    return invalid (error, field, _("has no visible character"));
+    return vw_validate_invalid (error, field, _("has no visible character"));
 
   for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
     {
@@ -437,18 +439,18 @@ check_label (const char  *field,
       GUnicodeType type = g_unichar_type (c);
 
       if (type == G_UNICODE_CONTROL || type == G_UNICODE_LINE_SEPARATOR || type == G_UNICODE_PARAGRAPH_SEPARATOR)
-        return invalid (error, field, _("contains a line break, a tab or another control character"));
+        return vw_validate_invalid (error, field, _("contains a line break, a tab or another control character"));
       if (is_direction_control (c))
-        return invalid (error, field,
+        return vw_validate_invalid (error, field,
                         _("contains a character that changes the writing direction (U+%04X); type the text "
                           "without it"), c);
       if (type == G_UNICODE_FORMAT)
-        return invalid (error, field, _("contains an invisible character (U+%04X); type the text without it"), c);
+        return vw_validate_invalid (error, field, _("contains an invisible character (U+%04X); type the text without it"), c);
     }
   if (g_unichar_isspace (first))
-    return invalid (error, field, _("starts with white space; remove it"));
+    return vw_validate_invalid (error, field, _("starts with white space; remove it"));
   if (g_unichar_isspace (last))
-    return invalid (error, field, _("ends with white space; remove it"));
+    return vw_validate_invalid (error, field, _("ends with white space; remove it"));
   return TRUE;
 }
 
@@ -497,11 +499,11 @@ vw_validate_region (const char          *value,
   if (regions == NULL)
     {
       allowed = join_codes (codebook);
-      return invalid (error, "region", _("“%s” is not a region of the codebook; the regions are: %s"), shown,
+      return vw_validate_invalid (error, "region", _("“%s” is not a region of the codebook; the regions are: %s"), shown,
                       allowed);
     }
   allowed = g_strjoinv (", ", (char **) regions);
-  return invalid (error, "region", _("“%s” is not a region of this study (%s); add it to the study first"),
+  return vw_validate_invalid (error, "region", _("“%s” is not a region of this study (%s); add it to the study first"),
                   shown, allowed);
 }
 
@@ -521,7 +523,7 @@ vw_validate_code (const char  *field,
     return TRUE;
   shown = vw_validate_show (value);
   allowed = join_codes (codes);
-  return invalid (error, field, _("unknown code “%s”; the codes are: %s"), shown, allowed);
+  return vw_validate_invalid (error, field, _("unknown code “%s”; the codes are: %s"), shown, allowed);
 }
 
 /* Question ids, variable names, module ids, themes: short ASCII names, so
@@ -540,7 +542,7 @@ vw_validate_name (const char  *field,
     return TRUE;
   {
     g_autofree char *shown = vw_validate_show (value);
-    return invalid (error, field, _("“%s” is not a name: use 1 to %d letters, digits, “_”, “-” and “.”"), shown,
+    return vw_validate_invalid (error, field, _("“%s” is not a name: use 1 to %d letters, digits, “_”, “-” and “.”"), shown,
                     VW_VALIDATE_NAME_MAX);
   }
 }
@@ -553,9 +555,9 @@ vw_validate_text (const char  *field,
   if (value == NULL)
     return TRUE;
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, _("is not valid UTF-8 text"));
+    return vw_validate_invalid (error, field, _("is not valid UTF-8 text"));
   if (strlen (value) > (gsize) VW_VALIDATE_TEXT_MAX * 4 || g_utf8_strlen (value, -1) > VW_VALIDATE_TEXT_MAX)
-    return invalid (error, field, _("is longer than %d characters"), VW_VALIDATE_TEXT_MAX);
+    return vw_validate_invalid (error, field, _("is longer than %d characters"), VW_VALIDATE_TEXT_MAX);
   return TRUE;
 }
 
@@ -577,10 +579,10 @@ vw_validate_fieldwork (const char  *round,
       if (!date_in_years (fields[i], values[i], &keys[i], error))
         return FALSE;
       if (keys[i] > latest)
-        return invalid (error, fields[i], _("%s is more than %d years ahead"), values[i], VW_VALIDATE_PLAN_YEARS);
+        return vw_validate_invalid (error, fields[i], _("%s is more than %d years ahead"), values[i], VW_VALIDATE_PLAN_YEARS);
     }
   if (start != NULL && end != NULL && keys[1] < keys[0])
-    return invalid (error, "fieldwork_end", _("the fieldwork of round %s ends (%s) before it starts (%s)"),
+    return vw_validate_invalid (error, "fieldwork_end", _("the fieldwork of round %s ends (%s) before it starts (%s)"),
                     round != NULL ? round : "", end, start);
   return TRUE;
 }
@@ -621,8 +623,8 @@ vw_validate_interview_date (const char  *date,
       window = window_text (start_key != 0 ? start : NULL, end_key != 0 ? end : NULL);
       if (start_key != 0 && key < start_key)
         /* Translators: "2025-12-01 is before the fieldwork of T0 (2026-01-05 to 2026-03-27)" */
-        return invalid (error, "date", _("%s is before the fieldwork of %s (%s)"), date, round, window);
-      return invalid (error, "date", _("%s is after the fieldwork of %s (%s)"), date, round, window);
+        return vw_validate_invalid (error, "date", _("%s is before the fieldwork of %s (%s)"), date, round, window);
+      return vw_validate_invalid (error, "date", _("%s is after the fieldwork of %s (%s)"), date, round, window);
     }
   return vw_validate_date ("date", date, error);
 }
@@ -636,7 +638,7 @@ vw_validate_interview_state (const char  *value,
     return TRUE;
   {
     g_autofree char *shown = vw_validate_show (value);
-    return invalid (error, "state", _("“%s” is not an interview state (in_progress, paused, finished)"), shown);
+    return vw_validate_invalid (error, "state", _("“%s” is not an interview state (in_progress, paused, finished)"), shown);
   }
 }
 
@@ -647,15 +649,15 @@ vw_validate_episode (const char  *start,
                      GError     **error)
 {
   if (start == NULL)
-    return invalid (error, "start", _("an episode needs a start month"));
+    return vw_validate_invalid (error, "start", _("an episode needs a start month"));
   if (residence == NULL)
-    return invalid (error, "residence", _("an episode needs a residence"));
+    return vw_validate_invalid (error, "residence", _("an episode needs a residence"));
   if (!vw_validate_month ("start", start, error) || !vw_validate_month ("end", end, error) ||
       !vw_validate_code ("residence", "residence", residence, error))
     return FALSE;
   /* Both are YYYY-MM now: text order is time order. */
   if (end != NULL && strcmp (end, start) < 0)
-    return invalid (error, "end", _("the episode ends (%s) before it starts (%s)"), end, start);
+    return vw_validate_invalid (error, "end", _("the episode ends (%s) before it starts (%s)"), end, start);
   return TRUE;
 }
 
@@ -668,7 +670,7 @@ vw_validate_consent (const char  *purpose,
   if (g_strcmp0 (purpose, "research") != 0 && g_strcmp0 (purpose, "wmo_linkage") != 0)
     {
       g_autofree char *shown = vw_validate_show (purpose);
-      return invalid (error, "purpose", _("“%s” is not a consent purpose (research or wmo_linkage)"), shown);
+      return vw_validate_invalid (error, "purpose", _("“%s” is not a consent purpose (research or wmo_linkage)"), shown);
     }
   return vw_validate_required ("value", value, error) && vw_validate_code ("value", "consent", value, error) &&
          vw_validate_date ("date", date, error);
@@ -704,7 +706,7 @@ check_question_value (const VwQuestion  *question,
 
   if (vw_question_validate_value (question, value, &local))
     return TRUE;
-  return invalid (error, vw_question_get_id (question), "%s", local->message);
+  return vw_validate_invalid (error, vw_question_get_id (question), "%s", local->message);
 }
 
 gboolean
@@ -720,12 +722,12 @@ vw_validate_participant_value (const char       *variable,
     return FALSE;
   var = vw_codebook_get_variable (vw_codebook_get_core (), variable);
   if (var != NULL && var->scope != VW_VARIABLE_SCOPE_PARTICIPANT)
-    return invalid (error, "variable", _("“%s” is not a participant variable that stays fixed over rounds"),
+    return vw_validate_invalid (error, "variable", _("“%s” is not a participant variable that stays fixed over rounds"),
                     variable);
   if (var == NULL && questionnaire != NULL)
     question = vw_questionnaire_lookup_question (questionnaire, variable);
   if (var == NULL && (question == NULL || vw_question_get_scope (question) != VW_QUESTION_SCOPE_PARTICIPANT))
-    return invalid (error, "variable",
+    return vw_validate_invalid (error, "variable",
                     _("“%s” is not a participant variable of the codebook or of the study’s questionnaire"),
                     variable);
   if (value == NULL)

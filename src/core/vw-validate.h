@@ -28,6 +28,11 @@ typedef enum {
 
 GQuark vw_validate_error_quark (void);
 
+gboolean vw_validate_invalid            (GError             **error,
+                                         const char          *field,
+                                         const char          *format,
+                                         ...) G_GNUC_PRINTF (3, 4);
+
 /* Every date and month lies in these years. */
 #define VW_VALIDATE_YEAR_MIN 1900
 #define VW_VALIDATE_YEAR_MAX 2100

@@ -110,28 +110,6 @@ vw_attempt_tally_free (VwAttemptTally *tally)
 /* Validation */
 
 static gboolean
-invalid (GError     **error,
-         const char  *field,
-         const char  *format,
-         ...) G_GNUC_PRINTF (3, 4);
-
-static gboolean
-invalid (GError     **error,
-         const char  *field,
-         const char  *format,
-         ...)
-{
-  g_autofree char *problem = NULL;
-  va_list args;
-
-  va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, VW_VALIDATE_ERROR, VW_VALIDATE_ERROR_INVALID, _("%s: %s"), field, problem);
-  return FALSE;
-}
-
-static gboolean
 in_list (const char * const *list,
          const char         *value)
 {
@@ -151,12 +129,12 @@ check_code (const char          *field,
   g_autofree char *shown = NULL;
 
   if (value == NULL || *value == '\0')
-    return invalid (error, field, _("is required"));
+    return vw_validate_invalid (error, field, _("is required"));
   if (in_list (list, value))
     return TRUE;
   codes = g_strjoinv (", ", (char **) list);
   shown = vw_validate_show (value);
-  return invalid (error, field, _("unknown code “%s”; the codes are: %s"), shown, codes);
+  return vw_validate_invalid (error, field, _("unknown code “%s”; the codes are: %s"), shown, codes);
 }
 
 static gboolean
@@ -166,24 +144,24 @@ check_short_text (const char  *field,
                   GError     **error)
 {
   if (value == NULL || *value == '\0')
-    return required ? invalid (error, field, _("is required")) : TRUE;
+    return required ? vw_validate_invalid (error, field, _("is required")) : TRUE;
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, _("is not valid UTF-8 text"));
+    return vw_validate_invalid (error, field, _("is not valid UTF-8 text"));
   if (g_utf8_strlen (value, -1) > TRACING_TEXT_MAX)
-    return invalid (error, field, _("is longer than %d characters"), TRACING_TEXT_MAX);
+    return vw_validate_invalid (error, field, _("is longer than %d characters"), TRACING_TEXT_MAX);
   for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
       if (c < 0x20 && c != '\n' && c != '\t')
-        return invalid (error, field, _("holds a control character"));
+        return vw_validate_invalid (error, field, _("holds a control character"));
     }
   if (required)
     {
       g_autofree char *stripped = g_strstrip (g_strdup (value));
 
       if (*stripped == '\0')
-        return invalid (error, field, _("is required"));
+        return vw_validate_invalid (error, field, _("is required"));
     }
   return TRUE;
 }
@@ -206,7 +184,7 @@ vw_validate_attempt (const char  *date,
 {
   /* An attempt happened: a date not in the future. */
   if (date == NULL || *date == '\0')
-    return invalid (error, "date", _("is required"));
+    return vw_validate_invalid (error, "date", _("is required"));
   return vw_validate_date ("date", date, error) && check_code ("way", vw_attempt_ways, way, error) &&
          check_code ("outcome", vw_attempt_outcomes, outcome, error) &&
          check_short_text ("note", note, FALSE, error) && check_short_text ("place", place, FALSE, error);
@@ -224,11 +202,11 @@ vw_validate_appointment (const char  *date,
   /* An appointment may lie ahead: the shape of a date, not "not in the
    * future". */
   if (date == NULL || *date == '\0')
-    return invalid (error, "date", _("is required"));
+    return vw_validate_invalid (error, "date", _("is required"));
   if (!vw_validate_parse_date (date, &y, &m, &d))
     {
       g_autofree char *shown = vw_validate_show (date);
-      return invalid (error, "date", _("“%s” is not a date; write it as YYYY-MM-DD, for example 2025-03-14"), shown);
+      return vw_validate_invalid (error, "date", _("“%s” is not a date; write it as YYYY-MM-DD, for example 2025-03-14"), shown);
     }
   if (time != NULL && *time != '\0')
     {
@@ -237,7 +215,7 @@ vw_validate_appointment (const char  *date,
           (time[3] - '0') * 10 + (time[4] - '0') > 59)
         {
           g_autofree char *shown = vw_validate_show (time);
-          return invalid (error, "time", _("“%s” is not a time; write it as HH:MM, for example 14:30"), shown);
+          return vw_validate_invalid (error, "time", _("“%s” is not a time; write it as HH:MM, for example 14:30"), shown);
         }
     }
   return check_short_text ("place", place, FALSE, error) && check_short_text ("note", note, FALSE, error);
@@ -257,7 +235,7 @@ vw_validate_attempt_outcomes (const char  *count,
   if (count == NULL || !g_ascii_string_to_unsigned (count, 10, 0, MAX_ATTEMPTS_PER_ROUND, &n, NULL))
     {
       g_autofree char *shown = vw_validate_show (count ? count : "");
-      return invalid (error, "count", _("“%s” is not a number of attempts from 0 to %d"), shown,
+      return vw_validate_invalid (error, "count", _("“%s” is not a number of attempts from 0 to %d"), shown,
                       MAX_ATTEMPTS_PER_ROUND);
     }
   codes = outcomes != NULL && *outcomes != '\0' ? g_strsplit (outcomes, ",", -1) : g_new0 (char *, 1);
@@ -266,7 +244,7 @@ vw_validate_attempt_outcomes (const char  *count,
     if (!check_code ("outcomes", vw_attempt_outcomes, codes[i], error))
       return FALSE;
   if (listed != n)
-    return invalid (error, "outcomes", _("lists %u outcomes for %u attempts"), listed, (guint) n);
+    return vw_validate_invalid (error, "outcomes", _("lists %u outcomes for %u attempts"), listed, (guint) n);
   return TRUE;
 }
 
